@@ -1,0 +1,63 @@
+"""Shared fixtures: a real SQLite shop in a temp dir with staff, products and a member."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui_pos.config import Config, load_config
+from tui_pos.domain.staff import Role
+from tui_pos.i18n import set_language
+from tui_pos.services import staff as staff_service
+from tui_pos.services.context import Context, close_shop, open_shop
+from tui_pos.store.models import MemberRow, ProductRow
+
+PINS = {"001": "1111", "002": "2222", "003": "3333"}
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return load_config(env={"TUI_POS_HOME": str(tmp_path), "HOME": str(tmp_path)}, training=False)
+
+
+def seed(ctx: Context) -> None:
+    staff_service.create_staff(ctx, None, "003", "Manager Wang", Role.MANAGER, PINS["003"])
+    manager = staff_service.login(ctx, "003", PINS["003"])
+    staff_service.create_staff(ctx, manager, "001", "Cashier Li", Role.CASHIER, PINS["001"])
+    staff_service.create_staff(ctx, manager, "002", "Supervisor Zhao", Role.SUPERVISOR, PINS["002"])
+    ProductRow.create(barcode="6901", name="可口可乐 330ml", category="drinks", price=350, member_price=300, stock=100)
+    ProductRow.create(barcode="6902", name="全麦面包", category="food", price=1299, stock=50)
+    ProductRow.create(barcode="6903", name="Notebook A5", category="stationery", price=599, stock=20)
+    MemberRow.create(card_no="M000001", phone="13800001234", phone_tail="1234", name="张三", level="gold",
+                     points=500, balance=10000)
+
+
+@pytest.fixture
+def ctx(config: Config):
+    context = open_shop(config)
+    seed(context)
+    yield context
+    close_shop()
+
+
+@pytest.fixture
+def cashier(ctx):
+    return staff_service.login(ctx, "001", PINS["001"])
+
+
+@pytest.fixture
+def supervisor(ctx):
+    return staff_service.login(ctx, "002", PINS["002"])
+
+
+@pytest.fixture
+def manager(ctx):
+    return staff_service.login(ctx, "003", PINS["003"])

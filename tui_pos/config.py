@@ -1,0 +1,185 @@
+"""Configuration: defaults from data/config.toml, then a user TOML file, then environment.
+
+One frozen dataclass is handed to everything that needs settings; nothing reads the
+environment anywhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from tui_pos.resources import data_file
+
+ENV_PREFIX = "TUI_POS_"
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message names it."""
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    backend: str = "training"
+    width: int = 32
+    encoding: str = "gbk"
+    usb_vendor: int = 0x0416
+    usb_product: int = 0x5011
+    device: str = "/dev/usb/lp0"
+    host: str = "127.0.0.1"
+    port: int = 9100
+    serial_port: str = "/dev/ttyUSB0"
+    baudrate: int = 9600
+    drawer_pin: int = 2
+    timeout_seconds: int = 5
+
+
+@dataclass(frozen=True)
+class MemberLevel:
+    code: str
+    name: str
+    discount_bp: int  # basis points off the whole sale, 100 = 1 %
+
+
+@dataclass(frozen=True)
+class Config:
+    store_name: str = "tui-pos"
+    store_code: str = "01"
+    till_code: str = "01"
+    currency_symbol: str = "￥"
+    language: str = "auto"
+    data_dir: Path = Path(".")
+    db_path: Path = Path("shop.db")
+    training: bool = False
+    earn_points_per_yuan: int = 1
+    cents_per_point: int = 1
+    member_levels: tuple[MemberLevel, ...] = ()
+    refund_limits: Mapping[str, int] = field(default_factory=dict)
+    printer: PrinterConfig = PrinterConfig()
+
+    def level(self, code: str) -> MemberLevel:
+        for level in self.member_levels:
+            if level.code == code:
+                return level
+        return MemberLevel(code, code, 0)
+
+    @property
+    def order_prefix(self) -> str:
+        """Training numbers start with T so a training receipt is never taken for a live one."""
+        return "T" if self.training else ""
+
+
+def default_data_dir(env: Mapping[str, str]) -> Path:
+    if env.get("TUI_POS_HOME"):
+        return Path(env["TUI_POS_HOME"]).expanduser()
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "tui-pos"
+
+
+def default_config_path(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "tui-pos" / "config.toml"
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merge(dict(out[key]), value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+def _env_overrides(env: Mapping[str, str], raw: dict[str, Any]) -> dict[str, Any]:
+    """TUI_POS_STORE_NAME=x sets store_name; TUI_POS_PRINTER_BACKEND=usb sets printer.backend."""
+    out: dict[str, Any] = {}
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX) or name == "TUI_POS_HOME":
+            continue
+        key = name[len(ENV_PREFIX):].lower()
+        if key.startswith("printer_") and key[len("printer_"):] in PrinterConfig.__dataclass_fields__:
+            out.setdefault("printer", {})[key[len("printer_"):]] = value
+        elif key in raw and not isinstance(raw[key], Mapping):
+            out[key] = value
+    return out
+
+
+def _as_int(section: str, key: str, value: Any) -> int:
+    if isinstance(value, bool):
+        raise ConfigError(f"{section}.{key} must be a whole number, not {value!r}")
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value), 0)
+    except ValueError:
+        raise ConfigError(f"{section}.{key} must be a whole number, not {value!r}") from None
+
+
+def _printer(raw: Mapping[str, Any]) -> PrinterConfig:
+    kwargs: dict[str, Any] = {}
+    for name, fld in PrinterConfig.__dataclass_fields__.items():
+        if name in raw:
+            kwargs[name] = _as_int("printer", name, raw[name]) if fld.type == "int" else str(raw[name])
+    printer = PrinterConfig(**kwargs)
+    if printer.width not in (32, 42, 48):
+        raise ConfigError("printer.width must be 32 (58 mm), 42 or 48 (80 mm)")
+    if printer.backend not in ("training", "usb", "device", "network", "serial", "file"):
+        raise ConfigError(f"printer.backend {printer.backend!r} is not one of training, usb, device, network, serial, file")
+    return printer
+
+
+def load_config(
+    path: Path | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    training: bool = False,
+    db_path: Path | None = None,
+) -> Config:
+    env = dict(os.environ if env is None else env)
+    raw = _read_toml(data_file("config.toml"))
+    user_path = path or default_config_path(env)
+    if path is not None and not path.exists():
+        raise ConfigError(f"config file not found: {path}")
+    if user_path.exists():
+        raw = _merge(raw, _read_toml(user_path))
+    raw = _merge(raw, _env_overrides(env, raw))
+
+    data_dir = default_data_dir(env)
+    points = raw.get("points", {})
+    levels = tuple(
+        MemberLevel(code, str(spec[0]), _as_int("member_levels", code, spec[1]))
+        for code, spec in raw.get("member_levels", {}).items()
+    )
+    limits = {role: _as_int("refund_limits", role, v) for role, v in raw.get("refund_limits", {}).items()}
+    printer = _printer(raw.get("printer", {}))
+    if training:
+        printer = replace(printer, backend="training")
+    if db_path is None:
+        db_path = data_dir / ("training.db" if training else "shop.db")
+    return Config(
+        store_name=str(raw.get("store_name", "tui-pos")),
+        store_code=str(raw.get("store_code", "01")),
+        till_code=str(raw.get("till_code", "01")),
+        currency_symbol=str(raw.get("currency_symbol", "￥")),
+        language=str(raw.get("language", "auto")),
+        data_dir=data_dir,
+        db_path=Path(db_path),
+        training=training,
+        earn_points_per_yuan=_as_int("points", "earn_per_yuan", points.get("earn_per_yuan", 1)),
+        cents_per_point=max(1, _as_int("points", "cents_per_point", points.get("cents_per_point", 1))),
+        member_levels=levels,
+        refund_limits=limits,
+        printer=printer,
+    )

@@ -1,0 +1,68 @@
+"""Column layout in display cells: a CJK character takes two cells on paper and on screen."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def char_cells(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def cells(text: str) -> int:
+    return sum(char_cells(ch) for ch in text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Break `text` into lines of at most `width` cells, never splitting a wide character."""
+    lines, current, used = [], [], 0
+    for ch in text:
+        w = char_cells(ch)
+        if used + w > width and current:
+            lines.append("".join(current).rstrip())
+            current, used = [], 0
+            if ch == " ":
+                continue
+        current.append(ch)
+        used += w
+    if current or not lines:
+        lines.append("".join(current).rstrip())
+    return lines
+
+
+def fit(text: str, width: int) -> str:
+    """Cut `text` to `width` cells (with … when cut)."""
+    if cells(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = char_cells(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def pad(text: str, width: int, align: str = "left") -> str:
+    gap = max(0, width - cells(text))
+    if align == "right":
+        return " " * gap + text
+    if align == "center":
+        return " " * (gap // 2) + text + " " * (gap - gap // 2)
+    return text + " " * gap
+
+
+def columns(left: str, right: str, width: int) -> list[str]:
+    """`left` … `right` on one line; if they do not fit, left wraps and right goes on the last line."""
+    room = width - cells(right) - 1
+    if room >= cells(left):
+        return [left + " " * (width - cells(left) - cells(right)) + right]
+    lines = wrap(left, width)
+    if cells(lines[-1]) + 1 + cells(right) > width:
+        lines.append("")
+    last = lines.pop()
+    lines.append(last + " " * (width - cells(last) - cells(right)) + right)
+    return lines

@@ -1,0 +1,144 @@
+"""Receipts and vouchers as printable items: pure, testable, no printer needed.
+
+A ticket is a list of items already laid out to the paper width in display cells; the
+device layer turns it into ESC/POS bytes, the preview into text for the screen.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from tui_pos.config import Config
+from tui_pos.devices.layout import columns, pad, wrap
+from tui_pos.domain.catalog import mask_phone
+from tui_pos.domain.money import format_money
+from tui_pos.domain.sales import SaleDetail
+from tui_pos.domain.tenders import TENDER_LABELS, TenderKind
+from tui_pos.i18n import tr
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str  # text / barcode / qr / cut / feed
+    text: str = ""
+    bold: bool = False
+    double: bool = False  # double width and height: takes twice the cells
+    align: str = "left"
+
+
+@dataclass
+class Ticket:
+    width: int
+    items: list[Item] = field(default_factory=list)
+
+    def text(self, text: str, *, bold: bool = False, double: bool = False, align: str = "left") -> None:
+        room = self.width // 2 if double else self.width
+        for line in wrap(text, room):
+            self.items.append(Item("text", line, bold, double, align))
+
+    def pair(self, left: str, right: str, *, bold: bool = False) -> None:
+        for line in columns(left, right, self.width):
+            self.items.append(Item("text", line, bold))
+
+    def rule(self, char: str = "-") -> None:
+        self.items.append(Item("text", char * self.width))
+
+    def barcode(self, code: str) -> None:
+        self.items.append(Item("barcode", code, align="center"))
+
+    def qr(self, code: str) -> None:
+        self.items.append(Item("qr", code, align="center"))
+
+    def feed(self) -> None:
+        self.items.append(Item("feed"))
+
+    def cut(self) -> None:
+        self.items.append(Item("cut"))
+
+    def to_json(self) -> str:
+        return json.dumps({"width": self.width, "items": [asdict(i) for i in self.items]}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Ticket":
+        data = json.loads(text)
+        return cls(data["width"], [Item(**i) for i in data["items"]])
+
+    def preview(self) -> str:
+        """What the paper would show, for the on-screen preview and for tests."""
+        out: list[str] = []
+        for item in self.items:
+            room = self.width // 2 if item.double else self.width
+            if item.kind == "text":
+                out.append(pad(item.text, room, item.align).rstrip() if item.align != "left" else item.text)
+            elif item.kind == "barcode":
+                out.append(pad(f"|||| {item.text} ||||", self.width, "center").rstrip())
+            elif item.kind == "qr":
+                out.append(pad(f"[QR {item.text}]", self.width, "center").rstrip())
+            elif item.kind == "feed":
+                out.append("")
+            elif item.kind == "cut":
+                out.append("- " * (self.width // 2) + "✂")
+        return "\n".join(out)
+
+
+def money(cents: int) -> str:
+    return format_money(cents, "￥")  # full-width yen: GBK can encode it, ¥ it cannot
+
+
+def header(config: Config, title: str) -> Ticket:
+    ticket = Ticket(config.printer.width)
+    if config.training:
+        ticket.text("*** TRAINING 培训 ***", bold=True, align="center")
+    ticket.text(config.store_name, double=True, align="center", bold=True)
+    ticket.text(title, align="center")
+    return ticket
+
+
+def tender_label(tender: str) -> str:
+    try:
+        return tr(TENDER_LABELS[TenderKind(tender)])
+    except ValueError:
+        return tender
+
+
+def receipt(config: Config, sale: SaleDetail, *, copy: str = "") -> Ticket:
+    t = header(config, tr("Sales receipt") + (f" ({copy})" if copy else ""))
+    t.pair(tr("Order no."), sale.order_no)
+    t.pair(tr("Time"), sale.created_at.strftime("%Y-%m-%d %H:%M"))
+    t.pair(tr("Cashier"), f"{sale.staff_code} {sale.staff_name}")
+    t.rule()
+    for line in sale.lines:
+        t.text(line.name)
+        t.pair(f"  {line.qty} x {money(line.unit_price)}", money(line.unit_price * line.qty))
+    t.rule()
+    t.pair(tr("Items"), str(sum(line.qty for line in sale.lines)))
+    t.pair(tr("Subtotal"), money(sale.subtotal))
+    if sale.discount:
+        t.pair(tr("Discount"), "-" + money(sale.discount))
+    t.pair(tr("Total"), money(sale.total), bold=True)
+    for p in sale.payments:
+        label = tender_label(p.tender)
+        if p.tender == TenderKind.CASH and p.given:
+            t.pair(label, money(p.given))
+            if p.change:
+                t.pair(tr("Change"), money(p.change))
+        elif p.tender == TenderKind.POINTS:
+            t.pair(f"{label} ({p.points})", money(p.amount))
+        else:
+            t.pair(label + (f" {p.reference}" if p.reference else ""), money(p.amount))
+    if sale.member_id:
+        t.rule()
+        t.pair(tr("Member"), sale.member_card)
+        t.pair(tr("Phone"), mask_phone(sale.member_phone))
+        if sale.points_earned:
+            t.pair(tr("Points earned"), f"+{sale.points_earned}")
+    t.feed()
+    t.barcode(sale.order_no)
+    t.text(tr("Keep this receipt for refunds"), align="center")
+    t.text(tr("Thank you!"), align="center")
+    if config.training:
+        t.text("*** TRAINING 培训 ***", bold=True, align="center")
+    t.feed()
+    t.cut()
+    return t

@@ -1,0 +1,60 @@
+"""Errors the rules raise; every message is fit to show a cashier."""
+
+from tui_pos.i18n import tr
+
+
+class PosError(Exception):
+    """Base of every error a cashier may see.
+
+    Raised with an English template and its values; `message` is the text in the
+    cashier's language, from the one catalogue in `tui_pos.i18n`.
+    """
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(template.format(**params) if params else template)
+
+    @property
+    def message(self) -> str:
+        return tr(self.template, **self.params)
+
+
+class InvalidInput(PosError):
+    """A typed value that cannot be used (amount, quantity, barcode...)."""
+
+
+class NotFound(PosError):
+    """Nothing matches what was typed or scanned."""
+
+
+class Conflict(PosError):
+    """The value is already taken (duplicate phone, card no...)."""
+
+
+class PaymentError(PosError):
+    """A tender cannot be taken as entered."""
+
+
+class InsufficientPermission(PosError):
+    """The acting staff member's role may not do this."""
+
+
+class AuthError(PosError):
+    """Wrong staff code or PIN, or the code is locked."""
+
+
+class RefundNotAllowed(PosError):
+    """The refund policy forbids this refund."""
+
+
+class NeedsApproval(PosError):
+    """A supervisor or manager has to approve; `reasons` says why."""
+
+    def __init__(self, template: str, reasons: tuple[str, ...] = (), **params: object) -> None:
+        super().__init__(template, **params)
+        self.reasons = reasons
+
+
+class StoreBusy(PosError):
+    """The database stayed locked by another till; retrying is safe."""

@@ -1,0 +1,65 @@
+"""A recorded sale as screens, tickets and refunds read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class SaleLineView:
+    id: int
+    line_no: int
+    product_id: int
+    barcode: str
+    name: str
+    category: str
+    qty: int
+    list_price: int
+    unit_price: int
+    discount: int
+    paid: int
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    tender: str
+    amount: int
+    given: int
+    change: int
+    points: int
+    reference: str
+
+
+@dataclass(frozen=True)
+class SaleSummary:
+    id: int
+    order_no: str
+    created_at: datetime
+    total: int
+    status: str
+    item_count: int
+
+
+@dataclass(frozen=True)
+class SaleDetail:
+    id: int
+    order_no: str
+    till_code: str
+    staff_code: str
+    staff_name: str
+    member_id: int | None
+    member_card: str
+    member_name: str
+    member_phone: str
+    status: str
+    created_at: datetime
+    subtotal: int
+    discount: int
+    total: int
+    change: int
+    points_earned: int
+    points_redeemed: int
+    training: bool
+    lines: tuple[SaleLineView, ...]
+    payments: tuple[PaymentView, ...]

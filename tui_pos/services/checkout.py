@@ -1,0 +1,122 @@
+"""Completing and voiding sales."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui_pos.domain.basket import Basket, points_earned
+from tui_pos.domain.errors import InvalidInput, PaymentError
+from tui_pos.domain.money import format_money
+from tui_pos.domain.staff import Staff, require
+from tui_pos.domain.tenders import PaymentPlan, TenderKind
+from tui_pos.services import printing
+from tui_pos.services.context import Context
+from tui_pos.store import audit, queries
+from tui_pos.store.db import write
+from tui_pos.store.models import (
+    MemberRow,
+    PaymentRow,
+    PointsMoveRow,
+    ProductRow,
+    SaleLineRow,
+    SaleRow,
+    StockMoveRow,
+    StoredValueMoveRow,
+)
+from tui_pos.store.sequences import next_number
+
+
+@dataclass(frozen=True)
+class SaleResult:
+    sale_id: int
+    order_no: str
+    total: int
+    change: int
+    points_earned: int
+    paid_cash: bool
+    print_job_id: int
+
+
+def new_plan(ctx: Context, basket: Basket) -> PaymentPlan:
+    return PaymentPlan(basket.totals().total, basket.member, ctx.config.cents_per_point)
+
+
+def complete_sale(ctx: Context, actor: Staff, basket: Basket, plan: PaymentPlan) -> SaleResult:
+    """Record the whole sale in one transaction: sale, lines, payments, stock, points,
+    stored value, audit entry and the queued receipt. Nothing is written unless all is."""
+    require(actor, "sell")
+    totals = basket.totals()
+    if not totals.lines:
+        raise InvalidInput("The basket is empty")
+    if plan.due != totals.total:
+        raise PaymentError("Not fully paid: {due} still due", due=format_money(totals.total - plan.paid))
+    plan.require_complete()
+    member = basket.member
+    stored_value = plan.used(TenderKind.STORED_VALUE)
+    points_spent = plan.points_spent
+    earned = points_earned(totals.total - plan.used(TenderKind.POINTS), ctx.config.earn_points_per_yuan) if member else 0
+
+    def record() -> SaleResult:
+        now = ctx.now()
+        if member is not None:
+            # Checked again under the write lock: another till may have spent it meanwhile.
+            row = MemberRow.get_by_id(member.id)
+            if row.balance < stored_value:
+                raise PaymentError("Stored value balance is {balance}, not enough", balance=format_money(row.balance))
+            if row.points < points_spent:
+                raise PaymentError("Member has {points} points, not enough", points=row.points)
+        order_no = next_number("S", now.date(), ctx.config.order_prefix)
+        sale = SaleRow.create(
+            order_no=order_no, till_code=ctx.config.till_code, staff=actor.id,
+            member=member.id if member else None, status="completed", created_at=now, completed_at=now,
+            subtotal=totals.subtotal, discount=totals.discount, total=totals.total, change=plan.change,
+            points_earned=earned, points_redeemed=points_spent, training=ctx.config.training,
+        )
+        for line_no, line in enumerate(totals.lines, start=1):
+            SaleLineRow.create(
+                sale=sale, line_no=line_no, product=line.product.id, barcode=line.product.barcode,
+                name=line.product.name, category=line.product.category, qty=line.qty,
+                list_price=line.list_price, unit_price=line.unit_price, discount=line.discount, paid=line.net,
+            )
+            ProductRow.update(stock=ProductRow.stock - line.qty).where(ProductRow.id == line.product.id).execute()
+            StockMoveRow.create(product=line.product.id, qty=-line.qty, reason="sale", sale=sale, at=now)
+        for tender in plan.tenders:
+            PaymentRow.create(sale=sale, tender=tender.kind.value, amount=tender.amount, given=tender.given,
+                              change=tender.change, points=tender.points, reference=tender.reference,
+                              created_at=now)
+        if member is not None:
+            if stored_value:
+                StoredValueMoveRow.create(member=member.id, amount=-stored_value, reason="sale", sale=sale, at=now)
+            if points_spent:
+                PointsMoveRow.create(member=member.id, points=-points_spent, reason="redeem", sale=sale, at=now)
+            if earned:
+                PointsMoveRow.create(member=member.id, points=earned, reason="earn", sale=sale, at=now)
+            MemberRow.update(
+                balance=MemberRow.balance - stored_value, points=MemberRow.points - points_spent + earned
+            ).where(MemberRow.id == member.id).execute()
+        audit.append(actor.code, "sale", order_no, {
+            "total": totals.total, "tenders": {t.kind.value: t.amount for t in plan.tenders},
+            "member": member.card_no if member else None,
+        })
+        detail = queries.sale_detail(sale_id=sale.id)
+        job_id = printing.queue_receipt(ctx, detail)
+        return SaleResult(sale.id, order_no, totals.total, plan.change, earned,
+                          plan.used(TenderKind.CASH) > 0, job_id)
+
+    return write(record)
+
+
+def void_basket(ctx: Context, actor: Staff, basket: Basket) -> None:
+    """Throwing away a whole sale before payment leaves a trace, so voids can be reviewed."""
+    require(actor, "void_sale")
+    totals = basket.totals()
+    if not totals.lines:
+        raise InvalidInput("The basket is empty")
+    write(lambda: audit.append(actor.code, "void", "basket", {
+        "total": totals.total, "lines": [[l.product.barcode, l.qty] for l in totals.lines],
+    }))
+    basket.clear()
+
+
+def sale_by_order_no(order_no: str):
+    return queries.sale_detail(order_no=order_no.strip())

@@ -1,0 +1,1 @@
+"""peewee on SQLite: the only package that knows SQL."""

@@ -1,0 +1,96 @@
+"""Open the shop database: WAL, foreign keys, busy timeout, write lock at BEGIN, migrations."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from peewee import OperationalError, SqliteDatabase
+
+from tui_pos.domain.errors import StoreBusy
+from tui_pos.store import models
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 5000
+T = TypeVar("T")
+
+# version -> function that upgrades the schema from version-1 to it. Later issues append.
+MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {}
+
+
+def _create_private(path: Path) -> None:
+    """Create the file readable by its owner only (it holds PIN hashes and phone numbers)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+
+
+def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
+    """Open (and on first run create) the database and bind the models to it."""
+    path = Path(path)
+    if not create and not path.exists():
+        raise FileNotFoundError(f"no database at {path}")
+    if str(path) != ":memory:":
+        _create_private(path)
+    db = SqliteDatabase(
+        str(path),
+        pragmas={
+            "journal_mode": "wal",
+            "foreign_keys": 1,
+            "busy_timeout": BUSY_TIMEOUT_MS,
+            "synchronous": "NORMAL",
+        },
+        lock_type="IMMEDIATE",
+        timeout=BUSY_TIMEOUT_MS / 1000,
+    )
+    models.database.initialize(db)
+    db.connect(reuse_if_open=True)
+    migrate(db)
+    return db
+
+
+def migrate(db: SqliteDatabase) -> int:
+    with db.atomic():
+        if not db.table_exists(models.SchemaVersionRow._meta.table_name):
+            db.create_tables(models.ALL_TABLES, safe=True)
+            models.SchemaVersionRow.create(version=SCHEMA_VERSION)
+            return SCHEMA_VERSION
+        row = models.SchemaVersionRow.select().order_by(models.SchemaVersionRow.version.desc()).first()
+        version = row.version if row else 0
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[target](db)
+            models.SchemaVersionRow.create(version=target)
+        db.create_tables(models.ALL_TABLES, safe=True)
+        return SCHEMA_VERSION
+
+
+def is_locked_error(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, (OperationalError, sqlite3.OperationalError)) and (
+        "locked" in text or "busy" in text
+    )
+
+
+def write(fn: Callable[[], T], *, attempts: int = 3) -> T:
+    """Run `fn` in one IMMEDIATE transaction; if another till holds the lock past the busy
+    timeout, retry, then give the cashier a clear 'busy, try again' instead of a traceback."""
+    db = models.database
+    for attempt in range(attempts):
+        try:
+            with db.atomic():
+                return fn()
+        except (OperationalError, sqlite3.OperationalError) as exc:
+            if not is_locked_error(exc) or db.in_transaction():
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise StoreBusy("The database is busy (another till is writing); try again")
+
+
+def close_database() -> None:
+    db = models.database.obj
+    if db is not None and not db.is_closed():
+        db.close()

@@ -1,0 +1,194 @@
+"""Tables. Every class ends in `Row` so it is never mistaken for a domain object.
+
+Money columns are integer cents (IntegerField): peewee's DecimalField is REAL in SQLite.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+
+def now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+class BaseRow(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class SchemaVersionRow(BaseRow):
+    version = IntegerField()
+
+
+class StoreRow(BaseRow):
+    code = CharField(unique=True)
+    name = CharField()
+
+
+class TillRow(BaseRow):
+    store = ForeignKeyField(StoreRow, backref="tills")
+    code = CharField()
+
+    class Meta:
+        indexes = ((("store", "code"), True),)
+
+
+class StaffRow(BaseRow):
+    code = CharField(unique=True)
+    name = CharField()
+    role = CharField()  # cashier / supervisor / manager
+    pin_hash = CharField()
+    active = BooleanField(default=True)
+    failed_pins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+
+
+class ProductRow(BaseRow):
+    barcode = CharField(unique=True)
+    name = CharField(index=True)
+    name_en = CharField(default="", index=True)
+    category = CharField(index=True)
+    price = IntegerField()
+    member_price = IntegerField(null=True)
+    stock = IntegerField(default=0)
+    refund_policy = CharField(default="")
+    active = BooleanField(default=True)
+
+
+class MemberRow(BaseRow):
+    card_no = CharField(unique=True)
+    phone = CharField(unique=True)
+    phone_tail = CharField(index=True, default="")  # last 4 digits: what customers say at the till
+    name = CharField(index=True)
+    level = CharField(default="regular")
+    points = IntegerField(default=0)
+    balance = IntegerField(default=0)  # stored value, cents
+    joined = DateTimeField(default=now)
+
+
+class SaleRow(BaseRow):
+    order_no = CharField(unique=True)
+    till_code = CharField()
+    staff = ForeignKeyField(StaffRow, backref="sales")
+    member = ForeignKeyField(MemberRow, null=True, backref="sales")
+    status = CharField(default="completed", index=True)  # completed / voided
+    created_at = DateTimeField(default=now, index=True)
+    completed_at = DateTimeField(null=True)
+    subtotal = IntegerField()
+    discount = IntegerField()
+    total = IntegerField()
+    change = IntegerField(default=0)
+    points_earned = IntegerField(default=0)
+    points_redeemed = IntegerField(default=0)
+    training = BooleanField(default=False)
+
+
+class SaleLineRow(BaseRow):
+    sale = ForeignKeyField(SaleRow, backref="lines", on_delete="CASCADE")
+    line_no = IntegerField()
+    product = ForeignKeyField(ProductRow, backref="sale_lines")
+    barcode = CharField()
+    name = CharField()
+    category = CharField()
+    qty = IntegerField()
+    list_price = IntegerField()
+    unit_price = IntegerField()
+    discount = IntegerField()
+    paid = IntegerField()  # what the customer paid for this line, after every discount
+
+
+class PaymentRow(BaseRow):
+    sale = ForeignKeyField(SaleRow, null=True, backref="payments")
+    tender = CharField()
+    amount = IntegerField()  # negative for money going back
+    given = IntegerField(default=0)
+    change = IntegerField(default=0)
+    points = IntegerField(default=0)
+    reference = CharField(default="")
+    created_at = DateTimeField(default=now, index=True)
+
+
+class StockMoveRow(BaseRow):
+    product = ForeignKeyField(ProductRow, backref="stock_moves")
+    qty = IntegerField()  # signed
+    reason = CharField()  # sale / refund / damaged / scrap / import / adjust
+    sale = ForeignKeyField(SaleRow, null=True, backref="stock_moves")
+    at = DateTimeField(default=now)
+
+
+class PointsMoveRow(BaseRow):
+    member = ForeignKeyField(MemberRow, backref="points_moves")
+    points = IntegerField()  # signed
+    reason = CharField()  # earn / redeem / refund / adjust
+    sale = ForeignKeyField(SaleRow, null=True, backref="points_moves")
+    at = DateTimeField(default=now)
+
+
+class StoredValueMoveRow(BaseRow):
+    member = ForeignKeyField(MemberRow, backref="balance_moves")
+    amount = IntegerField()  # signed cents
+    reason = CharField()  # topup / sale / refund / adjust
+    sale = ForeignKeyField(SaleRow, null=True, backref="balance_moves")
+    at = DateTimeField(default=now)
+
+
+class SequenceRow(BaseRow):
+    key = CharField(unique=True)  # e.g. S20261122
+    value = IntegerField(default=0)
+
+
+class AuditRow(BaseRow):
+    at = DateTimeField(default=now, index=True)
+    staff_code = CharField(default="")
+    action = CharField(index=True)
+    entity = CharField(default="")
+    detail = TextField(default="")
+    prev_hash = CharField(default="")
+    hash = CharField(default="")
+
+
+class PrintJobRow(BaseRow):
+    """A ticket that was committed; kept until it has printed, so nothing is lost to a printer fault."""
+
+    kind = CharField()  # receipt / refund / report / test
+    ref_no = CharField(index=True)
+    text = TextField()  # what the ticket says, for the on-screen preview
+    layout = TextField()  # the ticket as JSON (devices.tickets); rendered to ESC/POS at print time
+    status = CharField(default="queued", index=True)  # queued / printed / discarded
+    attempts = IntegerField(default=0)
+    last_error = CharField(default="")
+    created_at = DateTimeField(default=now)
+
+
+ALL_TABLES = [
+    SchemaVersionRow,
+    StoreRow,
+    TillRow,
+    StaffRow,
+    ProductRow,
+    MemberRow,
+    SaleRow,
+    SaleLineRow,
+    PaymentRow,
+    StockMoveRow,
+    PointsMoveRow,
+    StoredValueMoveRow,
+    SequenceRow,
+    AuditRow,
+    PrintJobRow,
+]
