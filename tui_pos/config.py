@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from tui_pos.domain.policy import PolicyRule, RefundPolicy
+from tui_pos.domain.staff import Role
 from tui_pos.resources import data_file
 
 ENV_PREFIX = "TUI_POS_"
@@ -59,6 +61,7 @@ class Config:
     member_levels: tuple[MemberLevel, ...] = ()
     refund_limits: Mapping[str, int] = field(default_factory=dict)
     printer: PrinterConfig = PrinterConfig()
+    refund_policy: RefundPolicy = RefundPolicy()
 
     def level(self, code: str) -> MemberLevel:
         for level in self.member_levels:
@@ -140,6 +143,38 @@ def _printer(raw: Mapping[str, Any]) -> PrinterConfig:
     return printer
 
 
+def _refund_policy(raw: Mapping[str, Any], limits: Mapping[str, int]) -> RefundPolicy:
+    rules = {}
+    for code, spec in raw.get("rules", {}).items():
+        window = spec.get("window_hours")
+        rules[code] = PolicyRule(
+            code=code,
+            description=str(spec.get("description", code)),
+            description_zh=str(spec.get("description_zh", "")),
+            refundable=bool(spec.get("refundable", True)),
+            window_hours=None if window is None else _as_int("refund_policy.rules", code, window),
+            unopened_only=bool(spec.get("unopened_only", False)),
+        )
+    role_limits: dict[Role, int | None] = {}
+    for role in Role:
+        value = limits.get(role.code, 0)
+        role_limits[role] = None if value < 0 else value
+    try:
+        no_receipt_role = Role.parse(str(raw.get("no_receipt_role", "manager")))
+    except ValueError as exc:
+        raise ConfigError(f"refund_policy.no_receipt_role: {exc}") from None
+    return RefundPolicy(
+        window_days=_as_int("refund_policy", "window_days", raw.get("window_days", 7)),
+        level_window_days={k: _as_int("refund_policy", k, v) for k, v in raw.get("level_window_days", {}).items()},
+        approval_outside_window=bool(raw.get("approval_outside_window", True)),
+        no_receipt_role=no_receipt_role,
+        fee_bp={k: _as_int("refund_policy.fee_bp", k, v) for k, v in raw.get("fee_bp", {}).items()},
+        categories={str(k): str(v) for k, v in raw.get("categories", {}).items()},
+        rules=rules,
+        limits=role_limits,
+    )
+
+
 def load_config(
     path: Path | None = None,
     *,
@@ -182,4 +217,5 @@ def load_config(
         member_levels=levels,
         refund_limits=limits,
         printer=printer,
+        refund_policy=_refund_policy(raw.get("refund_policy", {}), limits),
     )

@@ -142,3 +142,57 @@ def receipt(config: Config, sale: SaleDetail, *, copy: str = "") -> Ticket:
     t.feed()
     t.cut()
     return t
+
+
+def refund_voucher(config: Config, refund, sale: SaleDetail | None) -> Ticket:
+    """退款单据: a customer copy and a store copy with a signature line, in one job."""
+    from tui_pos.domain.policy import DISPOSITION_LABELS, REASON_LABELS
+
+    s = refund.summary
+    t = Ticket(config.printer.width)
+    for copy in (tr("Customer copy"), tr("Store copy")):
+        part = header(config, tr("Refund voucher") + f" ({copy})")
+        part.pair(tr("Refund no."), s.refund_no)
+        if s.order_no:
+            part.pair(tr("Original order"), s.order_no)
+        if sale is not None:
+            part.pair(tr("Sold"), sale.created_at.strftime("%Y-%m-%d %H:%M"))
+        part.pair(tr("Time"), (refund.paid_at or s.created_at).strftime("%Y-%m-%d %H:%M"))
+        part.rule()
+        for line in refund.lines:
+            part.text(line.name)
+            part.pair(f"  x{line.qty} {tr(DISPOSITION_LABELS.get(line.disposition, line.disposition))}",
+                      money(line.amount))
+        part.rule()
+        part.pair(tr("Reason"), tr(REASON_LABELS.get(s.reason, s.reason)))
+        if refund.note:
+            part.text(refund.note)
+        if refund.fee:
+            part.pair(tr("Fee"), "-" + money(refund.fee))
+        if refund.points_returned:
+            part.pair(tr("Points returned"), f"+{refund.points_returned}")
+        if refund.points_reversed:
+            part.pair(tr("Points taken back"), f"-{refund.points_reversed}")
+        part.pair(tr("Refund amount"), money(s.amount), bold=True)
+        part.pair(tr("Refund via"), tender_label(s.tender) + (f" {refund.reference}" if refund.reference else ""))
+        if s.tender not in ("cash", "stored_value"):
+            part.text(tr("To be refunded through the terminal/app"))
+        part.pair(tr("Cashier"), s.staff_code)
+        if refund.approver_code:
+            part.pair(tr("Approved by"), refund.approver_code)
+        if s.member_card:
+            part.pair(tr("Member"), s.member_card)
+        part.feed()
+        part.barcode(s.refund_no)
+        part.qr(s.refund_no)
+        if copy == tr("Store copy"):
+            part.feed()
+            part.text(tr("Customer signature:"))
+            part.feed()
+            part.text("_" * (config.printer.width - 2))
+        if config.training:
+            part.text("*** TRAINING 培训 ***", bold=True, align="center")
+        part.feed()
+        part.cut()
+        t.items.extend(part.items)
+    return t

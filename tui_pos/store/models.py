@@ -98,6 +98,34 @@ class SaleRow(BaseRow):
     training = BooleanField(default=False)
 
 
+class RefundRow(BaseRow):
+    refund_no = CharField(unique=True)
+    sale = ForeignKeyField(SaleRow, null=True, backref="refunds")  # None = no-receipt refund
+    member = ForeignKeyField(MemberRow, null=True, backref="refunds")
+    staff = ForeignKeyField(StaffRow, backref="refunds")
+    approver = ForeignKeyField(StaffRow, null=True, backref="approved_refunds")
+    status = CharField(index=True)  # pending_approval / paid / completed / rejected / cancelled
+    reason = CharField()
+    note = CharField(default="")
+    tender = CharField()
+    reference = CharField(default="")
+    allowed = IntegerField()  # what the policy allowed, cents
+    amount = IntegerField()  # money going back (after fee and any lowering), cents
+    fee = IntegerField(default=0)
+    points_returned = IntegerField(default=0)  # redeemed points given back
+    points_reversed = IntegerField(default=0)  # earned points taken back
+    no_receipt = BooleanField(default=False)
+    override = BooleanField(default=False)
+    training = BooleanField(default=False)
+    policy_text = TextField(default="")
+    approval_reasons = TextField(default="")
+    reject_reason = CharField(default="")
+    created_at = DateTimeField(default=now, index=True)
+    paid_at = DateTimeField(null=True)
+    completed_at = DateTimeField(null=True)
+    opened_at = DateTimeField(null=True)  # when the wizard started: refund handling time
+
+
 class SaleLineRow(BaseRow):
     sale = ForeignKeyField(SaleRow, backref="lines", on_delete="CASCADE")
     line_no = IntegerField()
@@ -112,8 +140,27 @@ class SaleLineRow(BaseRow):
     paid = IntegerField()  # what the customer paid for this line, after every discount
 
 
+class RefundLineRow(BaseRow):
+    refund = ForeignKeyField(RefundRow, backref="lines", on_delete="CASCADE")
+    sale_line = ForeignKeyField(SaleLineRow, null=True, backref="refund_lines")
+    product = ForeignKeyField(ProductRow, backref="refund_lines")
+    name = CharField()
+    qty = IntegerField()
+    amount = IntegerField()  # value of these units as paid (money + points share), cents
+    disposition = CharField()  # restock / damaged / scrap
+
+
+class RefundEventRow(BaseRow):
+    refund = ForeignKeyField(RefundRow, backref="events", on_delete="CASCADE")
+    at = DateTimeField(default=now)
+    staff_code = CharField()
+    event = CharField()  # created / parked / approved / rejected / cancelled / paid / completed / reprint
+    note = CharField(default="")
+
+
 class PaymentRow(BaseRow):
     sale = ForeignKeyField(SaleRow, null=True, backref="payments")
+    refund = ForeignKeyField(RefundRow, null=True, backref="payments")
     tender = CharField()
     amount = IntegerField()  # negative for money going back
     given = IntegerField(default=0)
@@ -128,6 +175,7 @@ class StockMoveRow(BaseRow):
     qty = IntegerField()  # signed
     reason = CharField()  # sale / refund / damaged / scrap / import / adjust
     sale = ForeignKeyField(SaleRow, null=True, backref="stock_moves")
+    refund = ForeignKeyField(RefundRow, null=True, backref="stock_moves")
     at = DateTimeField(default=now)
 
 
@@ -136,6 +184,7 @@ class PointsMoveRow(BaseRow):
     points = IntegerField()  # signed
     reason = CharField()  # earn / redeem / refund / adjust
     sale = ForeignKeyField(SaleRow, null=True, backref="points_moves")
+    refund = ForeignKeyField(RefundRow, null=True, backref="points_moves")
     at = DateTimeField(default=now)
 
 
@@ -144,6 +193,7 @@ class StoredValueMoveRow(BaseRow):
     amount = IntegerField()  # signed cents
     reason = CharField()  # topup / sale / refund / adjust
     sale = ForeignKeyField(SaleRow, null=True, backref="balance_moves")
+    refund = ForeignKeyField(RefundRow, null=True, backref="balance_moves")
     at = DateTimeField(default=now)
 
 
@@ -183,7 +233,10 @@ ALL_TABLES = [
     ProductRow,
     MemberRow,
     SaleRow,
+    RefundRow,
     SaleLineRow,
+    RefundLineRow,
+    RefundEventRow,
     PaymentRow,
     StockMoveRow,
     PointsMoveRow,

@@ -1,0 +1,112 @@
+"""Refund policy: windows, per-category/product rules, fees and who may approve what.
+
+The policy is data (config [refund_policy]); these classes only read it and say, in plain
+words, why a refund is allowed, needs approval or is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Mapping
+
+from tui_pos.domain.money import apply_bp, format_money
+from tui_pos.domain.staff import Role
+from tui_pos.i18n import language, tr
+
+REASONS = ("quality", "wrong_item", "changed_mind", "service", "price_error", "other")
+REASON_LABELS = {
+    "quality": "Quality problem",
+    "wrong_item": "Wrong item",
+    "changed_mind": "Changed mind",
+    "service": "Service problem",
+    "price_error": "Price error",
+    "other": "Other",
+}
+DISPOSITIONS = ("restock", "damaged", "scrap")
+DISPOSITION_LABELS = {"restock": "Back to stock", "damaged": "Damaged", "scrap": "Scrap"}
+
+
+@dataclass(frozen=True)
+class PolicyRule:
+    code: str
+    description: str
+    description_zh: str = ""
+    refundable: bool = True
+    window_hours: int | None = None  # None: the default window (with member-level extension)
+    unopened_only: bool = False
+
+    def text(self) -> str:
+        return self.description_zh if language() == "zh" and self.description_zh else self.description
+
+
+DEFAULT_RULE = PolicyRule("", "Standard refund window")
+
+
+@dataclass(frozen=True)
+class RefundPolicy:
+    window_days: int = 7
+    level_window_days: Mapping[str, int] = field(default_factory=dict)
+    approval_outside_window: bool = True
+    no_receipt_role: Role = Role.MANAGER
+    fee_bp: Mapping[str, int] = field(default_factory=dict)
+    categories: Mapping[str, str] = field(default_factory=dict)
+    rules: Mapping[str, PolicyRule] = field(default_factory=dict)
+    limits: Mapping[Role, int | None] = field(default_factory=dict)  # None = unlimited
+
+    def rule_for(self, product_code: str, category: str) -> PolicyRule:
+        code = product_code or self.categories.get(category, "")
+        return self.rules.get(code, DEFAULT_RULE)
+
+    def window(self, rule: PolicyRule, member_level: str | None) -> timedelta:
+        if rule.window_hours is not None:
+            return timedelta(hours=rule.window_hours)
+        days = max(self.window_days, self.level_window_days.get(member_level or "", 0))
+        return timedelta(days=days)
+
+    def fee(self, tender: str, amount: int) -> int:
+        return apply_bp(amount, self.fee_bp.get(tender, 0))
+
+    def limit(self, role: Role) -> int | None:
+        return self.limits.get(role, 0)
+
+    def role_for_amount(self, amount: int) -> Role:
+        """The lowest role whose limit covers `amount`."""
+        for role in Role:
+            limit = self.limit(role)
+            if limit is None or amount <= limit:
+                return role
+        return Role.MANAGER
+
+    def plain_words(self) -> list[str]:
+        """Every rule as a sentence a cashier can read out to a customer."""
+        lines = [tr("Refunds within {days} days of the sale, with the receipt.", days=self.window_days)]
+        for level, days in sorted(self.level_window_days.items()):
+            lines.append(tr("{level} members: within {days} days.", level=level, days=days))
+        if self.approval_outside_window:
+            lines.append(tr("Later than that only with a supervisor's approval."))
+        else:
+            lines.append(tr("Later than that: no refund."))
+        lines.append(tr("Without the receipt: only with a {role}'s approval, and flagged.",
+                        role=tr(self.no_receipt_role.code)))
+        for tender, bp in sorted(self.fee_bp.items()):
+            if bp:
+                lines.append(tr("Refunds to {tender} carry a fee of {pct}%.", tender=tender, pct=f"{bp / 100:g}"))
+        for role in Role:
+            limit = self.limit(role)
+            lines.append(
+                tr("{role} may refund up to {amount} without approval.", role=tr(role.code),
+                   amount=format_money(limit, "￥"))
+                if limit is not None else tr("{role} may refund any amount.", role=tr(role.code))
+            )
+        for rule in self.rules.values():
+            lines.append(rule.text())
+        for category, code in sorted(self.categories.items()):
+            lines.append(tr("Category {category}: {rule}", category=category,
+                            rule=self.rules.get(code, DEFAULT_RULE).text()))
+        return lines
+
+
+def within_window(policy: RefundPolicy, rule: PolicyRule, sold_at: datetime, now: datetime,
+                  member_level: str | None) -> bool:
+    return now - sold_at <= policy.window(rule, member_level)

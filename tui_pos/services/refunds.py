@@ -1,0 +1,471 @@
+"""The cash refund: find the order, quote what policy allows, confirm (with approval where
+needed), pay out, and track every refund by its number.
+
+Nothing is written before `confirm` (or `park`). `confirm` re-reads what each line already
+gave back inside one IMMEDIATE transaction, so two tills refunding the same order at the
+same moment can never give back more than was paid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from tui_pos.domain.catalog import clean_text
+from tui_pos.domain.errors import Conflict, InvalidInput, NeedsApproval, NotFound, RefundNotAllowed
+from tui_pos.domain.money import normalize_digits
+from tui_pos.domain.refund import APPROVAL_LABELS, LineHistory, Pick, RefundQuote, SaleFacts, quote_refund
+from tui_pos.domain.sales import SaleDetail, SaleSummary
+from tui_pos.domain.staff import Role, Staff, require
+from tui_pos.domain.tenders import TenderKind
+from tui_pos.i18n import tr
+from tui_pos.services import printing
+from tui_pos.services import staff as staff_service
+from tui_pos.services.context import Context
+from tui_pos.store import audit, queries, refund_queries
+from tui_pos.store.db import write
+from tui_pos.store.models import (
+    MemberRow,
+    PaymentRow,
+    PointsMoveRow,
+    ProductRow,
+    RefundEventRow,
+    RefundLineRow,
+    RefundRow,
+    StockMoveRow,
+    StoredValueMoveRow,
+)
+from tui_pos.store.refund_queries import RefundDetail, RefundSummary
+from tui_pos.store.sequences import next_number
+
+
+@dataclass(frozen=True)
+class OrderLookup:
+    sale: SaleDetail
+    history: dict[int, LineHistory]
+    facts: SaleFacts
+    refunds: tuple[RefundSummary, ...]
+    refusal: str  # why nothing can be refunded; empty when something can
+    warnings: tuple[str, ...]  # e.g. outside the window: needs a supervisor
+
+    @property
+    def refundable(self) -> bool:
+        return not self.refusal
+
+
+@dataclass(frozen=True)
+class RefundDraft:
+    """What the cashier chose in steps 1-3; nothing of it is stored until confirm/park."""
+
+    sale_id: int
+    picks: tuple[Pick, ...]
+    reason: str
+    note: str = ""
+    tender: str = "cash"
+    reference: str = ""
+    amount: int | None = None  # lowered by the cashier; None = what policy allows
+    opened_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    refund_no: str
+    status: str
+    amount: int
+    tender: str
+    approver_code: str
+    print_job_id: int | None
+
+
+# ---- step 1 ---------------------------------------------------------------------------
+
+def _load(ctx: Context, sale: SaleDetail) -> OrderLookup:
+    so_far = refund_queries.refunded_per_line(sale.id)
+    products = {p.id: p for p in (queries.product_by_id(l.product_id) for l in sale.lines) if p}
+    history = {
+        l.id: LineHistory(
+            sale_line_id=l.id, name=l.name, category=l.category,
+            policy_code=products[l.product_id].refund_policy if l.product_id in products else "",
+            qty=l.qty, paid=l.paid,
+            refunded_qty=so_far[l.id].qty if l.id in so_far else 0,
+            refunded_amount=so_far[l.id].amount if l.id in so_far else 0,
+        )
+        for l in sale.lines
+    }
+    member = queries.member_by_id(sale.member_id) if sale.member_id else None
+    returned, reversed_ = refund_queries.refunded_points(sale.id)
+    facts = SaleFacts(
+        sold_at=sale.created_at, total=sum(l.paid for l in sale.lines),
+        points_cents=sum(p.amount for p in sale.payments if p.tender == TenderKind.POINTS),
+        points_earned=sale.points_earned, member_level=member.level if member else None,
+        member_points=member.points if member else 0,
+        refunded_value=sum(h.refunded_amount for h in history.values()),
+        points_returned=returned, points_reversed=reversed_,
+    )
+    refusal, warnings = "", []
+    policy = ctx.config.refund_policy
+    if sale.training != ctx.config.training:
+        refusal = tr("This is a training order: it cannot be refunded in live mode") if sale.training \
+            else tr("This is a live order: it cannot be refunded in training mode")
+    elif sale.status != "completed":
+        refusal = tr("This order was voided")
+    elif all(h.remaining == 0 for h in history.values()):
+        refusal = tr("This order is fully refunded")
+    else:
+        rules = [policy.rule_for(h.policy_code, h.category) for h in history.values() if h.remaining]
+        if all(not r.refundable for r in rules):
+            refusal = rules[0].text()
+        else:
+            late = [r for r in rules if ctx.now() - sale.created_at > policy.window(r, facts.member_level)]
+            if late and len(late) == len(rules) and not policy.approval_outside_window:
+                refusal = tr("Outside the refund window: {rule}", rule=late[0].text())
+            elif late:
+                warnings.append(tr("Outside the refund window: a supervisor must approve"))
+    return OrderLookup(sale, history, facts, tuple(refund_queries.refunds_of_sale(sale.id)), refusal,
+                       tuple(warnings))
+
+
+def find_order(ctx: Context, text: str) -> OrderLookup:
+    """Step 1: what a scanned receipt barcode or a typed order number finds."""
+    order_no = normalize_digits(clean_text(text, 40)).upper()
+    if not order_no:
+        raise InvalidInput("Scan the receipt or type the order no.")
+    sale = queries.sale_detail(order_no=order_no)
+    if sale is None:
+        if order_no.startswith("T") != ctx.config.training and order_no.lstrip("T").startswith("S"):
+            raise RefundNotAllowed("This is a training order: it cannot be refunded in live mode"
+                                   if order_no.startswith("T") else
+                                   "This is a live order: it cannot be refunded in training mode")
+        raise NotFound("No order {no}", no=order_no)
+    return _load(ctx, sale)
+
+
+def load_order(ctx: Context, sale_id: int) -> OrderLookup:
+    sale = queries.sale_detail(sale_id=sale_id)
+    if sale is None:
+        raise NotFound("No order {no}", no=str(sale_id))
+    return _load(ctx, sale)
+
+
+def member_orders(ctx: Context, text: str, limit: int = 20) -> tuple[int, str, list[SaleSummary]]:
+    """Step 1 without a receipt number: a member's card no. or phone, then pick an order."""
+    from tui_pos.services.members import find_one
+
+    member = find_one(text)
+    return member.id, member.name, queries.recent_sales(member.id, limit)
+
+
+# ---- step 3 ---------------------------------------------------------------------------
+
+def _quote(ctx: Context, actor: Staff, lookup: OrderLookup, draft: RefundDraft) -> RefundQuote:
+    if lookup.refusal:
+        raise RefundNotAllowed(lookup.refusal)
+    if draft.tender == "stored_value" and lookup.sale.member_id is None:
+        raise InvalidInput("Stored value refunds need a member order")
+    return quote_refund(
+        ctx.config.refund_policy, lookup.facts, lookup.history, list(draft.picks), reason=draft.reason,
+        tender=draft.tender, actor_role=actor.role, now=ctx.now(), cents_per_point=ctx.config.cents_per_point,
+        requested_amount=draft.amount,
+    )
+
+
+def quote(ctx: Context, actor: Staff, draft: RefundDraft) -> RefundQuote:
+    """Step 3: what the policy allows for these lines, and whether someone must approve."""
+    require(actor, "refund")
+    return _quote(ctx, actor, load_order(ctx, draft.sale_id), draft)
+
+
+def approval_text(quote_: RefundQuote) -> list[str]:
+    return [tr(APPROVAL_LABELS[key]) for key in quote_.approvals]
+
+
+# ---- step 4 ---------------------------------------------------------------------------
+
+def _event(refund_id: int, staff_code: str, event: str, note: str = "", at: datetime | None = None) -> None:
+    RefundEventRow.create(refund=refund_id, staff_code=staff_code, event=event, note=note[:200],
+                          at=at or datetime.now().replace(microsecond=0))
+
+
+def _apply_moves(ctx: Context, row: RefundRow, lookup: OrderLookup, q: RefundQuote, at: datetime) -> None:
+    """Money, stock, points and stored value for a refund that is being paid out."""
+    sale = lookup.sale
+    PaymentRow.create(refund=row.id, sale=sale.id, tender=q.tender, amount=-q.amount,
+                      reference=row.reference, created_at=at)
+    if q.points_returned:
+        PaymentRow.create(refund=row.id, sale=sale.id, tender=TenderKind.POINTS.value,
+                          amount=-(q.points_returned * ctx.config.cents_per_point), points=-q.points_returned,
+                          created_at=at)
+    lines = {l.id: l for l in sale.lines}
+    for lq in q.lines:
+        product_id = lines[lq.sale_line_id].product_id
+        StockMoveRow.create(product=product_id, qty=lq.qty, reason="refund", refund=row.id, sale=sale.id, at=at)
+        if lq.disposition == "restock":
+            ProductRow.update(stock=ProductRow.stock + lq.qty).where(ProductRow.id == product_id).execute()
+        else:  # came back but cannot be sold: in and straight out again, so both moves are visible
+            StockMoveRow.create(product=product_id, qty=-lq.qty, reason=lq.disposition, refund=row.id,
+                                sale=sale.id, at=at)
+    if sale.member_id:
+        delta = q.points_returned - q.points_reversed
+        if q.points_returned:
+            PointsMoveRow.create(member=sale.member_id, points=q.points_returned, reason="refund_return",
+                                 refund=row.id, sale=sale.id, at=at)
+        if q.points_reversed:
+            PointsMoveRow.create(member=sale.member_id, points=-q.points_reversed, reason="refund_reverse",
+                                 refund=row.id, sale=sale.id, at=at)
+        balance = q.amount if q.tender == "stored_value" else 0
+        if balance:
+            StoredValueMoveRow.create(member=sale.member_id, amount=balance, reason="refund", refund=row.id,
+                                      sale=sale.id, at=at)
+        if delta or balance:
+            MemberRow.update(points=MemberRow.points + delta, balance=MemberRow.balance + balance) \
+                .where(MemberRow.id == sale.member_id).execute()
+
+
+def _voucher_job(ctx: Context, refund_no: str) -> int:
+    from tui_pos.devices.tickets import refund_voucher
+
+    detail = refund_queries.refund_detail(refund_no)
+    sale = queries.sale_detail(sale_id=detail.sale_id) if detail.sale_id else None
+    return printing.queue_ticket("refund", refund_no, refund_voucher(ctx.config, detail, sale))
+
+
+def _check_approver(ctx: Context, actor: Staff, q: RefundQuote, approver: tuple[str, str] | None) -> Staff | None:
+    if q.approver_role is None:
+        return None
+    if actor.role >= q.approver_role:
+        return actor  # the actor's own role covers it; recorded as self-approved
+    if approver is None:
+        raise NeedsApproval("A {role} must approve: {why}", reasons=q.approvals,
+                            role=tr(q.approver_role.code), why="; ".join(approval_text(q)))
+    code, pin = approver
+    if code.strip() == actor.code:
+        raise InvalidInput("Approval must come from someone else")
+    approved = staff_service.approve(ctx, code, pin, q.approver_role, for_action="refund")
+    return approved
+
+
+def confirm(ctx: Context, actor: Staff, draft: RefundDraft, approver: tuple[str, str] | None = None,
+            *, expected: RefundQuote | None = None) -> RefundResult:
+    """Step 4: record the refund, its lines, the money, stock, points and the voucher, at once."""
+    require(actor, "refund")
+    q = quote(ctx, actor, draft)  # fails early, before any PIN is asked for
+    approved_by = _check_approver(ctx, actor, q, approver)
+    if approved_by is not None and approved_by is not actor:
+        require(approved_by, "approve_refund")
+
+    def record() -> RefundResult:
+        at = ctx.now()
+        lookup = load_order(ctx, draft.sale_id)  # re-read under the write lock
+        fresh = _quote(ctx, actor, lookup, draft)
+        if (expected and fresh.amount != expected.amount) or fresh.amount != q.amount:
+            raise Conflict("This order was refunded elsewhere meanwhile; review the amount again")
+        refund_no = next_number("R", at.date(), ctx.config.order_prefix)
+        row = RefundRow.create(
+            refund_no=refund_no, sale=lookup.sale.id, member=lookup.sale.member_id, staff=actor.id,
+            approver=approved_by.id if approved_by else None, status="paid", reason=draft.reason,
+            note=clean_text(draft.note, 200), tender=fresh.tender, reference=clean_text(draft.reference, 64),
+            allowed=fresh.allowed, amount=fresh.amount, fee=fresh.fee, points_returned=fresh.points_returned,
+            points_reversed=fresh.points_reversed, override=fresh.override, training=ctx.config.training,
+            policy_text="\n".join(fresh.rules), approval_reasons=",".join(fresh.approvals),
+            created_at=at, paid_at=at, opened_at=draft.opened_at,
+        )
+        for lq in fresh.lines:
+            line = next(l for l in lookup.sale.lines if l.id == lq.sale_line_id)
+            RefundLineRow.create(refund=row.id, sale_line=lq.sale_line_id, product=line.product_id, name=lq.name,
+                                 qty=lq.qty, amount=lq.amount, disposition=lq.disposition)
+        _apply_moves(ctx, row, lookup, fresh, at)
+        _event(row.id, actor.code, "created", at=at)
+        if approved_by:
+            _event(row.id, approved_by.code, "approved", ",".join(fresh.approvals), at=at)
+        _event(row.id, actor.code, "paid", fresh.tender, at=at)
+        audit.append(actor.code, "refund", refund_no, {
+            "order": lookup.sale.order_no, "amount": fresh.amount, "tender": fresh.tender,
+            "approver": approved_by.code if approved_by else None, "approvals": list(fresh.approvals),
+        })
+        job = _voucher_job(ctx, refund_no)
+        return RefundResult(refund_no, "paid", fresh.amount, fresh.tender,
+                            approved_by.code if approved_by else "", job)
+
+    return write(record)
+
+
+def park(ctx: Context, actor: Staff, draft: RefundDraft) -> RefundResult:
+    """Keep a refund that waits for a manager: it holds its quantities, moves no money."""
+    require(actor, "refund")
+    q = quote(ctx, actor, draft)
+    if q.approver_role is None:
+        raise InvalidInput("This refund needs no approval; confirm it")
+
+    def record() -> RefundResult:
+        at = ctx.now()
+        lookup = load_order(ctx, draft.sale_id)
+        fresh = _quote(ctx, actor, lookup, draft)
+        refund_no = next_number("R", at.date(), ctx.config.order_prefix)
+        row = RefundRow.create(
+            refund_no=refund_no, sale=lookup.sale.id, member=lookup.sale.member_id, staff=actor.id,
+            status="pending_approval", reason=draft.reason, note=clean_text(draft.note, 200), tender=fresh.tender,
+            reference=clean_text(draft.reference, 64), allowed=fresh.allowed, amount=fresh.amount, fee=fresh.fee,
+            points_returned=fresh.points_returned, points_reversed=fresh.points_reversed, override=fresh.override,
+            training=ctx.config.training, policy_text="\n".join(fresh.rules),
+            approval_reasons=",".join(fresh.approvals), created_at=at, opened_at=draft.opened_at,
+        )
+        for lq in fresh.lines:
+            line = next(l for l in lookup.sale.lines if l.id == lq.sale_line_id)
+            RefundLineRow.create(refund=row.id, sale_line=lq.sale_line_id, product=line.product_id, name=lq.name,
+                                 qty=lq.qty, amount=lq.amount, disposition=lq.disposition)
+        _event(row.id, actor.code, "parked", ",".join(fresh.approvals), at=at)
+        audit.append(actor.code, "refund_parked", refund_no, {"amount": fresh.amount})
+        return RefundResult(refund_no, "pending_approval", fresh.amount, fresh.tender, "", None)
+
+    return write(record)
+
+
+def _row(refund_no: str) -> RefundRow:
+    row = RefundRow.get_or_none(RefundRow.refund_no == refund_no.strip().upper())
+    if row is None:
+        raise NotFound("No refund {no}", no=refund_no[:30])
+    return row
+
+
+def approve_parked(ctx: Context, approver: Staff, refund_no: str) -> RefundResult:
+    """A manager picks a parked refund from the list and approves it: now the money moves."""
+    require(approver, "approve_refund")
+
+    def record() -> RefundResult:
+        row = _row(refund_no)
+        if row.status != "pending_approval":
+            raise InvalidInput("Refund {no} is {status}, not waiting for approval", no=row.refund_no,
+                               status=row.status)
+        needed = ctx.config.refund_policy.role_for_amount(row.amount)
+        if approver.role < max(needed, Role.SUPERVISOR) or (
+                "no_receipt" in row.approval_reasons and approver.role < ctx.config.refund_policy.no_receipt_role):
+            raise NeedsApproval("A {role} must approve: {why}", role=tr(needed.code), why=row.approval_reasons)
+        at = ctx.now()
+        lookup = load_order(ctx, row.sale_id)
+        lines = list(RefundLineRow.select().where(RefundLineRow.refund == row.id))
+        q = _parked_quote(row, lines)
+        row.status, row.approver, row.paid_at = "paid", approver.id, at
+        row.save()
+        _apply_moves(ctx, row, lookup, q, at)
+        _event(row.id, approver.code, "approved", at=at)
+        _event(row.id, approver.code, "paid", row.tender, at=at)
+        audit.append(approver.code, "refund_approved", row.refund_no, {"amount": row.amount})
+        job = _voucher_job(ctx, row.refund_no)
+        return RefundResult(row.refund_no, "paid", row.amount, row.tender, approver.code, job)
+
+    return write(record)
+
+
+def _parked_quote(row: RefundRow, lines: list[RefundLineRow]) -> RefundQuote:
+    from tui_pos.domain.policy import DEFAULT_RULE
+    from tui_pos.domain.refund import LineQuote
+
+    return RefundQuote(
+        lines=tuple(LineQuote(l.sale_line_id, l.name, l.qty, l.amount, l.disposition, DEFAULT_RULE) for l in lines),
+        value=sum(l.amount for l in lines), points_returned=row.points_returned,
+        points_reversed=row.points_reversed, fee=row.fee, allowed=row.allowed, amount=row.amount,
+        tender=row.tender, approvals=tuple(filter(None, row.approval_reasons.split(","))), approver_role=None,
+        rules=(), outside_window="outside_window" in row.approval_reasons,
+    )
+
+
+def reject(ctx: Context, actor: Staff, refund_no: str, reason: str) -> None:
+    require(actor, "reject_refund")
+    reason = clean_text(reason, 200)
+    if not reason:
+        raise InvalidInput("A rejection needs a reason")
+
+    def record() -> None:
+        row = _row(refund_no)
+        if row.status != "pending_approval":
+            raise InvalidInput("Refund {no} is {status}, not waiting for approval", no=row.refund_no,
+                               status=row.status)
+        row.status, row.reject_reason = "rejected", reason
+        row.save()
+        _event(row.id, actor.code, "rejected", reason, at=ctx.now())
+        audit.append(actor.code, "refund_rejected", row.refund_no, {"reason": reason})
+
+    write(record)
+
+
+def cancel(ctx: Context, actor: Staff, refund_no: str) -> None:
+    """The customer left or changed their mind while the refund waited for approval."""
+    require(actor, "refund")
+
+    def record() -> None:
+        row = _row(refund_no)
+        if row.status != "pending_approval":
+            raise InvalidInput("Refund {no} is {status}, not waiting for approval", no=row.refund_no,
+                               status=row.status)
+        row.status = "cancelled"
+        row.save()
+        _event(row.id, actor.code, "cancelled", at=ctx.now())
+        audit.append(actor.code, "refund_cancelled", row.refund_no)
+
+    write(record)
+
+
+def complete(ctx: Context, actor: Staff, refund_no: str) -> None:
+    """Step 5: the cash was handed over and the customer signed the store copy."""
+    require(actor, "refund")
+
+    def record() -> None:
+        row = _row(refund_no)
+        if row.status != "paid":
+            raise InvalidInput("Refund {no} is {status}, not paid", no=row.refund_no, status=row.status)
+        at = ctx.now()
+        row.status, row.completed_at = "completed", at
+        row.save()
+        _event(row.id, actor.code, "completed", tr("cash handed over, customer signed"), at=at)
+        audit.append(actor.code, "refund_completed", row.refund_no)
+
+    write(record)
+
+
+def reprint_voucher(ctx: Context, actor: Staff, refund_no: str) -> int:
+    def record() -> int:
+        row = _row(refund_no)
+        if row.status not in ("paid", "completed"):
+            raise InvalidInput("Refund {no} is {status}, not paid", no=row.refund_no, status=row.status)
+        _event(row.id, actor.code, "reprint", at=ctx.now())
+        audit.append(actor.code, "reprint", row.refund_no)
+        return _voucher_job(ctx, row.refund_no)
+
+    return write(record)
+
+
+# ---- tracking -------------------------------------------------------------------------
+
+def search(text: str = "", status: str = "", since: datetime | None = None,
+           until: datetime | None = None) -> list[RefundSummary]:
+    return refund_queries.search_refunds(normalize_digits(clean_text(text, 40)).upper(), status, since, until)
+
+
+def detail(refund_no: str) -> RefundDetail:
+    found = refund_queries.refund_detail(normalize_digits(clean_text(refund_no, 40)).upper())
+    if found is None:
+        raise NotFound("No refund {no}", no=refund_no[:30])
+    return found
+
+
+@dataclass(frozen=True)
+class MemberRefundStats:
+    count: int
+    amount: int
+    sales_total: int
+    refunds: tuple[RefundSummary, ...] = field(default=())
+
+    @property
+    def rate_bp(self) -> int:
+        """Refunded amount / purchases, in basis points (100 = 1 %)."""
+        return self.amount * 10000 // self.sales_total if self.sales_total else 0
+
+
+def member_stats(member_id: int) -> MemberRefundStats:
+    count, amount = refund_queries.member_refund_totals(member_id)
+    _, sales_total = queries.member_sales_total(member_id)
+    return MemberRefundStats(count, amount, sales_total, tuple(refund_queries.refunds_of_member(member_id)))
+
+
+def with_amount(draft: RefundDraft, amount: int | None) -> RefundDraft:
+    return replace(draft, amount=amount)
