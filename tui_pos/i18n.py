@@ -185,3 +185,159 @@ ZH.update({
     "Approved by": "审批人",
     "Customer signature:": "顾客签字：",
 })
+
+ZH.update({
+    # command line: init, demo, import
+    "Training mode never opens the live database {path}": "训练模式不会打开正式数据库 {path}",
+    "Training: setting up the demo shop in {path} ...": "训练模式：正在 {path} 中建立演示门店……",
+    "No shop set up in {path}. Create one with `tui-pos init`, "
+    "or practise on the demo shop with `tui-pos --training`.":
+        "{path} 中还没有门店。请用 `tui-pos init` 新建，或用 `tui-pos --training` 在演示门店中练习。",
+    "init needs --manager-code, --manager-name and --manager-pin when it is not run in a terminal":
+        "不在终端中运行时，init 需要 --manager-code、--manager-name 和 --manager-pin",
+    "Staff code of the first manager [001]: ": "第一位店长的工号 [001]：",
+    "Name of the manager: ": "店长姓名：",
+    "PIN (4 to 8 digits): ": "密码（4 到 8 位数字）：",
+    "PIN again: ": "再次输入密码：",
+    "The two PINs differ; nothing was created": "两次密码不一致，未创建任何内容",
+    "Shop created in {path}": "门店已建立：{path}",
+    "Manager {code} {name} can now log in.": "店长 {code} {name} 现在可以登录。",
+    "Staff code must be 1 to 20 letters or digits": "工号须为 1 到 20 位字母或数字",
+    "This shop is already set up: {path}": "门店已经建立过：{path}",
+    "{path} holds a real shop (staff or products not from the demo); demo data is "
+    "not mixed into it. Use --training, or --db with another file.":
+        "{path} 中是正式门店的数据（有非演示的员工或商品），不会混入演示数据。请使用 --training，或用 --db 指定另一个文件。",
+    "Demo shop ready in {path}": "演示门店已就绪：{path}",
+    "Staff added: {staff}; products: {new} new, {updated} updated; members: {members} new; "
+    "past sales: {sales}; stock topped up: {restocked}":
+        "新增员工 {staff} 名；商品新增 {new}、更新 {updated}；新增会员 {members} 名；历史订单 {sales} 笔；补货商品 {restocked} 种",
+    "Log in with (staff code / PIN):": "登录（工号 / 密码）：",
+    "Start the till with: {command}": "启动收银：{command}",
+    "No shop database at {path}; create it first with `tui-pos init`": "{path} 没有门店数据库，请先运行 `tui-pos init`",
+    "Nothing was imported.": "未导入任何数据。",
+    "{file}: {imported} new, {updated} updated, {unchanged} unchanged, {rejected} rejected":
+        "{file}：新增 {imported}，更新 {updated}，未变 {unchanged}，拒绝 {rejected}",
+    # CSV import
+    "row {row}: {message}": "第 {row} 行：{message}",
+    "Cannot read {path}: {error}": "无法读取 {path}：{error}",
+    "The file is not UTF-8 or GBK text": "文件不是 UTF-8 或 GBK 编码的文本",
+    "Not a CSV file: {error}": "不是 CSV 文件：{error}",
+    "The file is empty: the first row must name the columns ({expected})": "文件为空：第一行须为列名（{expected}）",
+    "Unknown column(s): {names}. Expected: {expected}": "未知列：{names}。应为：{expected}",
+    "Column(s) named twice: {names}": "列名重复：{names}",
+    "Missing column(s): {names}. Expected: {expected}": "缺少列：{names}。应为：{expected}",
+    "has {cells} cells but the header names {columns} columns": "有 {cells} 格，但表头只有 {columns} 列",
+    "{column} '{value}' is not an amount": "{column}「{value}」不是有效金额",
+    "{column} '{value}': {reason}": "{column}「{value}」：{reason}",
+    "{column} '{value}' is not a whole number": "{column}「{value}」不是整数",
+    "{column} '{value}' must be from 0 to {max}": "{column}「{value}」须在 0 到 {max} 之间",
+    "{column} '{value}' is not a date like 2024-03-15": "{column}「{value}」不是 2024-03-15 这样的日期",
+    "name is empty": "名称为空",
+    "price is empty": "售价为空",
+    "member_price {member} is above price {price}": "会员价 {member} 高于售价 {price}",
+    "refund_policy '{value}' is not one of: {known}": "退货规则「{value}」不在以下之中：{known}",
+    "barcode {code} is already on row {row}": "条码 {code} 已在第 {row} 行出现",
+    "card no. {card} is already on row {row}": "会员编号 {card} 已在第 {row} 行出现",
+    "phone {phone} is already on row {row}": "手机号 {phone} 已在第 {row} 行出现",
+})
+
+ZH.update({
+    # till screens (收银界面)
+    "TRAINING": "培训模式",
+    "TRAINING MODE - practice only, no real sales": "培训模式 TRAINING — 仅供练习，不产生真实销售",
+    "Till {till}": "收银台 {till}",
+    "Help": "帮助",
+    "Quit": "退出",
+    "Back": "返回",
+    "Clear": "清除",
+    "Cancel": "取消",
+    "Save": "保存",
+    "Yes": "是",
+    "No": "否",
+    "Up": "上移",
+    "Down": "下移",
+    "Staff log in": "员工登录",
+    "Staff code": "工号",
+    "PIN": "密码",
+    "Enter your staff code": "请输入工号",
+    "Member": "会员",
+    "Find": "查商品",
+    "Pay": "收款",
+    "Qty": "数量",
+    "Void line": "删除行",
+    "Void sale": "整单作废",
+    "Refund": "退款",
+    "Reprint": "重打小票",
+    "Log out": "登出",
+    "Detach": "解除会员",
+    "Preview up": "小票上翻",
+    "Preview down": "小票下翻",
+    "Item": "商品",
+    "Price": "单价",
+    "Amount": "金额",
+    "Barcode": "条码",
+    "Totals": "合计",
+    "Total due": "应收",
+    "Scan or type a barcode, then Enter": "扫描或输入条码后按回车",
+    "No member. F2 to look one up.": "未关联会员，按 F2 查找。",
+    "Card no.": "会员编号",
+    "Name": "姓名",
+    "Level": "等级",
+    "Balance": "储值余额",
+    "Ticket preview": "小票预览",
+    "Ticket printed": "小票已打印",
+    "Ticket printed; {count} tickets waiting": "小票已打印，还有 {count} 张待打印",
+    "{error} - {count} tickets waiting (F9 prints again)": "{error}，{count} 张小票待打印（F9 重打）",
+    "Line voided: {item} x {qty}": "已删除：{item} x {qty}",
+    "Void the whole sale?": "确定作废整单？",
+    "{items} items, total {total}": "{items} 件，合计 {total}",
+    "Sale voided": "整单已作废",
+    "Member removed from this sale": "已解除本单会员",
+    "Sale {order} recorded. Change {change}": "订单 {order} 已完成，找零 {change}",
+    "No sale to reprint yet": "还没有可重打的订单",
+    "Printing {order} again": "正在重打 {order}",
+    "Refunds arrive in the next release": "退款功能将在下一版本提供",
+    "Quantity for {item}": "{item} 的数量",
+    "Find a product: name or barcode": "查找商品：名称或条码",
+    "Type to search": "输入以搜索",
+    "Add": "加入",
+    "No product matches {query}": "没有匹配 {query} 的商品",
+    "Type part of a name or barcode first": "请先输入部分名称或条码",
+    # payment (收款)
+    "Payment": "收款",
+    "Tender": "付款方式",
+    "Due": "应收",
+    "Paid": "实收",
+    "Remaining": "待付",
+    "Reference": "流水号",
+    "optional": "选填",
+    "given {given}": "收 {given}",
+    "Part cash": "部分现金",
+    "Undo tender": "撤销付款",
+    "(x removes the last tender)": "（按 x 撤销上一笔付款）",
+    # members (会员)
+    "Card no., phone (4+ digits) or name": "会员编号、手机号（至少 4 位）或姓名",
+    "Attach": "关联会员",
+    "New member": "新会员",
+    "Profile": "会员资料",
+    "Purchases": "消费次数/金额",
+    "Regular": "普通会员",
+    "Member {card} created; Enter attaches": "会员 {card} 已创建，按回车关联",
+})
+
+ZH.update({
+    # till screens, help (收银界面帮助)
+    "OK": "确定",
+    "Keys on this screen": "本界面按键",
+    "Scan, or type a barcode and press Enter; 3*barcode rings up three. "
+    "Up and Down pick the line for F5 and F6. PageUp and PageDown scroll the ticket preview.":
+        "扫描条码，或输入条码后按回车；3*条码 一次录入三件。上下键选择 F5、F6 要操作的行。"
+        "PageUp / PageDown 翻动小票预览。",
+    "Pick the tender with its letter, type the amount (for cash: what the customer hands over) "
+    "and press Enter. Tab moves to the reference of a card or mobile payment.":
+        "按字母键选择付款方式，输入金额（现金请输入顾客实付金额）后按回车。"
+        "Tab 键移到银行卡或移动支付的流水号。",
+    "Type a card no., at least 4 digits of a phone (4 digits = the last four) or the start of a name. "
+    "Up and Down pick a member; Enter attaches the member to the sale.":
+        "输入会员编号、至少 4 位手机号（4 位即手机尾号）或姓名开头。上下键选择会员，回车关联到本单。",
+})

@@ -33,6 +33,8 @@ from tui_pos.domain.money import MAX_CENTS, apply_bp, format_money, parse_money,
         (" 7.05 ", 705),
         ("1000000", MAX_CENTS),
         ("1000000.00", MAX_CENTS),
+        ("1,000,000", MAX_CENTS),
+        ("123,456.7", 12345670),
     ],
 )
 def test_parse_money_accepts(text, cents):
@@ -61,6 +63,15 @@ def test_parse_money_accepts(text, cents):
         "1000000.01",  # one fen above the maximum
         "99999999999",
         "9" * 400,
+        # a comma anywhere but between thousands is a slip for a decimal point, never x10 or x100
+        "12,5",
+        "１２，５",
+        ",5",
+        "12,34",
+        "1,2,3",
+        "1,,234",
+        "1234,567",
+        "1,234,5",
     ],
 )
 def test_parse_money_rejects(text):
@@ -76,6 +87,10 @@ def test_parse_money_rejects_none_without_type_error():
 def test_parse_money_messages_are_specific():
     with pytest.raises(InvalidInput, match="negative"):
         parse_money("-1")
+    with pytest.raises(InvalidInput, match="negative"):
+        parse_money("-1,234")
+    with pytest.raises(InvalidInput, match="Not an amount"):
+        parse_money("12,5")
     with pytest.raises(InvalidInput, match="two decimals"):
         parse_money("1.234")
     with pytest.raises(InvalidInput, match="too large"):

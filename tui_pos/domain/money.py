@@ -13,6 +13,7 @@ from tui_pos.domain.errors import InvalidInput
 MAX_CENTS = 100_000_000
 
 _AMOUNT = re.compile(r"^(\d{1,9})(?:\.(\d{0,2}))?$")
+_GROUPED = re.compile(r"^-?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")  # 1,234.50 / 12,345,678
 
 
 def normalize_digits(text: str) -> str:
@@ -26,6 +27,9 @@ def parse_money(text: str, *, allow_zero: bool = True, maximum: int = MAX_CENTS)
     cleaned = normalize_digits(text or "")
     for symbol in ("￥", "¥", "$"):
         cleaned = cleaned.replace(symbol, "")
+    if "," in cleaned and not _GROUPED.match(cleaned):
+        # "12,5" or ",5" is a slip for 12.5 / 0.5, not 125.00 / 5.00: only thousands groups may use commas
+        raise InvalidInput("Not an amount: {text}", text=text.strip()[:20])
     cleaned = cleaned.replace(",", "")
     if not cleaned:
         raise InvalidInput("Enter an amount")

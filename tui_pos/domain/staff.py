@@ -69,8 +69,12 @@ def check_pin_format(pin: str) -> str:
 
 def hash_pin(pin: str) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, **_SCRYPT)
-    return f"scrypt${salt.hex()}${digest.hex()}"
+    return f"scrypt${salt.hex()}${_digest(pin, salt).hex()}"
+
+
+def _digest(pin: str, salt: bytes) -> bytes:
+    """Hashing and checking must treat the PIN alike (same truncation), or a stored PIN never verifies."""
+    return hashlib.scrypt((pin or "").encode()[:64], salt=salt, **_SCRYPT)
 
 
 def verify_pin(pin: str, stored: str) -> bool:
@@ -80,5 +84,8 @@ def verify_pin(pin: str, stored: str) -> bool:
         return False
     if scheme != "scrypt":
         return False
-    digest = hashlib.scrypt((pin or "").encode()[:64], salt=bytes.fromhex(salt_hex), **_SCRYPT)
-    return hmac.compare_digest(digest.hex(), digest_hex)
+    try:
+        salt = bytes.fromhex(salt_hex)
+    except ValueError:  # a damaged row is a failed check, not a crash at the login screen
+        return False
+    return hmac.compare_digest(_digest(pin, salt).hex().encode(), digest_hex.encode())

@@ -120,3 +120,8 @@ def void_basket(ctx: Context, actor: Staff, basket: Basket) -> None:
 
 def sale_by_order_no(order_no: str):
     return queries.sale_detail(order_no=order_no.strip())
+
+
+def last_order_no(ctx: Context) -> str | None:
+    """The newest sale of this till, for 'reprint last receipt' after a restart too."""
+    return queries.last_order_no(ctx.config.till_code)

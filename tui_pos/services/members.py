@@ -44,7 +44,8 @@ def get(member_id: int) -> Member:
 def find_one(text: str) -> Member:
     """Exactly one member by card no. or full phone (what a scan or a typed number gives)."""
     query = normalize_digits(clean_text(text, 40))
-    member = queries.member_by_card(query) or queries.member_by_phone(query)
+    # card numbers are stored upper-case (see create), so a typed lower-case card must match too
+    member = queries.member_by_card(query.upper()) or queries.member_by_phone(query)
     if member is None:
         raise NotFound("No member matches {query}", query=query[:20])
     return member

@@ -114,3 +114,16 @@ def discard(ctx: Context, actor: Staff, job_id: int) -> None:
         audit.append(actor.code, "ticket_discard", str(job_id))
 
     write(drop)
+
+
+def mark_printed(job_ids: list[int], *, staff_code: str = "demo") -> int:
+    """Settle queued tickets without printing them (the demo shop's past receipts), in one
+    transaction with an audit entry; returns how many were still queued."""
+    def settle() -> int:
+        count = (PrintJobRow.update(status="printed")
+                 .where(PrintJobRow.id.in_(job_ids) & (PrintJobRow.status == "queued")).execute())
+        if count:
+            audit.append(staff_code, "tickets_marked_printed", "print_jobs", {"count": count})
+        return count
+
+    return write(settle)

@@ -81,7 +81,7 @@ def search_members(text: str, limit: int = 20) -> list[Member]:
     text = text.strip()
     if not text:
         return []
-    cond = _prefix(MemberRow.card_no, text) | _prefix(MemberRow.name, text)
+    cond = _prefix(MemberRow.card_no, text.upper()) | _prefix(MemberRow.name, text)  # cards are upper-case
     if text.isdigit() and len(text) >= 4:
         cond = cond | _prefix(MemberRow.phone, text)
         if len(text) == 4:
@@ -147,3 +147,10 @@ def sale_detail(*, order_no: str | None = None, sale_id: int | None = None) -> S
         points_earned=sale.points_earned, points_redeemed=sale.points_redeemed, training=sale.training,
         lines=lines, payments=payments,
     )
+
+
+def last_order_no(till_code: str) -> str | None:
+    """The newest sale rung up at one till (what 'reprint last receipt' prints)."""
+    row = (SaleRow.select(SaleRow.order_no).where(SaleRow.till_code == till_code)
+           .order_by(SaleRow.id.desc()).first())
+    return row.order_no if row else None

@@ -15,7 +15,9 @@ from tui_pos.i18n import tr
 
 def translate_bindings(node: DOMNode) -> None:
     """Swap each binding's English description (and group label) for the current language."""
-    key_map = node._bindings.key_to_bindings  # per-instance copy; the class map is untouched
+    if node._merged_bindings is not None:
+        node._bindings = node._merged_bindings.copy()  # start again from the English of the class
+    key_map = node._bindings.key_to_bindings
     for key, bindings in key_map.items():
         key_map[key] = [
             replace(

@@ -1,0 +1,218 @@
+"""The `tui-pos` command line, run in-process against temp files."""
+
+from __future__ import annotations
+
+import io
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from tui_pos.cli import main
+from tui_pos.store.db import close_database, open_database
+from tui_pos.store.models import AuditRow, MemberRow, ProductRow, SaleRow, StaffRow
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """TUI_POS_HOME in tmp, no user config file, English output."""
+    for name in list(__import__("os").environ):
+        if name.startswith("TUI_POS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("TUI_POS_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("TUI_POS_LANGUAGE", "en")
+    return tmp_path / "home"
+
+
+def counts(path: Path) -> dict[str, int]:
+    open_database(path, create=False)
+    try:
+        return {"staff": StaffRow.select().count(), "products": ProductRow.select().count(),
+                "members": MemberRow.select().count(), "sales": SaleRow.select().count()}
+    finally:
+        close_database()
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    for word in ("run", "init", "demo", "import", "--training", "--db PATH", "--config PATH",
+                 "import products", "import members"):
+        assert word in out
+
+
+def test_import_help_lists_what_can_be_imported(capsys):
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    out = capsys.readouterr().out
+    assert "products" in out and "members" in out
+
+
+def test_demo_in_a_chosen_file_twice(home, tmp_path, capsys):
+    path = tmp_path / "shop-demo.db"
+    assert main(["--db", str(path), "demo"]) == 0
+    out = capsys.readouterr().out
+    assert str(path) in out
+    for pin in ("001 / 1111", "002 / 2222", "003 / 3333"):
+        assert pin in out
+    assert counts(path) == {"staff": 3, "products": 50, "members": 20, "sales": 200}
+    assert main(["--db", str(path), "demo"]) == 0
+    assert counts(path) == {"staff": 3, "products": 50, "members": 20, "sales": 200}
+    assert not home.exists() or not (home / "shop.db").exists()
+
+
+@pytest.mark.parametrize("argv", [["--training", "demo"], ["demo", "--training"]])
+def test_training_demo_never_touches_the_live_file(home, argv):
+    assert main(argv) == 0
+    assert (home / "training.db").exists()
+    assert not (home / "shop.db").exists()
+    assert counts(home / "training.db")["sales"] == 200
+
+
+def test_training_refuses_the_live_file(home, capsys):
+    assert main(["--training", "--db", str(home / "shop.db"), "demo"]) == 2
+    assert "never opens the live database" in capsys.readouterr().err
+    assert not (home / "shop.db").exists()
+
+
+def test_demo_refuses_a_real_shop(home, capsys):
+    assert main(["init", "--manager-code", "009", "--manager-name", "Owner", "--manager-pin", "9999"]) == 0
+    assert main(["demo"]) == 1
+    assert "holds a real shop" in capsys.readouterr().err
+    assert counts(home / "shop.db")["products"] == 0
+
+
+def test_config_error_exits_2(home, tmp_path, capsys):
+    assert main(["--config", str(tmp_path / "missing.toml"), "demo"]) == 2
+    assert "config file not found" in capsys.readouterr().err
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[printer]\nwidth = 33\n")
+    assert main(["--config", str(bad), "demo"]) == 2
+    assert "printer.width" in capsys.readouterr().err
+
+
+class TestInit:
+    def test_options(self, home, capsys):
+        argv = ["init", "--manager-code", "001", "--manager-name", "店长", "--manager-pin", "4321"]
+        assert main(argv) == 0
+        assert "Shop created" in capsys.readouterr().out
+        assert counts(home / "shop.db") == {"staff": 1, "products": 0, "members": 0, "sales": 0}
+        assert main(argv) == 1
+        assert "already set up" in capsys.readouterr().err
+
+    def test_no_terminal_and_no_options(self, home, monkeypatch, capsys):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+        assert main(["init", "--manager-code", "001"]) == 2
+        assert "--manager-pin" in capsys.readouterr().err
+        assert not (home / "shop.db").exists()
+
+    def test_bad_pin_creates_nothing(self, home, capsys):
+        assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "12"]) == 1
+        assert "PIN must be 4 to 8 digits" in capsys.readouterr().err
+        assert not (home / "shop.db").exists()
+
+    def test_prompts_on_a_terminal(self, home, monkeypatch):
+        class Tty(io.StringIO):
+            def isatty(self) -> bool:
+                return True
+
+        monkeypatch.setattr(sys, "stdin", Tty("\n王姐\n"))
+        monkeypatch.setattr("getpass.getpass", lambda prompt="": "2468")
+        assert main(["init"]) == 0
+        open_database(home / "shop.db", create=False)
+        try:
+            assert [(s.code, s.name) for s in StaffRow.select()] == [("001", "王姐")]
+        finally:
+            close_database()
+
+
+class TestImport:
+    @pytest.fixture
+    def shop(self, home) -> Path:
+        assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "1234"]) == 0
+        return home / "shop.db"
+
+    def test_good_and_bad_rows(self, shop, tmp_path, capsys):
+        csv = tmp_path / "goods.csv"
+        csv.write_bytes(("barcode,name,category,price,stock\n"
+                         "111,可乐,饮料,3.00,10\n"
+                         "112,雪碧,饮料,3.00,10\n"
+                         "113,Bad,饮料,abc,1\n"
+                         "114,芬达,饮料,3.50,\n").encode("gbk"))
+        capsys.readouterr()
+        assert main(["import", "products", str(csv)]) == 1
+        out, err = capsys.readouterr()
+        assert "3 new, 0 updated, 0 unchanged, 1 rejected" in out
+        assert "row 4: price 'abc' is not an amount" in out
+        assert "[" in err and "3/3" in err  # the progress bar
+        assert counts(shop)["products"] == 3
+        open_database(shop, create=False)
+        try:
+            assert AuditRow.select().where(AuditRow.action == "import_products").get().staff_code == "cli"
+        finally:
+            close_database()
+
+    def test_all_rows_good_exits_0(self, shop, tmp_path, capsys):
+        csv = tmp_path / "members.csv"
+        csv.write_text("card_no,phone,name,level,points,balance,joined\n"
+                       "M000001,13800000001,张三,gold,10,5.00,2024-01-01\n", encoding="utf-8-sig")
+        assert main(["import", "members", str(csv)]) == 0
+        assert counts(shop)["members"] == 1
+
+    def test_wrong_header_exits_2_and_writes_nothing(self, shop, tmp_path, capsys):
+        csv = tmp_path / "members.csv"
+        csv.write_text("card,phone,name\nM000001,13800000001,张三\n")
+        assert main(["import", "members", str(csv)]) == 2
+        err = capsys.readouterr().err
+        assert "Unknown column(s): card" in err and "Nothing was imported" in err
+        assert counts(shop)["members"] == 0
+
+    def test_no_database_yet(self, home, tmp_path, capsys):
+        csv = tmp_path / "goods.csv"
+        csv.write_text("barcode,name,price\n1,x,1\n")
+        assert main(["import", "products", str(csv)]) == 2
+        assert "tui-pos init" in capsys.readouterr().err
+        assert not (home / "shop.db").exists()
+
+
+class TestRun:
+    @pytest.fixture
+    def apps(self, monkeypatch) -> list:
+        """A stand-in for tui_pos.ui.app: records the config instead of starting the screens."""
+        started: list = []
+
+        class App:
+            def __init__(self, config) -> None:
+                self.config = config
+
+            def run(self) -> None:
+                started.append(self.config)
+
+        fake = types.ModuleType("tui_pos.ui.app")
+        fake.make_app = lambda config, **kwargs: App(config)
+        monkeypatch.setitem(sys.modules, "tui_pos.ui.app", fake)
+        return started
+
+    def test_training_on_a_fresh_machine_starts_the_demo_shop(self, home, apps):
+        assert main(["--training"]) == 0
+        assert [c.training for c in apps] == [True]
+        assert apps[0].db_path == home / "training.db"
+        assert counts(home / "training.db")["sales"] == 200
+        assert not (home / "shop.db").exists()
+        assert main(["--training", "run"]) == 0  # second start: no new demo history
+        assert counts(home / "training.db")["sales"] == 200
+
+    def test_live_without_a_shop_says_what_to_do(self, home, apps, capsys):
+        assert main([]) == 2
+        assert "tui-pos init" in capsys.readouterr().err
+        assert apps == []
+        assert not (home / "shop.db").exists()
+
+    def test_live_shop(self, home, apps):
+        assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "1234"]) == 0
+        assert main(["run"]) == 0
+        assert [(c.training, c.db_path) for c in apps] == [(False, home / "shop.db")]

@@ -1,0 +1,85 @@
+"""At 80x24, in both languages, nothing a cashier needs is cut off or hidden."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from textual.widgets._footer import FooterKey
+
+from tui_pos.i18n import set_language
+from tui_pos.ui.app import make_app
+from tui_pos.ui.widgets.member_panel import MemberPanel
+from tui_pos.ui.widgets.totals import TotalsPanel
+from ui_helpers import log_in, scan, type_text
+
+SIZE = (80, 24)
+
+
+def fully_visible(app, widget) -> bool:
+    geometry = app.screen.find_widget(widget)
+    region = geometry.region
+    return (region.width > 0 and region.height > 0 and region.intersection(geometry.clip) == region
+            and region.right <= SIZE[0] and region.bottom <= SIZE[1])
+
+
+def rendered(widget) -> str:
+    return "\n".join(strip.text for strip in widget.render_lines(widget.region.reset_offset))
+
+
+def assert_keys_visible(app) -> None:
+    keys = list(app.screen.query(FooterKey))
+    assert keys, "no key bar"
+    for key in keys:
+        assert fully_visible(app, key), f"key {key.key} is off screen"
+        assert key.description in rendered(key)
+
+
+@pytest.fixture(params=["en", "zh"])
+def language(request):
+    yield request.param
+    set_language("en")
+
+
+@pytest.mark.parametrize("training", [False, True])
+async def test_checkout_fits_80x24(ctx, language, training):
+    config = replace(ctx.config, language=language, training=training)
+    app = make_app(config)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert_keys_visible(app)
+        await log_in(pilot)
+        for code in ("6901", "6902", "6903"):
+            await scan(pilot, code)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert_keys_visible(app)
+        await type_text(pilot, "1234")
+        await pilot.pause()
+        profile = app.screen.query_one("#member-profile")
+        assert fully_visible(app, profile) and "500" in rendered(profile)
+        await pilot.press("enter")
+        await pilot.pause()
+
+        screen = app.screen
+        member, totals = screen.query_one(MemberPanel), screen.query_one(TotalsPanel)
+        scan_box, status = screen.query_one("#scan"), screen.query_one("#status")
+        for widget in (member, totals, scan_box, status, screen.query_one("#scan-error")):
+            assert fully_visible(app, widget), widget
+        assert totals.region.bottom <= scan_box.region.y
+        member_text, totals_text = rendered(member), rendered(totals)
+        assert "M000001" in member_text and "100.00" in member_text and "500" in member_text
+        total = app.basket.totals().total
+        assert f"{total // 100}.{total % 100:02d}" in totals_text
+        assert_keys_visible(app)  # with the member attached: the most keys
+
+        await pilot.press("f4")
+        await pilot.pause()
+        dialog = app.screen.query_one("#pay-dialog")
+        assert fully_visible(app, dialog)
+        assert fully_visible(app, app.screen.query_one("#pay-amount"))
+        assert_keys_visible(app)
+        await pilot.press("k")
+        await pilot.pause()
+        assert fully_visible(app, app.screen.query_one("#pay-reference"))
+        assert fully_visible(app, dialog)

@@ -1,0 +1,219 @@
+"""The `tui-pos` command: start the till, set up a shop, load the demo, import CSV files.
+
+Only argument parsing and printing live here; the work is done by the services.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from typing import Callable, TextIO
+
+from tui_pos import i18n
+from tui_pos.config import Config, ConfigError, load_config
+from tui_pos.domain.errors import PosError
+from tui_pos.i18n import tr
+
+EXAMPLES = """\
+examples:
+  tui-pos                              start the till (same as: tui-pos run)
+  tui-pos --training                   practise on the demo shop (training.db; made on first start)
+  tui-pos init                         create an empty shop and its first manager
+  tui-pos demo                         create or refresh the demo shop in the selected database
+  tui-pos --training demo              ... in the training database
+  tui-pos import products goods.csv    add or update products (barcode,name,name_en,category,price,
+                                       member_price,stock,refund_policy; prices in yuan like 3.50)
+  tui-pos import members members.csv   add members (card_no,phone,name,level,points,balance,joined)
+CSV files may be UTF-8 (with or without BOM) or GBK, as Excel saves them.
+"""
+
+
+def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # On the sub-commands the defaults are SUPPRESS, so `tui-pos --training demo` and
+    # `tui-pos demo --training` both work and neither position overwrites the other.
+    default: object = argparse.SUPPRESS
+    parser.add_argument("--training", action="store_true", default=False if top else default,
+                        help="training mode: the separate training database and no real printer")
+    parser.add_argument("--db", type=Path, metavar="PATH", default=None if top else default,
+                        help="use this database file instead of the default one")
+    parser.add_argument("--config", type=Path, metavar="PATH", default=None if top else default,
+                        help="read settings from this TOML file")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tui-pos", description="A keyboard-only terminal cashier for small shops.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _global_options(parser, top=True)
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="start the till (the default when no command is given)")
+    _global_options(run, top=False)
+
+    init = commands.add_parser("init", help="create an empty shop database with its first manager")
+    _global_options(init, top=False)
+    init.add_argument("--manager-code", metavar="CODE", help="staff code of the first manager (e.g. 001)")
+    init.add_argument("--manager-name", metavar="NAME", help="name of the first manager")
+    init.add_argument("--manager-pin", metavar="PIN",
+                      help="4 to 8 digit PIN (asked for when run in a terminal; an option shows up in shell history)")
+
+    demo = commands.add_parser("demo", help="create or refresh the demo shop: staff, products, members, 60 days of sales")
+    _global_options(demo, top=False)
+
+    imp = commands.add_parser("import", help="import products or members from a CSV file")
+    _global_options(imp, top=False)
+    kinds = imp.add_subparsers(dest="kind", title="what to import", metavar="{products,members}", required=True)
+    for kind, text in (("products", "add new barcodes, update known ones (name, price, stock ...)"),
+                       ("members", "add members with their points and stored value")):
+        sub = kinds.add_parser(kind, help=text)
+        _global_options(sub, top=False)
+        sub.add_argument("csv", type=Path, metavar="CSV", help="the CSV file (header row first)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config, training=args.training, db_path=args.db)
+    except ConfigError as exc:
+        print(f"tui-pos: {exc}", file=sys.stderr)
+        return 2
+    i18n.set_language(i18n.resolve_language(config.language))
+    if config.training and config.db_path.resolve() == (config.data_dir / "shop.db").resolve():
+        _err(tr("Training mode never opens the live database {path}", path=config.db_path))
+        return 2
+    handlers: dict[str, Callable[[Config, argparse.Namespace], int]] = {
+        "run": run_till, "init": init_shop, "demo": demo_shop, "import": import_file,
+    }
+    try:
+        return handlers[args.command or "run"](config, args)
+    except PosError as exc:
+        _err(exc.message)
+        return 1
+    except KeyboardInterrupt:
+        _err("")
+        return 130
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+# --- run -------------------------------------------------------------------------------------
+
+
+def run_till(config: Config, args: argparse.Namespace) -> int:
+    from tui_pos.services import demo
+
+    state = demo.shop_state(config)
+    if config.training and state != "ready":
+        _err(tr("Training: setting up the demo shop in {path} ...", path=config.db_path))
+        demo.seed_shop(config)
+    elif state != "ready":
+        _err(tr("No shop set up in {path}. Create one with `tui-pos init`, "
+                "or practise on the demo shop with `tui-pos --training`.", path=config.db_path))
+        return 2
+    from tui_pos.ui.app import make_app
+
+    make_app(config).run()
+    return 0
+
+
+# --- init ------------------------------------------------------------------------------------
+
+
+def init_shop(config: Config, args: argparse.Namespace) -> int:
+    from tui_pos.services import demo
+
+    code, name, pin = args.manager_code, args.manager_name, args.manager_pin
+    if None in (code, name, pin):
+        if not sys.stdin.isatty():
+            _err(tr("init needs --manager-code, --manager-name and --manager-pin "
+                    "when it is not run in a terminal"))
+            return 2
+        code = code or input(tr("Staff code of the first manager [001]: ")).strip() or "001"
+        name = name or input(tr("Name of the manager: ")).strip()
+        if pin is None:
+            pin = getpass.getpass(tr("PIN (4 to 8 digits): "))
+            if getpass.getpass(tr("PIN again: ")) != pin:
+                _err(tr("The two PINs differ; nothing was created"))
+                return 2
+    staff = demo.init_shop(config, code, name, pin)
+    print(tr("Shop created in {path}", path=config.db_path))
+    print(tr("Manager {code} {name} can now log in.", code=staff.code, name=staff.name))
+    return 0
+
+
+# --- demo ------------------------------------------------------------------------------------
+
+
+def demo_shop(config: Config, args: argparse.Namespace) -> int:
+    from tui_pos.services import demo
+
+    summary = demo.seed_shop(config)
+    print(tr("Demo shop ready in {path}", path=summary.db_path))
+    print(tr("Staff added: {staff}; products: {new} new, {updated} updated; members: {members} new; "
+             "past sales: {sales}; stock topped up: {restocked}",
+             staff=summary.staff_created, new=summary.products.imported, updated=summary.products.updated,
+             members=summary.members.imported, sales=summary.sales_created, restocked=summary.restocked))
+    for error in summary.products.errors + summary.members.errors:
+        print("  " + str(error))
+    print(tr("Log in with (staff code / PIN):"))
+    for staff in summary.staff:
+        print(f"  {staff.code} / {staff.pin}  {staff.name}")
+    start = "tui-pos --training" if config.training else f"tui-pos --db {config.db_path}"
+    print(tr("Start the till with: {command}", command=start))
+    return 0
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+class TextProgress:
+    """A plain text bar on one line, redrawn when the import reports progress."""
+
+    def __init__(self, stream: TextIO, width: int = 30) -> None:
+        self.stream, self.width = stream, width
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        filled = self.width * done // total if total else self.width
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} ")
+        self.stream.flush()
+        self.drawn = True
+
+    def finish(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.drawn = False
+
+
+def import_file(config: Config, args: argparse.Namespace) -> int:
+    from tui_pos.services import imports
+    from tui_pos.services.context import close_shop, open_shop
+
+    if not config.db_path.exists():
+        _err(tr("No shop database at {path}; create it first with `tui-pos init`", path=config.db_path))
+        return 2
+    run = imports.import_products if args.kind == "products" else imports.import_members
+    bar = TextProgress(sys.stderr)
+    ctx = open_shop(config)
+    try:
+        report = run(ctx, imports.CLI_ACTOR, args.csv, progress=bar)
+    except imports.ImportFileError as exc:
+        _err(f"{args.csv}: {exc.message}")
+        _err(tr("Nothing was imported."))
+        return 2
+    finally:
+        bar.finish()
+        close_shop()
+    print(tr("{file}: {imported} new, {updated} updated, {unchanged} unchanged, {rejected} rejected",
+             file=args.csv, imported=report.imported, updated=report.updated, unchanged=report.unchanged,
+             rejected=report.rejected))
+    for error in report.errors:
+        print(str(error))
+    return 1 if report.errors else 0

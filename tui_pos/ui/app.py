@@ -1,0 +1,152 @@
+"""The till application: opens the shop, logs staff in and out, and prints in the background.
+
+Screens reach the shared state through the app: `ctx` (settings + clock), `staff` (who is
+logged in), `basket` (the sale being rung up; it survives a log out so a shift change does
+not lose a customer's items) and `printer`. Tickets are printed by `start_print`, which
+runs in a worker thread and posts `PrintFinished` back to the screen that asked.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import TYPE_CHECKING, Callable
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.message_pump import MessagePump
+
+from tui_pos import i18n
+from tui_pos.config import Config
+from tui_pos.domain.basket import Basket
+from tui_pos.domain.errors import PosError
+from tui_pos.domain.staff import Staff
+from tui_pos.i18n import tr
+from tui_pos.services import context, printing
+from tui_pos.services.checkout import SaleResult
+from tui_pos.services.context import Context
+from tui_pos.services.printing import PrintOutcome
+from tui_pos.ui.keys import translate_bindings
+from tui_pos.ui.messages import PrintFinished
+
+if TYPE_CHECKING:
+    from tui_pos.devices.printer import Printer
+
+
+class PosApp(App[None]):
+    """A keyboard-only till. Build it with `make_app`; see the module docstring for its state."""
+
+    CSS_PATH = "styles/app.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("f1", "help", "Help")]
+
+    def __init__(self, config: Config, *, printer: "Printer | None" = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self._clock = clock
+        self.ctx: Context | None = None  # set on mount, when the database is opened
+        self.staff: Staff | None = None
+        self.basket = Basket()
+        self.printer: Printer | None = printer
+        self._own_printer = printer is None
+        self._print_lock = threading.Lock()
+        self.last_sale: SaleResult | None = None
+
+    # -- start, log in, log out -------------------------------------------------
+    def on_mount(self) -> None:
+        i18n.set_language(i18n.resolve_language(self.config.language))
+        translate_bindings(self)
+        # 16 colours usually means the bare Linux console, whose font lacks rounded corners
+        # and eighth blocks: the stylesheet switches to plain box lines there.
+        self.set_class(self.console.color_system in ("standard", "windows"), "-plain")
+        self.ctx = context.open_shop(self.config, clock=self._clock)
+        self.title = self.config.store_name
+        self._update_sub_title()
+        from tui_pos.ui.screens.login import LoginScreen
+
+        self.push_screen(LoginScreen())
+
+    def on_unmount(self) -> None:
+        if self._own_printer and self.printer is not None:
+            self.printer.close()
+
+    def _update_sub_title(self) -> None:
+        parts = [tr("Till {till}", till=self.config.till_code)]
+        if self.staff is not None:
+            parts.append(f"{self.staff.code} {self.staff.name}")
+        if self.config.training:
+            parts.append(tr("TRAINING"))
+        self.sub_title = " · ".join(parts)
+
+    def login(self, staff: Staff) -> None:
+        """Called by the login screen: the till opens on the checkout screen."""
+        from tui_pos.ui.screens.checkout import CheckoutScreen
+
+        self.staff = staff
+        self._update_sub_title()
+        self.switch_screen(CheckoutScreen())
+
+    def logout(self) -> None:
+        """Back to the login screen; the basket is kept for whoever logs in next."""
+        from tui_pos.ui.screens.login import LoginScreen
+
+        self.staff = None
+        self._update_sub_title()
+        self.switch_screen(LoginScreen())
+
+    def action_help(self) -> None:
+        """F1: the keys shown in the footer, spelled out, and the screen's own HELP note."""
+        from tui_pos.ui.screens.help import HelpScreen
+
+        screen = self.screen
+        keys = [(self.get_key_display(active.binding), active.binding.description)
+                for active in screen.active_bindings.values()
+                if active.binding.show and active.binding.action not in ("help", "app.help")]
+        note = getattr(screen, "HELP", "")
+        self.push_screen(HelpScreen(keys, tr(note) if note else ""))
+
+    # -- printing -----------------------------------------------------------------
+    def start_print(self, job_id: int, *, kick_drawer: bool = False, reply_to: MessagePump | None = None) -> None:
+        """Print a queued ticket without blocking the till; `reply_to` (default: the current
+        screen) receives `PrintFinished` with the outcome, the queue length and, in training
+        mode, the ticket text for the preview."""
+        self._print_worker(job_id, kick_drawer, reply_to or self.screen)
+
+    @work(thread=True, exclusive=False, group="print", exit_on_error=False)
+    def _print_worker(self, job_id: int, kick_drawer: bool, reply_to: MessagePump) -> None:
+        assert self.ctx is not None
+        preview = ""
+        with self._print_lock:  # one ticket at a time on one printer
+            try:
+                if self.printer is None:
+                    from tui_pos.devices.printer import open_printer  # escpos loads only when printing
+
+                    self.printer = open_printer(self.ctx.config.printer)
+                outcome = printing.print_job(self.ctx, job_id, kick_drawer=kick_drawer, printer=self.printer)
+                if outcome.ok and self.ctx.config.training:
+                    preview = printing.get_job(job_id).ticket.preview()
+                waiting = printing.waiting_count()
+            except Exception as exc:  # a printing fault must never take the till down
+                message = exc.message if isinstance(exc, PosError) else f"{type(exc).__name__}: {exc}"
+                outcome = PrintOutcome(job_id, False, tr("Printer: {error}", error=message), "", b"")
+                waiting = _safe_waiting()
+        reply_to.post_message(PrintFinished(outcome, waiting, preview))
+
+
+def _safe_waiting() -> int:
+    try:
+        return printing.waiting_count()
+    except Exception:
+        return 0
+
+
+def make_app(config: Config, *, printer: "Printer | None" = None,
+             clock: Callable[[], datetime] | None = None) -> PosApp:
+    """The one way to build the till, for the command line and for tests.
+
+    `printer` replaces the configured one (tests pass a `TrainingPrinter` and read its
+    `.output`); `clock` fixes the time stamped on sales.
+    """
+    return PosApp(config, printer=printer, clock=clock)

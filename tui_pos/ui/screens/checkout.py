@@ -1,0 +1,313 @@
+"""The home screen of the till: scan, see the basket and totals, then pay.
+
+The scan box keeps the focus the whole time, so a barcode scanner (which types the code
+and presses Enter) always lands there; every other action is a function key.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from tui_pos.domain.catalog import Product, parse_quantity
+from tui_pos.domain.errors import InvalidInput, PosError
+from tui_pos.i18n import tr
+from tui_pos.services import catalog, checkout, printing
+from tui_pos.services.checkout import SaleResult
+from tui_pos.ui.messages import PrintFinished
+from tui_pos.ui.screens.base import PosScreen
+from tui_pos.ui.screens.confirm import ConfirmScreen
+from tui_pos.ui.screens.members import MembersScreen
+from tui_pos.ui.screens.pay import PayScreen
+from tui_pos.ui.screens.product_search import ProductSearchScreen
+from tui_pos.ui.screens.quantity import QuantityScreen
+from tui_pos.ui.screens.refund_placeholder import RefundPlaceholderScreen
+from tui_pos.ui.widgets.basket_table import BasketTable
+from tui_pos.ui.widgets.key_footer import KeyFooter
+from tui_pos.ui.widgets.member_panel import MemberPanel
+from tui_pos.ui.widgets.money import show_money
+from tui_pos.ui.widgets.scan_input import ScanInput
+from tui_pos.ui.widgets.ticket_preview import TicketPreview
+from tui_pos.ui.widgets.totals import TotalsPanel
+
+
+def split_quantity(text: str) -> tuple[int, str]:
+    """'3*6901' rings up three at once; a plain code is one."""
+    if "*" in text:
+        qty_text, code = text.split("*", 1)
+        return parse_quantity(qty_text), code
+    return 1, text
+
+
+class CheckoutScreen(PosScreen[None]):
+    """Ring up a sale. Lines, totals and the member come from the app's basket."""
+
+    CSS_PATH = "../styles/checkout.tcss"
+    AUTO_FOCUS = "#scan"
+    HELP = ("Scan, or type a barcode and press Enter; 3*barcode rings up three. "
+            "Up and Down pick the line for F5 and F6. PageUp and PageDown scroll the ticket preview.")
+    BINDINGS = [
+        Binding("f2", "members", "Member"),
+        Binding("f3", "find", "Find"),
+        Binding("f4", "pay", "Pay"),
+        Binding("f5", "quantity", "Qty"),
+        Binding("f6", "void_line", "Void line"),
+        Binding("delete", "void_line", "Void line", show=False, priority=True),
+        Binding("f7", "void_sale", "Void sale"),
+        Binding("f8", "refund", "Refund"),
+        Binding("f9", "reprint", "Reprint"),
+        Binding("f10", "logout", "Log out"),
+        Binding("ctrl+d", "detach", "Detach", priority=True),
+        Binding("escape", "clear", "Clear", show=False),
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("pageup", "scroll_preview(-1)", "Preview up", show=False),
+        Binding("pagedown", "scroll_preview(1)", "Preview down", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_chrome()
+        with Horizontal(id="checkout-main"):
+            with Vertical(id="basket-area"):
+                yield BasketTable(self.pos.basket, id="basket")
+                yield TicketPreview(id="preview")
+            with Vertical(id="sidebar"):
+                yield MemberPanel(id="member")
+                yield TotalsPanel(id="totals")
+        yield ScanInput(placeholder=tr("Scan or type a barcode, then Enter"), id="scan", max_length=80)
+        yield Static("", id="scan-error", classes="error")
+        yield Static("", id="status")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.show_member()
+        self.show_totals()
+        if self.pos.last_sale is not None and not self.pos.basket.lines:
+            self.query_one(TotalsPanel).show_done(self.pos.last_sale, self.symbol)
+
+    # -- helpers --------------------------------------------------------------
+    @property
+    def symbol(self) -> str:
+        return self.pos.ctx.config.currency_symbol
+
+    @property
+    def table(self) -> BasketTable:
+        return self.query_one(BasketTable)
+
+    @property
+    def scan_input(self) -> ScanInput:
+        return self.query_one("#scan", ScanInput)
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#scan-error", Static).update(message)
+
+    def show_status(self, message: str, *, problem: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.update(message)
+        status.set_class(problem, "problem")
+
+    def show_totals(self) -> None:
+        self.query_one(TotalsPanel).show_totals(self.pos.basket.totals(), self.symbol)
+
+    def show_member(self) -> None:
+        self.query_one(MemberPanel).show_member(self.pos.basket.member, self.pos.ctx.config)
+        self.refresh_bindings()
+
+    def basket_changed(self, index: int | None = None) -> None:
+        """One line changed (or none): update that row and the totals, not the whole table."""
+        if index is not None:
+            self.table.show_line(index)
+        self.show_totals()
+        self.show_error("")
+        self.remove_class("-preview")
+
+    def selected_line(self) -> int | None:
+        index = self.table.selected_index
+        if index is None or not self.pos.basket.lines:
+            self.show_error(tr("The basket is empty"))
+            return None
+        return index
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "detach":
+            return self.pos.basket.member is not None
+        return True
+
+    # -- scanning -------------------------------------------------------------
+    @on(ScanInput.Scanned, "#scan")
+    def scanned(self, event: ScanInput.Scanned) -> None:
+        try:
+            qty, code = split_quantity(event.code)
+            product = catalog.product_for_scan(code)
+            index = self.pos.basket.add(product, qty)
+        except PosError as exc:
+            self.show_error(exc.message)
+            self.scan_input.keep(event.code)
+            return
+        self.basket_changed(index)
+
+    def add_product(self, product: Product, qty: int = 1) -> None:
+        try:
+            index = self.pos.basket.add(product, qty)
+        except PosError as exc:
+            self.show_error(exc.message)
+            return
+        self.basket_changed(index)
+
+    def action_clear(self) -> None:
+        self.scan_input.clear()
+        self.show_error("")
+
+    def action_move(self, step: int) -> None:
+        table = self.table
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+    def action_scroll_preview(self, pages: int) -> None:
+        preview = self.query_one(TicketPreview)
+        if pages < 0:
+            preview.scroll_page_up(animate=False)
+        else:
+            preview.scroll_page_down(animate=False)
+
+    # -- lines ----------------------------------------------------------------
+    def action_find(self) -> None:
+        def chosen(product: Product | None) -> None:
+            if product is not None:
+                self.add_product(product)
+
+        self.app.push_screen(ProductSearchScreen(), chosen)
+
+    def action_quantity(self) -> None:
+        index = self.selected_line()
+        if index is None:
+            return
+        line = self.pos.basket.lines[index]
+
+        def done(qty: int | None) -> None:
+            if qty is not None:
+                self.basket_changed(index)
+
+        self.app.push_screen(
+            QuantityScreen(line.product.name, line.qty, lambda qty: self.pos.basket.set_qty(index, qty)), done
+        )
+
+    def action_void_line(self) -> None:
+        scan = self.scan_input
+        if scan.value:  # Delete while typing a code edits the code
+            scan.action_delete_right()
+            return
+        index = self.selected_line()
+        if index is None:
+            return
+        line = self.pos.basket.void_line(index)
+        self.table.remove_line(index, line.product.id)
+        self.basket_changed()
+        self.show_status(tr("Line voided: {item} x {qty}", item=line.product.name, qty=line.qty))
+
+    def action_void_sale(self) -> None:
+        basket = self.pos.basket
+        if not basket.lines:
+            self.show_error(tr("The basket is empty"))
+            return
+        totals = basket.totals()
+        detail = tr("{items} items, total {total}", items=totals.item_count,
+                    total=show_money(totals.total, self.symbol))
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                checkout.void_basket(self.pos.ctx, self.pos.staff, basket)
+            except PosError as exc:
+                self.show_error(exc.message)
+                return
+            self.table.rebuild()
+            self.show_member()
+            self.basket_changed()
+            self.show_status(tr("Sale voided"))
+
+        self.app.push_screen(ConfirmScreen(tr("Void the whole sale?"), detail), answered)
+
+    # -- member ---------------------------------------------------------------
+    def action_members(self) -> None:
+        def back(attached: bool | None) -> None:
+            if attached:
+                self.member_changed()
+
+        self.app.push_screen(MembersScreen(), back)
+
+    def action_detach(self) -> None:
+        self.pos.basket.attach(None)
+        self.member_changed()
+        self.show_status(tr("Member removed from this sale"))
+
+    def member_changed(self) -> None:
+        """Member prices apply to every line, so this is the one time the table is redrawn."""
+        self.table.rebuild()
+        self.show_member()
+        self.basket_changed()
+
+    # -- paying and printing --------------------------------------------------
+    def action_pay(self) -> None:
+        if not self.pos.basket.lines:
+            self.show_error(tr("The basket is empty"))
+            return
+        self.show_error("")
+        self.app.push_screen(PayScreen(), self.paid)
+
+    def paid(self, result: SaleResult | None) -> None:
+        if result is None:
+            return
+        self.pos.last_sale = result
+        self.pos.basket.clear()
+        self.table.rebuild()
+        self.show_member()
+        self.show_totals()
+        self.query_one(TotalsPanel).show_done(result, self.symbol)
+        self.show_status(tr("Sale {order} recorded. Change {change}", order=result.order_no,
+                            change=show_money(result.change, self.symbol)))
+        self.pos.start_print(result.print_job_id, kick_drawer=result.paid_cash, reply_to=self)
+
+    def on_print_finished(self, message: PrintFinished) -> None:
+        outcome = message.outcome
+        if outcome.ok:
+            if message.preview:
+                preview = self.query_one(TicketPreview)
+                preview.show_ticket(message.preview)
+                self.set_class(not self.pos.basket.lines, "-preview")
+            if message.waiting:
+                self.show_status(tr("Ticket printed; {count} tickets waiting", count=message.waiting))
+            else:
+                self.show_status(tr("Ticket printed"))
+        else:
+            self.show_status(tr("{error} - {count} tickets waiting (F9 prints again)",
+                                error=outcome.error, count=message.waiting), problem=True)
+
+    def action_reprint(self) -> None:
+        ctx = self.pos.ctx
+        last = self.pos.last_sale
+        try:
+            if last is not None and printing.get_job(last.print_job_id).status == "queued":
+                job_id = last.print_job_id  # never printed: try the same ticket again
+                order_no = last.order_no
+            else:
+                order_no = last.order_no if last is not None else checkout.last_order_no(ctx)
+                if order_no is None:
+                    raise InvalidInput("No sale to reprint yet")
+                job_id = printing.reprint(ctx, self.pos.staff, order_no)
+        except PosError as exc:
+            self.show_error(exc.message)
+            return
+        self.show_status(tr("Printing {order} again", order=order_no))
+        self.pos.start_print(job_id, reply_to=self)
+
+    # -- elsewhere ------------------------------------------------------------
+    def action_refund(self) -> None:
+        self.app.push_screen(RefundPlaceholderScreen())
+
+    def action_logout(self) -> None:
+        self.pos.logout()

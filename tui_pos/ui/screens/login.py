@@ -1,0 +1,77 @@
+"""Who is at the till: staff code and PIN, checked by the staff service."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Middle, Vertical
+from textual.widgets import Input, Label, Static
+
+from tui_pos.domain.errors import PosError
+from tui_pos.i18n import tr
+from tui_pos.services import staff as staff_service
+from tui_pos.ui.screens.base import PosScreen
+from tui_pos.ui.widgets.key_footer import KeyFooter
+
+
+class LoginScreen(PosScreen[None]):
+    """Enter in the code field moves to the PIN; Enter in the PIN logs in."""
+
+    CSS_PATH = "../styles/login.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Clear"),
+        Binding("ctrl+q", "app.quit", "Quit", priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_chrome()
+        with Middle():
+            with Center():
+                with Vertical(id="login-box"):
+                    yield Label(tr("Staff log in"), id="login-title")
+                    yield Label(tr("Staff code"), classes="field-label")
+                    yield Input(id="login-code", max_length=20)
+                    yield Label(tr("PIN"), classes="field-label")
+                    yield Input(id="login-pin", password=True, max_length=8, restrict=r"[0-9]*")
+                    yield Static("", id="login-error", classes="error")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#login-code", Input).focus()
+
+    @on(Input.Submitted, "#login-code")
+    def code_entered(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.query_one("#login-pin", Input).focus()
+
+    @on(Input.Submitted, "#login-pin")
+    def pin_entered(self) -> None:
+        code = self.query_one("#login-code", Input)
+        pin = self.query_one("#login-pin", Input)
+        error = self.query_one("#login-error", Static)
+        if not code.value.strip():
+            error.update(tr("Enter your staff code"))
+            code.focus()
+            return
+        try:
+            staff = staff_service.login(self.pos.ctx, code.value, pin.value)
+        except PosError as exc:
+            error.update(exc.message)
+            pin.focus()
+            pin.select_all()
+            return
+        error.update("")
+        self.pos.login(staff)
+
+    def action_back(self) -> None:
+        """One step back: clear the PIN, then the code."""
+        pin = self.query_one("#login-pin", Input)
+        code = self.query_one("#login-code", Input)
+        self.query_one("#login-error", Static).update("")
+        if pin.value:
+            pin.clear()
+            pin.focus()
+        else:
+            code.clear()
+            code.focus()

@@ -1,0 +1,194 @@
+"""Taking payment: one or more tenders until nothing is left to pay, then the sale is recorded.
+
+The amount box only takes digits, so plain letters are free to pick the tender
+(c cash, k card, w WeChat, a Alipay, v stored value, p points) while it has the focus;
+in the reference box (Tab) the same letters type normally, since that box claims them.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Static
+
+from tui_pos.domain.errors import PosError
+from tui_pos.domain.money import parse_money
+from tui_pos.domain.tenders import TENDER_LABELS, PaymentPlan, TenderKind
+from tui_pos.i18n import tr
+from tui_pos.services import checkout
+from tui_pos.services.checkout import SaleResult
+from tui_pos.ui.screens.base import PosModal
+from tui_pos.ui.widgets.amount_input import AmountInput
+from tui_pos.ui.widgets.key_footer import KeyFooter
+from tui_pos.ui.widgets.money import show_money
+
+TENDER_KEYS: dict[str, TenderKind] = {
+    "c": TenderKind.CASH,
+    "k": TenderKind.CARD,
+    "w": TenderKind.WECHAT,
+    "a": TenderKind.ALIPAY,
+    "v": TenderKind.STORED_VALUE,
+    "p": TenderKind.POINTS,
+}
+NEEDS_REFERENCE = {TenderKind.CARD, TenderKind.WECHAT, TenderKind.ALIPAY}
+
+
+class PayScreen(PosModal[SaleResult | None]):
+    """Dismisses with the recorded sale, or None if the cashier backs out (nothing is written)."""
+
+    CSS_PATH = "../styles/pay.tcss"
+    AUTO_FOCUS = "#pay-amount"
+    HELP = ("Pick the tender with its letter, type the amount (for cash: what the customer hands over) "
+            "and press Enter. Tab moves to the reference of a card or mobile payment.")
+    BINDINGS = [
+        *(Binding(key, f"tender('{kind.value}')", TENDER_LABELS[kind], priority=True)
+          for key, kind in TENDER_KEYS.items()),
+        Binding("s", "split", "Part cash", priority=True),
+        Binding("x", "undo", "Undo tender", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plan: PaymentPlan | None = None
+        self.kind = TenderKind.CASH
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_banner()
+        with Vertical(id="pay-dialog", classes="dialog"):
+            yield Label(tr("Payment"), id="pay-title")
+            yield Static("", id="pay-summary")
+            yield Static("", id="pay-tenders")
+            with Horizontal(classes="pay-field"):
+                yield Label(tr("Amount"), classes="pay-label")
+                yield AmountInput(id="pay-amount")
+            with Horizontal(classes="pay-field", id="reference-row"):
+                yield Label(tr("Reference"), classes="pay-label")
+                yield Input(id="pay-reference", max_length=64, placeholder=tr("optional"))
+            yield Static("", id="pay-error", classes="error")
+            yield Static("", id="pay-taken")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.plan = checkout.new_plan(self.pos.ctx, self.pos.basket)
+        self.choose(TenderKind.CASH)
+
+    # -- showing --------------------------------------------------------------
+    @property
+    def symbol(self) -> str:
+        return self.pos.ctx.config.currency_symbol
+
+    def money(self, cents: int) -> str:
+        return show_money(cents, self.symbol)
+
+    def default_amount(self, kind: TenderKind) -> int:
+        """What the amount box starts with: what is left, or what the member still has."""
+        plan = self.plan
+        assert plan is not None
+        amount = plan.remaining
+        member = plan.member
+        if member is not None and kind is TenderKind.STORED_VALUE:
+            amount = min(amount, member.balance - plan.used(kind))
+        elif member is not None and kind is TenderKind.POINTS:
+            amount = min(amount, (member.points - plan.points_spent) * plan.cents_per_point)
+        return max(0, amount)
+
+    def refresh_summary(self) -> None:
+        plan = self.plan
+        assert plan is not None
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_row(tr("Due"), self.money(plan.due))
+        grid.add_row(tr("Paid"), self.money(plan.paid))
+        grid.add_row(Text(tr("Remaining"), style="bold"), Text(self.money(plan.remaining), style="bold"))
+        if plan.change:
+            grid.add_row(Text(tr("Change"), style="bold reverse"), Text(self.money(plan.change), style="bold reverse"))
+        self.query_one("#pay-summary", Static).update(grid)
+        taken = Text()
+        for tender in plan.tenders:
+            line = f"{tr(TENDER_LABELS[tender.kind])} {self.money(tender.amount)}"
+            if tender.change:
+                line += " (" + tr("given {given}", given=self.money(tender.given)) + ")"
+            if tender.reference:
+                line += f" #{tender.reference}"
+            taken.append(line + "\n")
+        self.query_one("#pay-taken", Static).update(taken)
+
+    def refresh_tenders(self) -> None:
+        bar = Text()
+        for key, kind in TENDER_KEYS.items():
+            bar.append(f"{key} {tr(TENDER_LABELS[kind])}", style="reverse bold" if kind is self.kind else "")
+            bar.append("  ")
+        self.query_one("#pay-tenders", Static).update(bar)
+        self.query_one("#pay-dialog").set_class(self.kind in NEEDS_REFERENCE, "-reference")
+
+    def choose(self, kind: TenderKind) -> None:
+        self.kind = kind
+        self.refresh_tenders()
+        self.refresh_summary()
+        amount = self.query_one("#pay-amount", Input)
+        amount.value = show_money(self.default_amount(kind), "")
+        amount.focus()
+        amount.select_all()
+
+    # -- keys -----------------------------------------------------------------
+    def action_tender(self, kind: str) -> None:
+        self.query_one("#pay-error", Static).update("")
+        self.choose(TenderKind(kind))
+
+    def action_split(self) -> None:
+        """Cash that does not cover the rest: take it and keep collecting."""
+        self.add_tender(TenderKind.CASH, partial_cash=True)
+
+    def action_undo(self) -> None:
+        assert self.plan is not None
+        self.plan.remove_last()
+        self.query_one("#pay-error", Static).update("")
+        self.choose(self.kind)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.add_tender(self.kind)
+
+    # -- paying ---------------------------------------------------------------
+    def add_tender(self, kind: TenderKind, *, partial_cash: bool = False) -> None:
+        plan = self.plan
+        assert plan is not None
+        error = self.query_one("#pay-error", Static)
+        amount_input = self.query_one("#pay-amount", Input)
+        reference = self.query_one("#pay-reference", Input)
+        if plan.complete:  # recording failed before (e.g. busy database): try again
+            self.finish()
+            return
+        try:
+            amount = parse_money(amount_input.value, allow_zero=False)
+            plan.add(kind, amount, reference.value if kind in NEEDS_REFERENCE else "", partial_cash=partial_cash)
+        except PosError as exc:
+            error.update(exc.message)
+            amount_input.focus()
+            return
+        error.update("")
+        reference.clear()
+        if plan.complete:
+            self.refresh_summary()
+            self.finish()
+        else:
+            self.choose(TenderKind.CASH)
+
+    def finish(self) -> None:
+        """Record the sale; the checkout screen shows the change and prints the receipt."""
+        assert self.plan is not None
+        try:
+            result = checkout.complete_sale(self.pos.ctx, self.pos.staff, self.pos.basket, self.plan)
+        except PosError as exc:
+            self.query_one("#pay-error", Static).update(exc.message + " " + tr("(x removes the last tender)"))
+            return
+        self.dismiss(result)

@@ -1,0 +1,203 @@
+"""Tracking refunds by number: the list, one refund's history, and the policy page."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Input, Static
+
+from tui_pos.devices.tickets import tender_label
+from tui_pos.domain.errors import PosError
+from tui_pos.domain.money import format_money
+from tui_pos.domain.policy import DISPOSITION_LABELS, REASON_LABELS
+from tui_pos.i18n import tr
+from tui_pos.services import refunds
+from tui_pos.ui.screens.base import PosScreen
+
+STATUSES = ("", "pending_approval", "paid", "completed", "rejected", "cancelled")
+
+
+class RefundListScreen(PosScreen):
+    CSS_PATH = "../styles/refund_wizard.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+s", "status", "Status filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status = ""
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_chrome()
+        yield Static(tr("Refund list"), classes="step-title", id="list-title")
+        yield Input(placeholder=tr("Refund no. / order no. / member card or phone"), id="search")
+        yield DataTable(id="refunds", cursor_type="row")
+        yield Static("", id="error", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#refunds", DataTable)
+        table.add_columns(tr("Refund no."), tr("Order no."), tr("Status"), tr("Amount"), tr("Time"))
+        self.reload()
+        self.query_one("#search", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        table = self.query_one("#refunds", DataTable)
+        table.clear()
+        text = self.query_one("#search", Input).value
+        for r in refunds.search(text, self.status):
+            flag = "!" if r.no_receipt else ""
+            table.add_row(r.refund_no + flag, r.order_no, tr(r.status), format_money(r.amount, "￥"),
+                          r.created_at.strftime("%m-%d %H:%M"), key=r.refund_no)
+        self.query_one("#list-title", Static).update(
+            tr("Refund list") + (f" — {tr(self.status)}" if self.status else ""))
+
+    @on(Input.Changed, "#search")
+    def search_changed(self) -> None:
+        self.reload()
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        table = self.query_one("#refunds", DataTable)
+        if table.row_count:
+            table.focus()
+
+    @on(DataTable.RowSelected, "#refunds")
+    def open_refund(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(RefundDetailScreen(str(event.row_key.value)))
+
+    def action_status(self) -> None:
+        self.status = STATUSES[(STATUSES.index(self.status) + 1) % len(STATUSES)]
+        self.reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class RefundDetailScreen(PosScreen):
+    """Everything about one refund, and what can still be done with it."""
+
+    CSS_PATH = "../styles/refund_wizard.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("f5", "approve", "Approve"),
+        Binding("f6", "reject", "Reject"),
+        Binding("f7", "cancel_refund", "Cancel refund"),
+        Binding("f8", "reprint", "Reprint"),
+        Binding("f9", "complete", "Handed over & signed"),
+    ]
+
+    def __init__(self, refund_no: str) -> None:
+        super().__init__()
+        self.refund_no = refund_no
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_chrome()
+        yield Static("", id="detail")
+        yield Input(placeholder=tr("Rejection reason, then Enter"), id="reject-reason")
+        yield Static("", id="error", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#reject-reason", Input).display = False
+        self.refresh_detail()
+
+    def refresh_detail(self) -> None:
+        try:
+            d = refunds.detail(self.refund_no)
+        except PosError as exc:
+            self.query_one("#error", Static).update(exc.message)
+            return
+        s = d.summary
+        rows = [
+            f"[b]{s.refund_no}[/b]  {tr(s.status)}  {format_money(s.amount, '￥')} {tender_label(s.tender)}"
+            + ("  [b]" + tr("No receipt") + "[/b]" if s.no_receipt else ""),
+            f"{tr('Original order')}: {s.order_no or '-'}   {tr('Member')}: {s.member_card or '-'}",
+            f"{tr('Reason')}: {tr(REASON_LABELS.get(s.reason, s.reason))} {d.note}",
+            f"{tr('Cashier')}: {s.staff_code} {d.staff_name}   {tr('Approved by')}: "
+            f"{d.approver_code or '-'} {d.approver_name}",
+        ]
+        rows += [f"  {l.name} x{l.qty} {format_money(l.amount, '￥')} {tr(DISPOSITION_LABELS.get(l.disposition, ''))}"
+                 for l in d.lines]
+        if d.reject_reason:
+            rows.append(f"{tr('Rejected')}: {d.reject_reason}")
+        rows.append(tr("History") + ":")
+        rows += [f"  {e.at:%m-%d %H:%M} {e.staff_code} {tr(e.event)} {e.note}" for e in d.events]
+        self.query_one("#detail", Static).update("\n".join(rows))
+
+    def _do(self, fn, *args) -> None:
+        try:
+            fn(self.app.ctx, self.app.staff, self.refund_no, *args)
+        except PosError as exc:
+            self.query_one("#error", Static).update(exc.message)
+            return
+        self.query_one("#error", Static).update("")
+        self.refresh_detail()
+
+    def action_approve(self) -> None:
+        try:
+            result = refunds.approve_parked(self.app.ctx, self.app.staff, self.refund_no)
+        except PosError as exc:
+            self.query_one("#error", Static).update(exc.message)
+            return
+        self.refresh_detail()
+        self._print(result.print_job_id, result.tender == "cash")
+
+    def action_reject(self) -> None:
+        box = self.query_one("#reject-reason", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Submitted, "#reject-reason")
+    def rejected(self, event: Input.Submitted) -> None:
+        self._do(refunds.reject, event.value)
+
+    def action_cancel_refund(self) -> None:
+        self._do(refunds.cancel)
+
+    def action_complete(self) -> None:
+        self._do(refunds.complete)
+
+    def action_reprint(self) -> None:
+        try:
+            job = refunds.reprint_voucher(self.app.ctx, self.app.staff, self.refund_no)
+        except PosError as exc:
+            self.query_one("#error", Static).update(exc.message)
+            return
+        self.refresh_detail()
+        self._print(job, False)
+
+    @work(thread=True, exclusive=True)
+    def _print(self, job_id: int | None, kick: bool) -> None:
+        from tui_pos.services import printing
+
+        if job_id is None:
+            return
+        outcome = printing.print_job(self.app.ctx, job_id, kick_drawer=kick, printer=self.app.printer)
+        message = tr("Voucher printed") if outcome.ok else outcome.error
+        self.app.call_from_thread(self.app.notify, message, severity="information" if outcome.ok else "error")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class PolicyScreen(PosScreen):
+    """Every refund rule in plain words, so the cashier can explain it to the customer."""
+
+    CSS_PATH = "../styles/refund_wizard.tcss"
+    BINDINGS = [Binding("escape", "back", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_chrome()
+        yield Static(tr("Refund policy"), classes="step-title")
+        yield Static("\n".join("• " + line for line in self.app.ctx.config.refund_policy.plain_words()),
+                     id="policy")
+        yield Footer()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

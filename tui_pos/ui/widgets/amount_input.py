@@ -1,0 +1,23 @@
+"""A box for money: it takes digits, a decimal point and a currency sign, nothing else.
+
+Because it does not claim the other printable keys, screens can bind plain letters
+(c for cash, k for card ...) while it has the focus.
+"""
+
+from __future__ import annotations
+
+import re
+
+from textual.widgets import Input
+
+AMOUNT_CHAR = re.compile(r"[0-9０-９.,。，．￥¥]")
+
+
+class AmountInput(Input):
+    """An Input for amounts that leaves letters to the screen's key bindings."""
+
+    def __init__(self, value: str = "", *, id: str | None = None, max_length: int = 14) -> None:
+        super().__init__(value, id=id, max_length=max_length, restrict=AMOUNT_CHAR.pattern + "*")
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character is not None and AMOUNT_CHAR.fullmatch(character) is not None

@@ -1,0 +1,27 @@
+"""The last ticket as text: in training mode this is the only 'printer' there is."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui_pos.i18n import tr
+
+
+class TicketPreview(VerticalScroll, can_focus=False):
+    """A scrollable paper-width view of a ticket; the screen decides when it is shown."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="ticket-text", markup=False)
+
+    def on_mount(self) -> None:
+        self.border_title = tr("Ticket preview")
+
+    @property
+    def text(self) -> str:
+        return str(self.query_one("#ticket-text", Static).content)
+
+    def show_ticket(self, text: str) -> None:
+        self.query_one("#ticket-text", Static).update(text)
+        self.scroll_home(animate=False)
