@@ -133,7 +133,7 @@ def test_audit_chain_intact_then_detects_edit(ctx):
     for a, b in zip(rows, rows[1:]):
         assert b.prev_hash == a.hash
     target = rows[-2]
-    models.database.execute_sql("UPDATE audit_row SET detail = ? WHERE id = ?", ('{"n": 99}', target.id))
+    models.database.execute_sql("UPDATE audit_log SET detail = ? WHERE id = ?", ('{"n": 99}', target.id))
     assert audit.verify() == target.id
 
 
@@ -141,7 +141,7 @@ def test_audit_chain_detects_deleted_row(ctx):
     for i in range(3):
         write(lambda i=i: audit.append("001", "test", f"entity{i}"))
     rows = list(AuditRow.select().order_by(AuditRow.id))
-    models.database.execute_sql("DELETE FROM audit_row WHERE id = ?", (rows[-2].id,))
+    models.database.execute_sql("DELETE FROM audit_log WHERE id = ?", (rows[-2].id,))
     assert audit.verify() == rows[-1].id
 
 
@@ -154,7 +154,7 @@ def test_audit_chain_detects_forged_hash(ctx):
     new_detail = '{"forged": true}'
     new_hash = audit._digest(forged.prev_hash, forged.at, forged.staff_code, forged.action, forged.entity,
                              new_detail)
-    models.database.execute_sql("UPDATE audit_row SET detail = ?, hash = ? WHERE id = ?",
+    models.database.execute_sql("UPDATE audit_log SET detail = ?, hash = ? WHERE id = ?",
                                 (new_detail, new_hash, forged.id))
     assert audit.verify() == rows[-1].id
 

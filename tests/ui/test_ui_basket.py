@@ -147,14 +147,3 @@ async def test_log_out_keeps_the_basket(app):
         assert isinstance(app.screen, CheckoutScreen) and app.staff.code == "002"
         assert app.screen.query_one(BasketTable).row_count == 1
         assert "002" in app.sub_title
-
-
-async def test_refund_key_opens_placeholder(app):
-    async with app.run_test(size=(80, 24)) as pilot:
-        await log_in(pilot)
-        await pilot.press("f8")
-        await pilot.pause()
-        assert "Refunds arrive in the next release" in str(app.screen.query_one("#refund-message").content)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, CheckoutScreen)

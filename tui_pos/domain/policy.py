@@ -40,7 +40,7 @@ class PolicyRule:
         return self.description_zh if language() == "zh" and self.description_zh else self.description
 
 
-DEFAULT_RULE = PolicyRule("", "Standard refund window")
+DEFAULT_RULE = PolicyRule("", "Standard refund window", "标准退货期限内可退")
 
 
 @dataclass(frozen=True)

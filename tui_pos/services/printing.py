@@ -92,6 +92,13 @@ def print_job(ctx: Context, job_id: int, *, kick_drawer: bool = False, printer=N
     return PrintOutcome(job_id, True, "", "", data)
 
 
+def queued_job(ref_no: str) -> int | None:
+    """The newest ticket for this number if it never came out, so a retry prints that one."""
+    row = (PrintJobRow.select().where(PrintJobRow.ref_no == ref_no.strip())
+           .order_by(PrintJobRow.id.desc()).first())
+    return row.id if row is not None and row.status == "queued" else None
+
+
 def reprint(ctx: Context, actor: Staff, ref_no: str) -> int:
     """Queue a fresh copy of the newest ticket for an order or refund number."""
     def again() -> int:

@@ -434,6 +434,21 @@ def reprint_voucher(ctx: Context, actor: Staff, refund_no: str) -> int:
     return write(record)
 
 
+def voucher_job_to_print(ctx: Context, actor: Staff, refund_no: str) -> int:
+    """F8 on the pay-out step: the voucher that never printed, else a recorded reprint."""
+    job = printing.queued_job(_row(refund_no).refund_no)
+    return job if job is not None else reprint_voucher(ctx, actor, refund_no)
+
+
+def original_tender(sale: SaleDetail) -> str:
+    """The tender that paid most of the order (points aside): the 'original way' back."""
+    paid: dict[str, int] = {}
+    for p in sale.payments:
+        if p.tender != TenderKind.POINTS and p.amount > 0:
+            paid[p.tender] = paid.get(p.tender, 0) + p.amount
+    return max(paid, key=lambda t: paid[t]) if paid else "cash"
+
+
 # ---- tracking -------------------------------------------------------------------------
 
 def search(text: str = "", status: str = "", since: datetime | None = None,

@@ -25,10 +25,16 @@ def now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
+def _table_name(model: type) -> str:
+    """SaleRow -> sale, SaleLineRow -> sale_line: plain names for anyone reading the file with sqlite3."""
+    name = model.__name__.removesuffix("Row")
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
 class BaseRow(Model):
     class Meta:
         database = database
-        legacy_table_names = False
+        table_function = _table_name
 
 
 class SchemaVersionRow(BaseRow):
@@ -124,6 +130,7 @@ class RefundRow(BaseRow):
     paid_at = DateTimeField(null=True)
     completed_at = DateTimeField(null=True)
     opened_at = DateTimeField(null=True)  # when the wizard started: refund handling time
+    exchange_sale = ForeignKeyField(SaleRow, null=True, backref="exchanged_from")  # exchange: the new sale
 
 
 class SaleLineRow(BaseRow):
@@ -203,6 +210,9 @@ class SequenceRow(BaseRow):
 
 
 class AuditRow(BaseRow):
+    class Meta:
+        table_name = "audit_log"
+
     at = DateTimeField(default=now, index=True)
     staff_code = CharField(default="")
     action = CharField(index=True)

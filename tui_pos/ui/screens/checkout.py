@@ -24,7 +24,6 @@ from tui_pos.ui.screens.members import MembersScreen
 from tui_pos.ui.screens.pay import PayScreen
 from tui_pos.ui.screens.product_search import ProductSearchScreen
 from tui_pos.ui.screens.quantity import QuantityScreen
-from tui_pos.ui.screens.refund_placeholder import RefundPlaceholderScreen
 from tui_pos.ui.widgets.basket_table import BasketTable
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.member_panel import MemberPanel
@@ -307,7 +306,9 @@ class CheckoutScreen(PosScreen[None]):
 
     # -- elsewhere ------------------------------------------------------------
     def action_refund(self) -> None:
-        self.app.push_screen(RefundPlaceholderScreen())
+        from tui_pos.ui.screens.refund_wizard import open_refund_wizard
+
+        open_refund_wizard(self.pos)
 
     def action_logout(self) -> None:
         self.pos.logout()

@@ -9,21 +9,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
+from tui_pos.devices.tickets import tender_label
 from tui_pos.domain.errors import NeedsApproval, PosError
 from tui_pos.domain.money import format_money, parse_money
 from tui_pos.domain.policy import DISPOSITION_LABELS, DISPOSITIONS, REASON_LABELS, REASONS
 from tui_pos.domain.refund import Pick, RefundQuote
-from tui_pos.devices.tickets import tender_label
 from tui_pos.i18n import tr
 from tui_pos.services import refunds
 from tui_pos.services.refunds import OrderLookup, RefundDraft, RefundResult
+from tui_pos.ui.messages import PrintFinished
 from tui_pos.ui.screens.base import PosScreen
+from tui_pos.ui.widgets.key_footer import KeyFooter
+from tui_pos.ui.widgets.scan_input import ScanInput
+from tui_pos.ui.widgets.ticket_preview import TicketPreview
 
 
 def money(cents: int) -> str:
@@ -34,9 +38,9 @@ def money(cents: int) -> str:
 class WizardState:
     lookup: OrderLookup | None = None
     qty: dict[int, int] = field(default_factory=dict)  # sale line id -> units to refund
+    disposition: dict[int, str] = field(default_factory=dict)  # sale line id -> what happens to the goods
     reason: str = "quality"
     note: str = ""
-    disposition: str = "restock"
     tender: str = "cash"
     reference: str = ""
     amount: int | None = None
@@ -46,35 +50,33 @@ class WizardState:
 
     def draft(self) -> RefundDraft:
         assert self.lookup is not None
-        picks = tuple(Pick(line_id, qty, self.disposition) for line_id, qty in self.qty.items() if qty)
+        picks = tuple(Pick(line_id, qty, self.disposition.get(line_id, "restock"))
+                      for line_id, qty in self.qty.items() if qty)
         return RefundDraft(self.lookup.sale.id, picks, self.reason, self.note, self.tender, self.reference,
                            self.amount, self.opened_at)
 
 
-class WizardStep(PosScreen):
-    """Common frame: step title, banner, an error line, footer; F1 opens the policy page."""
+class WizardStep(PosScreen[None]):
+    """Common frame: step title, banner, an error line and the keys; F2 opens the policy page."""
 
     CSS_PATH = "../styles/refund_wizard.tcss"
     STEP = 0
     TITLE_TEXT = ""
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("f1", "policy", "Policy"),
+        Binding("f2", "policy", "Policy"),
     ]
 
     def __init__(self, state: WizardState) -> None:
         super().__init__()
         self.state = state
 
-    def on_mount(self) -> None:
-        """Steps extend this; nothing shared to do yet."""
-
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
         yield Static(f"{tr('Cash refund')}  {self.STEP}/5  {tr(self.TITLE_TEXT)}", classes="step-title")
         yield from self.body()
         yield Static("", id="error", classes="error")
-        yield Footer()
+        yield KeyFooter()
 
     def body(self) -> ComposeResult:
         yield from ()
@@ -97,29 +99,32 @@ class FindOrderStep(WizardStep):
 
     STEP = 1
     TITLE_TEXT = "Find the order"
+    AUTO_FOCUS = "#find"
+    HELP = ("Scan the receipt barcode or type the order no. and press Enter. A member card or phone "
+            "lists that member's orders: pick one with Enter. A refund no. opens that refund.")
     BINDINGS = WizardStep.BINDINGS + [
         Binding("f9", "next", "Next"),
         Binding("f4", "refund_list", "Refund list"),
     ]
 
     def body(self) -> ComposeResult:
-        yield Input(placeholder=tr("Scan receipt / order no. / member card or phone"), id="find")
+        yield ScanInput(placeholder=tr("Scan receipt / order no. / member card or phone"), id="find", max_length=40)
         yield DataTable(id="orders", cursor_type="row")
         yield Static("", id="order-info")
         yield DataTable(id="lines", cursor_type="row")
 
     def on_mount(self) -> None:
-        super().on_mount()
         orders = self.query_one("#orders", DataTable)
         orders.add_columns(tr("Order no."), tr("Time"), tr("Total"), tr("Status"))
         orders.display = False
         lines = self.query_one("#lines", DataTable)
         lines.add_columns(tr("Item"), tr("Qty"), tr("Paid"), tr("Refunded"))
-        self.query_one("#find", Input).focus()
+        if self.state.lookup is not None:
+            self.show_order(self.state.lookup)
 
-    @on(Input.Submitted, "#find")
-    def find(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
+    @on(ScanInput.Scanned, "#find")
+    def find(self, event: ScanInput.Scanned) -> None:
+        text = event.code.strip()
         self.clear_error()
         try:
             if text.upper().lstrip("T").startswith("R"):
@@ -133,6 +138,7 @@ class FindOrderStep(WizardStep):
                 self.show_member_orders(text)
         except PosError as exc:
             self.show_error(exc.message)
+            self.query_one("#find", ScanInput).keep(text)
 
     def show_member_orders(self, text: str) -> None:
         _member_id, name, orders = refunds.member_orders(self.app.ctx, text)
@@ -142,6 +148,7 @@ class FindOrderStep(WizardStep):
             table.add_row(sale.order_no, sale.created_at.strftime("%m-%d %H:%M"), money(sale.total), tr(sale.status),
                           key=str(sale.id))
         table.display = True
+        self.query_one("#lines", DataTable).display = False
         self.query_one("#order-info", Static).update(tr("Orders of {name}: pick one, Enter", name=name))
         table.focus()
 
@@ -153,28 +160,31 @@ class FindOrderStep(WizardStep):
             self.show_error(exc.message)
 
     def show_order(self, lookup: OrderLookup) -> None:
+        """Show the order and what was refunded from it; the quantities start at all remaining."""
         self.state.lookup = lookup
         self.state.qty = {h.sale_line_id: h.remaining for h in lookup.history.values()}
+        self.state.disposition = {}
         sale = lookup.sale
         self.query_one("#orders", DataTable).display = False
         tenders = ", ".join(f"{tender_label(p.tender)} {money(p.amount)}" for p in sale.payments)
         member = f"{sale.member_card} {sale.member_name}" if sale.member_id else tr("no member")
-        info = [f"{sale.order_no}  {sale.created_at:%Y-%m-%d %H:%M}  {tr('Total')} {money(sale.total)}",
-                f"{tr('Member')}: {member}  {tenders}"]
+        info = [f"[b]{sale.order_no}[/b]  {sale.created_at:%Y-%m-%d %H:%M}  {tr('Total')} {money(sale.total)}",
+                f"{tr('Member')}: {member}   {tenders}"]
         if lookup.refunds:
             info.append(tr("Refunded before: {list}", list=", ".join(
                 f"{r.refund_no} {money(r.amount)} {tr(r.status)}" for r in lookup.refunds)))
         if lookup.refusal:
             info.append(f"[b]{tr('Not refundable')}: {lookup.refusal}[/b]")
+        else:
+            info.append(tr("Refundable. F9: choose what comes back"))
         info.extend(lookup.warnings)
         self.query_one("#order-info", Static).update("\n".join(info))
         table = self.query_one("#lines", DataTable)
         table.clear()
+        table.display = True
         for h in lookup.history.values():
             table.add_row(h.name, str(h.qty), money(h.paid), f"{h.refunded_qty} / {money(h.refunded_amount)}")
-        if lookup.refundable:
-            self.query_one("#find", Input).value = ""
-            self.query_one("#find", Input).focus()
+        self.query_one("#find", ScanInput).focus()
 
     def action_next(self) -> None:
         lookup = self.state.lookup
@@ -183,6 +193,7 @@ class FindOrderStep(WizardStep):
         elif not lookup.refundable:
             self.show_error(lookup.refusal)
         else:
+            self.clear_error()
             self.app.push_screen(ChooseLinesStep(self.state))
 
     def action_refund_list(self) -> None:
@@ -190,17 +201,20 @@ class FindOrderStep(WizardStep):
 
 
 class ChooseLinesStep(WizardStep):
-    """Step 2: quantities per line, the reason and what happens to the goods."""
+    """Step 2: quantities and what happens to the goods per line, and the reason."""
 
     STEP = 2
     TITLE_TEXT = "Choose what comes back"
+    AUTO_FOCUS = "#pick"
+    HELP = ("Up and Down pick a line; + and - change its refund quantity, 0 none, a all that is left; "
+            "d changes what happens to that line's goods. r changes the reason; n writes a note.")
     BINDINGS = WizardStep.BINDINGS + [
         Binding("plus,equals_sign", "more", "+1"),
         Binding("minus", "less", "-1"),
         Binding("0", "zero", "None"),
         Binding("a", "all", "All"),
-        Binding("r", "reason", "Reason"),
         Binding("d", "disposition", "Goods"),
+        Binding("r", "reason", "Reason"),
         Binding("n", "note", "Note"),
         Binding("f9", "next", "Next"),
     ]
@@ -208,43 +222,46 @@ class ChooseLinesStep(WizardStep):
     def body(self) -> ComposeResult:
         yield DataTable(id="pick", cursor_type="row")
         yield Static("", id="choice")
-        yield Input(placeholder=tr("Note (for 'Other')"), id="note")
+        yield Input(placeholder=tr("Note (for 'Other')"), id="note", max_length=200)
 
     def on_mount(self) -> None:
-        super().on_mount()
         table = self.query_one("#pick", DataTable)
-        table.add_columns(tr("Item"), tr("Sold"), tr("Left"), tr("Refund qty"))
+        self.columns = table.add_columns(tr("Item"), tr("Qty sold"), tr("Left"), tr("Refund qty"), tr("Goods"))
         for h in self.lookup.history.values():
             table.add_row(h.name, str(h.qty), str(h.remaining), str(self.state.qty.get(h.sale_line_id, 0)),
-                          key=str(h.sale_line_id))
+                          self.disposition_text(h.sale_line_id), key=str(h.sale_line_id))
         note = self.query_one("#note", Input)
         note.value = self.state.note
-        note.display = self.state.reason == "other"
+        note.display = self.state.reason == "other" or bool(self.state.note)
         self.show_choice()
-        table.focus()
 
     @property
     def lookup(self) -> OrderLookup:
         assert self.state.lookup is not None
         return self.state.lookup
 
+    def disposition_text(self, line_id: int) -> str:
+        return tr(DISPOSITION_LABELS[self.state.disposition.get(line_id, "restock")])
+
     def show_choice(self) -> None:
         total = sum(self.state.qty.values())
         self.query_one("#choice", Static).update(
-            f"{tr('Reason')}: [b]{tr(REASON_LABELS[self.state.reason])}[/b]   "
-            f"{tr('Goods')}: [b]{tr(DISPOSITION_LABELS[self.state.disposition])}[/b]   "
-            f"{tr('Units')}: {total}"
-        )
+            f"{tr('Reason')} (r): [b]{tr(REASON_LABELS[self.state.reason])}[/b]   {tr('Units')}: {total}")
 
-    def _set(self, qty_for) -> None:
+    def _selected(self):
         table = self.query_one("#pick", DataTable)
         if table.row_count == 0:
-            return
+            return None, None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        line = self.lookup.history[int(key.value)]
+        return key, self.lookup.history[int(key.value)]
+
+    def _set(self, qty_for) -> None:
+        key, line = self._selected()
+        if line is None:
+            return
         qty = max(0, min(line.remaining, qty_for(self.state.qty.get(line.sale_line_id, 0), line.remaining)))
         self.state.qty[line.sale_line_id] = qty
-        table.update_cell(key, table.ordered_columns[3].key, str(qty))
+        self.query_one("#pick", DataTable).update_cell(key, self.columns[3], str(qty))
         self.show_choice()
 
     def action_more(self) -> None:
@@ -259,13 +276,18 @@ class ChooseLinesStep(WizardStep):
     def action_all(self) -> None:
         self._set(lambda q, left: left)
 
+    def action_disposition(self) -> None:
+        key, line = self._selected()
+        if line is None:
+            return
+        now = self.state.disposition.get(line.sale_line_id, "restock")
+        self.state.disposition[line.sale_line_id] = DISPOSITIONS[(DISPOSITIONS.index(now) + 1) % len(DISPOSITIONS)]
+        self.query_one("#pick", DataTable).update_cell(key, self.columns[4], self.disposition_text(line.sale_line_id))
+
     def action_reason(self) -> None:
         self.state.reason = REASONS[(REASONS.index(self.state.reason) + 1) % len(REASONS)]
-        self.query_one("#note", Input).display = self.state.reason == "other"
-        self.show_choice()
-
-    def action_disposition(self) -> None:
-        self.state.disposition = DISPOSITIONS[(DISPOSITIONS.index(self.state.disposition) + 1) % len(DISPOSITIONS)]
+        if self.state.reason == "other":
+            self.query_one("#note", Input).display = True
         self.show_choice()
 
     def action_note(self) -> None:
@@ -274,16 +296,14 @@ class ChooseLinesStep(WizardStep):
         note.focus()
 
     @on(Input.Submitted, "#note")
-    def note_done(self, event: Input.Submitted) -> None:
+    def note_done(self) -> None:
         self.query_one("#pick", DataTable).focus()
 
     def action_next(self) -> None:
         self.state.note = self.query_one("#note", Input).value.strip()
         if self.state.reason == "other" and not self.state.note:
             self.show_error(tr("Write a note for 'Other'"))
-            return
-        if not any(self.state.qty.values()):
-            self.show_error(tr("Choose at least one item to refund"))
+            self.action_note()
             return
         self.state.amount = None
         try:
@@ -295,7 +315,7 @@ class ChooseLinesStep(WizardStep):
         self.app.push_screen(ReviewStep(self.state))
 
 
-TENDER_KEYS = {"c": "cash", "o": "original", "v": "stored_value", "k": "card", "w": "wechat", "l": "alipay"}
+TENDER_CYCLE = ("cash", "original", "stored_value", "card", "wechat", "alipay")
 
 
 class ReviewStep(WizardStep):
@@ -303,6 +323,9 @@ class ReviewStep(WizardStep):
 
     STEP = 3
     TITLE_TEXT = "Review the amount"
+    AUTO_FOCUS = "#amount"
+    HELP = ("The amount is what the policy allows; you may lower it (a supervisor then approves), never "
+            "raise it. Ctrl+T changes how the money goes back: cash, the original tender, stored value.")
     BINDINGS = WizardStep.BINDINGS + [
         Binding("ctrl+t", "tender", "Tender"),
         Binding("f9", "next", "Next"),
@@ -310,16 +333,15 @@ class ReviewStep(WizardStep):
 
     def body(self) -> ComposeResult:
         yield Static("", id="quote")
+        yield Static(tr("Refund amount (you may lower it, never raise it)"), id="amount-label")
         with Horizontal(id="amount-row"):
-            yield Input(placeholder=tr("Refund amount"), id="amount")
-            yield Input(placeholder=tr("Reference (card/app)"), id="reference")
+            yield Input(placeholder=tr("Refund amount"), id="amount", max_length=16)
+            yield Input(placeholder=tr("Reference (card/app)"), id="reference", max_length=64)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#amount", Input).value = format_money(self.quote.amount)
         self.query_one("#reference", Input).value = self.state.reference
         self.render_quote()
-        self.query_one("#amount", Input).focus()
 
     @property
     def quote(self) -> RefundQuote:
@@ -337,7 +359,7 @@ class ReviewStep(WizardStep):
         if q.fee:
             rows.append(f"{tr('Fee')}: -{money(q.fee)}")
         rows.append(f"[b]{tr('Policy allows')}: {money(q.allowed)}   {tr('Refund via')}: "
-                    f"{tender_label(q.tender)}[/b]  (Ctrl+T)")
+                    f"{tender_label(q.tender)}[/b]")
         if q.rules:
             rows.append(tr("Policy: {rules}", rules="; ".join(q.rules)))
         if q.approvals:
@@ -356,21 +378,22 @@ class ReviewStep(WizardStep):
         return True
 
     def action_tender(self) -> None:
-        order = ["cash", "original", "stored_value", "card", "wechat", "alipay"]
         current = self.state.tender
-        nxt = order[(order.index(current) + 1) % len(order)] if current in order else "cash"
+        nxt = TENDER_CYCLE[(TENDER_CYCLE.index(current) + 1) % len(TENDER_CYCLE)] if current in TENDER_CYCLE \
+            else "cash"
         if nxt == "original":
-            tenders = [p.tender for p in self.state.lookup.sale.payments if p.tender != "points"]
-            nxt = max(set(tenders), key=tenders.count) if tenders else "cash"
+            nxt = refunds.original_tender(self.state.lookup.sale)
             if nxt == "cash":
-                nxt = "stored_value"
+                nxt = "stored_value" if self.state.lookup.sale.member_id else "card"
+        if nxt == "stored_value" and not self.state.lookup.sale.member_id:
+            nxt = "card"
         self.state.tender = nxt
         self.state.amount = None
         if self.requote():
             self.query_one("#amount", Input).value = format_money(self.quote.amount)
 
     @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
+    def submitted(self) -> None:
         self.action_next()
 
     def action_next(self) -> None:
@@ -379,10 +402,13 @@ class ReviewStep(WizardStep):
         except PosError as exc:
             self.show_error(exc.message)
             return
+        previous = self.state.amount
         self.state.amount = None if amount == self.quote.allowed else amount
         self.state.reference = self.query_one("#reference", Input).value.strip()
         if self.requote():
             self.app.push_screen(ConfirmStep(self.state))
+        else:
+            self.state.amount = previous
 
 
 class ConfirmStep(WizardStep):
@@ -390,6 +416,8 @@ class ConfirmStep(WizardStep):
 
     STEP = 4
     TITLE_TEXT = "Confirm"
+    HELP = ("F9 records the refund and prints the voucher. If the policy needs approval, the supervisor "
+            "or manager types their staff code and PIN here. F6 parks the refund for a manager.")
     BINDINGS = WizardStep.BINDINGS + [
         Binding("f9", "confirm", "Confirm"),
         Binding("f6", "park", "Park for approval"),
@@ -399,13 +427,12 @@ class ConfirmStep(WizardStep):
         yield Static("", id="summary")
         with Vertical(id="approval"):
             yield Static("", id="approval-why")
-            yield Input(placeholder=tr("Approver staff code"), id="approver")
-            yield Input(placeholder=tr("Approver PIN"), password=True, id="approver-pin")
+            yield Input(placeholder=tr("Approver staff code"), id="approver", max_length=16)
+            yield Input(placeholder=tr("Approver PIN"), password=True, id="approver-pin", max_length=16)
 
     def on_mount(self) -> None:
-        super().on_mount()
         q = self.state.quote
-        assert q is not None
+        assert q is not None and self.state.lookup is not None
         self.query_one("#summary", Static).update(
             f"{tr('Order no.')}: {self.state.lookup.sale.order_no}\n"
             f"[b]{tr('Refund amount')}: {money(q.amount)}  {tr('Refund via')}: {tender_label(q.tender)}[/b]\n"
@@ -419,6 +446,12 @@ class ConfirmStep(WizardStep):
                 tr("A {role} must approve: {why}", role=tr(q.approver_role.code),
                    why="; ".join(refunds.approval_text(q))))
             self.query_one("#approver", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "park":  # only a refund that waits for someone can be parked
+            q = self.state.quote
+            return q is not None and q.approver_role is not None and self.pos.staff.role < q.approver_role
+        return True
 
     @on(Input.Submitted, "#approver")
     def to_pin(self) -> None:
@@ -441,8 +474,11 @@ class ConfirmStep(WizardStep):
             self.query_one("#approver", Input).focus()
             return
         except PosError as exc:
-            self.query_one("#approver-pin", Input).value = ""
+            pin = self.query_one("#approver-pin", Input)
+            pin.value = ""
             self.show_error(exc.message)
+            if pin.display and self.query_one("#approval", Vertical).display:
+                pin.focus()
             return
         self.state.result = result
         self.app.switch_screen(PayOutStep(self.state))
@@ -458,7 +494,11 @@ class ConfirmStep(WizardStep):
 
 
 class PayOutStep(WizardStep):
-    """Step 5: the drawer opens, the cash goes over, the customer signs the store copy."""
+    """Step 5: the drawer opens, the cash goes over, the customer signs the store copy.
+
+    The refund is already recorded: Escape leaves it `paid` (finish it later from the refund
+    list) and a printer failure only means F8 prints the voucher again.
+    """
 
     STEP = 5
     TITLE_TEXT = "Pay out"
@@ -466,49 +506,48 @@ class PayOutStep(WizardStep):
         Binding("f9", "done", "Handed over & signed"),
         Binding("f8", "reprint", "Reprint voucher"),
         Binding("escape", "back", "Later"),
-        Binding("f1", "policy", "Policy"),
+        Binding("f2", "policy", "Policy"),
     ]
 
     def body(self) -> ComposeResult:
         yield Static("", id="payout")
         yield Static("", id="printer-status")
-        yield Static("", id="preview", classes="ticket-preview")
+        yield TicketPreview(id="voucher-preview")
 
     def on_mount(self) -> None:
-        super().on_mount()
-        result = self.state.result
-        assert result is not None
+        result = self.result
         cash = result.tender == "cash"
         text = (tr("Hand over {amount} in cash", amount=money(result.amount)) if cash else
                 tr("Refund {amount} via {tender}", amount=money(result.amount), tender=tender_label(result.tender)))
         self.query_one("#payout", Static).update(
-            f"{tr('Refund no.')}: {result.refund_no}\n[b]{text}[/b]\n"
+            f"{tr('Refund no.')}: [b]{result.refund_no}[/b]\n[b]{text}[/b]\n"
             f"{tr('Then press F9: cash handed over, customer signed')}")
+        self.query_one(TicketPreview).display = False
         self.print_voucher(result.print_job_id, kick=cash)
+
+    @property
+    def result(self) -> RefundResult:
+        assert self.state.result is not None
+        return self.state.result
 
     def print_voucher(self, job_id: int | None, kick: bool = False) -> None:
         if job_id is not None:
             self.query_one("#printer-status", Static).update(tr("Printing..."))
-            self._print(job_id, kick)
+            self.pos.start_print(job_id, kick_drawer=kick, reply_to=self)
 
-    @work(thread=True, exclusive=True)
-    def _print(self, job_id: int, kick: bool) -> None:
-        from tui_pos.services import printing
-
-        outcome = printing.print_job(self.app.ctx, job_id, kick_drawer=kick, printer=self.app.printer)
-        preview = printing.get_job(job_id).ticket.preview() if self.app.ctx.config.training else ""
-        self.app.call_from_thread(self.printed, outcome.ok, outcome.error, preview)
-
-    def printed(self, ok: bool, error: str, preview: str) -> None:
+    def on_print_finished(self, message: PrintFinished) -> None:
         status = self.query_one("#printer-status", Static)
-        status.update(tr("Voucher printed") if ok else f"{error} — {tr('press F8 to reprint')}")
+        ok = message.outcome.ok
+        status.update(tr("Voucher printed") if ok else f"{message.outcome.error} — {tr('press F8 to reprint')}")
         status.set_class(not ok, "error")
-        if preview:
-            self.query_one("#preview", Static).update(preview)
+        if message.preview:
+            preview = self.query_one(TicketPreview)
+            preview.show_ticket(message.preview)
+            preview.display = True
 
     def action_reprint(self) -> None:
         try:
-            job = refunds.reprint_voucher(self.app.ctx, self.app.staff, self.state.result.refund_no)
+            job = refunds.voucher_job_to_print(self.app.ctx, self.app.staff, self.result.refund_no)
         except PosError as exc:
             self.show_error(exc.message)
             return
@@ -516,15 +555,15 @@ class PayOutStep(WizardStep):
 
     def action_done(self) -> None:
         try:
-            refunds.complete(self.app.ctx, self.app.staff, self.state.result.refund_no)
+            refunds.complete(self.app.ctx, self.app.staff, self.result.refund_no)
         except PosError as exc:
             self.show_error(exc.message)
             return
-        self.app.notify(tr("Refund {no} completed", no=self.state.result.refund_no))
+        self.app.notify(tr("Refund {no} completed", no=self.result.refund_no))
         close_wizard(self.app)
 
     def action_back(self) -> None:
-        self.app.notify(tr("Refund {no} is paid; complete it from the refund list", no=self.state.result.refund_no))
+        self.app.notify(tr("Refund {no} is paid; complete it from the refund list", no=self.result.refund_no))
         close_wizard(self.app)
 
 

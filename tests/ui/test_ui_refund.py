@@ -1,0 +1,296 @@
+"""The five-step cash refund by keyboard, from checkout's F8 to 'cash handed over, signed'."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from tui_pos.devices.printer import Printer, PrinterError, TrainingPrinter
+from tui_pos.domain.basket import Basket
+from tui_pos.domain.tenders import TenderKind
+from tui_pos.services import catalog, checkout, printing
+from tui_pos.services import staff as staff_service
+from tui_pos.services.context import Context
+from tui_pos.store.models import (
+    MemberRow, PaymentRow, ProductRow, RefundEventRow, RefundLineRow, RefundRow, StockMoveRow,
+)
+from tui_pos.ui.screens.checkout import CheckoutScreen
+from tui_pos.ui.screens.refund_wizard import (
+    ChooseLinesStep, ConfirmStep, FindOrderStep, PayOutStep, ReviewStep,
+)
+from ui_helpers import app, log_in, printer, strip_escpos, type_text  # noqa: F401 (fixtures)
+
+
+def sell(ctx: Context, items: dict[str, int], *, member: str | None = None, days_ago: int = 0) -> str:
+    """A cash sale recorded through the service, optionally in the past."""
+    when = datetime.now().replace(microsecond=0) - timedelta(days=days_ago)
+    at = Context(ctx.config, lambda: when)
+    basket = Basket()
+    for code, qty in items.items():
+        basket.add(catalog.product_for_scan(code), qty)
+    if member:
+        from tui_pos.services.members import find_one
+
+        basket.attach(find_one(member))
+    plan = checkout.new_plan(at, basket)
+    plan.add(TenderKind.CASH, plan.due)
+    actor = staff_service.login(ctx, "001", "1111")
+    return checkout.complete_sale(at, actor, basket, plan).order_no
+
+
+def error(app) -> str:
+    return str(app.screen.query_one("#error").content)
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_order(pilot, order_no: str) -> None:
+    await pilot.press("f8")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, FindOrderStep)
+    await type_text(pilot, order_no)  # what a scanner does with the receipt barcode
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_full_cash_refund_by_scanning_the_order(ctx, app, printer):
+    order_no = sell(ctx, {"6901": 2, "6902": 1})  # 3.50 * 2 + 12.99 = 19.99
+    stock_before = ProductRow.get(ProductRow.barcode == "6901").stock
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await open_order(pilot, order_no)
+        info = str(app.screen.query_one("#order-info").content)
+        assert order_no in info and "Refundable" in info
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseLinesStep)
+        assert app.screen.state.qty and all(q for q in app.screen.state.qty.values())  # all by default
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewStep)
+        assert "￥19.99" in str(app.screen.query_one("#quote").content)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmStep)
+        assert not app.screen.query_one("#approval").display  # ￥19.99 is within a cashier's limit
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, PayOutStep)
+        refund_no = app.screen.state.result.refund_no
+        payout = str(app.screen.query_one("#payout").content)
+        assert "Hand over ￥19.99 in cash" in payout
+        assert "Voucher printed" in str(app.screen.query_one("#printer-status").content)
+        assert printer.drawer_kicks == 1
+        row = RefundRow.get(RefundRow.refund_no == refund_no)
+        assert row.status == "paid"
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckoutScreen)
+
+    row = RefundRow.get(RefundRow.refund_no == refund_no)
+    assert (row.status, row.amount, row.tender, row.approver_id) == ("completed", 1999, "cash", None)
+    assert sorted((l.qty, l.amount) for l in RefundLineRow.select().where(RefundLineRow.refund == row)) == [
+        (1, 1299), (2, 700)]
+    (pay,) = PaymentRow.select().where(PaymentRow.refund == row)
+    assert (pay.tender, pay.amount) == ("cash", -1999)
+    assert ProductRow.get(ProductRow.barcode == "6901").stock == stock_before + 2
+    assert StockMoveRow.select().where(StockMoveRow.refund == row).count() == 2
+    events = [e.event for e in RefundEventRow.select().where(RefundEventRow.refund == row)
+              .order_by(RefundEventRow.id)]
+    assert events == ["created", "paid", "completed"]
+    text = strip_escpos(printer.output).decode("gbk")
+    assert refund_no in text and order_no in text and "￥19.99" in text
+    assert text.count(refund_no) >= 2  # customer copy and store copy
+    assert refund_no.encode() in printer.output.split(b"\x1dk")[1][:40]  # CODE128 of the refund no.
+
+
+async def test_partial_refund_over_the_limit_needs_a_supervisor(ctx, app, printer):
+    ProductRow.update(price=15000).where(ProductRow.barcode == "6903").execute()
+    order_no = sell(ctx, {"6903": 3, "6901": 1})  # 3 x 150.00 + 3.50
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await open_order(pilot, order_no)
+        await pilot.press("f9")
+        await pilot.pause()
+        # lines: the notebooks first; take 2 of 3 and nothing of the cola, goods damaged
+        await pilot.press("minus")
+        await pilot.press("d")
+        await pilot.press("down", "0")
+        await pilot.press("r", "r")  # quality -> wrong item -> changed mind
+        await pilot.pause()
+        assert "Changed mind" in str(app.screen.query_one("#choice").content)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewStep), error(app)
+        assert "￥300.00" in str(app.screen.query_one("#quote").content)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmStep)
+        assert app.screen.query_one("#approval").display
+        assert "Amount over your refund limit" in str(app.screen.query_one("#approval-why").content)
+        await type_text(pilot, "002")
+        await pilot.press("enter")
+        await type_text(pilot, "9999")  # wrong PIN: stays, says so, nothing written
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmStep)
+        assert "PIN" in error(app)
+        assert RefundRow.select().count() == 0
+        await type_text(pilot, "2222")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PayOutStep), error(app)
+        refund_no = app.screen.state.result.refund_no
+        await pilot.press("f9")
+        await pilot.pause()
+
+    row = RefundRow.get(RefundRow.refund_no == refund_no)
+    assert (row.status, row.amount, row.reason) == ("completed", 30000, "changed_mind")
+    assert row.approver.code == "002" and "over_limit" in row.approval_reasons
+    (line,) = RefundLineRow.select().where(RefundLineRow.refund == row)
+    assert (line.qty, line.amount, line.disposition) == (2, 30000, "damaged")
+    assert ProductRow.get(ProductRow.barcode == "6903").stock == 20 - 3  # damaged goods do not go back
+    text = strip_escpos(printer.output).decode("gbk")
+    assert "002" in text and "￥300.00" in text
+
+
+async def test_refund_outside_the_window_is_refused_with_the_reason(ctx, app):
+    ctx_live = replace(ctx.config.refund_policy, approval_outside_window=False)
+    app.config = replace(app.config, refund_policy=ctx_live)
+    order_no = sell(ctx, {"6901": 1}, days_ago=10)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await open_order(pilot, order_no)
+        info = str(app.screen.query_one("#order-info").content)
+        assert "Not refundable" in info and "Outside the refund window" in info
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, FindOrderStep)
+        assert "Outside the refund window" in error(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckoutScreen)
+    assert RefundRow.select().count() == 0
+
+
+async def test_late_refund_needs_a_supervisor_when_policy_allows_it(ctx, app):
+    order_no = sell(ctx, {"6901": 1}, days_ago=10)  # default policy: late only with approval
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await open_order(pilot, order_no)
+        assert "supervisor must approve" in str(app.screen.query_one("#order-info").content)
+        await pilot.press("f9", "f9")
+        await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmStep)
+        assert "Outside the refund window" in str(app.screen.query_one("#approval-why").content)
+
+
+class UnpluggedPrinter(Printer):
+    def send(self, data: bytes) -> None:
+        raise PrinterError("Printer offline: no answer - check cable, power and paper")
+
+
+async def test_printer_failure_keeps_the_refund_and_f8_reprints(ctx, app):
+    order_no = sell(ctx, {"6902": 1})
+    app.printer = UnpluggedPrinter()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await open_order(pilot, order_no)
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, PayOutStep)
+        refund_no = app.screen.state.result.refund_no
+        status = str(app.screen.query_one("#printer-status").content)
+        assert "Printer offline" in status and "F8" in status
+        row = RefundRow.get(RefundRow.refund_no == refund_no)
+        assert (row.status, row.amount) == ("paid", 1299)  # recorded, money accounted
+        assert printing.queued_job(refund_no) is not None
+        app.printer = fixed = TrainingPrinter()
+        await pilot.press("f8")
+        await settle(pilot)
+        assert "Voucher printed" in str(app.screen.query_one("#printer-status").content)
+        assert printing.queued_job(refund_no) is None
+        assert refund_no.encode() in fixed.output
+        assert RefundEventRow.select().where(RefundEventRow.event == "reprint").count() == 0  # same voucher
+        await pilot.press("f9")
+        await pilot.pause()
+    assert RefundRow.get(RefundRow.refund_no == refund_no).status == "completed"
+
+
+async def test_escape_goes_back_one_step_and_keeps_the_choices(ctx, app):
+    order_no = sell(ctx, {"6901": 3})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await open_order(pilot, order_no)
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("minus")
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewStep)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseLinesStep)
+        assert list(app.screen.state.qty.values()) == [2]
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckoutScreen)
+    assert RefundRow.select().count() == 0
+
+
+async def test_unknown_order_and_member_orders(ctx, app):
+    order_no = sell(ctx, {"6901": 1}, member="M000001")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await open_order(pilot, "S19990101-0001")
+        assert "No order" in error(app)
+        await type_text(pilot, "M000001")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#orders").row_count == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert order_no in str(app.screen.query_one("#order-info").content)
+        assert app.screen.state.lookup.sale.order_no == order_no
+
+
+async def test_lowering_the_amount_needs_approval_and_raising_is_refused(ctx, app):
+    order_no = sell(ctx, {"6902": 1})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await open_order(pilot, order_no)
+        await pilot.press("f9", "f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewStep)
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "20")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewStep) and "cannot be more than" in error(app)
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "10")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmStep)
+        assert "lowered" in str(app.screen.query_one("#approval-why").content)
+        await type_text(pilot, "002")
+        await pilot.press("enter")
+        await type_text(pilot, "2222")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PayOutStep)
+    row = RefundRow.get()
+    assert (row.amount, row.allowed, row.override) == (1000, 1299, True)
+    assert MemberRow.select().count() == 1
