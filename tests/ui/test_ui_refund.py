@@ -294,3 +294,53 @@ async def test_lowering_the_amount_needs_approval_and_raising_is_refused(ctx, ap
     row = RefundRow.get()
     assert (row.amount, row.allowed, row.override) == (1000, 1299, True)
     assert MemberRow.select().count() == 1
+
+
+async def test_no_receipt_refund_needs_a_manager_and_is_flagged(ctx, app, printer):
+    stock_before = ProductRow.get(ProductRow.barcode == "6903").stock
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        await type_text(pilot, "2*6903")
+        await pilot.press("enter")
+        await type_text(pilot, "999999")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "999999" in error(app)
+        await pilot.press("ctrl+a", "ctrl+k")  # the refused code was kept; clear it
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ChooseLinesStep)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewStep)
+        assert "￥11.98" in str(app.screen.query_one("#quote").content)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmStep)
+        assert "No receipt" in str(app.screen.query_one("#approval-why").content)
+        await type_text(pilot, "002")  # a supervisor is not enough without a receipt
+        await pilot.press("enter")
+        await type_text(pilot, "2222")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmStep) and RefundRow.select().count() == 0
+        await pilot.press("shift+tab")
+        await pilot.press("ctrl+a", "ctrl+k")
+        await type_text(pilot, "003")
+        await pilot.press("enter")
+        await type_text(pilot, "3333")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PayOutStep), error(app)
+        await pilot.press("f9")
+        await pilot.pause()
+    row = RefundRow.get()
+    assert (row.no_receipt, row.sale_id, row.amount, row.status) == (True, None, 1198, "completed")
+    assert row.approver.code == "003" and "no_receipt" in row.approval_reasons
+    assert ProductRow.get(ProductRow.barcode == "6903").stock == stock_before + 2
+    (pay,) = PaymentRow.select().where(PaymentRow.refund == row)
+    assert (pay.tender, pay.amount, pay.sale_id) == ("cash", -1198, None)

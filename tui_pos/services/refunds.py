@@ -55,9 +55,12 @@ class OrderLookup:
 
 @dataclass(frozen=True)
 class RefundDraft:
-    """What the cashier chose in steps 1-3; nothing of it is stored until confirm/park."""
+    """What the cashier chose in steps 1-3; nothing of it is stored until confirm/park.
 
-    sale_id: int
+    Without a receipt `sale_id` is None, each pick names a product id instead of a sale
+    line, and `member_id` may name the customer (for member prices and stored value)."""
+
+    sale_id: int | None
     picks: tuple[Pick, ...]
     reason: str
     note: str = ""
@@ -65,6 +68,7 @@ class RefundDraft:
     reference: str = ""
     amount: int | None = None  # lowered by the cashier; None = what policy allows
     opened_at: datetime | None = None
+    member_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -157,22 +161,67 @@ def member_orders(ctx: Context, text: str, limit: int = 20) -> tuple[int, str, l
 
 # ---- step 3 ---------------------------------------------------------------------------
 
-def _quote(ctx: Context, actor: Staff, lookup: OrderLookup, draft: RefundDraft) -> RefundQuote:
-    if lookup.refusal:
-        raise RefundNotAllowed(lookup.refusal)
-    if draft.tender == "stored_value" and lookup.sale.member_id is None:
+@dataclass(frozen=True)
+class _Basis:
+    """What a refund is measured against: the order's lines, or for a no-receipt refund the
+    products at today's price. Keys are sale line ids, or product ids without a receipt."""
+
+    sale: SaleDetail | None
+    history: dict[int, LineHistory]
+    facts: SaleFacts
+    refusal: str
+    member_id: int | None
+    product_of: dict[int, int]
+
+    @property
+    def no_receipt(self) -> bool:
+        return self.sale is None
+
+
+def _basis(ctx: Context, draft: RefundDraft) -> _Basis:
+    if draft.sale_id is not None:
+        lookup = load_order(ctx, draft.sale_id)
+        return _Basis(lookup.sale, lookup.history, lookup.facts, lookup.refusal, lookup.sale.member_id,
+                      {l.id: l.product_id for l in lookup.sale.lines})
+    member = queries.member_by_id(draft.member_id) if draft.member_id else None
+    history: dict[int, LineHistory] = {}
+    for pick in draft.picks:
+        product = queries.product_by_id(pick.sale_line_id)
+        if product is None:
+            raise NotFound("No product {code}", code=str(pick.sale_line_id))
+        unit = product.member_price if member is not None and product.member_price else product.price
+        history[product.id] = LineHistory(product.id, product.name, product.category, product.refund_policy,
+                                          pick.qty, unit * pick.qty)
+    facts = SaleFacts(sold_at=ctx.now(), total=sum(h.paid for h in history.values()), points_cents=0,
+                      points_earned=0, member_level=member.level if member else None,
+                      member_points=member.points if member else 0)
+    return _Basis(None, history, facts, "", member.id if member else None, {h: h for h in history})
+
+
+def lines_without_receipt(ctx: Context, scanned: dict[int, int], member_id: int | None = None
+                          ) -> dict[int, LineHistory]:
+    """The lines a no-receipt refund starts from: product id -> units brought back, at today's
+    price (the member price when the customer is a member)."""
+    picks = tuple(Pick(product_id, qty) for product_id, qty in scanned.items() if qty)
+    return _basis(ctx, RefundDraft(None, picks, "other", member_id=member_id)).history
+
+
+def _quote(ctx: Context, actor: Staff, basis: _Basis, draft: RefundDraft) -> RefundQuote:
+    if basis.refusal:
+        raise RefundNotAllowed(basis.refusal)
+    if draft.tender == "stored_value" and basis.member_id is None:
         raise InvalidInput("Stored value refunds need a member order")
     return quote_refund(
-        ctx.config.refund_policy, lookup.facts, lookup.history, list(draft.picks), reason=draft.reason,
+        ctx.config.refund_policy, basis.facts, basis.history, list(draft.picks), reason=draft.reason,
         tender=draft.tender, actor_role=actor.role, now=ctx.now(), cents_per_point=ctx.config.cents_per_point,
-        requested_amount=draft.amount,
+        no_receipt=basis.no_receipt, requested_amount=draft.amount,
     )
 
 
 def quote(ctx: Context, actor: Staff, draft: RefundDraft) -> RefundQuote:
     """Step 3: what the policy allows for these lines, and whether someone must approve."""
     require(actor, "refund")
-    return _quote(ctx, actor, load_order(ctx, draft.sale_id), draft)
+    return _quote(ctx, actor, _basis(ctx, draft), draft)
 
 
 def approval_text(quote_: RefundQuote) -> list[str]:
@@ -186,39 +235,44 @@ def _event(refund_id: int, staff_code: str, event: str, note: str = "", at: date
                           at=at or datetime.now().replace(microsecond=0))
 
 
-def _apply_moves(ctx: Context, row: RefundRow, lookup: OrderLookup, q: RefundQuote, at: datetime) -> None:
-    """Money, stock, points and stored value for a refund that is being paid out."""
-    sale = lookup.sale
-    PaymentRow.create(refund=row.id, sale=sale.id, tender=q.tender, amount=-q.amount,
-                      reference=row.reference, created_at=at)
+def _apply_moves(ctx: Context, row: RefundRow, q: RefundQuote, at: datetime,
+                 payments: dict[str, int] | None = None) -> None:
+    """Money, stock, points and stored value for a refund that is being paid out.
+
+    `payments` splits the money by tender (an exchange: part credit, part back in cash);
+    by default all of it goes back by the refund's tender."""
+    sale_id, member_id = row.sale_id, row.member_id
+    for tender, amount in (payments or {q.tender: q.amount}).items():
+        if amount:
+            PaymentRow.create(refund=row.id, sale=sale_id, tender=tender, amount=-amount,
+                              reference=row.reference, created_at=at)
     if q.points_returned:
-        PaymentRow.create(refund=row.id, sale=sale.id, tender=TenderKind.POINTS.value,
+        PaymentRow.create(refund=row.id, sale=sale_id, tender=TenderKind.POINTS.value,
                           amount=-(q.points_returned * ctx.config.cents_per_point), points=-q.points_returned,
                           created_at=at)
-    lines = {l.id: l for l in sale.lines}
-    for lq in q.lines:
-        product_id = lines[lq.sale_line_id].product_id
-        StockMoveRow.create(product=product_id, qty=lq.qty, reason="refund", refund=row.id, sale=sale.id, at=at)
-        if lq.disposition == "restock":
-            ProductRow.update(stock=ProductRow.stock + lq.qty).where(ProductRow.id == product_id).execute()
+    for line in RefundLineRow.select().where(RefundLineRow.refund == row.id):
+        StockMoveRow.create(product=line.product_id, qty=line.qty, reason="refund", refund=row.id, sale=sale_id,
+                            at=at)
+        if line.disposition == "restock":
+            ProductRow.update(stock=ProductRow.stock + line.qty).where(ProductRow.id == line.product_id).execute()
         else:  # came back but cannot be sold: in and straight out again, so both moves are visible
-            StockMoveRow.create(product=product_id, qty=-lq.qty, reason=lq.disposition, refund=row.id,
-                                sale=sale.id, at=at)
-    if sale.member_id:
+            StockMoveRow.create(product=line.product_id, qty=-line.qty, reason=line.disposition, refund=row.id,
+                                sale=sale_id, at=at)
+    if member_id:
         delta = q.points_returned - q.points_reversed
         if q.points_returned:
-            PointsMoveRow.create(member=sale.member_id, points=q.points_returned, reason="refund_return",
-                                 refund=row.id, sale=sale.id, at=at)
+            PointsMoveRow.create(member=member_id, points=q.points_returned, reason="refund_return",
+                                 refund=row.id, sale=sale_id, at=at)
         if q.points_reversed:
-            PointsMoveRow.create(member=sale.member_id, points=-q.points_reversed, reason="refund_reverse",
-                                 refund=row.id, sale=sale.id, at=at)
-        balance = q.amount if q.tender == "stored_value" else 0
+            PointsMoveRow.create(member=member_id, points=-q.points_reversed, reason="refund_reverse",
+                                 refund=row.id, sale=sale_id, at=at)
+        balance = (payments or {q.tender: q.amount}).get("stored_value", 0)
         if balance:
-            StoredValueMoveRow.create(member=sale.member_id, amount=balance, reason="refund", refund=row.id,
-                                      sale=sale.id, at=at)
+            StoredValueMoveRow.create(member=member_id, amount=balance, reason="refund", refund=row.id,
+                                      sale=sale_id, at=at)
         if delta or balance:
             MemberRow.update(points=MemberRow.points + delta, balance=MemberRow.balance + balance) \
-                .where(MemberRow.id == sale.member_id).execute()
+                .where(MemberRow.id == member_id).execute()
 
 
 def _voucher_job(ctx: Context, refund_no: str) -> int:
@@ -229,7 +283,8 @@ def _voucher_job(ctx: Context, refund_no: str) -> int:
     return printing.queue_ticket("refund", refund_no, refund_voucher(ctx.config, detail, sale))
 
 
-def _check_approver(ctx: Context, actor: Staff, q: RefundQuote, approver: tuple[str, str] | None) -> Staff | None:
+def check_approver(ctx: Context, actor: Staff, q: RefundQuote, approver: tuple[str, str] | None) -> Staff | None:
+    """Who approves this refund: nobody, the actor (their role covers it) or the code+PIN given."""
     if q.approver_role is None:
         return None
     if actor.role >= q.approver_role:
@@ -241,7 +296,47 @@ def _check_approver(ctx: Context, actor: Staff, q: RefundQuote, approver: tuple[
     if code.strip() == actor.code:
         raise InvalidInput("Approval must come from someone else")
     approved = staff_service.approve(ctx, code, pin, q.approver_role, for_action="refund")
+    require(approved, "approve_refund")
     return approved
+
+
+def _record(ctx: Context, actor: Staff, draft: RefundDraft, status: str, at: datetime,
+            expected: RefundQuote | None) -> tuple[RefundRow, RefundQuote, _Basis]:
+    """Re-read the order under the write lock, re-quote, and store the refund and its lines."""
+    basis = _basis(ctx, draft)
+    fresh = _quote(ctx, actor, basis, draft)
+    if expected is not None and fresh.amount != expected.amount:
+        raise Conflict("This order was refunded elsewhere meanwhile; review the amount again")
+    refund_no = next_number("R", at.date(), ctx.config.order_prefix)
+    row = RefundRow.create(
+        refund_no=refund_no, sale=basis.sale.id if basis.sale else None, member=basis.member_id, staff=actor.id,
+        status=status, reason=draft.reason, note=clean_text(draft.note, 200), tender=fresh.tender,
+        reference=clean_text(draft.reference, 64), allowed=fresh.allowed, amount=fresh.amount, fee=fresh.fee,
+        points_returned=fresh.points_returned, points_reversed=fresh.points_reversed, override=fresh.override,
+        no_receipt=basis.no_receipt, training=ctx.config.training, policy_text="\n".join(fresh.rules),
+        approval_reasons=",".join(fresh.approvals), created_at=at, opened_at=draft.opened_at,
+    )
+    for lq in fresh.lines:
+        RefundLineRow.create(refund=row.id, sale_line=None if basis.no_receipt else lq.sale_line_id,
+                             product=basis.product_of[lq.sale_line_id], name=lq.name, qty=lq.qty,
+                             amount=lq.amount, disposition=lq.disposition)
+    return row, fresh, basis
+
+
+def _pay(ctx: Context, actor: Staff, row: RefundRow, q: RefundQuote, approved_by: Staff | None, at: datetime,
+         payments: dict[str, int] | None = None, action: str = "refund") -> None:
+    row.status, row.paid_at = "paid", at
+    row.approver = approved_by.id if approved_by else None
+    row.save()
+    _apply_moves(ctx, row, q, at, payments)
+    if approved_by:
+        _event(row.id, approved_by.code, "approved", ",".join(q.approvals), at=at)
+    _event(row.id, actor.code, "paid", row.tender, at=at)
+    audit.append(actor.code, action, row.refund_no, {
+        "order": row.sale.order_no if row.sale_id else None, "amount": q.amount, "tender": q.tender,
+        "approver": approved_by.code if approved_by else None, "approvals": list(q.approvals),
+        "no_receipt": row.no_receipt,
+    })
 
 
 def confirm(ctx: Context, actor: Staff, draft: RefundDraft, approver: tuple[str, str] | None = None,
@@ -249,41 +344,15 @@ def confirm(ctx: Context, actor: Staff, draft: RefundDraft, approver: tuple[str,
     """Step 4: record the refund, its lines, the money, stock, points and the voucher, at once."""
     require(actor, "refund")
     q = quote(ctx, actor, draft)  # fails early, before any PIN is asked for
-    approved_by = _check_approver(ctx, actor, q, approver)
-    if approved_by is not None and approved_by is not actor:
-        require(approved_by, "approve_refund")
+    approved_by = check_approver(ctx, actor, q, approver)
 
     def record() -> RefundResult:
         at = ctx.now()
-        lookup = load_order(ctx, draft.sale_id)  # re-read under the write lock
-        fresh = _quote(ctx, actor, lookup, draft)
-        if (expected and fresh.amount != expected.amount) or fresh.amount != q.amount:
-            raise Conflict("This order was refunded elsewhere meanwhile; review the amount again")
-        refund_no = next_number("R", at.date(), ctx.config.order_prefix)
-        row = RefundRow.create(
-            refund_no=refund_no, sale=lookup.sale.id, member=lookup.sale.member_id, staff=actor.id,
-            approver=approved_by.id if approved_by else None, status="paid", reason=draft.reason,
-            note=clean_text(draft.note, 200), tender=fresh.tender, reference=clean_text(draft.reference, 64),
-            allowed=fresh.allowed, amount=fresh.amount, fee=fresh.fee, points_returned=fresh.points_returned,
-            points_reversed=fresh.points_reversed, override=fresh.override, training=ctx.config.training,
-            policy_text="\n".join(fresh.rules), approval_reasons=",".join(fresh.approvals),
-            created_at=at, paid_at=at, opened_at=draft.opened_at,
-        )
-        for lq in fresh.lines:
-            line = next(l for l in lookup.sale.lines if l.id == lq.sale_line_id)
-            RefundLineRow.create(refund=row.id, sale_line=lq.sale_line_id, product=line.product_id, name=lq.name,
-                                 qty=lq.qty, amount=lq.amount, disposition=lq.disposition)
-        _apply_moves(ctx, row, lookup, fresh, at)
+        row, fresh, _ = _record(ctx, actor, draft, "paid", at, expected or q)
         _event(row.id, actor.code, "created", at=at)
-        if approved_by:
-            _event(row.id, approved_by.code, "approved", ",".join(fresh.approvals), at=at)
-        _event(row.id, actor.code, "paid", fresh.tender, at=at)
-        audit.append(actor.code, "refund", refund_no, {
-            "order": lookup.sale.order_no, "amount": fresh.amount, "tender": fresh.tender,
-            "approver": approved_by.code if approved_by else None, "approvals": list(fresh.approvals),
-        })
-        job = _voucher_job(ctx, refund_no)
-        return RefundResult(refund_no, "paid", fresh.amount, fresh.tender,
+        _pay(ctx, actor, row, fresh, approved_by, at)
+        job = _voucher_job(ctx, row.refund_no)
+        return RefundResult(row.refund_no, "paid", fresh.amount, fresh.tender,
                             approved_by.code if approved_by else "", job)
 
     return write(record)
@@ -298,24 +367,10 @@ def park(ctx: Context, actor: Staff, draft: RefundDraft) -> RefundResult:
 
     def record() -> RefundResult:
         at = ctx.now()
-        lookup = load_order(ctx, draft.sale_id)
-        fresh = _quote(ctx, actor, lookup, draft)
-        refund_no = next_number("R", at.date(), ctx.config.order_prefix)
-        row = RefundRow.create(
-            refund_no=refund_no, sale=lookup.sale.id, member=lookup.sale.member_id, staff=actor.id,
-            status="pending_approval", reason=draft.reason, note=clean_text(draft.note, 200), tender=fresh.tender,
-            reference=clean_text(draft.reference, 64), allowed=fresh.allowed, amount=fresh.amount, fee=fresh.fee,
-            points_returned=fresh.points_returned, points_reversed=fresh.points_reversed, override=fresh.override,
-            training=ctx.config.training, policy_text="\n".join(fresh.rules),
-            approval_reasons=",".join(fresh.approvals), created_at=at, opened_at=draft.opened_at,
-        )
-        for lq in fresh.lines:
-            line = next(l for l in lookup.sale.lines if l.id == lq.sale_line_id)
-            RefundLineRow.create(refund=row.id, sale_line=lq.sale_line_id, product=line.product_id, name=lq.name,
-                                 qty=lq.qty, amount=lq.amount, disposition=lq.disposition)
+        row, fresh, _ = _record(ctx, actor, draft, "pending_approval", at, None)
         _event(row.id, actor.code, "parked", ",".join(fresh.approvals), at=at)
-        audit.append(actor.code, "refund_parked", refund_no, {"amount": fresh.amount})
-        return RefundResult(refund_no, "pending_approval", fresh.amount, fresh.tender, "", None)
+        audit.append(actor.code, "refund_parked", row.refund_no, {"amount": fresh.amount})
+        return RefundResult(row.refund_no, "pending_approval", fresh.amount, fresh.tender, "", None)
 
     return write(record)
 
@@ -341,15 +396,8 @@ def approve_parked(ctx: Context, approver: Staff, refund_no: str) -> RefundResul
                 "no_receipt" in row.approval_reasons and approver.role < ctx.config.refund_policy.no_receipt_role):
             raise NeedsApproval("A {role} must approve: {why}", role=tr(needed.code), why=row.approval_reasons)
         at = ctx.now()
-        lookup = load_order(ctx, row.sale_id)
-        lines = list(RefundLineRow.select().where(RefundLineRow.refund == row.id))
-        q = _parked_quote(row, lines)
-        row.status, row.approver, row.paid_at = "paid", approver.id, at
-        row.save()
-        _apply_moves(ctx, row, lookup, q, at)
-        _event(row.id, approver.code, "approved", at=at)
-        _event(row.id, approver.code, "paid", row.tender, at=at)
-        audit.append(approver.code, "refund_approved", row.refund_no, {"amount": row.amount})
+        q = _parked_quote(row, list(RefundLineRow.select().where(RefundLineRow.refund == row.id)))
+        _pay(ctx, approver, row, q, approver, at, action="refund_approved")
         job = _voucher_job(ctx, row.refund_no)
         return RefundResult(row.refund_no, "paid", row.amount, row.tender, approver.code, job)
 

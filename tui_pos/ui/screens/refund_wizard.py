@@ -19,7 +19,7 @@ from tui_pos.devices.tickets import tender_label
 from tui_pos.domain.errors import NeedsApproval, PosError
 from tui_pos.domain.money import format_money, parse_money
 from tui_pos.domain.policy import DISPOSITION_LABELS, DISPOSITIONS, REASON_LABELS, REASONS
-from tui_pos.domain.refund import Pick, RefundQuote
+from tui_pos.domain.refund import LineHistory, Pick, RefundQuote
 from tui_pos.i18n import tr
 from tui_pos.services import refunds
 from tui_pos.services.refunds import OrderLookup, RefundDraft, RefundResult
@@ -47,13 +47,29 @@ class WizardState:
     quote: RefundQuote | None = None
     result: RefundResult | None = None
     opened_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    # without a receipt: the products brought back (product id -> units) and the customer
+    no_receipt: bool = False
+    history: dict[int, LineHistory] = field(default_factory=dict)
+    member_id: int | None = None
+
+    @property
+    def lines(self) -> dict[int, LineHistory]:
+        return self.lookup.history if self.lookup is not None else self.history
+
+    @property
+    def order_no(self) -> str:
+        return self.lookup.sale.order_no if self.lookup is not None else tr("No receipt")
+
+    @property
+    def has_member(self) -> bool:
+        return (self.lookup.sale.member_id if self.lookup is not None else self.member_id) is not None
 
     def draft(self) -> RefundDraft:
-        assert self.lookup is not None
         picks = tuple(Pick(line_id, qty, self.disposition.get(line_id, "restock"))
                       for line_id, qty in self.qty.items() if qty)
-        return RefundDraft(self.lookup.sale.id, picks, self.reason, self.note, self.tender, self.reference,
-                           self.amount, self.opened_at)
+        sale_id = self.lookup.sale.id if self.lookup is not None else None
+        return RefundDraft(sale_id, picks, self.reason, self.note, self.tender, self.reference,
+                           self.amount, self.opened_at, self.member_id)
 
 
 class WizardStep(PosScreen[None]):
@@ -105,6 +121,7 @@ class FindOrderStep(WizardStep):
     BINDINGS = WizardStep.BINDINGS + [
         Binding("f9", "next", "Next"),
         Binding("f4", "refund_list", "Refund list"),
+        Binding("f7", "no_receipt", "No receipt"),
     ]
 
     def body(self) -> ComposeResult:
@@ -199,6 +216,76 @@ class FindOrderStep(WizardStep):
     def action_refund_list(self) -> None:
         self.app.push_screen(RefundListScreen())
 
+    def action_no_receipt(self) -> None:
+        self.app.push_screen(NoReceiptStep(WizardState(no_receipt=True)))
+
+
+class NoReceiptStep(WizardStep):
+    """Step 1 without a receipt: scan what the customer brought back; a manager must approve."""
+
+    STEP = 1
+    TITLE_TEXT = "No receipt"
+    AUTO_FOCUS = "#scan-back"
+    HELP = ("Scan each item the customer brought back (3*barcode for three). Type the member's card or "
+            "phone in the second box if they have one. The refund is at today's price, needs a manager's "
+            "approval and is flagged in the refund list.")
+    BINDINGS = WizardStep.BINDINGS + [Binding("f9", "next", "Next")]
+
+    def body(self) -> ComposeResult:
+        yield Static(tr("Without a receipt a manager must approve, and the refund is flagged."), id="order-info")
+        yield ScanInput(placeholder=tr("Scan the items brought back"), id="scan-back", max_length=80)
+        yield Input(placeholder=tr("Member card or phone (optional), Enter"), id="member", max_length=40)
+        yield DataTable(id="lines", cursor_type="row")
+
+    def on_mount(self) -> None:
+        self.query_one("#lines", DataTable).add_columns(tr("Item"), tr("Qty"), tr("Today's price"))
+        self.scanned: dict[int, int] = {}
+
+    @on(ScanInput.Scanned, "#scan-back")
+    def scanned_item(self, event: ScanInput.Scanned) -> None:
+        from tui_pos.ui.screens.checkout import split_quantity
+        from tui_pos.services import catalog
+
+        try:
+            qty, code = split_quantity(event.code.strip())
+            product = catalog.product_for_scan(code)
+            self.scanned[product.id] = self.scanned.get(product.id, 0) + qty
+            self.show_lines()
+        except PosError as exc:
+            self.show_error(exc.message)
+            self.query_one("#scan-back", ScanInput).keep(event.code)
+            return
+        self.clear_error()
+
+    @on(Input.Submitted, "#member")
+    def member_entered(self, event: Input.Submitted) -> None:
+        from tui_pos.services import members
+
+        text = event.value.strip()
+        try:
+            member = members.find_one(text) if text else None
+        except PosError as exc:
+            self.show_error(exc.message)
+            return
+        self.state.member_id = member.id if member else None
+        self.clear_error()
+        self.show_lines()
+        self.query_one("#scan-back", ScanInput).focus()
+
+    def show_lines(self) -> None:
+        self.state.history = refunds.lines_without_receipt(self.app.ctx, self.scanned, self.state.member_id)
+        table = self.query_one("#lines", DataTable)
+        table.clear()
+        for h in self.state.history.values():
+            table.add_row(h.name, str(h.qty), money(h.paid))
+
+    def action_next(self) -> None:
+        if not self.state.history:
+            self.show_error(tr("Scan the items brought back"))
+            return
+        self.state.qty = {line_id: h.qty for line_id, h in self.state.history.items()}
+        self.app.push_screen(ChooseLinesStep(self.state))
+
 
 class ChooseLinesStep(WizardStep):
     """Step 2: quantities and what happens to the goods per line, and the reason."""
@@ -227,18 +314,13 @@ class ChooseLinesStep(WizardStep):
     def on_mount(self) -> None:
         table = self.query_one("#pick", DataTable)
         self.columns = table.add_columns(tr("Item"), tr("Qty sold"), tr("Left"), tr("Refund qty"), tr("Goods"))
-        for h in self.lookup.history.values():
+        for h in self.state.lines.values():
             table.add_row(h.name, str(h.qty), str(h.remaining), str(self.state.qty.get(h.sale_line_id, 0)),
                           self.disposition_text(h.sale_line_id), key=str(h.sale_line_id))
         note = self.query_one("#note", Input)
         note.value = self.state.note
         note.display = self.state.reason == "other" or bool(self.state.note)
         self.show_choice()
-
-    @property
-    def lookup(self) -> OrderLookup:
-        assert self.state.lookup is not None
-        return self.state.lookup
 
     def disposition_text(self, line_id: int) -> str:
         return tr(DISPOSITION_LABELS[self.state.disposition.get(line_id, "restock")])
@@ -253,7 +335,7 @@ class ChooseLinesStep(WizardStep):
         if table.row_count == 0:
             return None, None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return key, self.lookup.history[int(key.value)]
+        return key, self.state.lines[int(key.value)]
 
     def _set(self, qty_for) -> None:
         key, line = self._selected()
@@ -382,10 +464,10 @@ class ReviewStep(WizardStep):
         nxt = TENDER_CYCLE[(TENDER_CYCLE.index(current) + 1) % len(TENDER_CYCLE)] if current in TENDER_CYCLE \
             else "cash"
         if nxt == "original":
-            nxt = refunds.original_tender(self.state.lookup.sale)
+            nxt = refunds.original_tender(self.state.lookup.sale) if self.state.lookup else "cash"
             if nxt == "cash":
-                nxt = "stored_value" if self.state.lookup.sale.member_id else "card"
-        if nxt == "stored_value" and not self.state.lookup.sale.member_id:
+                nxt = "stored_value"
+        if nxt == "stored_value" and not self.state.has_member:
             nxt = "card"
         self.state.tender = nxt
         self.state.amount = None
@@ -432,9 +514,9 @@ class ConfirmStep(WizardStep):
 
     def on_mount(self) -> None:
         q = self.state.quote
-        assert q is not None and self.state.lookup is not None
+        assert q is not None
         self.query_one("#summary", Static).update(
-            f"{tr('Order no.')}: {self.state.lookup.sale.order_no}\n"
+            f"{tr('Order no.')}: {self.state.order_no}\n"
             f"[b]{tr('Refund amount')}: {money(q.amount)}  {tr('Refund via')}: {tender_label(q.tender)}[/b]\n"
             f"{tr('Reason')}: {tr(REASON_LABELS[self.state.reason])}  {self.state.note}\n"
             f"{tr('Press F9 to record the refund and print the voucher')}"
