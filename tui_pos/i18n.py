@@ -408,6 +408,29 @@ ZH.update({
     "Approver PIN": "审批人密码",
     "press F8 to reprint": "按 F8 补打",
     "Qty sold": "购买数量",
+    "Nothing to exchange": "没有可换货的金额",
+    "Exchange credit is {credit}": "换货抵扣额为 {credit}",
+    "Exchange credit": "换货抵扣",
+    "exchange": "换货",
+    "No product {code}": "没有商品 {code}",
+    "Drop the exchange?": "放弃这次换货？",
+    "Exchange: credit {amount} from {order}. Scan the new goods, F4 pays; F7 drops the exchange":
+        "换货：原订单 {order} 抵扣 {amount}。请扫描新商品，F4 结账；F7 放弃换货",
+    "Exchange {refund} for {order} recorded. Give back {amount}": "换货已记录：退款单 {refund}，新订单 {order}。应退还 {amount}",
+    "Exchange dropped; nothing was recorded": "已放弃换货，未产生任何记录",
+    "Give back ({tender})": "应退还（{tender}）",
+    "Today's price": "今日售价",
+    "Exchange": "换货",
+    "Exchange: {amount} credit towards new goods": "换货：{amount} 抵扣新商品",
+    "Without a receipt a manager must approve, and the refund is flagged.": "无小票退款须店长审批，并会被标记。",
+    "Scan the items brought back": "扫描顾客退回的商品",
+    "Finish or void the sale in checkout first": "请先在收银界面完成或作废当前销售",
+    "Member card or phone (optional), Enter": "会员卡号或手机号（可选），回车",
+    "Press F9, then scan the new goods in checkout": "按 F9，然后在收银界面扫描新商品",
+    "No receipt": "无小票",
+    "Scan each item the customer brought back (3*barcode for three). Type the member's card or phone in the "
+    "second box if they have one. The refund is at today's price, needs a manager's approval and is flagged "
+    "in the refund list.": "逐件扫描顾客退回的商品（3*条码 表示三件）。如是会员，在第二栏输入卡号或手机号。按今日售价退款，须店长审批，并在退款记录中标记。",
     "Refund amount (you may lower it, never raise it)": "退款金额（可调低，不可调高）",
 })
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from rich.console import Console
+
 from tui_pos.devices.printer import Printer, PrinterError, TrainingPrinter
 from tui_pos.domain.basket import Basket
 from tui_pos.domain.tenders import TenderKind
@@ -344,3 +346,46 @@ async def test_no_receipt_refund_needs_a_manager_and_is_flagged(ctx, app, printe
     assert ProductRow.get(ProductRow.barcode == "6903").stock == stock_before + 2
     (pay,) = PaymentRow.select().where(PaymentRow.refund == row)
     assert (pay.tender, pay.amount, pay.sale_id) == ("cash", -1198, None)
+
+
+async def test_exchange_pays_for_new_goods_and_gives_the_rest_back(ctx, app, printer):
+    order_no = sell(ctx, {"6902": 1})  # 12.99
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await open_order(pilot, order_no)
+        await pilot.press("f9", "f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewStep)
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmStep)
+        assert "credit towards new goods" in str(app.screen.query_one("#summary").content)
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckoutScreen)
+        assert "credit ￥12.99" in str(app.screen.query_one("#status").content)
+        assert RefundRow.select().count() == 0  # nothing written until the new sale is paid
+        await type_text(pilot, "6903")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        console = Console(width=60)
+        with console.capture() as shown:
+            console.print(app.screen.query_one("#pay-summary").content)
+        assert "Give back (Cash)" in shown.get() and "￥7.00" in shown.get()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CheckoutScreen)
+        status = str(app.screen.query_one("#status").content)
+        assert app.exchange_credit is None
+    row = RefundRow.get()
+    new_sale = row.exchange_sale
+    assert (row.status, row.tender, row.amount) == ("completed", "exchange", 1299)
+    assert new_sale.order_no != order_no and new_sale.total == 599
+    assert {p.tender: p.amount for p in PaymentRow.select().where(PaymentRow.refund == row)} == {
+        "exchange": -599, "cash": -700}
+    text = strip_escpos(printer.output).decode("gbk")
+    assert new_sale.order_no in text and row.refund_no in text
+    assert printer.drawer_kicks == 1  # ￥7.00 goes back in cash
+    assert status  # the last message is about printing

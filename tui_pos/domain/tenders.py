@@ -17,6 +17,7 @@ class TenderKind(StrEnum):
     ALIPAY = "alipay"
     STORED_VALUE = "stored_value"
     POINTS = "points"
+    EXCHANGE = "exchange"  # credit from goods returned in an exchange
 
 
 TENDER_LABELS = {
@@ -26,6 +27,7 @@ TENDER_LABELS = {
     TenderKind.ALIPAY: "Alipay",
     TenderKind.STORED_VALUE: "Stored value",
     TenderKind.POINTS: "Points",
+    TenderKind.EXCHANGE: "Exchange credit",
 }
 
 
@@ -50,6 +52,7 @@ class PaymentPlan:
     member: Member | None = None
     cents_per_point: int = 1
     tenders: list[Tender] = field(default_factory=list)
+    credit: int = 0  # exchange credit available to this sale
 
     @property
     def paid(self) -> int:
@@ -97,6 +100,10 @@ class PaymentPlan:
         return self.tenders.pop() if self.tenders else None
 
     def _member_tender(self, kind: TenderKind, amount: int, reference: str) -> Tender:
+        if kind is TenderKind.EXCHANGE:
+            if self.used(kind) + amount > self.credit:
+                raise PaymentError("Exchange credit is {credit}", credit=format_money(self.credit - self.used(kind)))
+            return Tender(kind, amount, reference=reference)
         if kind not in (TenderKind.STORED_VALUE, TenderKind.POINTS):
             return Tender(kind, amount, reference=reference)
         if self.member is None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
 
 from tui_pos.domain.basket import Basket, points_earned
 from tui_pos.domain.errors import InvalidInput, PaymentError
@@ -37,13 +39,17 @@ class SaleResult:
     print_job_id: int
 
 
-def new_plan(ctx: Context, basket: Basket) -> PaymentPlan:
-    return PaymentPlan(basket.totals().total, basket.member, ctx.config.cents_per_point)
+def new_plan(ctx: Context, basket: Basket, credit: int = 0) -> PaymentPlan:
+    return PaymentPlan(basket.totals().total, basket.member, ctx.config.cents_per_point, credit=credit)
 
 
-def complete_sale(ctx: Context, actor: Staff, basket: Basket, plan: PaymentPlan) -> SaleResult:
+def complete_sale(ctx: Context, actor: Staff, basket: Basket, plan: PaymentPlan,
+                  also: Callable[[int, datetime], None] | None = None) -> SaleResult:
     """Record the whole sale in one transaction: sale, lines, payments, stock, points,
-    stored value, audit entry and the queued receipt. Nothing is written unless all is."""
+    stored value, audit entry and the queued receipt. Nothing is written unless all is.
+
+    `also(sale_id, at)` runs inside the same transaction before the receipt is queued: an
+    exchange records its refund there, so the two stand or fall together."""
     require(actor, "sell")
     totals = basket.totals()
     if not totals.lines:
@@ -98,6 +104,8 @@ def complete_sale(ctx: Context, actor: Staff, basket: Basket, plan: PaymentPlan)
             "total": totals.total, "tenders": {t.kind.value: t.amount for t in plan.tenders},
             "member": member.card_no if member else None,
         })
+        if also is not None:
+            also(sale.id, now)
         detail = queries.sale_detail(sale_id=sale.id)
         job_id = printing.queue_receipt(ctx, detail)
         return SaleResult(sale.id, order_no, totals.total, plan.change, earned,

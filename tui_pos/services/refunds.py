@@ -358,6 +358,25 @@ def confirm(ctx: Context, actor: Staff, draft: RefundDraft, approver: tuple[str,
     return write(record)
 
 
+def record_exchange(ctx: Context, actor: Staff, draft: RefundDraft, expected: RefundQuote,
+                    approved_by: Staff | None, at: datetime, sale_id: int, payments: dict[str, int]) -> RefundResult:
+    """The refund half of an exchange, inside the new sale's transaction (see services.exchange)."""
+    row, fresh, _ = _record(ctx, actor, draft, "paid", at, expected)
+    row.exchange_sale, row.tender = sale_id, TenderKind.EXCHANGE.value
+    _event(row.id, actor.code, "created", at=at)
+    _pay(ctx, actor, row, fresh, approved_by, at, payments, action="exchange")
+    row.status, row.completed_at = "completed", at
+    row.save()
+    _event(row.id, actor.code, "exchange", row.exchange_sale.order_no, at=at)
+    job = _voucher_job(ctx, row.refund_no)
+    return RefundResult(row.refund_no, "completed", fresh.amount, fresh.tender,
+                        approved_by.code if approved_by else "", job)
+
+
+def member_of(ctx: Context, draft: RefundDraft) -> int | None:
+    return _basis(ctx, draft).member_id
+
+
 def park(ctx: Context, actor: Staff, draft: RefundDraft) -> RefundResult:
     """Keep a refund that waits for a manager: it holds its quantities, moves no money."""
     require(actor, "refund")

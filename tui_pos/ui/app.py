@@ -26,6 +26,7 @@ from tui_pos.i18n import tr
 from tui_pos.services import context, printing
 from tui_pos.services.checkout import SaleResult
 from tui_pos.services.context import Context
+from tui_pos.services.exchange import ExchangeCredit
 from tui_pos.services.printing import PrintOutcome
 from tui_pos.ui.keys import translate_bindings
 from tui_pos.ui.messages import PrintFinished
@@ -53,6 +54,7 @@ class PosApp(App[None]):
         self._own_printer = printer is None
         self._print_lock = threading.Lock()
         self.last_sale: SaleResult | None = None
+        self.exchange_credit: ExchangeCredit | None = None  # goods returned, paying for this basket
 
     # -- start, log in, log out -------------------------------------------------
     def on_mount(self) -> None:

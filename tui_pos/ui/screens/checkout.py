@@ -17,6 +17,7 @@ from tui_pos.domain.errors import InvalidInput, PosError
 from tui_pos.i18n import tr
 from tui_pos.services import catalog, checkout, printing
 from tui_pos.services.checkout import SaleResult
+from tui_pos.services.exchange import ExchangeResult
 from tui_pos.ui.messages import PrintFinished
 from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.screens.confirm import ConfirmScreen
@@ -84,6 +85,7 @@ class CheckoutScreen(PosScreen[None]):
     def on_mount(self) -> None:
         self.show_member()
         self.show_totals()
+        self.show_exchange()
         if self.pos.last_sale is not None and not self.pos.basket.lines:
             self.query_one(TotalsPanel).show_done(self.pos.last_sale, self.symbol)
 
@@ -209,6 +211,9 @@ class CheckoutScreen(PosScreen[None]):
 
     def action_void_sale(self) -> None:
         basket = self.pos.basket
+        if not basket.lines and self.pos.exchange_credit is not None:
+            self.drop_exchange()
+            return
         if not basket.lines:
             self.show_error(tr("The basket is empty"))
             return
@@ -224,12 +229,35 @@ class CheckoutScreen(PosScreen[None]):
             except PosError as exc:
                 self.show_error(exc.message)
                 return
+            self.pos.exchange_credit = None
             self.table.rebuild()
             self.show_member()
             self.basket_changed()
             self.show_status(tr("Sale voided"))
 
         self.app.push_screen(ConfirmScreen(tr("Void the whole sale?"), detail), answered)
+
+    def on_screen_resume(self) -> None:
+        if self.pos.exchange_credit is not None:  # back from the wizard with an exchange
+            self.member_changed()
+            self.show_exchange()
+
+    def drop_exchange(self) -> None:
+        """The customer changed their mind about the exchange: nothing was recorded yet."""
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.pos.exchange_credit = None
+                self.show_exchange()
+                self.show_status(tr("Exchange dropped; nothing was recorded"))
+
+        self.app.push_screen(ConfirmScreen(tr("Drop the exchange?"), ""), answered)
+
+    def show_exchange(self) -> None:
+        credit = self.pos.exchange_credit
+        if credit is not None:
+            self.show_status(tr("Exchange: credit {amount} from {order}. Scan the new goods, F4 pays; "
+                                "F7 drops the exchange", amount=show_money(credit.amount, self.symbol),
+                                order=credit.order_no or tr("No receipt")))
 
     # -- member ---------------------------------------------------------------
     def action_members(self) -> None:
@@ -258,9 +286,12 @@ class CheckoutScreen(PosScreen[None]):
         self.show_error("")
         self.app.push_screen(PayScreen(), self.paid)
 
-    def paid(self, result: SaleResult | None) -> None:
+    def paid(self, result: SaleResult | ExchangeResult | None) -> None:
         if result is None:
             return
+        swap = result if isinstance(result, ExchangeResult) else None
+        if swap is not None:
+            result = swap.sale
         self.pos.last_sale = result
         self.pos.basket.clear()
         self.table.rebuild()
@@ -269,7 +300,13 @@ class CheckoutScreen(PosScreen[None]):
         self.query_one(TotalsPanel).show_done(result, self.symbol)
         self.show_status(tr("Sale {order} recorded. Change {change}", order=result.order_no,
                             change=show_money(result.change, self.symbol)))
-        self.pos.start_print(result.print_job_id, kick_drawer=result.paid_cash, reply_to=self)
+        cash_back = swap is not None and swap.given_back > 0 and swap.back_tender == "cash"
+        self.pos.start_print(result.print_job_id, kick_drawer=result.paid_cash or cash_back, reply_to=self)
+        if swap is not None:
+            self.show_status(tr("Exchange {refund} for {order} recorded. Give back {amount}",
+                                refund=swap.refund.refund_no, order=result.order_no,
+                                amount=show_money(swap.given_back, self.symbol)))
+            self.pos.start_print(swap.refund.print_job_id, reply_to=self)
 
     def on_print_finished(self, message: PrintFinished) -> None:
         outcome = message.outcome

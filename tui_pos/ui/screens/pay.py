@@ -19,8 +19,10 @@ from tui_pos.domain.errors import PosError
 from tui_pos.domain.money import parse_money
 from tui_pos.domain.tenders import TENDER_LABELS, PaymentPlan, TenderKind
 from tui_pos.i18n import tr
-from tui_pos.services import checkout
+from tui_pos.devices.tickets import tender_label
+from tui_pos.services import checkout, exchange
 from tui_pos.services.checkout import SaleResult
+from tui_pos.services.exchange import ExchangeResult
 from tui_pos.ui.screens.base import PosModal
 from tui_pos.ui.widgets.amount_input import AmountInput
 from tui_pos.ui.widgets.key_footer import KeyFooter
@@ -37,7 +39,7 @@ TENDER_KEYS: dict[str, TenderKind] = {
 NEEDS_REFERENCE = {TenderKind.CARD, TenderKind.WECHAT, TenderKind.ALIPAY}
 
 
-class PayScreen(PosModal[SaleResult | None]):
+class PayScreen(PosModal["SaleResult | ExchangeResult | None"]):
     """Dismisses with the recorded sale, or None if the cashier backs out (nothing is written)."""
 
     CSS_PATH = "../styles/pay.tcss"
@@ -74,7 +76,9 @@ class PayScreen(PosModal[SaleResult | None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.plan = checkout.new_plan(self.pos.ctx, self.pos.basket)
+        credit = self.pos.exchange_credit
+        self.plan = (exchange.new_plan(self.pos.ctx, self.pos.basket, credit) if credit is not None
+                     else checkout.new_plan(self.pos.ctx, self.pos.basket))
         self.choose(TenderKind.CASH)
 
     # -- showing --------------------------------------------------------------
@@ -106,6 +110,11 @@ class PayScreen(PosModal[SaleResult | None]):
         grid.add_row(tr("Due"), self.money(plan.due))
         grid.add_row(tr("Paid"), self.money(plan.paid))
         grid.add_row(Text(tr("Remaining"), style="bold"), Text(self.money(plan.remaining), style="bold"))
+        back = plan.credit - plan.used(TenderKind.EXCHANGE)
+        if back:
+            credit = self.pos.exchange_credit
+            grid.add_row(Text(tr("Give back ({tender})", tender=tender_label(credit.back_tender)), style="bold reverse"),
+                         Text(self.money(back), style="bold reverse"))
         if plan.change:
             grid.add_row(Text(tr("Change"), style="bold reverse"), Text(self.money(plan.change), style="bold reverse"))
         self.query_one("#pay-summary", Static).update(grid)
@@ -147,6 +156,8 @@ class PayScreen(PosModal[SaleResult | None]):
 
     def action_undo(self) -> None:
         assert self.plan is not None
+        if self.plan.tenders and self.plan.tenders[-1].kind is TenderKind.EXCHANGE:
+            return  # the exchange credit stays; Escape and F7 in checkout drop the exchange
         self.plan.remove_last()
         self.query_one("#pay-error", Static).update("")
         self.choose(self.kind)
@@ -186,8 +197,13 @@ class PayScreen(PosModal[SaleResult | None]):
     def finish(self) -> None:
         """Record the sale; the checkout screen shows the change and prints the receipt."""
         assert self.plan is not None
+        credit = self.pos.exchange_credit
         try:
-            result = checkout.complete_sale(self.pos.ctx, self.pos.staff, self.pos.basket, self.plan)
+            if credit is not None:
+                result = exchange.complete(self.pos.ctx, self.pos.staff, self.pos.basket, self.plan, credit)
+                self.pos.exchange_credit = None
+            else:
+                result = checkout.complete_sale(self.pos.ctx, self.pos.staff, self.pos.basket, self.plan)
         except PosError as exc:
             self.query_one("#pay-error", Static).update(exc.message + " " + tr("(x removes the last tender)"))
             return

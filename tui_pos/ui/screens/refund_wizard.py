@@ -49,6 +49,7 @@ class WizardState:
     opened_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     # without a receipt: the products brought back (product id -> units) and the customer
     no_receipt: bool = False
+    exchange: bool = False  # step 4 hands the amount to checkout as credit instead of paying out
     history: dict[int, LineHistory] = field(default_factory=dict)
     member_id: int | None = None
 
@@ -411,6 +412,7 @@ class ReviewStep(WizardStep):
     BINDINGS = WizardStep.BINDINGS + [
         Binding("ctrl+t", "tender", "Tender"),
         Binding("f9", "next", "Next"),
+        Binding("f7", "exchange", "Exchange"),
     ]
 
     def body(self) -> ComposeResult:
@@ -492,6 +494,15 @@ class ReviewStep(WizardStep):
         else:
             self.state.amount = previous
 
+    def action_exchange(self) -> None:
+        """The customer takes other goods instead: the amount becomes credit on a new sale."""
+        if self.pos.basket.lines or self.pos.exchange_credit is not None:
+            self.show_error(tr("Finish or void the sale in checkout first"))
+            return
+        self.state.exchange = True
+        self.action_next()
+        self.state.exchange = isinstance(self.app.screen, ConfirmStep)
+
 
 class ConfirmStep(WizardStep):
     """Step 4: a supervisor's code and PIN where policy demands; records the refund."""
@@ -515,11 +526,13 @@ class ConfirmStep(WizardStep):
     def on_mount(self) -> None:
         q = self.state.quote
         assert q is not None
+        how = (tr("Exchange: {amount} credit towards new goods", amount=money(q.amount)) if self.state.exchange
+               else f"{tr('Refund amount')}: {money(q.amount)}  {tr('Refund via')}: {tender_label(q.tender)}")
         self.query_one("#summary", Static).update(
-            f"{tr('Order no.')}: {self.state.order_no}\n"
-            f"[b]{tr('Refund amount')}: {money(q.amount)}  {tr('Refund via')}: {tender_label(q.tender)}[/b]\n"
+            f"{tr('Order no.')}: {self.state.order_no}\n[b]{how}[/b]\n"
             f"{tr('Reason')}: {tr(REASON_LABELS[self.state.reason])}  {self.state.note}\n"
-            f"{tr('Press F9 to record the refund and print the voucher')}"
+            + (tr("Press F9, then scan the new goods in checkout") if self.state.exchange
+               else tr("Press F9 to record the refund and print the voucher"))
         )
         needs = q.approver_role is not None and self.app.staff.role < q.approver_role
         self.query_one("#approval", Vertical).display = needs
@@ -548,6 +561,9 @@ class ConfirmStep(WizardStep):
         if self.query_one("#approval", Vertical).display:
             approval = (self.query_one("#approver", Input).value, self.query_one("#approver-pin", Input).value)
         try:
+            if self.state.exchange:
+                self.start_exchange(approval)
+                return
             result = refunds.confirm(self.app.ctx, self.app.staff, self.state.draft(), approval,
                                      expected=self.state.quote)
         except NeedsApproval as exc:
@@ -564,6 +580,16 @@ class ConfirmStep(WizardStep):
             return
         self.state.result = result
         self.app.switch_screen(PayOutStep(self.state))
+
+    def start_exchange(self, approval: tuple[str, str] | None) -> None:
+        from tui_pos.services import exchange, members
+
+        credit = exchange.start(self.app.ctx, self.app.staff, self.state.draft(), approval)
+        if credit.member_id is not None:
+            profile = members.profile(self.app.ctx, credit.member_id)
+            self.pos.basket.attach(profile.member, profile.discount_bp)
+        self.pos.exchange_credit = credit
+        close_wizard(self.app)  # checkout picks the credit up when it is shown again
 
     def action_park(self) -> None:
         try:
