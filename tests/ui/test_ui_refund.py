@@ -389,3 +389,51 @@ async def test_exchange_pays_for_new_goods_and_gives_the_rest_back(ctx, app, pri
     assert new_sale.order_no in text and row.refund_no in text
     assert printer.drawer_kicks == 1  # ￥7.00 goes back in cash
     assert status  # the last message is about printing
+
+
+async def test_parked_refund_is_approved_from_the_list_by_a_manager(ctx, app, printer):
+    ProductRow.update(price=150000).where(ProductRow.barcode == "6903").execute()
+    order_no = sell(ctx, {"6903": 1})  # ￥1500.00: over a supervisor's limit too
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await open_order(pilot, order_no)
+        await pilot.press("f9", "f9")
+        await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmStep)
+        await pilot.press("f6")  # no manager around: park it
+        await pilot.pause()
+        assert isinstance(app.screen, CheckoutScreen)
+        parked = RefundRow.get()
+        assert parked.status == "pending_approval"
+        assert PaymentRow.select().where(PaymentRow.refund == parked).count() == 0  # no money moved yet
+
+        await pilot.press("f10")
+        await log_in(pilot, "003", "3333")
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        await type_text(pilot, parked.refund_no)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")  # open the found refund
+        await pilot.pause()
+        detail = str(app.screen.query_one("#detail").content)
+        assert parked.refund_no in detail and "pending_approval" in detail
+        await pilot.press("f9")  # 'handed over' is not offered before approval
+        await pilot.pause()
+        assert RefundRow.get().status == "pending_approval"
+        await pilot.press("f5")
+        await settle(pilot)
+        assert RefundRow.get().status == "paid"
+        await pilot.press("f9")
+        await pilot.pause()
+        detail = str(app.screen.query_one("#detail").content)
+        assert "completed" in detail and "003" in detail
+    row = RefundRow.get()
+    assert (row.status, row.approver.code, row.amount) == ("completed", "003", 150000)
+    (pay,) = PaymentRow.select().where(PaymentRow.refund == row)
+    assert pay.amount == -150000
+    assert row.refund_no in strip_escpos(printer.output).decode("gbk")

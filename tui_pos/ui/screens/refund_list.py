@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from tui_pos.devices.tickets import tender_label
 from tui_pos.domain.errors import PosError
@@ -13,7 +13,9 @@ from tui_pos.domain.money import format_money
 from tui_pos.domain.policy import DISPOSITION_LABELS, REASON_LABELS
 from tui_pos.i18n import tr
 from tui_pos.services import refunds
+from tui_pos.ui.messages import PrintFinished
 from tui_pos.ui.screens.base import PosScreen
+from tui_pos.ui.widgets.key_footer import KeyFooter
 
 STATUSES = ("", "pending_approval", "paid", "completed", "rejected", "cancelled")
 
@@ -35,7 +37,7 @@ class RefundListScreen(PosScreen):
         yield Input(placeholder=tr("Refund no. / order no. / member card or phone"), id="search")
         yield DataTable(id="refunds", cursor_type="row")
         yield Static("", id="error", classes="error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#refunds", DataTable)
@@ -95,13 +97,21 @@ class RefundDetailScreen(PosScreen):
     def __init__(self, refund_no: str) -> None:
         super().__init__()
         self.refund_no = refund_no
+        self.status = ""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Only the keys that make sense for this refund's status are offered."""
+        allowed = {"approve": ("pending_approval",), "reject": ("pending_approval",),
+                   "cancel_refund": ("pending_approval",), "complete": ("paid",),
+                   "reprint": ("paid", "completed")}
+        return self.status in allowed[action] if action in allowed else True
 
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
         yield Static("", id="detail")
         yield Input(placeholder=tr("Rejection reason, then Enter"), id="reject-reason")
         yield Static("", id="error", classes="error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#reject-reason", Input).display = False
@@ -114,6 +124,8 @@ class RefundDetailScreen(PosScreen):
             self.query_one("#error", Static).update(exc.message)
             return
         s = d.summary
+        self.status = s.status
+        self.refresh_bindings()
         rows = [
             f"[b]{s.refund_no}[/b]  {tr(s.status)}  {format_money(s.amount, '￥')} {tender_label(s.tender)}"
             + ("  [b]" + tr("No receipt") + "[/b]" if s.no_receipt else ""),
@@ -165,22 +177,23 @@ class RefundDetailScreen(PosScreen):
 
     def action_reprint(self) -> None:
         try:
-            job = refunds.reprint_voucher(self.app.ctx, self.app.staff, self.refund_no)
+            job = refunds.voucher_job_to_print(self.app.ctx, self.app.staff, self.refund_no)
         except PosError as exc:
             self.query_one("#error", Static).update(exc.message)
             return
         self.refresh_detail()
         self._print(job, False)
 
-    @work(thread=True, exclusive=True)
     def _print(self, job_id: int | None, kick: bool) -> None:
-        from tui_pos.services import printing
+        if job_id is not None:
+            self.pos.start_print(job_id, kick_drawer=kick, reply_to=self)
 
-        if job_id is None:
-            return
-        outcome = printing.print_job(self.app.ctx, job_id, kick_drawer=kick, printer=self.app.printer)
-        message = tr("Voucher printed") if outcome.ok else outcome.error
-        self.app.call_from_thread(self.app.notify, message, severity="information" if outcome.ok else "error")
+    def on_print_finished(self, message: PrintFinished) -> None:
+        ok = message.outcome.ok
+        self.query_one("#error", Static).update(
+            "" if ok else f"{message.outcome.error} — {tr('press F8 to reprint')}")
+        self.app.notify(tr("Voucher printed") if ok else message.outcome.error,
+                        severity="information" if ok else "error")
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -197,7 +210,7 @@ class PolicyScreen(PosScreen):
         yield Static(tr("Refund policy"), classes="step-title")
         yield Static("\n".join("• " + line for line in self.app.ctx.config.refund_policy.plain_words()),
                      id="policy")
-        yield Footer()
+        yield KeyFooter()
 
     def action_back(self) -> None:
         self.app.pop_screen()
