@@ -437,3 +437,27 @@ async def test_parked_refund_is_approved_from_the_list_by_a_manager(ctx, app, pr
     (pay,) = PaymentRow.select().where(PaymentRow.refund == row)
     assert pay.amount == -150000
     assert row.refund_no in strip_escpos(printer.output).decode("gbk")
+
+
+async def test_member_profile_shows_refunds_and_rate(ctx, app):
+    from tui_pos.services import refunds
+    from tui_pos.services.refunds import RefundDraft
+    from tui_pos.domain.refund import Pick
+
+    order_no = sell(ctx, {"6902": 1, "6903": 1}, member="M000001")
+    lookup = refunds.find_order(ctx, order_no)
+    bread = next(h for h in lookup.history.values() if h.name == "全麦面包")
+    actor = staff_service.login(ctx, "001", "1111")
+    done = refunds.confirm(ctx, actor, RefundDraft(lookup.sale.id, (Pick(bread.sale_line_id, 1),), "quality"))
+    rate = done.amount * 10000 // lookup.sale.total
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await pilot.press("f2")
+        await type_text(pilot, "M000001")
+        await pilot.pause()
+        console = Console(width=40)
+        with console.capture() as shown:
+            console.print(app.screen.query_one("#member-profile").content)
+        text = shown.get()
+    assert f"1 / ￥{done.amount / 100:.2f} ({rate / 100:.1f}%)" in text
+    assert done.refund_no in text

@@ -11,9 +11,10 @@ from tui_pos.domain.money import normalize_digits
 from tui_pos.domain.sales import SaleSummary
 from tui_pos.domain.staff import Staff, require
 from tui_pos.services.context import Context
-from tui_pos.store import audit, queries
+from tui_pos.store import audit, queries, refund_queries
 from tui_pos.store.db import write
 from tui_pos.store.models import MemberRow
+from tui_pos.store.refund_queries import RefundSummary
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,14 @@ class MemberProfile:
     sale_count: int
     sale_total: int
     recent: tuple[SaleSummary, ...]
+    refund_count: int = 0
+    refund_total: int = 0
+    refunds: tuple[RefundSummary, ...] = ()
+
+    @property
+    def refund_rate_bp(self) -> int:
+        """Refunded / bought, in basis points (100 = 1 %): a member who returns a lot stands out."""
+        return self.refund_total * 10000 // self.sale_total if self.sale_total else 0
 
 
 def search(text: str, limit: int = 20) -> list[Member]:
@@ -55,8 +64,10 @@ def profile(ctx: Context, member_id: int) -> MemberProfile:
     member = get(member_id)
     level = ctx.config.level(member.level)
     count, total = queries.member_sales_total(member_id)
+    refund_count, refund_total = refund_queries.member_refund_totals(member_id)
     return MemberProfile(member, level.name, level.discount_bp, count, total,
-                         tuple(queries.recent_sales(member_id)))
+                         tuple(queries.recent_sales(member_id)), refund_count, refund_total,
+                         tuple(refund_queries.refunds_of_member(member_id, 5)))
 
 
 def _validate(ctx: Context, card_no: str, phone: str, name: str, level: str) -> tuple[str, str, str, str]:

@@ -190,7 +190,8 @@ class FindOrderStep(WizardStep):
                 f"{tr('Member')}: {member}   {tenders}"]
         if lookup.refunds:
             info.append(tr("Refunded before: {list}", list=", ".join(
-                f"{r.refund_no} {money(r.amount)} {tr(r.status)}" for r in lookup.refunds)))
+                f"{r.refund_no} {r.created_at:%m-%d %H:%M} {r.staff_code} {money(r.amount)} {tr(r.status)}"
+                for r in lookup.refunds)))
         if lookup.refusal:
             info.append(f"[b]{tr('Not refundable')}: {lookup.refusal}[/b]")
         else:
