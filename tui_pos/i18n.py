@@ -409,7 +409,7 @@ ZH.update({
     "press F8 to reprint": "按 F8 补打",
     "Qty sold": "购买数量",
     "Refunds": "退款记录",
-    "{count} / {amount} ({rate}%)": "{count} 笔 / {amount}（退款率 {rate}%）",
+    "{count} / {amount} ({rate}%)": "{count}笔 {amount} 占{rate}%",
     "Nothing to exchange": "没有可换货的金额",
     "Exchange credit is {credit}": "换货抵扣额为 {credit}",
     "Exchange credit": "换货抵扣",

@@ -121,7 +121,7 @@ class MembersScreen(PosScreen[bool]):
         for sale in profile.recent[:5]:
             grid.add_row(Text(sale.created_at.strftime("%m-%d"), style="dim"),
                          f"{show_money(sale.total, symbol)} {sale.order_no}")
-        grid.add_row(tr("Refunds"), tr("{count} / {amount} ({rate}%)", count=profile.refund_count,
+        grid.add_row(tr("Refunded"), tr("{count} / {amount} ({rate}%)", count=profile.refund_count,
                                        amount=show_money(profile.refund_total, symbol),
                                        rate=f"{profile.refund_rate_bp / 100:.1f}"))
         for refund in profile.refunds[:3]:
