@@ -50,6 +50,14 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def approve(pilot, code: str, pin: str) -> None:
+    """A supervisor or manager types their staff code and PIN on step 4."""
+    await type_text(pilot, code)
+    await pilot.press("enter")
+    await type_text(pilot, pin)
+    await pilot.press("enter")
+
+
 async def open_order(pilot, order_no: str) -> None:
     await pilot.press("f8")
     await pilot.pause()
@@ -134,10 +142,7 @@ async def test_partial_refund_over_the_limit_needs_a_supervisor(ctx, app, printe
         assert isinstance(app.screen, ConfirmStep)
         assert app.screen.query_one("#approval").display
         assert "Amount over your refund limit" in str(app.screen.query_one("#approval-why").content)
-        await type_text(pilot, "002")
-        await pilot.press("enter")
-        await type_text(pilot, "9999")  # wrong PIN: stays, says so, nothing written
-        await pilot.press("enter")
+        await approve(pilot, "002", "9999")  # wrong PIN: stays, says so, nothing written
         await pilot.pause()
         assert isinstance(app.screen, ConfirmStep)
         assert "PIN" in error(app)
@@ -287,10 +292,7 @@ async def test_lowering_the_amount_needs_approval_and_raising_is_refused(ctx, ap
         await pilot.pause()
         assert isinstance(app.screen, ConfirmStep)
         assert "lowered" in str(app.screen.query_one("#approval-why").content)
-        await type_text(pilot, "002")
-        await pilot.press("enter")
-        await type_text(pilot, "2222")
-        await pilot.press("enter")
+        await approve(pilot, "002", "2222")
         await settle(pilot)
         assert isinstance(app.screen, PayOutStep)
     row = RefundRow.get()
@@ -324,18 +326,12 @@ async def test_no_receipt_refund_needs_a_manager_and_is_flagged(ctx, app, printe
         await pilot.pause()
         assert isinstance(app.screen, ConfirmStep)
         assert "No receipt" in str(app.screen.query_one("#approval-why").content)
-        await type_text(pilot, "002")  # a supervisor is not enough without a receipt
-        await pilot.press("enter")
-        await type_text(pilot, "2222")
-        await pilot.press("enter")
+        await approve(pilot, "002", "2222")  # a supervisor is not enough without a receipt
         await pilot.pause()
         assert isinstance(app.screen, ConfirmStep) and RefundRow.select().count() == 0
         await pilot.press("shift+tab")
         await pilot.press("ctrl+a", "ctrl+k")
-        await type_text(pilot, "003")
-        await pilot.press("enter")
-        await type_text(pilot, "3333")
-        await pilot.press("enter")
+        await approve(pilot, "003", "3333")
         await settle(pilot)
         assert isinstance(app.screen, PayOutStep), error(app)
         await pilot.press("f9")
