@@ -452,3 +452,32 @@ ZH.update({
     "Up and Down pick a member; Enter attaches the member to the sale.":
         "输入会员编号、至少 4 位手机号（4 位即手机尾号）或姓名开头。上下键选择会员，回车关联到本单。",
 })
+
+ZH.update({
+    # member profile (会员资料：消费记录、退款记录、退款率) and one order's detail (订单详情)
+    "Joined": "入会日期",
+    "Find a member first": "请先查找会员",
+    "Purchase history": "消费记录",
+    "Refund history": "退款记录",
+    "Refunds: {count}, {amount} of {bought} bought (rate {rate}%)":
+        "退款 {count} 笔，共 {amount} / 消费 {bought}（退款率 {rate}%）",
+    "Full {amount}": "全部退款 {amount}",
+    "Part {amount}": "部分退款 {amount}",
+    "Awaiting approval": "待审批",
+    "Open": "打开",
+    "Purchases/Refunds": "消费/退款",
+    "Lines/Refunds": "商品/退款",
+    "Approver": "审批人",
+    "Refunded qty": "已退数量",
+    "Refunded from this order": "本单退款记录",
+    "Order lines": "商品明细",
+    "{amount} in {count} refunds": "{amount}（{count} 笔退款）",
+    "{qty} +{pending} awaiting": "{qty}，另 {pending} 待审批",
+    "Up and Down move in a list, Tab switches between purchases and refunds. "
+    "Enter opens the order or the refund; F2 attaches the member to the sale.":
+        "上下键在列表中移动，Tab 键在消费记录和退款记录之间切换。回车打开订单或退款单；F2 将会员关联到本单。",
+    "The order's lines with what each gave back, how it was paid, and every refund made from it. "
+    "Tab moves to the refunds; Enter opens the highlighted refund.":
+        "本订单的商品及各行已退数量、付款方式，以及从本单发生的每笔退款（退款单号、收银员、审批人）。"
+        "Tab 键移到退款记录；回车打开所选退款单。",
+})

@@ -257,3 +257,24 @@ def test_tracking_search_detail_reprint_and_member_stats(ctx, cashier):
     stats = refunds.member_stats(MemberRow.get(MemberRow.card_no == "M000001").id)
     assert stats.count == 1 and stats.amount == result.amount and stats.sales_total == SaleRow.get_by_id(sale_id).total
     assert stats.rate_bp == 10000
+
+
+def test_points_come_back_in_full_across_partial_refunds(ctx, cashier):
+    """The order's tenders must not include refunds paid out against it, or the second
+    partial refund would prorate the redeemed points over a shrunken base."""
+    basket = Basket()
+    basket.add(catalog.product_for_scan("6902"), 2)
+    profile = members.profile(ctx, members.find_one("M000001").id)
+    basket.attach(profile.member, profile.discount_bp)
+    plan = checkout.new_plan(ctx, basket)
+    plan.add(TenderKind.POINTS, 300)  # 300 points (1 fen each)
+    plan.add(TenderKind.CASH, plan.remaining)
+    sale = checkout.complete_sale(ctx, cashier, basket, plan)
+    (line,) = refunds.load_order(ctx, sale.sale_id).history.values()
+    draft = RefundDraft(sale.sale_id, (Pick(line.sale_line_id, 1),), "quality")
+    first = refunds.confirm(ctx, cashier, draft)
+    assert [p.tender for p in refunds.load_order(ctx, sale.sale_id).sale.payments] == ["points", "cash"]
+    second = refunds.confirm(ctx, cashier, draft)
+    returned = [RefundRow.get(RefundRow.refund_no == r.refund_no).points_returned for r in (first, second)]
+    assert returned == [150, 150]
+    assert first.amount + second.amount + 300 == sale.total

@@ -136,7 +136,9 @@ def sale_detail(*, order_no: str | None = None, sale_id: int | None = None) -> S
     )
     payments = tuple(
         PaymentView(p.tender, p.amount, p.given, p.change, p.points, p.reference)
-        for p in PaymentRow.select().where(PaymentRow.sale == sale.id).order_by(PaymentRow.id)
+        # the sale's own tenders; refunds paid out against it carry a refund id and are not part of it
+        for p in PaymentRow.select().where((PaymentRow.sale == sale.id) & PaymentRow.refund.is_null())
+        .order_by(PaymentRow.id)
     )
     return SaleDetail(
         id=sale.id, order_no=sale.order_no, till_code=sale.till_code, staff_code=sale.staff.code,

@@ -174,3 +174,74 @@ def refund_detail(refund_no: str) -> RefundDetail | None:
 
 def sale_lines_by_id(sale_id: int) -> dict[int, SaleLineRow]:
     return {l.id: l for l in SaleLineRow.select().where(SaleLineRow.sale == sale_id)}
+
+
+# ---- an order's refunds with who did them; refund totals per order -------------------------
+
+@dataclass(frozen=True)
+class RefundedLine:
+    """One line of a refund of an order: which sale line gave back how many units."""
+
+    refund_no: str
+    status: str
+    sale_line_id: int | None
+    name: str
+    qty: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class SaleRefund:
+    """One refund of an order, with the names of the cashier and the approver."""
+
+    summary: RefundSummary
+    staff_name: str
+    approver_code: str
+    approver_name: str
+    paid_at: datetime | None
+    completed_at: datetime | None
+    lines: tuple[RefundedLine, ...]
+
+
+def refunds_of_sale_detailed(sale_id: int) -> list[SaleRefund]:
+    rows = list(_base().where(RefundRow.sale == sale_id).order_by(RefundRow.id))
+    if not rows:
+        return []
+    approver_ids = {r.approver_id for r in rows if r.approver_id}
+    approvers = {s.id: s for s in StaffRow.select(StaffRow.id, StaffRow.code, StaffRow.name)
+                 .where(StaffRow.id.in_(approver_ids))} if approver_ids else {}
+    lines: dict[int, list[RefundedLine]] = {}
+    for refund_id, refund_no, status, sale_line_id, name, qty, amount in (
+            RefundLineRow.select(RefundRow.id, RefundRow.refund_no, RefundRow.status, RefundLineRow.sale_line,
+                                 RefundLineRow.name, RefundLineRow.qty, RefundLineRow.amount)
+            .join(RefundRow).where(RefundRow.sale == sale_id).order_by(RefundLineRow.id).tuples()):
+        lines.setdefault(refund_id, []).append(RefundedLine(refund_no, status, sale_line_id, name, qty, amount))
+    out = []
+    for r, summary in zip(rows, _summaries(rows)):
+        approver = approvers.get(r.approver_id)
+        out.append(SaleRefund(summary, r.staff.name, approver.code if approver else "",
+                              approver.name if approver else "", r.paid_at, r.completed_at,
+                              tuple(lines.get(r.id, ()))))
+    return out
+
+
+@dataclass(frozen=True)
+class StatusTotals:
+    count: int
+    amount: int  # money going back
+    qty: int  # units
+
+
+def refund_totals_by_sale(sale_ids: list[int]) -> dict[int, dict[str, StatusTotals]]:
+    """sale id -> refund status -> how many refunds, how much money and how many units."""
+    if not sale_ids:
+        return {}
+    money = (RefundRow.select(RefundRow.sale, RefundRow.status, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
+             .where(RefundRow.sale.in_(sale_ids)).group_by(RefundRow.sale, RefundRow.status).tuples())
+    units = {(sale_id, status): qty for sale_id, status, qty in
+             RefundLineRow.select(RefundRow.sale, RefundRow.status, fn.SUM(RefundLineRow.qty)).join(RefundRow)
+             .where(RefundRow.sale.in_(sale_ids)).group_by(RefundRow.sale, RefundRow.status).tuples()}
+    out: dict[int, dict[str, StatusTotals]] = {}
+    for sale_id, status, count, amount in money:
+        out.setdefault(sale_id, {})[status] = StatusTotals(count, amount or 0, units.get((sale_id, status)) or 0)
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -17,6 +18,7 @@ from tui_pos.services import members
 from tui_pos.services.members import MemberProfile
 from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.screens.member_form import MemberFormScreen
+from tui_pos.ui.screens.member_profile import MemberProfileScreen
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.money import show_money
 
@@ -32,6 +34,7 @@ class MembersScreen(PosScreen[bool]):
         Binding("enter", "attach", "Attach", priority=True),
         Binding("f2", "attach", "Attach", show=False),
         Binding("f3,ctrl+n", "create", "New member"),
+        Binding("f4", "open_profile", "Profile"),
         Binding("escape", "back", "Back"),
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
@@ -60,6 +63,10 @@ class MembersScreen(PosScreen[bool]):
         table.add_column(tr("Phone"), key="phone", width=11)
         table.add_column(tr("Level"), key="level", width=8)
         self.query_one("#member-profile", Static).border_title = tr("Profile")
+
+    def on_screen_resume(self) -> None:
+        if self.profile is not None:  # back from the full profile: refunds may have moved on
+            self.show_profile(self.profile.member)
 
     @property
     def search_input(self) -> Input:
@@ -106,28 +113,43 @@ class MembersScreen(PosScreen[bool]):
             return
         self.profile = profile
         symbol = self.pos.ctx.config.currency_symbol
+        m = profile.member
+        level = profile.level_name + (f" -{profile.discount_bp / 100:g}%" if profile.discount_bp else "")
+        rows = [
+            (tr("Name"), m.name),
+            (tr("Card no."), m.card_no),
+            (tr("Phone"), mask_phone(m.phone)),
+            (tr("Level"), level),
+            (tr("Joined"), m.joined.strftime("%Y-%m-%d") if m.joined else "-"),
+            (tr("Points"), str(m.points)),
+            (tr("Balance"), show_money(m.balance, symbol)),
+            (tr("Purchases"), f"{profile.sale_count} / {show_money(profile.sale_total, symbol)}"),
+        ]
+        refunded = Text.assemble((tr("Refunded"), "bold"), " ", tr(
+            "{count} / {amount} ({rate}%)", count=profile.refund_count,
+            amount=show_money(profile.refund_total, symbol), rate=f"{profile.refund_rate_bp / 100:.1f}"))
+        refunded.no_wrap, refunded.overflow = True, "ellipsis"
+        # Orders, refunds and the refund line go on lines of their own (order and refund numbers
+        # hold the date), so that neither they nor the labels are cut at 80 columns; F4 shows all.
+        parts: list[Table | Text] = [self._grid(rows)]
+        parts += [self._line(f"{sale.order_no} {show_money(sale.total, symbol)}") for sale in profile.recent[:3]]
+        parts.append(refunded)
+        parts += [self._line(f"{r.refund_no} {show_money(r.amount, symbol)} {tr(r.status)}")
+                  for r in profile.refunds[:2]]
+        panel.update(Group(*parts))
+
+    @staticmethod
+    def _grid(rows: list[tuple[str, str]]) -> Table:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(no_wrap=True, overflow="ellipsis")
-        m = profile.member
-        level = profile.level_name + (f" -{profile.discount_bp / 100:g}%" if profile.discount_bp else "")
-        grid.add_row(tr("Name"), m.name)
-        grid.add_row(tr("Card no."), m.card_no)
-        grid.add_row(tr("Phone"), mask_phone(m.phone))
-        grid.add_row(tr("Level"), level)
-        grid.add_row(tr("Points"), str(m.points))
-        grid.add_row(tr("Balance"), show_money(m.balance, symbol))
-        grid.add_row(tr("Purchases"), f"{profile.sale_count} / {show_money(profile.sale_total, symbol)}")
-        for sale in profile.recent[:5]:
-            grid.add_row(Text(sale.created_at.strftime("%m-%d"), style="dim"),
-                         f"{show_money(sale.total, symbol)} {sale.order_no}")
-        grid.add_row(tr("Refunded"), tr("{count} / {amount} ({rate}%)", count=profile.refund_count,
-                                       amount=show_money(profile.refund_total, symbol),
-                                       rate=f"{profile.refund_rate_bp / 100:.1f}"))
-        for refund in profile.refunds[:3]:
-            grid.add_row(Text(refund.created_at.strftime("%m-%d"), style="dim"),
-                         f"{show_money(refund.amount, symbol)} {refund.refund_no} {tr(refund.status)}")
-        panel.update(grid)
+        for label, value in rows:
+            grid.add_row(label, value)
+        return grid
+
+    @staticmethod
+    def _line(text: str) -> Text:
+        return Text(" " + text, no_wrap=True, overflow="ellipsis")
 
     def action_move(self, step: int) -> None:
         table = self.query_one("#member-results", DataTable)
@@ -152,6 +174,20 @@ class MembersScreen(PosScreen[bool]):
                 return
         self.pos.basket.attach(profile.member, profile.discount_bp)
         self.dismiss(True)
+
+    def action_open_profile(self) -> None:
+        """F4: the full profile of the highlighted member: purchases, refunds, refund rate."""
+        profile = self.profile
+        if profile is None:
+            self.show_error(tr("Find a member first"))
+            return
+
+        def closed(attach: bool | None) -> None:
+            if attach:
+                self.pos.basket.attach(profile.member, profile.discount_bp)
+                self.dismiss(True)
+
+        self.app.push_screen(MemberProfileScreen(profile.member.id), closed)
 
     def action_create(self) -> None:
         query = self.search_input.value.strip()

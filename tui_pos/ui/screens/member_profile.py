@@ -1,0 +1,153 @@
+"""One member's profile: points, balance, level, purchases and refunds with the refund rate."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from tui_pos.domain.catalog import mask_phone
+from tui_pos.domain.errors import PosError
+from tui_pos.i18n import tr
+from tui_pos.services import orders
+from tui_pos.services.orders import MemberHistory, Purchase
+from tui_pos.ui.screens.base import PosScreen
+from tui_pos.ui.widgets.key_footer import KeyFooter
+from tui_pos.ui.widgets.money import show_money
+from tui_pos.ui.widgets.record_table import RecordTable
+
+TABLES = ("#profile-purchases", "#profile-refunds")
+
+
+def purchase_mark(purchase: Purchase, symbol: str) -> str:
+    """What the cashier sees next to an order: voided, refunded in full or in part, or waiting."""
+    if purchase.sale.status == "voided":
+        return tr("voided")
+    marks = {"full": tr("Full {amount}", amount=show_money(purchase.refunded, symbol)),
+             "part": tr("Part {amount}", amount=show_money(purchase.refunded, symbol)),
+             "pending": tr("Awaiting approval")}
+    text = marks.get(purchase.mark, "")
+    if purchase.refund_count and purchase.pending_count:
+        text += " +" + tr("Awaiting approval")
+    return text
+
+
+class MemberProfileScreen(PosScreen[bool]):
+    """Dismisses with True when the cashier asks to attach this member to the sale (F2)."""
+
+    CSS_PATH = "../styles/member_profile.tcss"
+    AUTO_FOCUS = "#profile-purchases"
+    HELP = ("Up and Down move in a list, Tab switches between purchases and refunds. "
+            "Enter opens the order or the refund; F2 attaches the member to the sale.")
+    BINDINGS = [
+        Binding("tab", "switch", "Purchases/Refunds"),
+        Binding("shift+tab", "switch", "Purchases/Refunds", show=False),
+        Binding("f2", "attach", "Attach"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, member_id: int) -> None:
+        super().__init__()
+        self.member_id = member_id
+        self.history: MemberHistory | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_chrome()
+        yield Static("", id="profile-summary")
+        yield Static("", id="profile-rate")
+        yield RecordTable(id="profile-purchases")
+        yield RecordTable(id="profile-refunds")
+        yield Static("", id="profile-error", classes="error")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        purchases = self.query_one("#profile-purchases", DataTable)
+        purchases.add_column(tr("Order no."), key="order", width=16)
+        purchases.add_column(tr("Time"), key="time", width=16)
+        purchases.add_column(tr("Items"), key="items", width=4)
+        purchases.add_column(tr("Total"), key="total", width=10)
+        purchases.add_column(tr("Refunded"), key="refunded", width=16)
+        refunds = self.query_one("#profile-refunds", DataTable)
+        refunds.add_column(tr("Refund no."), key="refund", width=16)
+        refunds.add_column(tr("Time"), key="time", width=11)
+        refunds.add_column(tr("Original order"), key="order", width=16)
+        refunds.add_column(tr("Amount"), key="amount", width=10)
+        refunds.add_column(tr("Status"), key="status", width=10)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()  # a refund opened from here may have been approved or completed meanwhile
+
+    def reload(self) -> None:
+        try:
+            history = orders.member_history(self.pos.ctx, self.member_id)
+        except PosError as exc:
+            self.show_error(exc.message)
+            return
+        self.history = history
+        symbol = self.pos.ctx.config.currency_symbol
+        profile, m = history.profile, history.profile.member
+        level = profile.level_name + (f" -{profile.discount_bp / 100:g}%" if profile.discount_bp else "")
+        grid = Table.grid(padding=(0, 1))
+        for _ in range(4):
+            grid.add_column(no_wrap=True, overflow="ellipsis")
+        grid.columns[0].style = grid.columns[2].style = "bold"
+        grid.add_row(tr("Name"), f"{m.name}  {m.card_no}  {mask_phone(m.phone)}", tr("Level"), level)
+        grid.add_row(tr("Points"), str(m.points), tr("Balance"), show_money(m.balance, symbol))
+        grid.add_row(tr("Purchases"), f"{profile.sale_count} / {show_money(profile.sale_total, symbol)}",
+                     tr("Joined"), m.joined.strftime("%Y-%m-%d") if m.joined else "-")
+        self.query_one("#profile-summary", Static).update(grid)
+        self.query_one("#profile-rate", Static).update(tr(
+            "Refunds: {count}, {amount} of {bought} bought (rate {rate}%)", count=history.refund_count,
+            amount=show_money(history.refund_total, symbol), bought=show_money(history.sales_total, symbol),
+            rate=f"{history.rate_bp / 100:.1f}"))
+
+        purchases = self.query_one("#profile-purchases", DataTable)
+        row = purchases.cursor_row
+        purchases.clear()
+        for p in history.purchases:
+            purchases.add_row(p.sale.order_no, p.sale.created_at.strftime("%Y-%m-%d %H:%M"), str(p.sale.item_count),
+                              show_money(p.sale.total, symbol), purchase_mark(p, symbol), key=p.sale.order_no)
+        purchases.border_title = tr("Purchase history") + f" ({profile.sale_count})"
+        refunds = self.query_one("#profile-refunds", DataTable)
+        refund_row = refunds.cursor_row
+        refunds.clear()
+        for r in history.refunds:
+            refunds.add_row(r.refund_no, r.created_at.strftime("%m-%d %H:%M"), r.order_no or tr("No receipt"),
+                            show_money(r.amount, symbol), tr(r.status), key=r.refund_no)
+        refunds.border_title = tr("Refund history") + f" ({len(history.refunds)})"
+        if history.purchases:
+            purchases.move_cursor(row=min(row, len(history.purchases) - 1))
+        if history.refunds:
+            refunds.move_cursor(row=min(refund_row, len(history.refunds) - 1))
+
+    def show_error(self, message: str) -> None:
+        line = self.query_one("#profile-error", Static)
+        line.update(message)
+        line.display = bool(message)  # no blank line taking a table row at 80x24
+
+    # -- keys -----------------------------------------------------------------------
+    def action_switch(self) -> None:
+        purchases, refunds = (self.query_one(t, DataTable) for t in TABLES)
+        (refunds if self.focused is purchases else purchases).focus()
+
+    @on(DataTable.RowSelected, "#profile-purchases")
+    def open_order(self, event: DataTable.RowSelected) -> None:
+        """Enter on a purchase: the order, with what was refunded from it."""
+        from tui_pos.ui.screens.order_detail import OrderDetailScreen
+
+        self.app.push_screen(OrderDetailScreen(str(event.row_key.value)))
+
+    @on(DataTable.RowSelected, "#profile-refunds")
+    def open_refund(self, event: DataTable.RowSelected) -> None:
+        from tui_pos.ui.screens.refund_list import RefundDetailScreen
+
+        self.app.push_screen(RefundDetailScreen(str(event.row_key.value)))
+
+    def action_attach(self) -> None:
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)
