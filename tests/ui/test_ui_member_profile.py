@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from rich.console import Console
 from textual import events
 
-from tui_pos.domain.basket import Basket
 from tui_pos.domain.refund import Pick
-from tui_pos.domain.tenders import TenderKind
-from tui_pos.services import catalog, checkout, refunds
+from tui_pos.services import refunds
 from tui_pos.services import staff as staff_service
-from tui_pos.services.context import Context
 from tui_pos.services.members import find_one
 from tui_pos.services.refunds import RefundDraft
 from tui_pos.ui.screens.checkout import CheckoutScreen
@@ -21,20 +18,7 @@ from tui_pos.ui.screens.member_profile import MemberProfileScreen
 from tui_pos.ui.screens.members import MembersScreen
 from tui_pos.ui.screens.order_detail import OrderDetailScreen
 from tui_pos.ui.screens.refund_list import RefundDetailScreen
-from ui_helpers import app, log_in, printer, type_text  # noqa: F401 (fixtures)
-
-
-def sell(ctx: Context, items: dict[str, int], *, member: str | None = None, minutes_ago: int = 0):
-    when = datetime.now().replace(microsecond=0) - timedelta(minutes=minutes_ago)
-    at = Context(ctx.config, lambda: when)
-    basket = Basket()
-    for code, qty in items.items():
-        basket.add(catalog.product_for_scan(code), qty)
-    if member:
-        basket.attach(find_one(member))
-    plan = checkout.new_plan(at, basket)
-    plan.add(TenderKind.CASH, plan.due)
-    return checkout.complete_sale(at, staff_service.login(ctx, "001", "1111"), basket, plan)
+from ui_helpers import app, log_in, printer, sell, type_text  # noqa: F401 (fixtures)
 
 
 def rows(table) -> list[list[str]]:
@@ -49,7 +33,7 @@ def rendered(widget, width: int = 78) -> str:
 
 
 async def test_profile_shows_refund_and_rate_and_opens_the_refunded_order(ctx, app):
-    refunded = sell(ctx, {"6902": 1, "6903": 2}, member="M000001", minutes_ago=30)  # older: second row
+    refunded = sell(ctx, {"6902": 1, "6903": 2}, member="M000001", ago=timedelta(minutes=30))  # older: second row
     later = sell(ctx, {"6901": 1}, member="M000001")
     lookup = refunds.find_order(ctx, refunded.order_no)
     book = next(h for h in lookup.history.values() if h.name == "Notebook A5")
@@ -123,7 +107,7 @@ async def test_profile_shows_refund_and_rate_and_opens_the_refunded_order(ctx, a
 
 async def test_enter_right_after_arrow_keys_opens_the_row_they_reached(ctx, app):
     """A terminal delivers quick keys in one burst: Enter must not overtake the arrows before it."""
-    sales = [sell(ctx, {"6901": 1}, member="M000001", minutes_ago=m) for m in (3, 2, 1)]  # newest last
+    sales = [sell(ctx, {"6901": 1}, member="M000001", ago=timedelta(minutes=m)) for m in (3, 2, 1)]  # newest last
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
         await pilot.press("f2")

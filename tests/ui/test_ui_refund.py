@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from rich.console import Console
 
 from tui_pos.devices.printer import Printer, PrinterError, TrainingPrinter
-from tui_pos.domain.basket import Basket
-from tui_pos.domain.tenders import TenderKind
-from tui_pos.services import catalog, checkout, printing
+from tui_pos.services import printing
 from tui_pos.services import staff as staff_service
-from tui_pos.services.context import Context
 from tui_pos.store.models import (
     MemberRow, PaymentRow, ProductRow, RefundEventRow, RefundLineRow, RefundRow, StockMoveRow,
 )
@@ -20,24 +17,7 @@ from tui_pos.ui.screens.checkout import CheckoutScreen
 from tui_pos.ui.screens.refund_wizard import (
     ChooseLinesStep, ConfirmStep, FindOrderStep, PayOutStep, ReviewStep,
 )
-from ui_helpers import app, log_in, printer, strip_escpos, type_text  # noqa: F401 (fixtures)
-
-
-def sell(ctx: Context, items: dict[str, int], *, member: str | None = None, days_ago: int = 0) -> str:
-    """A cash sale recorded through the service, optionally in the past."""
-    when = datetime.now().replace(microsecond=0) - timedelta(days=days_ago)
-    at = Context(ctx.config, lambda: when)
-    basket = Basket()
-    for code, qty in items.items():
-        basket.add(catalog.product_for_scan(code), qty)
-    if member:
-        from tui_pos.services.members import find_one
-
-        basket.attach(find_one(member))
-    plan = checkout.new_plan(at, basket)
-    plan.add(TenderKind.CASH, plan.due)
-    actor = staff_service.login(ctx, "001", "1111")
-    return checkout.complete_sale(at, actor, basket, plan).order_no
+from ui_helpers import app, log_in, printer, sell, strip_escpos, type_text  # noqa: F401 (fixtures)
 
 
 def error(app) -> str:
@@ -68,7 +48,7 @@ async def open_order(pilot, order_no: str) -> None:
 
 
 async def test_full_cash_refund_by_scanning_the_order(ctx, app, printer):
-    order_no = sell(ctx, {"6901": 2, "6902": 1})  # 3.50 * 2 + 12.99 = 19.99
+    order_no = sell(ctx, {"6901": 2, "6902": 1}).order_no  # 3.50 * 2 + 12.99 = 19.99
     stock_before = ProductRow.get(ProductRow.barcode == "6901").stock
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
@@ -120,7 +100,7 @@ async def test_full_cash_refund_by_scanning_the_order(ctx, app, printer):
 
 async def test_partial_refund_over_the_limit_needs_a_supervisor(ctx, app, printer):
     ProductRow.update(price=15000).where(ProductRow.barcode == "6903").execute()
-    order_no = sell(ctx, {"6903": 3, "6901": 1})  # 3 x 150.00 + 3.50
+    order_no = sell(ctx, {"6903": 3, "6901": 1}).order_no  # 3 x 150.00 + 3.50
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
         await open_order(pilot, order_no)
@@ -168,7 +148,7 @@ async def test_partial_refund_over_the_limit_needs_a_supervisor(ctx, app, printe
 async def test_refund_outside_the_window_is_refused_with_the_reason(ctx, app):
     ctx_live = replace(ctx.config.refund_policy, approval_outside_window=False)
     app.config = replace(app.config, refund_policy=ctx_live)
-    order_no = sell(ctx, {"6901": 1}, days_ago=10)
+    order_no = sell(ctx, {"6901": 1}, ago=timedelta(days=10)).order_no
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
         await open_order(pilot, order_no)
@@ -185,7 +165,7 @@ async def test_refund_outside_the_window_is_refused_with_the_reason(ctx, app):
 
 
 async def test_late_refund_needs_a_supervisor_when_policy_allows_it(ctx, app):
-    order_no = sell(ctx, {"6901": 1}, days_ago=10)  # default policy: late only with approval
+    order_no = sell(ctx, {"6901": 1}, ago=timedelta(days=10)).order_no  # default policy: late only with approval
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
         await open_order(pilot, order_no)
@@ -204,7 +184,7 @@ class UnpluggedPrinter(Printer):
 
 
 async def test_printer_failure_keeps_the_refund_and_f8_reprints(ctx, app):
-    order_no = sell(ctx, {"6902": 1})
+    order_no = sell(ctx, {"6902": 1}).order_no
     app.printer = UnpluggedPrinter()
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
@@ -237,7 +217,7 @@ async def test_printer_failure_keeps_the_refund_and_f8_reprints(ctx, app):
 
 
 async def test_escape_goes_back_one_step_and_keeps_the_choices(ctx, app):
-    order_no = sell(ctx, {"6901": 3})
+    order_no = sell(ctx, {"6901": 3}).order_no
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
         await open_order(pilot, order_no)
@@ -258,7 +238,7 @@ async def test_escape_goes_back_one_step_and_keeps_the_choices(ctx, app):
 
 
 async def test_unknown_order_and_member_orders(ctx, app):
-    order_no = sell(ctx, {"6901": 1}, member="M000001")
+    order_no = sell(ctx, {"6901": 1}, member="M000001").order_no
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
         await open_order(pilot, "S19990101-0001")
@@ -274,7 +254,7 @@ async def test_unknown_order_and_member_orders(ctx, app):
 
 
 async def test_lowering_the_amount_needs_approval_and_raising_is_refused(ctx, app):
-    order_no = sell(ctx, {"6902": 1})
+    order_no = sell(ctx, {"6902": 1}).order_no
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
         await open_order(pilot, order_no)
@@ -345,7 +325,7 @@ async def test_no_receipt_refund_needs_a_manager_and_is_flagged(ctx, app, printe
 
 
 async def test_exchange_pays_for_new_goods_and_gives_the_rest_back(ctx, app, printer):
-    order_no = sell(ctx, {"6902": 1})  # 12.99
+    order_no = sell(ctx, {"6902": 1}).order_no  # 12.99
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
         await open_order(pilot, order_no)
@@ -389,7 +369,7 @@ async def test_exchange_pays_for_new_goods_and_gives_the_rest_back(ctx, app, pri
 
 async def test_parked_refund_is_approved_from_the_list_by_a_manager(ctx, app, printer):
     ProductRow.update(price=150000).where(ProductRow.barcode == "6903").execute()
-    order_no = sell(ctx, {"6903": 1})  # ￥1500.00: over a supervisor's limit too
+    order_no = sell(ctx, {"6903": 1}).order_no  # ￥1500.00: over a supervisor's limit too
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
         await open_order(pilot, order_no)
@@ -440,7 +420,7 @@ async def test_member_profile_shows_refunds_and_rate(ctx, app):
     from tui_pos.services.refunds import RefundDraft
     from tui_pos.domain.refund import Pick
 
-    order_no = sell(ctx, {"6902": 1, "6903": 1}, member="M000001")
+    order_no = sell(ctx, {"6902": 1, "6903": 1}, member="M000001").order_no
     lookup = refunds.find_order(ctx, order_no)
     bread = next(h for h in lookup.history.values() if h.name == "全麦面包")
     actor = staff_service.login(ctx, "001", "1111")

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 import pytest
 from textual.pilot import Pilot
 
 from tui_pos.devices.printer import TrainingPrinter
+from tui_pos.domain.basket import Basket
+from tui_pos.domain.tenders import TenderKind
+from tui_pos.services import catalog, checkout, members
+from tui_pos.services import staff as staff_service
+from tui_pos.services.checkout import SaleResult
+from tui_pos.services.context import Context
 from tui_pos.ui.app import PosApp, make_app
 
 ESC, GS, FS = 0x1B, 0x1D, 0x1C
@@ -39,6 +46,20 @@ def strip_escpos(data: bytes) -> bytes:
         out.append(byte)
         i += 1
     return bytes(out)
+
+
+def sell(ctx, items: dict[str, int], *, member: str | None = None, ago: timedelta = timedelta(0)) -> SaleResult:
+    """A cash sale recorded through the service (by cashier 001), `ago` in the past."""
+    when = datetime.now().replace(microsecond=0) - ago
+    at = Context(ctx.config, lambda: when)
+    basket = Basket()
+    for code, qty in items.items():
+        basket.add(catalog.product_for_scan(code), qty)
+    if member:
+        basket.attach(members.find_one(member))
+    plan = checkout.new_plan(at, basket)
+    plan.add(TenderKind.CASH, plan.due)
+    return checkout.complete_sale(at, staff_service.login(ctx, "001", "1111"), basket, plan)
 
 
 async def type_text(pilot: Pilot, text: str) -> None:

@@ -185,9 +185,10 @@ def _history(ctx: Context, barcodes: list[str], cards: list[str], *, days: int, 
     return len(jobs)
 
 
-def _product_weight(product: Product) -> float:
+def _product_weight(product: Product) -> int:
+    """How often a product is bought, relative to the others (a draw weight, not money)."""
     weight = CATEGORY_WEIGHT.get(product.category, 1)
-    return weight * (0.2 if product.price >= 5000 else 1)  # phone top-ups now and then
+    return weight * (1 if product.price >= 5000 else 5)  # phone top-ups now and then
 
 
 def _sale_times(rng: random.Random, now: datetime, days: int, count: int) -> list[datetime]:

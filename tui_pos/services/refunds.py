@@ -394,10 +394,16 @@ def park(ctx: Context, actor: Staff, draft: RefundDraft) -> RefundResult:
     return write(record)
 
 
-def _row(refund_no: str) -> RefundRow:
+def _row(refund_no: str, *statuses: str) -> RefundRow:
+    """The refund by number, refused unless it is in one of `statuses` (any, if none given)."""
     row = RefundRow.get_or_none(RefundRow.refund_no == refund_no.strip().upper())
     if row is None:
         raise NotFound("No refund {no}", no=refund_no[:30])
+    if statuses and row.status not in statuses:
+        if "pending_approval" in statuses:
+            raise InvalidInput("Refund {no} is {status}, not waiting for approval", no=row.refund_no,
+                               status=row.status)
+        raise InvalidInput("Refund {no} is {status}, not paid", no=row.refund_no, status=row.status)
     return row
 
 
@@ -406,10 +412,7 @@ def approve_parked(ctx: Context, approver: Staff, refund_no: str) -> RefundResul
     require(approver, "approve_refund")
 
     def record() -> RefundResult:
-        row = _row(refund_no)
-        if row.status != "pending_approval":
-            raise InvalidInput("Refund {no} is {status}, not waiting for approval", no=row.refund_no,
-                               status=row.status)
+        row = _row(refund_no, "pending_approval")
         needed = ctx.config.refund_policy.role_for_amount(row.amount)
         if approver.role < max(needed, Role.SUPERVISOR) or (
                 "no_receipt" in row.approval_reasons and approver.role < ctx.config.refund_policy.no_receipt_role):
@@ -443,10 +446,7 @@ def reject(ctx: Context, actor: Staff, refund_no: str, reason: str) -> None:
         raise InvalidInput("A rejection needs a reason")
 
     def record() -> None:
-        row = _row(refund_no)
-        if row.status != "pending_approval":
-            raise InvalidInput("Refund {no} is {status}, not waiting for approval", no=row.refund_no,
-                               status=row.status)
+        row = _row(refund_no, "pending_approval")
         row.status, row.reject_reason = "rejected", reason
         row.save()
         _event(row.id, actor.code, "rejected", reason, at=ctx.now())
@@ -460,10 +460,7 @@ def cancel(ctx: Context, actor: Staff, refund_no: str) -> None:
     require(actor, "refund")
 
     def record() -> None:
-        row = _row(refund_no)
-        if row.status != "pending_approval":
-            raise InvalidInput("Refund {no} is {status}, not waiting for approval", no=row.refund_no,
-                               status=row.status)
+        row = _row(refund_no, "pending_approval")
         row.status = "cancelled"
         row.save()
         _event(row.id, actor.code, "cancelled", at=ctx.now())
@@ -477,9 +474,7 @@ def complete(ctx: Context, actor: Staff, refund_no: str) -> None:
     require(actor, "refund")
 
     def record() -> None:
-        row = _row(refund_no)
-        if row.status != "paid":
-            raise InvalidInput("Refund {no} is {status}, not paid", no=row.refund_no, status=row.status)
+        row = _row(refund_no, "paid")
         at = ctx.now()
         row.status, row.completed_at = "completed", at
         row.save()
@@ -491,9 +486,7 @@ def complete(ctx: Context, actor: Staff, refund_no: str) -> None:
 
 def reprint_voucher(ctx: Context, actor: Staff, refund_no: str) -> int:
     def record() -> int:
-        row = _row(refund_no)
-        if row.status not in ("paid", "completed"):
-            raise InvalidInput("Refund {no} is {status}, not paid", no=row.refund_no, status=row.status)
+        row = _row(refund_no, "paid", "completed")
         _event(row.id, actor.code, "reprint", at=ctx.now())
         audit.append(actor.code, "reprint", row.refund_no)
         return _voucher_job(ctx, row.refund_no)
