@@ -30,6 +30,9 @@ class PrinterConfig:
     encoding: str = "gbk"
     usb_vendor: int = 0x0416
     usb_product: int = 0x5011
+    usb_in_ep: int = 0x82
+    usb_out_ep: int = 0x01
+    profile: str = "default"  # python-escpos capability profile: which barcodes/QR the firmware draws
     device: str = "/dev/usb/lp0"
     host: str = "127.0.0.1"
     port: int = 9100
@@ -140,6 +143,14 @@ def _printer(raw: Mapping[str, Any]) -> PrinterConfig:
         raise ConfigError("printer.width must be 32 (58 mm), 42 or 48 (80 mm)")
     if printer.backend not in ("training", "usb", "device", "network", "serial", "file"):
         raise ConfigError(f"printer.backend {printer.backend!r} is not one of training, usb, device, network, serial, file")
+    from tui_pos.devices.encoding import ENCODINGS  # pure, no escpos import
+
+    if printer.encoding.lower() not in ENCODINGS:
+        raise ConfigError(f"printer.encoding {printer.encoding!r} is not one of {', '.join(ENCODINGS)}")
+    if printer.drawer_pin not in (2, 5):
+        raise ConfigError("printer.drawer_pin must be 2 or 5")
+    if not 1 <= printer.timeout_seconds <= 60:
+        raise ConfigError("printer.timeout_seconds must be between 1 and 60")
     return printer
 
 

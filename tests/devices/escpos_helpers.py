@@ -5,6 +5,7 @@ The byte layouts follow what python-escpos's Dummy emits (checked against escpos
   native QR: several GS ( k pL pH cn fn ... blocks
   cut: ESC d 6, GS V 0
   drawer: ESC p m t1 t2
+  pictures (profiles without hardware QR/CODE128): GS v 0 raster, or ESC * column images
 Anything not listed here is an error, so a new control sequence cannot slip through unnoticed.
 """
 
@@ -20,6 +21,9 @@ _ESC_FIXED = {
     ord("d"): 3,  # feed n lines
     ord("p"): 5,  # drawer kick m t1 t2
     ord("!"): 3,  # print mode n
+    ord("t"): 3,  # code page n
+    ord("3"): 3,  # line spacing n (escpos's column pictures)
+    ord("2"): 2,  # default line spacing
 }
 _GS_FIXED = {
     ord("!"): 3,  # character size n
@@ -38,6 +42,16 @@ class UnknownSequence(AssertionError):
     pass
 
 
+def _esc_length(data: bytes, i: int) -> int:
+    cmd = data[i + 1]
+    if cmd in _ESC_FIXED:
+        return _ESC_FIXED[cmd]
+    if cmd == ord("*"):  # ESC * m nL nH data: one band of a column picture
+        m, columns = data[i + 2], data[i + 3] + data[i + 4] * 256
+        return 5 + columns * (3 if m in (32, 33) else 1)
+    raise UnknownSequence(f"ESC {cmd:#x} at {i}")
+
+
 def _gs_length(data: bytes, i: int) -> int:
     cmd = data[i + 1]
     if cmd in _GS_FIXED:
@@ -52,6 +66,10 @@ def _gs_length(data: bytes, i: int) -> int:
             return end + 1 - i
         n = data[i + 3]  # function B: length byte
         return 4 + n
+    if cmd == ord("v"):  # GS v 0 m xL xH yL yH data: a raster picture (software barcode or QR)
+        width_bytes = data[i + 4] + data[i + 5] * 256
+        height = data[i + 6] + data[i + 7] * 256
+        return 8 + width_bytes * height
     if cmd == ord("("):  # GS ( k pL pH ...: QR and other 2D symbols
         if data[i + 2] != ord("k"):
             raise UnknownSequence(f"GS ( {data[i + 2]:#x} at {i}")
@@ -68,9 +86,7 @@ def strip_escpos(data: bytes) -> bytes:
         byte = data[i]
         if byte == ESC:
             cmd = data[i + 1]
-            if cmd not in _ESC_FIXED:
-                raise UnknownSequence(f"ESC {cmd:#x} at {i}")
-            i += _ESC_FIXED[cmd]
+            i += _esc_length(data, i)
         elif byte == GS:
             i += _gs_length(data, i)
         elif byte == FS:
@@ -91,9 +107,7 @@ def sequences(data: bytes) -> list[bytes]:
     while i < len(data):
         byte = data[i]
         if byte == ESC:
-            length = _ESC_FIXED.get(data[i + 1])
-            if length is None:
-                raise UnknownSequence(f"ESC {data[i + 1]:#x} at {i}")
+            length = _esc_length(data, i)
         elif byte == GS:
             length = _gs_length(data, i)
         elif byte == FS:

@@ -138,7 +138,7 @@ def test_completed_sale_writes_every_row(fixed_ctx, cashier):
     job = PrintJobRow.get_by_id(result.print_job_id)
     assert (job.kind, job.ref_no, job.status, job.attempts) == ("receipt", result.order_no, "queued", 0)
     assert result.order_no in job.text
-    assert printing.waiting_count() == 1
+    assert printing.waiting_count(fixed_ctx) == 1
 
     detail = checkout.sale_by_order_no(" " + result.order_no + " ")
     assert detail is not None and detail.id == sale.id

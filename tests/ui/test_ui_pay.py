@@ -90,7 +90,7 @@ async def test_offline_printer_keeps_the_sale_and_f9_prints_again(app):
         status = str(app.screen.query_one("#status").content)
         assert "Printer offline" in status and "1 tickets waiting" in status
         assert checkout.sale_by_order_no(app.last_sale.order_no).status == "completed"
-        assert printing.waiting_count() == 1
+        assert printing.waiting_count(app.ctx) == 1
         # paper back in: F9 prints the same waiting ticket, not a second copy
         app.printer = fixed = TrainingPrinter()
         await pilot.press("f9")
@@ -98,7 +98,7 @@ async def test_offline_printer_keeps_the_sale_and_f9_prints_again(app):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Ticket printed" in str(app.screen.query_one("#status").content)
-        assert printing.waiting_count() == 0
+        assert printing.waiting_count(app.ctx) == 0
         order_no = app.last_sale.order_no.encode()
         once = fixed.output.count(order_no)
         assert once > 0

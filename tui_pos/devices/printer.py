@@ -2,27 +2,32 @@
 
 python-escpos (and the PIL/qrcode/barcode stack under it) is imported only here and only
 when a ticket is rendered or a printer opened, so the till starts fast. A job is built
-on escpos's Dummy printer and its bytes sent raw; Chinese text takes our own path (GBK
-inside FS & ... FS .) because escpos's magic encoder garbles full-width punctuation.
+on escpos's Dummy printer and its bytes sent raw; text takes our own path (devices.encoding:
+GBK inside FS & ... FS ., or a code page) because escpos's magic encoder garbles full-width
+punctuation.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
+import re
+import threading
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Callable
 
 from tui_pos.config import PrinterConfig
+from tui_pos.devices.encoding import CHINESE_OFF, CHINESE_ON, code_page_select, encode_text  # noqa: F401
 from tui_pos.devices.tickets import Item, Ticket
 from tui_pos.domain.errors import PosError
 
-ESC, GS, FS = b"\x1b", b"\x1d", b"\x1c"
+ESC, GS = b"\x1b", b"\x1d"
 INIT = ESC + b"@"
-CHINESE_ON, CHINESE_OFF = FS + b"&", FS + b"."
 DOUBLE_ON, DOUBLE_OFF = GS + b"!\x11", GS + b"!\x00"  # GS ! scales Chinese too; ESC ! does not everywhere
 BOLD_ON, BOLD_OFF = ESC + b"E\x01", ESC + b"E\x00"
 ALIGN = {"left": ESC + b"a\x00", "center": ESC + b"a\x01", "right": ESC + b"a\x02"}
-CHINESE_ENCODINGS = ("gbk", "gb2312", "gb18030")
 
 
 class PrinterError(PosError):
@@ -33,30 +38,34 @@ class PrinterError(PosError):
         self.hint = hint
 
 
-def encode_text(text: str, encoding: str) -> bytes:
-    """Encode one line; a character the printer cannot print becomes a visible '?', never an error."""
-    out = bytearray()
-    chinese = encoding.lower() in CHINESE_ENCODINGS
-    in_chinese = False
-    for ch in text.replace("¥", "￥") if chinese else text:
-        try:
-            data = ch.encode(encoding)
-        except (UnicodeEncodeError, LookupError):
-            data = b"?"
-        wide = len(data) > 1 or data[0] >= 0x80
-        if chinese and wide != in_chinese:
-            out += CHINESE_ON if wide else CHINESE_OFF
-            in_chinese = wide
-        out += data
-    if in_chinese:
-        out += CHINESE_OFF
-    return bytes(out)
-
-
-def _dummy():
+def _dummy(cfg: PrinterConfig):
     from escpos.printer import Dummy
 
-    return Dummy()
+    try:
+        return Dummy(profile=cfg.profile)
+    except Exception as exc:  # escpos raises its own error for an unknown profile name
+        raise PrinterError("Printer profile {name} is unknown", name=cfg.profile,
+                           hint="set [printer] profile to a python-escpos profile, e.g. default, POS-5890") from exc
+
+
+def _code_bytes(item: Item, cfg: PrinterConfig) -> bytes:
+    """Barcode, QR and cut through escpos: drawn by the firmware where the profile says it
+    can, otherwise sent as a picture (cheap 58 mm printers lack hardware QR)."""
+    dummy = _dummy(cfg)
+    # escpos print()s notices (e.g. on pictures); on a running till that would scribble on the screen.
+    with contextlib.redirect_stdout(io.StringIO()):
+        if item.kind == "barcode":
+            if dummy.profile.supports("barcodeB"):
+                # Hardware CODE128 needs the code-set prefix ({B = set B: digits, letters, '-').
+                dummy.barcode("{B" + item.text, "CODE128", height=60, width=2, pos="BELOW", function_type="B")
+            else:
+                dummy.barcode(item.text, "CODE128", height=60, width=2, pos="BELOW", force_software=True)
+        elif item.kind == "qr":
+            dummy.qr(item.text, size=5, native=dummy.profile.supports("qrCode"))
+        elif item.kind == "cut":
+            dummy.cut()
+    # escpos may pick a code page of its own while drawing: choose ours again afterwards
+    return ALIGN["center"] + dummy.output + ALIGN["left"] + code_page_select(cfg.encoding)
 
 
 def _item_bytes(item: Item, cfg: PrinterConfig) -> bytes:
@@ -68,38 +77,27 @@ def _item_bytes(item: Item, cfg: PrinterConfig) -> bytes:
         return out
     if item.kind == "feed":
         return b"\n"
-    dummy = _dummy()
-    if item.kind == "barcode":
-        # Hardware CODE128 needs the code-set prefix ({B = set B: digits, letters, '-').
-        # escpos print()s a notice here; on a running till that would scribble on the screen.
-        with contextlib.redirect_stdout(io.StringIO()):
-            dummy.barcode("{B" + item.text, "CODE128", height=60, width=2, pos="BELOW", function_type="B")
-    elif item.kind == "qr":
-        dummy.qr(item.text, size=5, native=True)
-    elif item.kind == "cut":
-        dummy.cut()
-    return ALIGN["center"] + dummy.output + ALIGN["left"]
+    return _code_bytes(item, cfg)
 
 
 def render(ticket: Ticket, cfg: PrinterConfig) -> bytes:
     """The exact bytes a ticket sends to the printer."""
-    return INIT + b"".join(_item_bytes(item, cfg) for item in ticket.items)
+    return INIT + code_page_select(cfg.encoding) + b"".join(_item_bytes(item, cfg) for item in ticket.items)
 
 
 def drawer_kick(pin: int) -> bytes:
-    dummy = _dummy()
-    dummy.cashdraw(5 if pin == 5 else 2)
-    return dummy.output
+    """ESC p: the pulse that opens the cash drawer on the printer's drawer port."""
+    return ESC + b"p" + (b"\x01" if pin == 5 else b"\x00") + b"22"  # as escpos's CD_KICK_2/5
 
 
 class Printer(ABC):
+    drawer_pin: int = 2
+
     @abstractmethod
     def send(self, data: bytes) -> None: ...
 
     def kick_drawer(self) -> None:
         self.send(drawer_kick(self.drawer_pin))
-
-    drawer_pin: int = 2
 
     def close(self) -> None:  # noqa: B027 - most backends have nothing to close
         pass
@@ -121,70 +119,211 @@ class TrainingPrinter(Printer):
         super().kick_drawer()
 
 
+PAPER_QUERY_BACKENDS = ("usb", "network", "serial")  # the ones python-escpos can read an answer from
+
+
 class EscposPrinter(Printer):
-    """A real python-escpos backend; every fault becomes one PrinterError."""
+    """A real python-escpos backend; every fault becomes one PrinterError.
+
+    escpos opens the connection lazily on the first write, and an object whose open failed
+    answers every later call with a bare AssertionError: after any fault the object is
+    dropped and the next send builds a fresh one. Each send runs under a watchdog, because
+    a stalled printer node or a half-open socket can block a write for ever."""
 
     def __init__(self, cfg: PrinterConfig) -> None:
         self.cfg = cfg
         self.drawer_pin = cfg.drawer_pin
         self._device = None
+        self._answers_status = cfg.backend in PAPER_QUERY_BACKENDS
 
     def _open(self):
         from escpos import printer as backends
 
         cfg = self.cfg
+        timeout = cfg.timeout_seconds
         if cfg.backend == "usb":
-            return backends.Usb(cfg.usb_vendor, cfg.usb_product, timeout=cfg.timeout_seconds * 1000)
+            return backends.Usb(cfg.usb_vendor, cfg.usb_product, timeout=timeout * 1000,
+                                in_ep=cfg.usb_in_ep, out_ep=cfg.usb_out_ep, profile=cfg.profile)
         if cfg.backend in ("device", "file"):
-            return backends.File(cfg.device)
+            return backends.File(cfg.device, profile=cfg.profile)
         if cfg.backend == "network":
-            return backends.Network(cfg.host, cfg.port, timeout=cfg.timeout_seconds)
+            return backends.Network(cfg.host, cfg.port, timeout=timeout, profile=cfg.profile)
         if cfg.backend == "serial":
-            return backends.Serial(cfg.serial_port, baudrate=cfg.baudrate, timeout=cfg.timeout_seconds)
+            return backends.Serial(cfg.serial_port, baudrate=cfg.baudrate, timeout=timeout, profile=cfg.profile)
         raise PrinterError("Unknown printer backend {name}", name=cfg.backend)
 
     def send(self, data: bytes) -> None:
         try:
-            if self._device is None:
-                self._device = self._open()
-            self._device._raw(data)
+            _with_deadline(lambda: self._send(data), self.cfg.timeout_seconds + 2)
         except PrinterError:
+            self._drop()
             raise
         except Exception as exc:  # escpos, pyusb, OS and socket errors all end here
-            self._device = None  # a failed escpos object is unusable: rebuild before a retry
+            self._drop()
             raise translate_error(exc, self.cfg) from exc
 
-    def close(self) -> None:
-        if self._device is not None:
+    def _send(self, data: bytes) -> None:
+        if self._device is None:
+            self._device = self._open()
+        device = self._device
+        if self._answers_status:
+            self._check_paper(device)
+        device._raw(data)
+
+    def _check_paper(self, device) -> None:
+        """DLE EOT 4: many printers say when the roll is out. One that never answers is not
+        asked again (it would cost a read timeout per ticket)."""
+        from escpos.constants import RT_MASK_NOPAPER, RT_STATUS_PAPER
+
+        device._raw(RT_STATUS_PAPER)
+        try:
+            answer = bytes(device._read() or b"")
+        except Exception:
+            answer = b""
+        if not answer:
+            self._answers_status = False
+            return
+        if answer[0] & RT_MASK_NOPAPER == RT_MASK_NOPAPER:
+            raise PrinterError("Printer out of paper - put in a new roll, then print again",
+                               hint="the printer reported its paper sensor empty")
+
+    def _drop(self) -> None:
+        device, self._device = self._device, None
+        if device is not None:
             try:
-                self._device.close()
+                device.close()
             except Exception:
                 pass
-            self._device = None
+
+    def close(self) -> None:
+        self._drop()
+
+
+def _with_deadline(job: Callable[[], None], seconds: float) -> None:
+    """Run `job` in a helper thread and give up waiting after `seconds`; a write stuck in
+    the kernel cannot be cancelled, but the till must not wait on it."""
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            job()
+            outcome.append(None)
+        except BaseException as exc:  # handed to the caller below
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, name="printer-io", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if not outcome:
+        raise PrinterError("Printer offline: no answer - check cable, power and paper",
+                           hint=f"nothing came back within {seconds:.0f} s")
+    if outcome[0] is not None:
+        raise outcome[0]
+
+
+_ERRNO_MESSAGES = {
+    # errno -> (what the cashier reads, what the owner checks)
+    errno.ENOENT: ("Printer offline: not found - check the cable and power", "the device is not present"),
+    errno.ENODEV: ("Printer offline: unplugged - check the cable, then print again", "the device went away"),
+    errno.EIO: ("Printer offline: the connection broke - check the cable, then print again",
+                "input/output error on the device"),
+    errno.ETIMEDOUT: ("Printer offline: no answer - check cable, power and paper", "the printer did not answer in time"),
+    errno.EACCES: ("Printer offline: no permission to open it", "add the udev rule from the README, then replug"),
+    errno.EPERM: ("Printer offline: no permission to open it", "add the udev rule from the README, then replug"),
+    errno.EBUSY: ("Printer offline: another program is using it", "close the other program or driver (usblp)"),
+    errno.ECONNREFUSED: ("Printer offline: it refused the connection", "check the printer's address and port"),
+    errno.EHOSTUNREACH: ("Printer offline: not reachable on the network", "check the network cable and address"),
+    errno.ENETUNREACH: ("Printer offline: not reachable on the network", "check the network cable and address"),
+}
+
+
+def _errno_of(exc: BaseException) -> int | None:
+    """The errno behind an exception, also when escpos wrapped it into its own message text."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        code = getattr(seen, "errno", None)
+        if isinstance(code, int):
+            return code
+        seen = seen.__cause__ or seen.__context__
+    match = re.search(r"\[Errno (-?\d+)\]", str(exc))
+    if match:
+        return abs(int(match.group(1)))
+    lowered = str(exc).lower()
+    for needle, code in (("access denied", errno.EACCES), ("permission denied", errno.EACCES),
+                         ("timed out", errno.ETIMEDOUT), ("timeout", errno.ETIMEDOUT),
+                         ("refused", errno.ECONNREFUSED), ("no such device", errno.ENODEV),
+                         ("not found", errno.ENOENT), ("resource busy", errno.EBUSY)):
+        if needle in lowered:
+            return code
+    return None
 
 
 def translate_error(exc: BaseException, cfg: PrinterConfig) -> PrinterError:
+    """One cashier-readable PrinterError for whatever escpos, pyusb, the OS or a socket raised."""
+    where = {"usb": f"USB {cfg.usb_vendor:04x}:{cfg.usb_product:04x}", "network": f"{cfg.host}:{cfg.port}",
+             "serial": cfg.serial_port}.get(cfg.backend, cfg.device)
     name = type(exc).__name__
-    text = str(exc)
     if name == "NoBackendError":
         return PrinterError("Printer offline: USB support (libusb) is missing",
-                            hint="install libusb-1.0-0 (apt-get install libusb-1.0-0)")
-    if isinstance(exc, PermissionError) or "Access denied" in text or "errno 13" in text.lower():
-        return PrinterError("Printer offline: no permission to open it",
-                            hint="add the udev rule from the README for "
-                                 f"{cfg.usb_vendor:04x}:{cfg.usb_product:04x}, then replug")
-    if name in ("DeviceNotFoundError", "USBNotFoundError") or isinstance(exc, FileNotFoundError):
+                            hint="install libusb-1.0-0 (apt-get install libusb-1.0-0), then restart the till")
+    if isinstance(exc, AssertionError):  # escpos after a failed open: the device is gone
         return PrinterError("Printer offline: not found - check the cable and power",
-                            hint=f"backend {cfg.backend}: device {cfg.usb_vendor:04x}:{cfg.usb_product:04x}"
-                                 f" / {cfg.device} not present")
-    if isinstance(exc, (ConnectionError, TimeoutError)) or "timed out" in text.lower():
-        return PrinterError("Printer offline: no answer - check cable, power and paper",
-                            hint=f"{name}: {text[:120]}")
-    return PrinterError("Printer offline: {error}", error=f"{name} {text[:80]}".strip(),
-                        hint="check cable, power and paper; then reprint")
+                            hint=f"{where}: the connection could not be opened")
+    code = _errno_of(exc)
+    if code in _ERRNO_MESSAGES:
+        message, hint = _ERRNO_MESSAGES[code]
+        return PrinterError(message, hint=f"{where}: {hint}")
+    if name in ("DeviceNotFoundError", "USBNotFoundError"):
+        return PrinterError("Printer offline: not found - check the cable and power",
+                            hint=f"{where}: not present (tui-pos printer list shows what is plugged in)")
+    return PrinterError("Printer offline: {error}", error=f"{name} {str(exc)[:80]}".strip(),
+                        hint=f"{where}: check cable, power and paper; then print again")
 
 
 def open_printer(cfg: PrinterConfig) -> Printer:
     if cfg.backend == "training":
         return TrainingPrinter(cfg.drawer_pin)
     return EscposPrinter(cfg)
+
+
+@dataclass(frozen=True)
+class UsbDevice:
+    vendor: int
+    product: int
+    manufacturer: str
+    name: str
+    is_printer: bool  # has a USB printer-class interface
+
+
+def list_usb_devices() -> list[UsbDevice]:
+    """What pyusb can see, for `tui-pos printer list`; raises PrinterError without libusb."""
+    try:
+        import usb.core
+        import usb.util
+
+        found = list(usb.core.find(find_all=True))
+    except Exception as exc:
+        raise translate_error(exc, PrinterConfig(backend="usb")) from exc
+    out = []
+    for dev in found:
+        out.append(UsbDevice(dev.idVendor, dev.idProduct, _usb_string(dev, "iManufacturer"),
+                             _usb_string(dev, "iProduct"), _has_printer_interface(dev)))
+    return out
+
+
+def _usb_string(dev, field: str) -> str:
+    """Reading names needs permission to open the device; without it say so, not crash."""
+    try:
+        import usb.util
+
+        index = getattr(dev, field)
+        return usb.util.get_string(dev, index) if index else ""
+    except Exception:
+        return "?"
+
+
+def _has_printer_interface(dev) -> bool:
+    try:
+        return any(intf.bInterfaceClass == 7 for cfg in dev for intf in cfg)
+    except Exception:
+        return False

@@ -18,6 +18,12 @@ from tui_pos.domain.tenders import TENDER_LABELS, TenderKind
 from tui_pos.i18n import tr
 
 
+def on_paper(text: str) -> str:
+    """Tickets use the full-width yen (GBK has no half-width one; code-page printers get it
+    back as ' ¥'), so the layout counts the cells the printer will draw."""
+    return text.replace("\u00a5", "￥")
+
+
 @dataclass(frozen=True)
 class Item:
     kind: str  # text / barcode / qr / cut / feed
@@ -34,11 +40,11 @@ class Ticket:
 
     def text(self, text: str, *, bold: bool = False, double: bool = False, align: str = "left") -> None:
         room = self.width // 2 if double else self.width
-        for line in wrap(text, room):
+        for line in wrap(on_paper(text), room):
             self.items.append(Item("text", line, bold, double, align))
 
     def pair(self, left: str, right: str, *, bold: bool = False) -> None:
-        for line in columns(left, right, self.width):
+        for line in columns(on_paper(left), on_paper(right), self.width):
             self.items.append(Item("text", line, bold))
 
     def rule(self, char: str = "-") -> None:
@@ -195,4 +201,29 @@ def refund_voucher(config: Config, refund, sale: SaleDetail | None) -> Ticket:
         part.feed()
         part.cut()
         t.items.extend(part.items)
+    return t
+
+
+def test_page(config: Config) -> Ticket:
+    """What `tui-pos printer test` prints: every kind of thing a real ticket holds, so one
+    page shows whether the encoding, the column width, the barcode and the QR code are right."""
+    p = config.printer
+    t = header(config, tr("Printer test page"))
+    t.pair("backend", p.backend)
+    t.pair("width / encoding", f"{p.width} / {p.encoding}")
+    t.pair("profile", p.profile)
+    t.rule()
+    t.text("中文：打印机测试，退款凭证。")
+    t.text("English: the quick brown fox 0123456789")
+    t.pair("可口可乐 330ml", money(350))
+    t.pair("Long name wraps: 农夫山泉天然饮用水 550ml 整箱 x24", money(123456))
+    t.pair(tr("Total"), money(123806), bold=True)
+    t.rule("=")
+    t.text("|" + "-" * (p.width - 2) + "|")
+    t.feed()
+    t.barcode("TEST-0123")
+    t.qr("TEST-0123")
+    t.text(tr("If this page looks right, the printer is set up."), align="center")
+    t.feed()
+    t.cut()
     return t

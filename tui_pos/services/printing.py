@@ -7,8 +7,10 @@ cashier is told, and it can be reprinted (or discarded by a supervisor) by key.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from tui_pos.devices.tickets import Ticket, receipt
+from tui_pos.config import Config
+from tui_pos.devices.tickets import Ticket, receipt, test_page
 from tui_pos.domain.errors import NotFound
 from tui_pos.domain.sales import SaleDetail
 from tui_pos.domain.staff import Staff, require
@@ -26,6 +28,7 @@ class PrintJob:
     status: str
     attempts: int
     last_error: str
+    created_at: datetime
     ticket: Ticket
 
 
@@ -36,20 +39,22 @@ class PrintOutcome:
     error: str  # cashier-readable, empty when ok
     hint: str  # for the owner: cable, udev rule, ids...
     data: bytes  # what was sent (the training preview shows it)
+    drawer_error: str = ""  # the drawer is reported on its own: a ticket can print and the drawer jam
 
 
 def _job(row: PrintJobRow) -> PrintJob:
-    return PrintJob(row.id, row.kind, row.ref_no, row.status, row.attempts, row.last_error,
+    return PrintJob(row.id, row.kind, row.ref_no, row.status, row.attempts, row.last_error, row.created_at,
                     Ticket.from_json(row.layout))
 
 
-def queue_ticket(kind: str, ref_no: str, ticket: Ticket) -> int:
+def queue_ticket(ctx: Context, kind: str, ref_no: str, ticket: Ticket) -> int:
     """Call inside the transaction that records what the ticket is for."""
-    return PrintJobRow.create(kind=kind, ref_no=ref_no, text=ticket.preview(), layout=ticket.to_json()).id
+    return PrintJobRow.create(kind=kind, ref_no=ref_no, till=ctx.config.till_code, text=ticket.preview(),
+                              layout=ticket.to_json()).id
 
 
 def queue_receipt(ctx: Context, sale: SaleDetail) -> int:
-    return queue_ticket("receipt", sale.order_no, receipt(ctx.config, sale))
+    return queue_ticket(ctx, "receipt", sale.order_no, receipt(ctx.config, sale))
 
 
 def get_job(job_id: int) -> PrintJob:
@@ -59,37 +64,84 @@ def get_job(job_id: int) -> PrintJob:
     return _job(row)
 
 
-def waiting_jobs() -> list[PrintJob]:
-    return [_job(r) for r in PrintJobRow.select().where(PrintJobRow.status == "queued").order_by(PrintJobRow.id)]
+def _waiting(ctx: Context):
+    """This till's unprinted tickets: another till's queue is for another printer."""
+    return PrintJobRow.select().where((PrintJobRow.status == "queued") & (PrintJobRow.till == ctx.config.till_code))
 
 
-def waiting_count() -> int:
-    return PrintJobRow.select().where(PrintJobRow.status == "queued").count()
+def waiting_jobs(ctx: Context) -> list[PrintJob]:
+    return [_job(r) for r in _waiting(ctx).order_by(PrintJobRow.id)]
+
+
+def waiting_count(ctx: Context) -> int:
+    return _waiting(ctx).count()
+
+
+def _deliver(config: Config, ticket: Ticket, *, kick_drawer: bool, printer):
+    """Render, send, then kick the drawer even when the ticket failed (the cashier still has
+    change to give). Returns (the PrinterError or None, bytes rendered, drawer error text)."""
+    from tui_pos.devices.printer import PrinterError, open_printer, render
+
+    device = printer or open_printer(config.printer)
+    data, failed, drawer_error = b"", None, ""
+    try:
+        try:
+            data = render(ticket, config.printer)
+            device.send(data)
+        except PrinterError as exc:
+            failed = exc
+        if kick_drawer:
+            try:
+                device.kick_drawer()
+            except PrinterError as exc:
+                drawer_error = exc.message
+    finally:
+        if printer is None:
+            device.close()
+    return failed, data, drawer_error
 
 
 def print_job(ctx: Context, job_id: int, *, kick_drawer: bool = False, printer=None) -> PrintOutcome:
-    """Render and send one queued ticket; record the outcome. Safe to call from a worker thread."""
-    from tui_pos.devices.printer import PrinterError, open_printer, render
-
+    """Send one queued ticket and record the outcome. Safe to call from a worker thread."""
     job = get_job(job_id)
-    data = b""
-    try:
-        data = render(job.ticket, ctx.config.printer)
-        device = printer or open_printer(ctx.config.printer)
-        try:
-            device.send(data)
-            if kick_drawer:
-                device.kick_drawer()
-        finally:
-            if printer is None:
-                device.close()
-    except PrinterError as exc:
-        write(lambda: PrintJobRow.update(attempts=PrintJobRow.attempts + 1, last_error=exc.message[:200])
+    failed, data, drawer_error = _deliver(ctx.config, job.ticket, kick_drawer=kick_drawer, printer=printer)
+    if failed is not None:
+        write(lambda: PrintJobRow.update(attempts=PrintJobRow.attempts + 1, last_error=failed.message[:200])
               .where(PrintJobRow.id == job_id).execute())
-        return PrintOutcome(job_id, False, exc.message, exc.hint, data)
+        return PrintOutcome(job_id, False, failed.message, failed.hint, data, drawer_error)
     write(lambda: PrintJobRow.update(status="printed", attempts=PrintJobRow.attempts + 1, last_error="")
-          .where(PrintJobRow.id == job_id).execute())
-    return PrintOutcome(job_id, True, "", "", data)
+          .where((PrintJobRow.id == job_id) & (PrintJobRow.status == "queued")).execute())
+    return PrintOutcome(job_id, True, "", "", data, drawer_error)
+
+
+def retry_waiting(ctx: Context, printer) -> list[PrintOutcome]:
+    """Print this till's queue oldest first, stopping at the first failure (the printer is
+    still offline, no point hammering it)."""
+    outcomes = []
+    for job in waiting_jobs(ctx):
+        outcome = print_job(ctx, job.id, printer=printer)
+        outcomes.append(outcome)
+        if not outcome.ok:
+            break
+    return outcomes
+
+
+@dataclass(frozen=True)
+class TestPageResult:
+    ok: bool
+    message: str  # what happened, for the owner at the command line
+    hint: str
+    data: bytes
+    drawer_error: str = ""
+
+
+def print_test_page(config: Config, *, printer=None, kick_drawer: bool = False) -> TestPageResult:
+    """The page `tui-pos printer test` prints: header, Chinese and English, amounts, CODE128,
+    QR, a cut and, if asked, a drawer kick. It touches no database."""
+    failed, data, drawer_error = _deliver(config, test_page(config), kick_drawer=kick_drawer, printer=printer)
+    if failed is not None:
+        return TestPageResult(False, failed.message, failed.hint, data, drawer_error)
+    return TestPageResult(True, "Test page sent", "", data, drawer_error)
 
 
 def queued_job(ref_no: str) -> int | None:
@@ -107,7 +159,8 @@ def reprint(ctx: Context, actor: Staff, ref_no: str) -> int:
         if row is None:
             raise NotFound("No ticket {ref}", ref=ref_no[:30])
         audit.append(actor.code, "reprint", ref_no)
-        return PrintJobRow.create(kind=row.kind, ref_no=row.ref_no, text=row.text, layout=row.layout).id
+        return PrintJobRow.create(kind=row.kind, ref_no=row.ref_no, till=ctx.config.till_code,
+                                  text=row.text, layout=row.layout).id
 
     return write(again)
 

@@ -280,7 +280,7 @@ def _voucher_job(ctx: Context, refund_no: str) -> int:
 
     detail = refund_queries.refund_detail(refund_no)
     sale = queries.sale_detail(sale_id=detail.sale_id) if detail.sale_id else None
-    return printing.queue_ticket("refund", refund_no, refund_voucher(ctx.config, detail, sale))
+    return printing.queue_ticket(ctx, "refund", refund_no, refund_voucher(ctx.config, detail, sale))
 
 
 def check_approver(ctx: Context, actor: Staff, q: RefundQuote, approver: tuple[str, str] | None) -> Staff | None:

@@ -13,12 +13,16 @@ from peewee import OperationalError, SqliteDatabase
 from tui_pos.domain.errors import StoreBusy
 from tui_pos.store import models
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 5000
 T = TypeVar("T")
 
 # version -> function that upgrades the schema from version-1 to it. Later issues append.
-MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {}
+def _print_job_till(db: SqliteDatabase) -> None:
+    db.execute_sql("ALTER TABLE print_job ADD COLUMN till VARCHAR(255) NOT NULL DEFAULT ''")
+
+
+MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {2: _print_job_till}
 
 
 def _create_private(path: Path) -> None:

@@ -227,6 +227,7 @@ class PrintJobRow(BaseRow):
 
     kind = CharField()  # receipt / refund / report / test
     ref_no = CharField(index=True)
+    till = CharField(default="")  # the till whose printer it is for (tills may share one database)
     text = TextField()  # what the ticket says, for the on-screen preview
     layout = TextField()  # the ticket as JSON (devices.tickets); rendered to ESC/POS at print time
     status = CharField(default="queued", index=True)  # queued / printed / discarded

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from tui_pos.devices.printer import Printer
 
 
+PRINTER_RETRY_SECONDS = 30
+
+
 class PosApp(App[None]):
     """A keyboard-only till. Build it with `make_app`; see the module docstring for its state."""
 
@@ -53,6 +56,8 @@ class PosApp(App[None]):
         self.printer: Printer | None = printer
         self._own_printer = printer is None
         self._print_lock = threading.Lock()
+        self.printer_problem = ""  # the last print error while tickets are waiting; "" = fine
+        self._waiting = 0
         self.last_sale: SaleResult | None = None
         self.exchange_credit: ExchangeCredit | None = None  # goods returned, paying for this basket
 
@@ -65,7 +70,10 @@ class PosApp(App[None]):
         self.set_class(self.console.color_system in ("standard", "windows"), "-plain")
         self.ctx = context.open_shop(self.config, clock=self._clock)
         self.title = self.config.store_name
+        self._waiting = printing.waiting_count(self.ctx)  # e.g. committed before a crash, never printed
         self._update_sub_title()
+        # A printer that was offline is tried again now and then, so the queue empties itself.
+        self.set_interval(PRINTER_RETRY_SECONDS, self.retry_print_queue)
         from tui_pos.ui.screens.login import LoginScreen
 
         self.push_screen(LoginScreen())
@@ -80,7 +88,17 @@ class PosApp(App[None]):
             parts.append(f"{self.staff.code} {self.staff.name}")
         if self.config.training:
             parts.append(tr("TRAINING"))
+        if self.printer_problem:
+            parts.append(tr("printer offline, {count} tickets waiting", count=self._waiting))
+        elif self._waiting:
+            parts.append(tr("{count} tickets waiting", count=self._waiting))
         self.sub_title = " · ".join(parts)
+
+    def _printer_state(self, ok: bool, waiting: int, error: str) -> None:
+        """After every print attempt: the header says if tickets are stuck."""
+        self._waiting = waiting
+        self.printer_problem = "" if ok or not waiting else error
+        self._update_sub_title()
 
     def login(self, staff: Staff) -> None:
         """Called by the login screen: the till opens on the checkout screen."""
@@ -116,32 +134,63 @@ class PosApp(App[None]):
         mode, the ticket text for the preview."""
         self._print_worker(job_id, kick_drawer, reply_to or self.screen)
 
+    def _device(self) -> "Printer":
+        if self.printer is None:
+            from tui_pos.devices.printer import open_printer  # escpos loads only when printing
+
+            self.printer = open_printer(self.config.printer)
+        return self.printer
+
     @work(thread=True, exclusive=False, group="print", exit_on_error=False)
     def _print_worker(self, job_id: int, kick_drawer: bool, reply_to: MessagePump) -> None:
         assert self.ctx is not None
         preview = ""
         with self._print_lock:  # one ticket at a time on one printer
             try:
-                if self.printer is None:
-                    from tui_pos.devices.printer import open_printer  # escpos loads only when printing
-
-                    self.printer = open_printer(self.ctx.config.printer)
-                outcome = printing.print_job(self.ctx, job_id, kick_drawer=kick_drawer, printer=self.printer)
-                if outcome.ok and self.ctx.config.training:
+                outcome = printing.print_job(self.ctx, job_id, kick_drawer=kick_drawer, printer=self._device())
+                if outcome.ok and self.config.training:
                     preview = printing.get_job(job_id).ticket.preview()
-                waiting = printing.waiting_count()
             except Exception as exc:  # a printing fault must never take the till down
                 message = exc.message if isinstance(exc, PosError) else f"{type(exc).__name__}: {exc}"
                 outcome = PrintOutcome(job_id, False, tr("Printer: {error}", error=message), "", b"")
-                waiting = _safe_waiting()
+            waiting = self._safe_waiting()
+        self.call_from_thread(self._printer_state, outcome.ok, waiting, outcome.error)
         reply_to.post_message(PrintFinished(outcome, waiting, preview))
 
+    def retry_print_queue(self) -> None:
+        """On a timer: once the printer failed, try the waiting tickets again now and then."""
+        if self.printer_problem:
+            self._queue_worker(None)
 
-def _safe_waiting() -> int:
-    try:
-        return printing.waiting_count()
-    except Exception:
-        return 0
+    def print_waiting(self, reply_to: MessagePump) -> None:
+        """Print this till's whole queue, oldest first; `reply_to` gets the last outcome."""
+        self._queue_worker(reply_to)
+
+    @work(thread=True, exclusive=True, group="print-queue", exit_on_error=False)
+    def _queue_worker(self, reply_to: MessagePump | None) -> None:
+        assert self.ctx is not None
+        # the timer skips a round while a ticket is printing; a cashier's request waits its turn
+        if not self._print_lock.acquire(blocking=reply_to is not None):
+            return
+        try:
+            try:
+                outcomes = printing.retry_waiting(self.ctx, self._device())
+            except Exception as exc:  # a printing fault must never take the till down
+                message = exc.message if isinstance(exc, PosError) else f"{type(exc).__name__}: {exc}"
+                outcomes = [PrintOutcome(0, False, tr("Printer: {error}", error=message), "", b"")]
+            waiting = self._safe_waiting()
+        finally:
+            self._print_lock.release()
+        last = outcomes[-1] if outcomes else PrintOutcome(0, True, "", "", b"")
+        self.call_from_thread(self._printer_state, last.ok, waiting, last.error)
+        if reply_to is not None:
+            reply_to.post_message(PrintFinished(last, waiting, ""))
+
+    def _safe_waiting(self) -> int:
+        try:
+            return printing.waiting_count(self.ctx)
+        except Exception:
+            return 0
 
 
 def make_app(config: Config, *, printer: "Printer | None" = None,

@@ -60,6 +60,7 @@ class CheckoutScreen(PosScreen[None]):
         Binding("f8", "refund", "Refund"),
         Binding("f9", "reprint", "Reprint"),
         Binding("f10", "logout", "Log out"),
+        Binding("ctrl+p", "print_queue", "Print queue"),
         Binding("ctrl+d", "detach", "Detach", priority=True),
         Binding("escape", "clear", "Clear", show=False),
         Binding("up", "move(-1)", "Up", show=False),
@@ -320,8 +321,10 @@ class CheckoutScreen(PosScreen[None]):
             else:
                 self.show_status(tr("Ticket printed"))
         else:
-            self.show_status(tr("{error} - {count} tickets waiting (F9 prints again)",
+            self.show_status(tr("{error} - {count} tickets waiting (F9 prints again, Ctrl+P lists them)",
                                 error=outcome.error, count=message.waiting), problem=True)
+        if outcome.drawer_error:
+            self.app.notify(tr("Cash drawer did not open: {error}", error=outcome.drawer_error), severity="error")
 
     def action_reprint(self) -> None:
         ctx = self.pos.ctx
@@ -340,6 +343,11 @@ class CheckoutScreen(PosScreen[None]):
             return
         self.show_status(tr("Printing {order} again", order=order_no))
         self.pos.start_print(job_id, reply_to=self)
+
+    def action_print_queue(self) -> None:
+        from tui_pos.ui.screens.print_queue import PrintQueueScreen
+
+        self.app.push_screen(PrintQueueScreen())
 
     # -- elsewhere ------------------------------------------------------------
     def action_refund(self) -> None:

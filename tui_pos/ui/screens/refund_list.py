@@ -194,6 +194,9 @@ class RefundDetailScreen(PosScreen):
             "" if ok else f"{message.outcome.error} — {tr('press F8 to reprint')}")
         self.app.notify(tr("Voucher printed") if ok else message.outcome.error,
                         severity="information" if ok else "error")
+        if message.outcome.drawer_error:
+            self.app.notify(tr("Cash drawer did not open: {error}", error=message.outcome.drawer_error),
+                            severity="error")
 
     def action_back(self) -> None:
         self.app.pop_screen()

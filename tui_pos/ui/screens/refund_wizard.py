@@ -647,8 +647,11 @@ class PayOutStep(WizardStep):
     def on_print_finished(self, message: PrintFinished) -> None:
         status = self.query_one("#printer-status", Static)
         ok = message.outcome.ok
-        status.update(tr("Voucher printed") if ok else f"{message.outcome.error} — {tr('press F8 to reprint')}")
-        status.set_class(not ok, "error")
+        text = tr("Voucher printed") if ok else f"{message.outcome.error} — {tr('press F8 to reprint')}"
+        if message.outcome.drawer_error:
+            text += "\n" + tr("Cash drawer did not open: {error}", error=message.outcome.drawer_error)
+        status.update(text)
+        status.set_class(not ok or bool(message.outcome.drawer_error), "error")
         if message.preview:
             preview = self.query_one(TicketPreview)
             preview.show_ticket(message.preview)

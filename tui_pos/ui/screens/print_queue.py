@@ -1,0 +1,114 @@
+"""Tickets that never came out of this till's printer: print them again or throw them away.
+
+The sale or refund behind each ticket is already recorded; this screen only deals with
+paper. Discarding needs a supervisor (the service checks it), because a discarded
+refund voucher means the store copy was never signed.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from tui_pos.domain.errors import PosError
+from tui_pos.i18n import tr
+from tui_pos.services import printing
+from tui_pos.ui.messages import PrintFinished
+from tui_pos.ui.screens.base import PosScreen
+from tui_pos.ui.widgets.key_footer import KeyFooter
+from tui_pos.ui.widgets.record_table import RecordTable
+from tui_pos.ui.widgets.ticket_preview import TicketPreview
+
+KINDS = {"receipt": "Sales receipt", "refund": "Refund voucher", "report": "Report"}
+
+
+class PrintQueueScreen(PosScreen[None]):
+    CSS_PATH = "../styles/print_queue.tcss"
+    HELP = ("Tickets that did not print. Enter prints the highlighted one, F5 prints them all "
+            "(oldest first), F6 discards one (supervisor). The sale or refund itself is already saved.")
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("f5", "print_all", "Print all"),
+        Binding("f6", "discard", "Discard"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_chrome()
+        yield Static(tr("Tickets waiting to print"), classes="step-title")
+        yield RecordTable(id="jobs")
+        yield TicketPreview(id="job-preview")
+        yield Static("", id="status")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#jobs", DataTable)
+        table.add_columns(tr("No."), tr("Ticket"), tr("Time"), tr("Tries"), tr("Last error"))
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        table = self.query_one("#jobs", DataTable)
+        table.clear()
+        for job in printing.waiting_jobs(self.pos.ctx):
+            table.add_row(job.ref_no, tr(KINDS.get(job.kind, job.kind)), job.created_at.strftime("%m-%d %H:%M"),
+                          str(job.attempts), job.last_error, key=str(job.id))
+        if not table.row_count:
+            self.say(tr("Nothing waiting: every ticket has printed"))
+        self.show_highlighted()
+
+    def say(self, text: str, *, problem: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.update(text)
+        status.set_class(problem, "error")
+
+    def _selected(self) -> int | None:
+        table = self.query_one("#jobs", DataTable)
+        if not table.row_count:
+            return None
+        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    @on(DataTable.RowHighlighted, "#jobs")
+    def show_highlighted(self) -> None:
+        job_id = self._selected()
+        preview = self.query_one(TicketPreview)
+        preview.show_ticket(printing.get_job(job_id).ticket.preview() if job_id is not None else "")
+
+    @on(DataTable.RowSelected, "#jobs")
+    def print_selected(self) -> None:
+        job_id = self._selected()
+        if job_id is not None:
+            self.say(tr("Printing..."))
+            self.pos.start_print(job_id, reply_to=self)
+
+    def on_print_finished(self, message: PrintFinished) -> None:
+        outcome = message.outcome
+        if outcome.ok:
+            self.say(tr("Ticket printed; {count} tickets waiting", count=message.waiting))
+        else:
+            self.say(f"{outcome.error} ({outcome.hint})" if outcome.hint else outcome.error, problem=True)
+        self.reload()
+
+    def action_print_all(self) -> None:
+        jobs = printing.waiting_jobs(self.pos.ctx)
+        if not jobs:
+            self.say(tr("Nothing waiting: every ticket has printed"))
+            return
+        self.say(tr("Printing..."))
+        self.pos.print_waiting(reply_to=self)
+
+    def action_discard(self) -> None:
+        job_id = self._selected()
+        if job_id is None:
+            return
+        try:
+            printing.discard(self.pos.ctx, self.pos.staff, job_id)
+        except PosError as exc:
+            self.say(exc.message, problem=True)
+            return
+        self.say(tr("Ticket discarded"))
+        self.reload()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
