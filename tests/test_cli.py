@@ -216,3 +216,41 @@ class TestRun:
         assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "1234"]) == 0
         assert main(["run"]) == 0
         assert [(c.training, c.db_path) for c in apps] == [(False, home / "shop.db")]
+
+
+class TestPrinterCommands:
+    def test_training_test_page_shows_on_screen(self, home, capsys):
+        assert main(["--training", "printer", "test", "--drawer"]) == 0
+        out = capsys.readouterr().out
+        assert "中文：打印机测试" in out and "TEST-0123" in out
+        assert "Test page sent to the training printer" in out and "Cash drawer kicked (pin 2)" in out
+
+    def test_missing_device_says_what_failed(self, home, tmp_path, monkeypatch, capsys):
+        monkeypatch.setenv("TUI_POS_PRINTER_BACKEND", "device")
+        monkeypatch.setenv("TUI_POS_PRINTER_DEVICE", str(tmp_path / "nope" / "lp0"))
+        assert main(["printer", "test"]) == 1
+        err = capsys.readouterr().err
+        assert "Test page failed: Printer offline: not found" in err and "nope" in err
+
+    def test_list_shows_ids_and_marks_printers(self, home, monkeypatch, capsys):
+        from tui_pos.devices import printer as devices
+
+        monkeypatch.setattr(devices, "list_usb_devices", lambda: [
+            devices.UsbDevice(0x0416, 0x5011, "Winbond", "POS58 Printer", True),
+            devices.UsbDevice(0x046D, 0xC31C, "Logitech", "Keyboard", False),
+        ])
+        assert main(["printer", "list"]) == 0
+        out = capsys.readouterr().out
+        assert "0416:5011  Winbond  POS58 Printer  <- printer  (configured)" in out
+        assert "046d:c31c  Logitech  Keyboard\n" in out
+
+    def test_list_without_libusb(self, home, monkeypatch, capsys):
+        import usb.core
+
+        def no_backend(**kwargs):
+            raise usb.core.NoBackendError("No backend available")
+
+        monkeypatch.setattr(usb.core, "find", no_backend)
+        assert main(["printer", "list"]) == 0  # the printer nodes and settings are still shown
+        captured = capsys.readouterr()
+        assert "libusb" in captured.err and "Configured: backend training" in captured.out

@@ -26,6 +26,8 @@ examples:
   tui-pos import products goods.csv    add or update products (barcode,name,name_en,category,price,
                                        member_price,stock,refund_policy; prices in yuan like 3.50)
   tui-pos import members members.csv   add members (card_no,phone,name,level,points,balance,joined)
+  tui-pos printer list                 USB devices this PC sees, with the ids for the config file
+  tui-pos printer test --drawer        print a test page (and open the cash drawer)
 CSV files may be UTF-8 (with or without BOM) or GBK, as Excel saves them.
 """
 
@@ -71,6 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
         sub = kinds.add_parser(kind, help=text)
         _global_options(sub, top=False)
         sub.add_argument("csv", type=Path, metavar="CSV", help="the CSV file (header row first)")
+
+    printer = commands.add_parser("printer", help="find the receipt printer and print a test page")
+    _global_options(printer, top=False)
+    actions = printer.add_subparsers(dest="action", title="actions", metavar="{list,test}", required=True)
+    listing = actions.add_parser("list", help="USB devices pyusb can see (ids, maker, name) and printer nodes")
+    _global_options(listing, top=False)
+    test = actions.add_parser("test", help="print a test page on the configured printer and say what failed")
+    _global_options(test, top=False)
+    test.add_argument("--drawer", action="store_true", help="also kick the cash drawer")
     return parser
 
 
@@ -86,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         _err(tr("Training mode never opens the live database {path}", path=config.db_path))
         return 2
     handlers: dict[str, Callable[[Config, argparse.Namespace], int]] = {
-        "run": run_till, "init": init_shop, "demo": demo_shop, "import": import_file,
+        "run": run_till, "init": init_shop, "demo": demo_shop, "import": import_file, "printer": printer_command,
     }
     try:
         return handlers[args.command or "run"](config, args)
@@ -217,3 +228,59 @@ def import_file(config: Config, args: argparse.Namespace) -> int:
     for error in report.errors:
         print(str(error))
     return 1 if report.errors else 0
+
+
+# --- printer ---------------------------------------------------------------------------------
+
+
+def printer_command(config: Config, args: argparse.Namespace) -> int:
+    from tui_pos.services import printing
+
+    cfg = config.printer
+    if args.action == "list":
+        nodes = printing.printer_nodes()
+        try:
+            devices = printing.usb_devices()
+        except PosError as exc:
+            _err(f"{exc.message}\n  {getattr(exc, 'hint', '')}")
+            devices = None
+        if devices is not None:
+            print(tr("USB devices (vendor:product, maker, name):"))
+            for d in devices:
+                mark = "  <- " + tr("printer") if d.is_printer else ""
+                if (d.vendor, d.product) == (cfg.usb_vendor, cfg.usb_product):
+                    mark += "  (" + tr("configured") + ")"
+                print(f"  {d.vendor:04x}:{d.product:04x}  {d.manufacturer or '-'}  {d.name or '-'}{mark}")
+            if not devices:
+                print("  " + tr("none"))
+        print(tr("Printer nodes (backend device): {nodes}", nodes=", ".join(nodes) or tr("none")))
+        print(tr("Configured: backend {backend}, usb {vendor:04x}:{product:04x}, width {width}, encoding {encoding}",
+                 backend=cfg.backend, vendor=cfg.usb_vendor, product=cfg.usb_product,
+                 width=cfg.width, encoding=cfg.encoding))
+        print(tr("To use a USB printer set usb_vendor = 0x.... and usb_product = 0x.... under [printer] "
+                 "in {path}", path=config_path_hint(config)))
+        return 0
+    result = printing.print_test_page(config, kick_drawer=args.drawer)
+    if cfg.backend == "training":
+        from tui_pos.devices.tickets import printer_test_page
+
+        print(printer_test_page(config).preview())
+    if result.ok:
+        print(tr("Test page sent to the {backend} printer ({size} bytes)", backend=cfg.backend, size=len(result.data)))
+    else:
+        _err(tr("Test page failed: {error}", error=result.message))
+        if result.hint:
+            _err("  " + result.hint)
+    if args.drawer:
+        if result.drawer_error:
+            _err(tr("Cash drawer did not open: {error}", error=result.drawer_error))
+        else:
+            print(tr("Cash drawer kicked (pin {pin})", pin=cfg.drawer_pin))
+    return 0 if result.ok and not result.drawer_error else 1
+
+
+def config_path_hint(config: Config) -> str:
+    from tui_pos.config import default_config_path
+    import os
+
+    return str(default_config_path(os.environ))

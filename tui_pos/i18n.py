@@ -481,3 +481,47 @@ ZH.update({
         "本订单的商品及各行已退数量、付款方式，以及从本单发生的每笔退款（退款单号、收银员、审批人）。"
         "Tab 键移到退款记录；回车打开所选退款单。",
 })
+
+# Printers (issue 4): the queue, the test page and the printer commands.
+ZH.update({
+    "Printer offline: unplugged - check the cable, then print again": "打印机离线：已拔出，请检查连线后重新打印",
+    "Printer offline: not reachable on the network": "打印机离线：网络不通",
+    "Printer offline: the connection broke - check the cable, then print again": "打印机离线：连接中断，请检查连线后重新打印",
+    "Printer offline: it refused the connection": "打印机离线：连接被拒绝",
+    "Printer offline: another program is using it": "打印机离线：正被其他程序占用",
+    "Printer out of paper - put in a new roll, then print again": "打印机缺纸：请换上新纸卷后重新打印",
+    "Printer profile {name} is unknown": "未知的打印机型号配置 {name}",
+    "Printer test page": "打印机测试页",
+    "If this page looks right, the printer is set up.": "此页打印正常，即表示打印机已设置好。",
+    "printer offline, {count} tickets waiting": "打印机离线，{count} 张小票待打印",
+    "{count} tickets waiting": "{count} 张小票待打印",
+    "Print queue": "打印队列",
+    "{error} - {count} tickets waiting (F9 prints again, Ctrl+P lists them)":
+        "{error}，{count} 张小票待打印（F9 重新打印，Ctrl+P 查看队列）",
+    "Cash drawer did not open: {error}": "钱箱未打开：{error}",
+    "Cash drawer kicked (pin {pin})": "已弹开钱箱（{pin} 号针脚）",
+    "Print all": "全部打印",
+    "Discard": "作废",
+    "No.": "单号",
+    "Ticket": "小票",
+    "Tries": "次数",
+    "Last error": "最近错误",
+    "Ticket discarded": "小票已作废",
+    "Tickets waiting to print": "待打印小票",
+    "Nothing waiting: every ticket has printed": "没有待打印的小票",
+    "Tickets that did not print. Enter prints the highlighted one, F5 prints them all "
+    "(oldest first), F6 discards one (supervisor). The sale or refund itself is already saved.":
+        "未打印出来的小票。回车打印所选小票，F5 按时间顺序全部打印，F6 作废（需主管）。"
+        "销售或退款本身已经保存。",
+    "USB devices (vendor:product, maker, name):": "USB 设备（厂商ID:产品ID，厂商，名称）：",
+    "printer": "打印机",
+    "configured": "已配置",
+    "none": "无",
+    "Printer nodes (backend device): {nodes}": "打印机设备节点（device 方式）：{nodes}",
+    "Configured: backend {backend}, usb {vendor:04x}:{product:04x}, width {width}, encoding {encoding}":
+        "当前配置：方式 {backend}，USB {vendor:04x}:{product:04x}，宽度 {width}，编码 {encoding}",
+    "To use a USB printer set usb_vendor = 0x.... and usb_product = 0x.... under [printer] in {path}":
+        "使用 USB 打印机：在 {path} 的 [printer] 下设置 usb_vendor = 0x.... 和 usb_product = 0x....",
+    "Test page sent to the {backend} printer ({size} bytes)": "测试页已发送到 {backend} 打印机（{size} 字节）",
+    "Test page failed: {error}": "测试页打印失败：{error}",
+})

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 from textual.pilot import Pilot
 
+from escpos_helpers import strip_escpos  # noqa: F401 (re-exported for the UI tests)
+
 from tui_pos.devices.printer import TrainingPrinter
 from tui_pos.domain.basket import Basket
 from tui_pos.domain.tenders import TenderKind
@@ -16,37 +18,6 @@ from tui_pos.services import staff as staff_service
 from tui_pos.services.checkout import SaleResult
 from tui_pos.services.context import Context
 from tui_pos.ui.app import PosApp, make_app
-
-ESC, GS, FS = 0x1B, 0x1D, 0x1C
-# command byte -> number of parameter bytes, for the ESC/POS commands the renderer emits
-ESC_ARGS = {ord("@"): 0, ord("a"): 1, ord("E"): 1, ord("d"): 1, ord("p"): 3, ord("!"): 1}
-GS_ARGS = {ord("!"): 1, ord("h"): 1, ord("w"): 1, ord("f"): 1, ord("H"): 1, ord("V"): 1}
-FS_ARGS = {ord("&"): 0, ord("."): 0}
-
-
-def strip_escpos(data: bytes) -> bytes:
-    """The printable text of an ESC/POS job: control sequences (and barcode data) removed."""
-    out = bytearray()
-    i = 0
-    while i < len(data):
-        byte = data[i]
-        if byte in (ESC, FS) or byte == GS:
-            command = data[i + 1]
-            if byte == GS and command == ord("k"):  # GS k m n d1..dn (function B)
-                i += 4 + data[i + 3]
-                continue
-            if byte == GS and command == ord("("):  # GS ( k pL pH ...
-                i += 5 + data[i + 3] + 256 * data[i + 4]
-                continue
-            table = {ESC: ESC_ARGS, GS: GS_ARGS, FS: FS_ARGS}[byte]
-            if command not in table:
-                raise AssertionError(f"unexpected control sequence {data[i:i + 4]!r} at {i}")
-            i += 2 + table[command]
-            continue
-        out.append(byte)
-        i += 1
-    return bytes(out)
-
 
 def sell(ctx, items: dict[str, int], *, member: str | None = None, ago: timedelta = timedelta(0)) -> SaleResult:
     """A cash sale recorded through the service (by cashier 001), `ago` in the past."""

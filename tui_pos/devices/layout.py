@@ -16,14 +16,25 @@ def cells(text: str) -> int:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """Break `text` into lines of at most `width` cells, never splitting a wide character."""
-    lines, current, used = [], [], 0
+    """Break `text` into lines of at most `width` cells, never splitting a wide character.
+
+    Chinese may break between any two characters; a Latin word moves to the next line whole
+    (unless it is longer than a line)."""
+    lines: list[str] = []
+    current: list[str] = []
+    used = 0
     for ch in text:
         w = char_cells(ch)
         if used + w > width and current:
+            carry: list[str] = []
+            if ch != " " and w == 1 and current[-1] != " " and char_cells(current[-1]) == 1 and " " in current:
+                cut = len(current) - current[::-1].index(" ")  # just after the last space
+                if "".join(current[:cut]).strip() and all(char_cells(c) == 1 for c in current[cut:]):
+                    carry = current[cut:]
+                    current = current[:cut]
             lines.append("".join(current).rstrip())
-            current, used = [], 0
-            if ch == " ":
+            current, used = carry, sum(char_cells(c) for c in carry)
+            if ch == " " and not current:
                 continue
         current.append(ch)
         used += w

@@ -204,7 +204,7 @@ def refund_voucher(config: Config, refund, sale: SaleDetail | None) -> Ticket:
     return t
 
 
-def test_page(config: Config) -> Ticket:
+def printer_test_page(config: Config) -> Ticket:
     """What `tui-pos printer test` prints: every kind of thing a real ticket holds, so one
     page shows whether the encoding, the column width, the barcode and the QR code are right."""
     p = config.printer

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tui_pos.config import Config
-from tui_pos.devices.tickets import Ticket, receipt, test_page
+from tui_pos.devices.tickets import Ticket, receipt, printer_test_page
 from tui_pos.domain.errors import NotFound
 from tui_pos.domain.sales import SaleDetail
 from tui_pos.domain.staff import Staff, require
@@ -135,10 +135,24 @@ class TestPageResult:
     drawer_error: str = ""
 
 
+def usb_devices():
+    """What pyusb sees on this PC, for choosing usb_vendor/usb_product (PrinterError without libusb)."""
+    from tui_pos.devices.printer import list_usb_devices
+
+    return list_usb_devices()
+
+
+def printer_nodes() -> list[str]:
+    """Kernel printer nodes (usblp) for the `device` backend."""
+    import glob
+
+    return sorted(glob.glob("/dev/usb/lp*"))
+
+
 def print_test_page(config: Config, *, printer=None, kick_drawer: bool = False) -> TestPageResult:
     """The page `tui-pos printer test` prints: header, Chinese and English, amounts, CODE128,
     QR, a cut and, if asked, a drawer kick. It touches no database."""
-    failed, data, drawer_error = _deliver(config, test_page(config), kick_drawer=kick_drawer, printer=printer)
+    failed, data, drawer_error = _deliver(config, printer_test_page(config), kick_drawer=kick_drawer, printer=printer)
     if failed is not None:
         return TestPageResult(False, failed.message, failed.hint, data, drawer_error)
     return TestPageResult(True, "Test page sent", "", data, drawer_error)
