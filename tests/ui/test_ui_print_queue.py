@@ -39,7 +39,7 @@ async def test_offline_printer_queue_by_keys(app, ctx):
         await log_in(pilot)
         await ring_up_and_pay(pilot, app)
         await ring_up_and_pay(pilot, app)
-        assert "printer offline, 2 tickets waiting" in app.sub_title
+        assert "printer offline: 2 to print" in app.sub_title
         first, second = (j.ref_no for j in printing.waiting_jobs(app.ctx))
 
         await pilot.press("ctrl+p")
@@ -48,6 +48,8 @@ async def test_offline_printer_queue_by_keys(app, ctx):
         assert isinstance(screen, PrintQueueScreen)
         assert screen.query_one("#jobs").row_count == 2
         assert first in screen.query_one("#job-preview").text  # the highlighted ticket, as it will print
+        footer = {b.binding.key: b.binding.description for b in screen.active_bindings.values() if b.binding.show}
+        assert footer["enter"] == "Print" and footer["f5"] == "Print all" and footer["f6"] == "Discard"
 
         await pilot.press("enter")  # still offline: it stays, with the reason
         await settle(pilot, app)
@@ -65,13 +67,13 @@ async def test_offline_printer_queue_by_keys(app, ctx):
         assert printing.waiting_count(app.ctx) == 1
         assert first in strip_escpos(paper.output).decode("gbk")
         assert screen.query_one("#jobs").row_count == 1
-        assert "1 tickets waiting" in app.sub_title and "offline" not in app.sub_title
+        assert "1 to print" in app.sub_title and "offline" not in app.sub_title
 
         await pilot.press("f5")  # print all
         await settle(pilot, app)
         assert printing.waiting_count(app.ctx) == 0
         assert second in strip_escpos(paper.output).decode("gbk")
-        assert "waiting" not in app.sub_title
+        assert "to print" not in app.sub_title
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, CheckoutScreen)
@@ -95,14 +97,14 @@ async def test_supervisor_discards_and_the_timer_retries(app, ctx):
         app.retry_print_queue()  # what the 30-second timer calls
         await settle(pilot, app)
         assert printing.waiting_count(app.ctx) == 0 and paper.output
-        assert "waiting" not in app.sub_title
+        assert "to print" not in app.sub_title
 
 
 async def test_tickets_left_from_before_are_shown_at_start(app, ctx):
     sell(ctx, {"6901": 1})  # committed, never printed (the till died before the worker ran)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert "1 tickets waiting" in app.sub_title
+        assert "1 to print" in app.sub_title
         await log_in(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()

@@ -89,9 +89,9 @@ class PosApp(App[None]):
         if self.config.training:
             parts.append(tr("TRAINING"))
         if self.printer_problem:
-            parts.append(tr("printer offline, {count} tickets waiting", count=self._waiting))
+            parts.append(tr("printer offline: {count} to print", count=self._waiting))
         elif self._waiting:
-            parts.append(tr("{count} tickets waiting", count=self._waiting))
+            parts.append(tr("{count} to print", count=self._waiting))
         self.sub_title = " · ".join(parts)
 
     def _printer_state(self, ok: bool, waiting: int, error: str) -> None:

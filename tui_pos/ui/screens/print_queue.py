@@ -24,6 +24,10 @@ from tui_pos.ui.widgets.ticket_preview import TicketPreview
 KINDS = {"receipt": "Sales receipt", "refund": "Refund voucher", "report": "Report"}
 
 
+class JobTable(RecordTable):
+    BINDINGS = [Binding("enter", "select_cursor", "Print")]
+
+
 class PrintQueueScreen(PosScreen[None]):
     CSS_PATH = "../styles/print_queue.tcss"
     HELP = ("Tickets that did not print. Enter prints the highlighted one, F5 prints them all "
@@ -37,7 +41,7 @@ class PrintQueueScreen(PosScreen[None]):
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
         yield Static(tr("Tickets waiting to print"), classes="step-title")
-        yield RecordTable(id="jobs")
+        yield JobTable(id="jobs")
         yield TicketPreview(id="job-preview")
         yield Static("", id="status")
         yield KeyFooter()
