@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from escpos_helpers import sequences, strip_escpos
+from test_printer import text_lines
 
 from tui_pos.config import Config
 from tui_pos.devices.printer import render
@@ -69,19 +70,9 @@ def printed_lines(data: bytes) -> list[str]:
     return text.split("\n")
 
 
-def expected_lines(ticket: Ticket) -> list[str]:
-    out = []
-    for item in ticket.items:
-        if item.kind == "text":
-            out.append(item.text)
-        elif item.kind == "feed":
-            out.append("")
-    return out
-
-
 def check_paper(ticket: Ticket, data: bytes, config: Config) -> None:
     lines = [line for line in printed_lines(data) if line]
-    assert lines == [line for line in expected_lines(ticket) if line]
+    assert lines == [line for line in text_lines(ticket) if line]
     for item in ticket.items:
         if item.kind != "text":
             continue
