@@ -50,6 +50,25 @@ class MemberLevel:
 
 
 @dataclass(frozen=True)
+class ShiftConfig:
+    variance_note_over: int = 1000  # cents: a bigger difference between counted and expected needs a note
+
+
+@dataclass(frozen=True)
+class RefundFlags:
+    """When a member or cashier is worth a look (refund analytics, member profile, wizard step 1)."""
+
+    member_days: int = 90
+    member_rate_bp: int = 3000  # refunded / bought over member_days, 3000 = 30 %
+    member_count: int = 4  # or this many refunds in member_days
+    cashier_factor: int = 2  # a cashier's refund rate this many times the store's
+    cashier_min_refunds: int = 5
+    edge_minutes: int = 15  # refunds this close to shift open or close
+    just_under_bp: int = 8000  # refunds at 80-100 % of the approval limit ...
+    just_under_count: int = 3  # ... this many times by one cashier
+
+
+@dataclass(frozen=True)
 class Config:
     store_name: str = "tui-pos"
     store_code: str = "01"
@@ -65,6 +84,8 @@ class Config:
     refund_limits: Mapping[str, int] = field(default_factory=dict)
     printer: PrinterConfig = PrinterConfig()
     refund_policy: RefundPolicy = RefundPolicy()
+    shifts: ShiftConfig = ShiftConfig()
+    refund_flags: RefundFlags = RefundFlags()
 
     def level(self, code: str) -> MemberLevel:
         for level in self.member_levels:
@@ -229,4 +250,17 @@ def load_config(
         refund_limits=limits,
         printer=printer,
         refund_policy=_refund_policy(raw.get("refund_policy", {}), limits),
+        shifts=_ints(ShiftConfig, "shifts", raw.get("shifts", {})),
+        refund_flags=_ints(RefundFlags, "refund_flags", raw.get("refund_flags", {})),
     )
+
+
+def _ints(cls, section: str, raw: Mapping[str, Any]):
+    """A section of whole numbers (cents, counts, basis points); unknown keys are an error."""
+    unknown = set(raw) - set(cls.__dataclass_fields__)
+    if unknown:
+        raise ConfigError(f"[{section}] has unknown keys: {', '.join(sorted(unknown))}")
+    values = {key: _as_int(section, key, value) for key, value in raw.items()}
+    if any(v < 0 for v in values.values()):
+        raise ConfigError(f"[{section}] values cannot be negative")
+    return cls(**values)

@@ -25,7 +25,8 @@ from tui_pos.devices.printer import EscposPrinter, PrinterError, drawer_kick, re
 from tui_pos.devices.tickets import receipt
 from tui_pos.domain.basket import Basket
 from tui_pos.domain.tenders import TenderKind
-from tui_pos.services import catalog, checkout, printing
+from tui_pos.domain.shift import CashCount
+from tui_pos.services import catalog, checkout, printing, shifts
 from tui_pos.services.context import Context
 from tui_pos.store.models import PrintJobRow
 
@@ -248,6 +249,7 @@ def test_retry_stops_at_the_first_failure(fake_usb, ctx, cashier):
 
 def test_queues_are_per_till(ctx, cashier):
     other = Context(replace(ctx.config, till_code="02"), ctx.clock)
+    shifts.open_shift(other, cashier, CashCount(0))
     sell(ctx, cashier)
     sell(other, cashier)
     assert printing.waiting_count(ctx) == 1 and printing.waiting_count(other) == 1

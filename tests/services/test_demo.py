@@ -19,6 +19,8 @@ from tui_pos.services import staff as staff_service
 from tui_pos.services.context import close_shop, open_shop
 from tui_pos.services.imports import read_table
 from tui_pos.store.models import (
+    RefundRow,
+    ShiftRow,
     MemberRow,
     PaymentRow,
     PointsMoveRow,
@@ -72,7 +74,8 @@ def test_demo_contents(seeded):
 
 def test_sales_add_up_to_the_cent(seeded):
     for sale in SaleRow.select():
-        paid = PaymentRow.select(fn.SUM(PaymentRow.amount)).where(PaymentRow.sale == sale.id).scalar()
+        paid = (PaymentRow.select(fn.SUM(PaymentRow.amount))
+                .where((PaymentRow.sale == sale.id) & PaymentRow.refund.is_null()).scalar())
         lines = SaleLineRow.select(fn.SUM(SaleLineRow.paid)).where(SaleLineRow.sale == sale.id).scalar()
         assert paid == sale.total == lines, sale.order_no
         assert sale.subtotal - sale.discount == sale.total
@@ -92,7 +95,19 @@ def test_history_is_a_plausible_mix(seeded):
     assert {s.staff.code for s in sales} == {"001", "002", "003"}
     # none of the 200 past receipts is waiting at the printer
     assert PrintJobRow.select().where(PrintJobRow.status == "queued").count() == 0
-    assert PrintJobRow.select().count() == 200
+    assert PrintJobRow.select().where(PrintJobRow.kind == "receipt").count() == 200
+    # the days ran in shifts: one per day with sales, closed with a Z report (today's stays open)
+    days = {s.created_at.date() for s in sales}
+    closed = list(ShiftRow.select().where(ShiftRow.status == "closed"))
+    assert {sh.opened_at.date() for sh in ShiftRow.select()} >= days
+    assert all(sh.z_report and sh.counted is not None for sh in closed)
+    assert ShiftRow.select().where(ShiftRow.status == "open").count() <= 1
+    assert all(s.shift_id is not None for s in sales)
+    # and some sales came back later, through the real refund services
+    done = list(RefundRow.select().where(RefundRow.status == "completed"))
+    assert 5 <= len(done) < 40
+    assert len({r.reason for r in done}) >= 3
+    assert PrintJobRow.select().where(PrintJobRow.kind == "refund").count() == len(done)
 
 
 def test_ledgers_match_balances(seeded):

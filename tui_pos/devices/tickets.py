@@ -227,3 +227,55 @@ def printer_test_page(config: Config) -> Ticket:
     t.feed()
     t.cut()
     return t
+
+
+def shift_ticket(config: Config, report) -> Ticket:
+    """X report (shift still open) or Z report (closed): what the drawer should hold and why."""
+    z = report.is_closed
+    t = header(config, tr("Z report (shift closed)") if z else tr("X report (shift open)"))
+    t.pair(tr("Till"), report.till_code)
+    t.pair(tr("Shift"), str(report.shift_id))
+    t.pair(tr("Opened"), f"{report.opened_at:%Y-%m-%d %H:%M} {report.opened_by}")
+    if z:
+        t.pair(tr("Closed"), f"{report.closed_at:%Y-%m-%d %H:%M} {report.closed_by}")
+    t.rule()
+    t.pair(tr("Sales"), str(report.sales_count))
+    t.pair(tr("Refunds"), str(report.refund_count))
+    t.pair(tr("Voids"), str(report.voids))
+    t.pair(tr("Discounts"), money(report.discounts))
+    t.rule()
+    for tender in report.tenders:
+        t.text(tender_label(tender.tender))
+        t.pair("  " + tr("Sales"), money(tender.sales))
+        t.pair("  " + tr("Refunds"), "-" + money(tender.refunds))
+        t.pair("  " + tr("Net"), money(tender.net))
+    t.pair(tr("Net total"), money(report.net_total), bold=True)
+    t.rule()
+    t.pair(tr("Opening float"), money(report.opening_float))
+    t.pair(tr("Cash sales"), money(report.tender("cash").sales))
+    t.pair(tr("Cash refunds"), "-" + money(report.tender("cash").refunds))
+    t.pair(tr("Paid in"), money(report.paid_in))
+    t.pair(tr("Paid out"), "-" + money(report.paid_out))
+    t.pair(tr("Expected cash"), money(report.expected_cash), bold=True)
+    if report.counted is not None:
+        t.pair(tr("Counted cash"), money(report.counted))
+        variance = report.variance or 0
+        t.pair(tr("Variance"), ("+" if variance > 0 else "-" if variance < 0 else "") + money(abs(variance)), bold=True)
+        if report.note:
+            t.text(tr("Note") + ": " + report.note)
+    t.rule()
+    t.pair(tr("Points issued"), str(report.points_issued))
+    t.pair(tr("Points taken back"), str(report.points_taken_back))
+    if report.late_refunds:
+        t.text(tr("{count} refunds of orders from earlier shifts ({amount}) are in this shift",
+                  count=report.late_refunds, amount=money(report.late_refund_amount)))
+    if report.pending_refunds:
+        t.text(tr("Waiting for approval, carried over: {nos}", nos=", ".join(report.pending_refunds)))
+    if z:
+        t.feed()
+        t.text(tr("Cashier signature:"))
+        t.feed()
+        t.text("_" * (config.printer.width - 2))
+    t.feed()
+    t.cut()
+    return t

@@ -49,6 +49,9 @@ PERMISSIONS: dict[str, Role] = {
     "import": Role.MANAGER,
     "reports": Role.MANAGER,
     "discard_ticket": Role.SUPERVISOR,
+    "shift": Role.CASHIER,
+    "cash_move": Role.CASHIER,
+    "day_summary": Role.SUPERVISOR,
 }
 
 

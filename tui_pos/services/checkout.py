@@ -11,7 +11,7 @@ from tui_pos.domain.errors import InvalidInput, PaymentError
 from tui_pos.domain.money import format_money
 from tui_pos.domain.staff import Staff, require
 from tui_pos.domain.tenders import PaymentPlan, TenderKind
-from tui_pos.services import printing
+from tui_pos.services import printing, shifts
 from tui_pos.services.context import Context
 from tui_pos.store import audit, queries
 from tui_pos.store.db import write
@@ -71,12 +71,13 @@ def complete_sale(ctx: Context, actor: Staff, basket: Basket, plan: PaymentPlan,
                 raise PaymentError("Stored value balance is {balance}, not enough", balance=format_money(row.balance))
             if row.points < points_spent:
                 raise PaymentError("Member has {points} points, not enough", points=row.points)
+        shift_id = shifts.open_shift_id(ctx)
         order_no = next_number("S", now.date(), ctx.config.order_prefix)
         sale = SaleRow.create(
             order_no=order_no, till_code=ctx.config.till_code, staff=actor.id,
             member=member.id if member else None, status="completed", created_at=now, completed_at=now,
             subtotal=totals.subtotal, discount=totals.discount, total=totals.total, change=plan.change,
-            points_earned=earned, points_redeemed=points_spent, training=ctx.config.training,
+            points_earned=earned, points_redeemed=points_spent, training=ctx.config.training, shift=shift_id,
         )
         for line_no, line in enumerate(totals.lines, start=1):
             SaleLineRow.create(
@@ -89,7 +90,7 @@ def complete_sale(ctx: Context, actor: Staff, basket: Basket, plan: PaymentPlan,
         for tender in plan.tenders:
             PaymentRow.create(sale=sale, tender=tender.kind.value, amount=tender.amount, given=tender.given,
                               change=tender.change, points=tender.points, reference=tender.reference,
-                              created_at=now)
+                              created_at=now, shift=shift_id)
         if member is not None:
             if stored_value:
                 StoredValueMoveRow.create(member=member.id, amount=-stored_value, reason="sale", sale=sale, at=now)
@@ -120,9 +121,13 @@ def void_basket(ctx: Context, actor: Staff, basket: Basket) -> None:
     totals = basket.totals()
     if not totals.lines:
         raise InvalidInput("The basket is empty")
-    write(lambda: audit.append(actor.code, "void", "basket", {
-        "total": totals.total, "lines": [[l.product.barcode, l.qty] for l in totals.lines],
-    }))
+    def record() -> None:
+        audit.append(actor.code, "void", "basket", {
+            "total": totals.total, "lines": [[l.product.barcode, l.qty] for l in totals.lines],
+        })
+        shifts.count_void(ctx)
+
+    write(record)
     basket.clear()
 
 

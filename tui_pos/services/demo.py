@@ -11,19 +11,22 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from tui_pos.config import Config
 from tui_pos.domain.basket import Basket
 from tui_pos.domain.catalog import Member, Product, clean_text
-from tui_pos.domain.errors import Conflict, InvalidInput
+from tui_pos.domain.errors import Conflict, InvalidInput, NeedsApproval, RefundNotAllowed
+from tui_pos.domain.refund import Pick
+from tui_pos.domain.shift import CashCount
 from tui_pos.domain.staff import Role, Staff, check_pin_format
 from tui_pos.domain.tenders import PaymentPlan, TenderKind
 from tui_pos.resources import data_file
-from tui_pos.services import checkout, imports, printing
+from tui_pos.services import checkout, imports, printing, refunds, shifts
 from tui_pos.services import staff as staff_service
 from tui_pos.services.context import Context, close_shop, open_shop
+from tui_pos.services.refunds import RefundDraft
 from tui_pos.store import audit, queries
 from tui_pos.store.db import write
 from tui_pos.store.models import ProductRow, SaleRow, StaffRow, StockMoveRow
@@ -159,7 +162,9 @@ def _demo_staff(ctx: Context) -> int:
 
 
 def _history(ctx: Context, barcodes: list[str], cards: list[str], *, days: int, sales: int, seed: int) -> int:
-    """`sales` past sales over the last `days` days, rung up through the real checkout."""
+    """`sales` past sales over the last `days` days, rung up through the real checkout, day by
+    day in shifts (float counted in the morning, Z report at night; today's shift stays open),
+    with a few refunds a day or more later so the refund reports have something to show."""
     rng = random.Random(seed)
     products = [p for b in barcodes if (p := queries.product_by_barcode(b)) is not None]
     member_ids = [m.id for m in map(queries.member_by_card, cards) if m is not None]
@@ -171,18 +176,72 @@ def _history(ctx: Context, barcodes: list[str], cards: list[str], *, days: int, 
     if not products or not sellers:
         return 0
     weights = [_product_weight(p) for p in products]
+    now = ctx.now()
+    by_day: dict[date, list[datetime]] = {}
+    for at in _sale_times(rng, now, days, sales):
+        by_day.setdefault(at.date(), []).append(at)
+    refunds_due: dict[date, list[tuple[datetime, int]]] = {}
     jobs: list[int] = []
-    for at in _sale_times(rng, ctx.now(), days, sales):
-        member = queries.member_by_id(rng.choice(member_ids)) if member_ids and rng.random() < 0.4 else None
-        basket = _basket(ctx, rng, products, weights, member)
-        plan = checkout.new_plan(ctx, basket)
-        _pay(rng, plan, member)
-        actor = rng.choices([s for s, _ in sellers], [w for _, w in sellers])[0]
-        result = checkout.complete_sale(replace(ctx, clock=lambda at=at: at), actor, basket, plan)
-        jobs.append(result.print_job_id)
-    # History is history: its receipts are not waiting at the printer.
+    opener = sellers[0][0]
+    for offset in range(days, -1, -1):
+        day = (now - timedelta(days=offset)).date()
+        if day not in by_day and day not in refunds_due:
+            continue
+        at_day = lambda hour, minute=0, day=day: datetime.combine(day, time(hour, minute))  # noqa: E731
+        if shifts.current(ctx) is None:
+            shifts.open_shift(replace(ctx, clock=lambda t=at_day(6, 50): t), opener, CashCount(50000))
+        for at in by_day.get(day, []):
+            member = queries.member_by_id(rng.choice(member_ids)) if member_ids and rng.random() < 0.4 else None
+            basket = _basket(ctx, rng, products, weights, member)
+            plan = checkout.new_plan(ctx, basket)
+            _pay(rng, plan, member)
+            actor = rng.choices([s for s, _ in sellers], [w for _, w in sellers])[0]
+            result = checkout.complete_sale(replace(ctx, clock=lambda at=at: at), actor, basket, plan)
+            jobs.append(result.print_job_id)
+            if rng.random() < 0.08:  # about one sale in twelve comes back, partly
+                back = at + timedelta(days=rng.choice([0, 1, 1, 2, 3, 5]), hours=rng.randrange(1, 4))
+                if not 8 <= back.hour < 22:  # customers come back in opening hours
+                    back = back.replace(hour=rng.randrange(8, 22))
+                if back > at and back < now - timedelta(minutes=5):
+                    refunds_due.setdefault(back.date(), []).append((back, result.sale_id))
+        for back, sale_id in sorted(refunds_due.pop(day, [])):
+            jobs.extend(_refund(replace(ctx, clock=lambda t=back: t), rng, opener, sale_id))
+        if day != now.date():
+            _close(replace(ctx, clock=lambda t=at_day(23, 10): t), rng, opener)
+    # History is history: its receipts and vouchers are not waiting at the printer.
     printing.mark_printed(jobs)
-    return len(jobs)
+    return sum(len(times) for times in by_day.values())
+
+
+REFUND_REASONS = ("quality", "quality", "wrong_item", "changed_mind", "changed_mind", "price_error")
+MANAGER_APPROVAL = ("003", "3333")
+
+
+def _refund(ctx: Context, rng: random.Random, actor: Staff, sale_id: int) -> list[int]:
+    """One demo refund: a unit of one line, through the real wizard services (approval by the
+    demo manager where the policy asks); refused ones (window, food rules) are simply skipped."""
+    try:
+        lookup = refunds.load_order(ctx, sale_id)
+        lines = [h for h in lookup.history.values() if h.remaining > 0]
+        if not lines or lookup.refusal:
+            return []
+        line = rng.choice(lines)
+        draft = RefundDraft(sale_id, (Pick(line.sale_line_id, 1),), rng.choice(REFUND_REASONS),
+                            opened_at=ctx.now() - timedelta(minutes=rng.randrange(1, 6)))
+        result = refunds.confirm(ctx, actor, draft, MANAGER_APPROVAL)
+        refunds.complete(ctx, actor, result.refund_no)
+        return [result.print_job_id]
+    except (RefundNotAllowed, InvalidInput, NeedsApproval):
+        return []
+
+
+def _close(ctx: Context, rng: random.Random, actor: Staff) -> None:
+    """Count the drawer at night: usually right, now and then a few yuan out (with a note)."""
+    expected = shifts.report(ctx).expected_cash
+    off = rng.choices([0, -100, 50, -1500], [85, 8, 5, 2])[0]
+    note = "找零时多给了顾客" if off else ""
+    closed = shifts.close_shift(ctx, actor, CashCount(max(0, expected + off)), note, carry_over=True)
+    printing.mark_printed([closed.print_job_id])
 
 
 def _product_weight(product: Product) -> int:

@@ -19,7 +19,7 @@ from tui_pos.domain.sales import SaleDetail, SaleSummary
 from tui_pos.domain.staff import Role, Staff, require
 from tui_pos.domain.tenders import TenderKind
 from tui_pos.i18n import tr
-from tui_pos.services import printing
+from tui_pos.services import printing, shifts
 from tui_pos.services import staff as staff_service
 from tui_pos.services.context import Context
 from tui_pos.store import audit, queries, refund_queries
@@ -245,11 +245,11 @@ def _apply_moves(ctx: Context, row: RefundRow, q: RefundQuote, at: datetime,
     for tender, amount in (payments or {q.tender: q.amount}).items():
         if amount:
             PaymentRow.create(refund=row.id, sale=sale_id, tender=tender, amount=-amount,
-                              reference=row.reference, created_at=at)
+                              reference=row.reference, created_at=at, shift=row.shift_id)
     if q.points_returned:
         PaymentRow.create(refund=row.id, sale=sale_id, tender=TenderKind.POINTS.value,
                           amount=-(q.points_returned * ctx.config.cents_per_point), points=-q.points_returned,
-                          created_at=at)
+                          created_at=at, shift=row.shift_id)
     for line in RefundLineRow.select().where(RefundLineRow.refund == row.id):
         StockMoveRow.create(product=line.product_id, qty=line.qty, reason="refund", refund=row.id, sale=sale_id,
                             at=at)
@@ -315,6 +315,7 @@ def _record(ctx: Context, actor: Staff, draft: RefundDraft, status: str, at: dat
         points_returned=fresh.points_returned, points_reversed=fresh.points_reversed, override=fresh.override,
         no_receipt=basis.no_receipt, training=ctx.config.training, policy_text="\n".join(fresh.rules),
         approval_reasons=",".join(fresh.approvals), created_at=at, opened_at=draft.opened_at,
+        shift=shifts.current_id(ctx),
     )
     for lq in fresh.lines:
         RefundLineRow.create(refund=row.id, sale_line=None if basis.no_receipt else lq.sale_line_id,
@@ -326,6 +327,7 @@ def _record(ctx: Context, actor: Staff, draft: RefundDraft, status: str, at: dat
 def _pay(ctx: Context, actor: Staff, row: RefundRow, q: RefundQuote, approved_by: Staff | None, at: datetime,
          payments: dict[str, int] | None = None, action: str = "refund") -> None:
     row.status, row.paid_at = "paid", at
+    row.shift = shifts.open_shift_id(ctx)  # the drawer the money comes out of
     row.approver = approved_by.id if approved_by else None
     row.save()
     _apply_moves(ctx, row, q, at, payments)

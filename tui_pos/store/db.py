@@ -13,7 +13,7 @@ from peewee import OperationalError, SqliteDatabase
 from tui_pos.domain.errors import StoreBusy
 from tui_pos.store import models
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 5000
 T = TypeVar("T")
 
@@ -22,7 +22,29 @@ def _print_job_till(db: SqliteDatabase) -> None:
     db.execute_sql("ALTER TABLE print_job ADD COLUMN till VARCHAR(255) NOT NULL DEFAULT ''")
 
 
-MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {2: _print_job_till}
+def _shifts(db: SqliteDatabase) -> None:
+    db.create_tables([models.ShiftRow, models.CashMoveRow], safe=True)
+    for table in ("sale", "refund", "payment"):
+        db.execute_sql(f"ALTER TABLE {table} ADD COLUMN shift_id INTEGER REFERENCES shift (id)")
+        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {table}_shift_id ON {table} (shift_id)")
+
+
+MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {2: _print_job_till, 3: _shifts}
+
+# A closed shift is a signed-off Z report: nothing may change it or add money to it, whichever
+# code (or hand with the sqlite3 shell) tries.
+TRIGGERS = (
+    """CREATE TRIGGER IF NOT EXISTS shift_closed_is_frozen BEFORE UPDATE ON shift
+       WHEN OLD.status = 'closed' BEGIN SELECT RAISE(ABORT, 'shift is closed'); END""",
+    """CREATE TRIGGER IF NOT EXISTS shift_closed_not_deleted BEFORE DELETE ON shift
+       WHEN OLD.status = 'closed' BEGIN SELECT RAISE(ABORT, 'shift is closed'); END""",
+    """CREATE TRIGGER IF NOT EXISTS payment_into_closed_shift BEFORE INSERT ON payment
+       WHEN NEW.shift_id IS NOT NULL AND (SELECT status FROM shift WHERE id = NEW.shift_id) = 'closed'
+       BEGIN SELECT RAISE(ABORT, 'shift is closed'); END""",
+    """CREATE TRIGGER IF NOT EXISTS cash_move_into_closed_shift BEFORE INSERT ON cash_move
+       WHEN (SELECT status FROM shift WHERE id = NEW.shift_id) = 'closed'
+       BEGIN SELECT RAISE(ABORT, 'shift is closed'); END""",
+)
 
 
 def _create_private(path: Path) -> None:
@@ -61,6 +83,7 @@ def migrate(db: SqliteDatabase) -> int:
     with db.atomic():
         if not db.table_exists(models.SchemaVersionRow._meta.table_name):
             db.create_tables(models.ALL_TABLES, safe=True)
+            _triggers(db)
             models.SchemaVersionRow.create(version=SCHEMA_VERSION)
             return SCHEMA_VERSION
         row = models.SchemaVersionRow.select().order_by(models.SchemaVersionRow.version.desc()).first()
@@ -69,7 +92,13 @@ def migrate(db: SqliteDatabase) -> int:
             MIGRATIONS[target](db)
             models.SchemaVersionRow.create(version=target)
         db.create_tables(models.ALL_TABLES, safe=True)
+        _triggers(db)
         return SCHEMA_VERSION
+
+
+def _triggers(db: SqliteDatabase) -> None:
+    for sql in TRIGGERS:
+        db.execute_sql(sql)
 
 
 def is_locked_error(exc: BaseException) -> bool:

@@ -87,6 +87,37 @@ class MemberRow(BaseRow):
     joined = DateTimeField(default=now)
 
 
+class ShiftRow(BaseRow):
+    """One till's drawer from opening float to Z report. Closed shifts are frozen by triggers."""
+
+    till_code = CharField(index=True)
+    status = CharField(default="open", index=True)  # open / closed
+    opened_by = CharField()
+    opened_at = DateTimeField(index=True)
+    opening_float = IntegerField()
+    float_detail = CharField(default="")  # the denominations counted, if counted that way
+    voids = IntegerField(default=0)  # baskets thrown away before payment
+    closed_by = CharField(default="")
+    closed_at = DateTimeField(null=True, index=True)
+    counted = IntegerField(null=True)
+    counted_detail = CharField(default="")
+    expected = IntegerField(null=True)
+    note = CharField(default="")
+    z_report = TextField(default="")  # the Z report as printed, JSON: what was signed off stays as it was
+    training = BooleanField(default=False)
+
+
+class CashMoveRow(BaseRow):
+    """Cash into or out of the drawer that is not a sale or refund (change from the bank, a delivery paid)."""
+
+    shift = ForeignKeyField(ShiftRow, backref="cash_moves")
+    kind = CharField()  # paid_in / paid_out
+    amount = IntegerField()  # positive cents
+    reason = CharField()
+    staff_code = CharField()
+    at = DateTimeField(default=now)
+
+
 class SaleRow(BaseRow):
     order_no = CharField(unique=True)
     till_code = CharField()
@@ -102,6 +133,7 @@ class SaleRow(BaseRow):
     points_earned = IntegerField(default=0)
     points_redeemed = IntegerField(default=0)
     training = BooleanField(default=False)
+    shift = ForeignKeyField(ShiftRow, null=True, backref="sales")
 
 
 class RefundRow(BaseRow):
@@ -131,6 +163,7 @@ class RefundRow(BaseRow):
     completed_at = DateTimeField(null=True)
     opened_at = DateTimeField(null=True)  # when the wizard started: refund handling time
     exchange_sale = ForeignKeyField(SaleRow, null=True, backref="exchanged_from")  # exchange: the new sale
+    shift = ForeignKeyField(ShiftRow, null=True, backref="refunds")  # where it was recorded (and paid)
 
 
 class SaleLineRow(BaseRow):
@@ -175,6 +208,7 @@ class PaymentRow(BaseRow):
     points = IntegerField(default=0)
     reference = CharField(default="")
     created_at = DateTimeField(default=now, index=True)
+    shift = ForeignKeyField(ShiftRow, null=True, backref="payments")  # the drawer the money went in or out of
 
 
 class StockMoveRow(BaseRow):
@@ -243,6 +277,8 @@ ALL_TABLES = [
     StaffRow,
     ProductRow,
     MemberRow,
+    ShiftRow,
+    CashMoveRow,
     SaleRow,
     RefundRow,
     SaleLineRow,
