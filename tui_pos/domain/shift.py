@@ -31,21 +31,20 @@ class CashCount:
 
 def parse_cash_count(text: str) -> CashCount:
     """'500' or '500.00' is a total; '100x3 50x2 1x12' (or 100*3) counts by denomination."""
-    text = normalize_digits(clean_text(text, 200)).lower().replace("，", " ").replace(",", " ")
-    parts = text.split()
+    words = clean_text(text, 200).replace("，", " ").replace(",", " ").split()
+    parts = [normalize_digits(word).lower() for word in words]
     if not parts:
         raise InvalidInput("Enter the cash counted: a total like 500, or pieces like 100x3 50x2")
+    for part in parts:
+        if "-" in part:
+            raise InvalidInput("Counted cash cannot be negative: {part}", part=part[:20])
     if len(parts) == 1 and not _PART.match(parts[0]):
         try:
             return CashCount(parse_money(parts[0]))
         except InvalidInput as exc:
-            if parts[0].startswith("-"):
-                raise InvalidInput("Counted cash cannot be negative") from exc
             raise InvalidInput("Not a cash count: {text}", text=parts[0][:20]) from exc
     pieces: dict[int, int] = {}
     for part in parts:
-        if part.startswith("-") or "x-" in part or "*-" in part:
-            raise InvalidInput("A denomination or count cannot be negative: {part}", part=part[:20])
         match = _PART.match(part)
         if not match:
             raise InvalidInput("Not a cash count: {text} (write 100x3 for three 100-yuan notes)", text=part[:20])
