@@ -101,11 +101,21 @@ class PosApp(App[None]):
         self._update_sub_title()
 
     def login(self, staff: Staff) -> None:
-        """Called by the login screen: the till opens on the checkout screen."""
-        from tui_pos.ui.screens.checkout import CheckoutScreen
+        """Called by the login screen: the till opens on the checkout screen, or first asks
+        for the float when no shift is open on this till."""
+        from tui_pos.services import shifts
+        from tui_pos.ui.screens.shift import OpenShiftScreen
 
         self.staff = staff
         self._update_sub_title()
+        if shifts.current(self.ctx) is None:
+            self.switch_screen(OpenShiftScreen())
+        else:
+            self.start_selling()
+
+    def start_selling(self) -> None:
+        from tui_pos.ui.screens.checkout import CheckoutScreen
+
         self.switch_screen(CheckoutScreen())
 
     def logout(self) -> None:

@@ -61,6 +61,7 @@ class CheckoutScreen(PosScreen[None]):
         Binding("f9", "reprint", "Reprint"),
         Binding("f10", "logout", "Log out"),
         Binding("ctrl+p", "print_queue", "Print queue"),
+        Binding("ctrl+o", "shift", "Shift"),
         Binding("ctrl+d", "detach", "Detach", priority=True),
         Binding("escape", "clear", "Clear", show=False),
         Binding("up", "move(-1)", "Up", show=False),
@@ -343,6 +344,11 @@ class CheckoutScreen(PosScreen[None]):
             return
         self.show_status(tr("Printing {order} again", order=order_no))
         self.pos.start_print(job_id, reply_to=self)
+
+    def action_shift(self) -> None:
+        from tui_pos.ui.screens.shift import ShiftScreen
+
+        self.app.push_screen(ShiftScreen())
 
     def action_print_queue(self) -> None:
         from tui_pos.ui.screens.print_queue import PrintQueueScreen

@@ -1,0 +1,195 @@
+"""Refund analytics in SQL: grouped sums over indexed date ranges, never a Python loop over rows.
+
+Refunds count when money went back (status paid or completed); sales when completed. The
+range is [since, until) on created_at, which is indexed on both tables.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from peewee import JOIN, SQL, fn
+
+from tui_pos.store.models import MemberRow, ProductRow, RefundLineRow, RefundRow, SaleLineRow, SaleRow, ShiftRow, StaffRow
+
+PAID = ("paid", "completed")
+Row = tuple  # (key, label, refund count, refund amount, sales amount)
+
+
+def _refunds(since: datetime, until: datetime):
+    return (RefundRow.created_at >= since) & (RefundRow.created_at < until) & RefundRow.status.in_(PAID)
+
+
+def _sales(since: datetime, until: datetime):
+    return (SaleRow.created_at >= since) & (SaleRow.created_at < until) & (SaleRow.status == "completed")
+
+
+def totals(since: datetime, until: datetime) -> tuple[int, int, int, int, int]:
+    """(refund count, refund amount, sales amount, no-receipt count, no-receipt amount)."""
+    count, amount, nr_count, nr_amount = (
+        RefundRow.select(fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount),
+                         fn.SUM(RefundRow.no_receipt.cast("integer")),
+                         fn.SUM(SQL("CASE WHEN no_receipt THEN amount ELSE 0 END")))
+        .where(_refunds(since, until)).tuples().get())
+    sales = SaleRow.select(fn.SUM(SaleRow.total)).where(_sales(since, until)).scalar()
+    return count or 0, amount or 0, sales or 0, nr_count or 0, nr_amount or 0
+
+
+def _merge(refund_rows, sales_rows) -> list[Row]:
+    sales = {key: amount or 0 for key, _, amount in sales_rows}
+    labels = {key: label for key, label, _ in sales_rows}
+    out = [(key, label or labels.get(key, ""), count, amount or 0, sales.get(key, 0))
+           for key, label, count, amount in refund_rows]
+    return sorted(out, key=lambda r: (-r[3], str(r[0])))
+
+
+def by_product(since: datetime, until: datetime) -> list[Row]:
+    refunds = (RefundLineRow.select(RefundLineRow.product, fn.MAX(RefundLineRow.name),
+                                    fn.COUNT(fn.DISTINCT(RefundLineRow.refund)), fn.SUM(RefundLineRow.amount))
+               .join(RefundRow).where(_refunds(since, until)).group_by(RefundLineRow.product).tuples())
+    products = [key for key, *_ in refunds]
+    sales = (SaleLineRow.select(SaleLineRow.product, fn.MAX(SaleLineRow.name), fn.SUM(SaleLineRow.paid))
+             .join(SaleRow).where(_sales(since, until) & SaleLineRow.product.in_(products))
+             .group_by(SaleLineRow.product).tuples())
+    return _merge(refunds, sales)
+
+
+def by_category(since: datetime, until: datetime) -> list[Row]:
+    refunds = (RefundLineRow.select(ProductRow.category, ProductRow.category,
+                                    fn.COUNT(fn.DISTINCT(RefundLineRow.refund)), fn.SUM(RefundLineRow.amount))
+               .join(RefundRow).switch(RefundLineRow).join(ProductRow)
+               .where(_refunds(since, until)).group_by(ProductRow.category).tuples())
+    sales = (SaleLineRow.select(SaleLineRow.category, SaleLineRow.category, fn.SUM(SaleLineRow.paid))
+             .join(SaleRow).where(_sales(since, until)).group_by(SaleLineRow.category).tuples())
+    return _merge(refunds, sales)
+
+
+def by_reason(since: datetime, until: datetime) -> list[Row]:
+    refunds = (RefundRow.select(RefundRow.reason, RefundRow.reason, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
+               .where(_refunds(since, until)).group_by(RefundRow.reason).tuples())
+    whole = SaleRow.select(fn.SUM(SaleRow.total)).where(_sales(since, until)).scalar() or 0
+    return _merge(refunds, [(key, "", whole) for key, *_ in refunds])
+
+
+def by_cashier(since: datetime, until: datetime) -> list[Row]:
+    refunds = (RefundRow.select(StaffRow.code, StaffRow.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
+               .join(StaffRow, on=(RefundRow.staff == StaffRow.id)).where(_refunds(since, until))
+               .group_by(StaffRow.code).tuples())
+    sales = (SaleRow.select(StaffRow.code, StaffRow.name, fn.SUM(SaleRow.total))
+             .join(StaffRow).where(_sales(since, until)).group_by(StaffRow.code).tuples())
+    return _merge(refunds, sales)
+
+
+def by_level(since: datetime, until: datetime) -> list[Row]:
+    level = fn.COALESCE(MemberRow.level, "")
+    refunds = (RefundRow.select(level, level, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
+               .join(MemberRow, JOIN.LEFT_OUTER, on=(RefundRow.member == MemberRow.id))
+               .where(_refunds(since, until)).group_by(level).tuples())
+    sales = (SaleRow.select(level, level, fn.SUM(SaleRow.total))
+             .join(MemberRow, JOIN.LEFT_OUTER, on=(SaleRow.member == MemberRow.id))
+             .where(_sales(since, until)).group_by(level).tuples())
+    return _merge(refunds, sales)
+
+
+def by_member(since: datetime, until: datetime, limit: int = 50) -> list[Row]:
+    refunds = (RefundRow.select(MemberRow.card_no, MemberRow.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
+               .join(MemberRow, on=(RefundRow.member == MemberRow.id)).where(_refunds(since, until))
+               .group_by(MemberRow.card_no).order_by(fn.SUM(RefundRow.amount).desc()).limit(limit).tuples())
+    cards = [key for key, *_ in refunds]
+    sales = (SaleRow.select(MemberRow.card_no, MemberRow.name, fn.SUM(SaleRow.total))
+             .join(MemberRow).where(_sales(since, until) & MemberRow.card_no.in_(cards))
+             .group_by(MemberRow.card_no).tuples())
+    return _merge(refunds, sales)
+
+
+def by_week(since: datetime, until: datetime) -> list[Row]:
+    week = fn.strftime("%Y-W%W", RefundRow.created_at)
+    refunds = (RefundRow.select(week, week, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
+               .where(_refunds(since, until)).group_by(week).tuples())
+    sale_week = fn.strftime("%Y-W%W", SaleRow.created_at)
+    sales = (SaleRow.select(sale_week, sale_week, fn.SUM(SaleRow.total))
+             .where(_sales(since, until)).group_by(sale_week).tuples())
+    return sorted(_merge(refunds, sales), key=lambda r: r[0])
+
+
+def by_approver(since: datetime, until: datetime) -> list[tuple[str, str, int, int, int]]:
+    """(code, name, approvals, amount approved, overrides) for refunds someone approved."""
+    approver = StaffRow.alias()
+    return list(RefundRow.select(approver.code, approver.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount),
+                                 fn.SUM(RefundRow.override.cast("integer")))
+                .join(approver, on=(RefundRow.approver == approver.id))
+                .where(_refunds(since, until) & (RefundRow.approver != RefundRow.staff))
+                .group_by(approver.code).order_by(fn.COUNT(RefundRow.id).desc()).tuples())
+
+
+def _median(query, expr) -> float | None:
+    """The median of `expr` over `query`'s rows, by SQL ORDER BY + OFFSET (no rows in Python)."""
+    count = query.select(fn.COUNT(SQL("*"))).scalar() or 0
+    if not count:
+        return None
+    ordered = query.select(expr).order_by(expr)
+    low = ordered.limit(1).offset((count - 1) // 2).scalar()
+    high = ordered.limit(1).offset(count // 2).scalar()
+    return (low + high) / 2
+
+
+def hours_sale_to_refund(since: datetime, until: datetime) -> float | None:
+    hours = (fn.julianday(RefundRow.created_at) - fn.julianday(SaleRow.created_at)) * 24
+    query = RefundRow.select().join(SaleRow, on=(RefundRow.sale == SaleRow.id)).where(_refunds(since, until))
+    return _median(query, hours)
+
+
+def cashier_handling(since: datetime, until: datetime) -> list[tuple[str, str, int, int, float | None]]:
+    """(code, name, refunds handled, rejected, median minutes wizard-open to paid) per cashier."""
+    in_range = (RefundRow.created_at >= since) & (RefundRow.created_at < until)
+    rows = (RefundRow.select(StaffRow.id, StaffRow.code, StaffRow.name,
+                             fn.SUM(RefundRow.status.in_(PAID).cast("integer")),
+                             fn.SUM((RefundRow.status == "rejected").cast("integer")))
+            .join(StaffRow, on=(RefundRow.staff == StaffRow.id)).where(in_range)
+            .group_by(StaffRow.id).order_by(StaffRow.code).tuples())
+    minutes = (fn.julianday(RefundRow.paid_at) - fn.julianday(RefundRow.opened_at)) * 1440
+    out = []
+    for staff_id, code, name, handled, rejected in rows:
+        timed = RefundRow.select().where(in_range & (RefundRow.staff == staff_id) & RefundRow.paid_at.is_null(False)
+                                         & RefundRow.opened_at.is_null(False))
+        out.append((code, name, handled or 0, rejected or 0, _median(timed, minutes)))
+    return out
+
+
+def member_window(member_id: int | None, since: datetime, until: datetime, limit: int = 100):
+    """(card, name, refund count, refund amount, sales amount) per member with refunds in the
+    window (or just `member_id`), biggest refunders first."""
+    query = (RefundRow.select(MemberRow.id, MemberRow.card_no, MemberRow.name, fn.COUNT(RefundRow.id),
+                              fn.SUM(RefundRow.amount))
+             .join(MemberRow, on=(RefundRow.member == MemberRow.id)).where(_refunds(since, until)))
+    if member_id is not None:
+        query = query.where(MemberRow.id == member_id)
+    rows = list(query.group_by(MemberRow.id).order_by(fn.SUM(RefundRow.amount).desc()).limit(limit).tuples())
+    ids = [r[0] for r in rows]
+    sales = dict(SaleRow.select(SaleRow.member, fn.SUM(SaleRow.total))
+                 .where(_sales(since, until) & SaleRow.member.in_(ids)).group_by(SaleRow.member).tuples())
+    return [(card, name, count, amount or 0, sales.get(mid, 0) or 0) for mid, card, name, count, amount in rows]
+
+
+def edge_refunds(since: datetime, until: datetime, minutes: int) -> list[tuple[str, str, datetime, str]]:
+    """(refund no., cashier, time, 'open'/'close') for refunds within `minutes` of their shift's
+    opening or closing."""
+    after_open = (fn.julianday(RefundRow.created_at) - fn.julianday(ShiftRow.opened_at)) * 1440
+    before_close = (fn.julianday(ShiftRow.closed_at) - fn.julianday(RefundRow.created_at)) * 1440
+    rows = (RefundRow.select(RefundRow.refund_no, StaffRow.code, RefundRow.created_at, after_open, before_close)
+            .join(ShiftRow, on=(RefundRow.shift == ShiftRow.id)).switch(RefundRow)
+            .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
+            .where(_refunds(since, until) & ((after_open < minutes)
+                                              | (ShiftRow.closed_at.is_null(False) & (before_close < minutes))))
+            .order_by(RefundRow.created_at).tuples())
+    return [(no, code, at, "open" if opened is not None and opened < minutes else "close")
+            for no, code, at, opened, _ in rows]
+
+
+def just_under(since: datetime, until: datetime, role: str, low: int, high: int) -> list[tuple[str, int]]:
+    """(staff code, count) of refunds by staff of `role` worth [low, high] cents that needed nobody's approval."""
+    return list(RefundRow.select(StaffRow.code, fn.COUNT(RefundRow.id))
+                .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
+                .where(_refunds(since, until) & (StaffRow.role == role) & RefundRow.approver.is_null()
+                       & (RefundRow.amount >= low) & (RefundRow.amount <= high))
+                .group_by(StaffRow.code).tuples())

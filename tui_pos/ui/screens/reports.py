@@ -1,0 +1,207 @@
+"""The owner's screens: refund analytics with charts and flags, and the day across all tills.
+
+Everything shown comes from services.reports / services.shifts; Ctrl+E writes what is on the
+screen to a CSV file in the data folder's exports/ (UTF-8 with BOM, formula-safe).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Input, Static
+
+from tui_pos.domain.errors import PosError
+from tui_pos.domain.money import format_money
+from tui_pos.domain.policy import REASON_LABELS
+from tui_pos.i18n import tr
+from tui_pos.services import export, reports, shifts
+from tui_pos.ui.screens.base import PosScreen
+from tui_pos.ui.widgets.bar_chart import BarChart
+from tui_pos.ui.widgets.key_footer import KeyFooter
+
+VIEW_TITLES = {"product": "By product", "category": "By category", "reason": "By reason", "cashier": "By cashier",
+               "level": "By member level", "member": "By member", "week": "By week", "cashiers": "Cashier handling",
+               "approvers": "Approvals", "flags": "Worth a look"}
+
+
+class RefundReportScreen(PosScreen[None]):
+    CSS_PATH = "../styles/reports.tcss"
+    AUTO_FOCUS = "#rows"
+    HELP = ("Refund analytics for the dates shown (From/To, Enter to apply). F5/F6 switch between views: by product, "
+            "category, reason, cashier, member level, member, week, cashier handling, approvals and flags. "
+            "Ctrl+E saves the view as a CSV file.")
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("f5", "view(-1)", "Prev view"),
+        Binding("f6", "view(1)", "Next view"),
+        Binding("f7", "dates", "Dates"),
+        Binding("ctrl+e", "export", "Export CSV"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = 0
+
+    def compose(self) -> ComposeResult:
+        today = self.pos.ctx.now()
+        yield from self.compose_chrome()
+        yield Static("", id="report-title", classes="step-title")
+        with Horizontal(id="range"):
+            yield Input(f"{today - timedelta(days=89):%Y-%m-%d}", id="since", max_length=10)
+            yield Input(f"{today:%Y-%m-%d}", id="until", max_length=10)
+        yield Static("", id="summary")
+        yield BarChart("", id="chart")
+        yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="status")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def _range(self):
+        return reports.date_range(self.query_one("#since", Input).value, self.query_one("#until", Input).value)
+
+    def say(self, text: str, *, problem: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.update(text)
+        status.set_class(problem, "error")
+
+    def current_table(self) -> reports.Table:
+        since, until = self._range()
+        table = reports.table(self.pos.ctx, self.pos.staff, reports.TABLES[self.view], since, until)
+        return localise(table, self.pos.config)
+
+    def reload(self) -> None:
+        name = reports.TABLES[self.view]
+        self.query_one("#report-title", Static).update(
+            f"{tr('Refund reports')} — {tr(VIEW_TITLES[name])} ({self.view + 1}/{len(reports.TABLES)})")
+        try:
+            since, until = self._range()
+            s = reports.summary(self.pos.ctx, self.pos.staff, since, until)
+            table = self.current_table()
+        except PosError as exc:
+            self.say(exc.message, problem=True)
+            return
+        self.say("")
+        hours = "-" if s.median_hours_to_refund is None else f"{s.median_hours_to_refund:.1f}"
+        self.query_one("#summary", Static).update(tr(
+            "{count} refunds {amount} of {sales} sales: rate {rate}; without receipt {nr}; "
+            "median {hours} h from sale to refund", count=s.refunds, amount=format_money(s.refund_amount, "￥"),
+            sales=format_money(s.sales_amount, "￥"), rate=reports.pct(s.rate_bp), nr=s.no_receipt, hours=hours))
+        grid = self.query_one("#rows", DataTable)
+        grid.clear(columns=True)
+        grid.add_columns(*table.headers)
+        grid.add_rows(table.rows)
+        chart = self.query_one("#chart", BarChart)
+        if name in reports.VIEWS and table.rows:
+            shown = table.rows if name == "week" else table.rows[:6]
+            chart.show([(row[1] or row[0], round(float(row[3]) * 100), row[3]) for row in shown[-8:]])
+            chart.display = True
+        else:
+            chart.display = False
+
+    def on_input_submitted(self) -> None:
+        self.reload()
+        self.query_one("#rows", DataTable).focus()
+
+    def action_dates(self) -> None:
+        self.query_one("#since", Input).focus()
+
+    def action_view(self, step: int) -> None:
+        self.view = (self.view + step) % len(reports.TABLES)
+        self.reload()
+
+    def action_export(self) -> None:
+        try:
+            since, until = self._range()
+            table = self.current_table()
+            path = self.pos.config.data_dir / "exports" / (
+                f"refunds-{table.title}-{since:%Y%m%d}-{until - timedelta(days=1):%Y%m%d}.csv")
+            export.write_csv(self.pos.staff, path, f"refunds:{table.title}", table.headers, table.rows)
+        except (PosError, OSError) as exc:
+            self.say(getattr(exc, "message", str(exc)), problem=True)
+            return
+        self.say(tr("Saved {path}", path=str(path)))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def localise(table: reports.Table, config) -> reports.Table:
+    """Headers and the codes in the first columns (reasons, member levels) in the cashier's words."""
+    rows = table.rows
+    if table.title == "reason":
+        rows = tuple((r[0], tr(REASON_LABELS.get(r[0], r[0])), *r[2:]) for r in rows)
+    elif table.title == "level":
+        rows = tuple((r[0], config.level(r[0]).name if r[0] else tr("(no member)"), *r[2:]) for r in rows)
+    return reports.Table(table.title, tuple(tr(h) for h in table.headers), rows)
+
+
+class DaySummaryScreen(PosScreen[None]):
+    """Every till's shifts of one day with the totals: the owner's end of day."""
+
+    CSS_PATH = "../styles/reports.tcss"
+    AUTO_FOCUS = "#day"
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+e", "export", "Export CSV"),
+    ]
+
+    HEADERS = ("Till", "Shift", "Opened", "Closed", "Sales", "Refunds", "Net", "Expected cash", "Counted", "Variance")
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_chrome()
+        yield Static(tr("Day summary, all tills"), classes="step-title")
+        yield Input(f"{self.pos.ctx.now():%Y-%m-%d}", id="day", max_length=10)
+        yield DataTable(id="rows", cursor_type="row")
+        yield Static("", id="summary")
+        yield Static("", id="status")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def rows(self) -> list[tuple[str, ...]]:
+        day = shifts.day_summary(self.pos.ctx, self.pos.staff, shifts.parse_day(self.query_one("#day", Input).value))
+        out = []
+        for r in day.shifts:
+            out.append((r.till_code, str(r.shift_id), f"{r.opened_at:%H:%M} {r.opened_by}",
+                        f"{r.closed_at:%H:%M}" if r.closed_at else tr("open"), reports.yuan(r.sales_total),
+                        reports.yuan(r.refunds_total), reports.yuan(r.net_total), reports.yuan(r.expected_cash),
+                        "" if r.counted is None else reports.yuan(r.counted),
+                        "" if r.variance is None else reports.yuan(r.variance)))
+        self.day = day
+        return out
+
+    def reload(self) -> None:
+        table = self.query_one("#rows", DataTable)
+        try:
+            rows = self.rows()
+        except PosError as exc:
+            self.query_one("#status", Static).update(exc.message)
+            return
+        table.clear(columns=True)
+        table.add_columns(*(tr(h) for h in self.HEADERS))
+        table.add_rows(rows)
+        tenders = "  ".join(f"{tr(t)} {reports.yuan(s - r)}" for t, (s, r) in self.day.tender_net().items())
+        self.query_one("#summary", Static).update(tr("Net by tender: {tenders}", tenders=tenders or "-"))
+        self.query_one("#status", Static).update("")
+
+    def on_input_submitted(self) -> None:
+        self.reload()
+
+    def action_export(self) -> None:
+        try:
+            rows = self.rows()
+            path = self.pos.config.data_dir / "exports" / f"day-{self.day.day:%Y%m%d}.csv"
+            export.write_csv(self.pos.staff, path, "day", [tr(h) for h in self.HEADERS], rows)
+        except (PosError, OSError) as exc:
+            self.query_one("#status", Static).update(getattr(exc, "message", str(exc)))
+            return
+        self.query_one("#status", Static).update(tr("Saved {path}", path=str(path)))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,283 @@
+"""The till's shift by keys: open with the float, X report, paid in/out, close with a Z report.
+
+Counting is typed as a total (500) or by notes and coins (100x3 50x2 1x12); the services
+check and record everything, these screens only ask and show.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Static
+
+from tui_pos.devices.tickets import shift_ticket
+from tui_pos.domain.errors import PosError
+from tui_pos.domain.money import format_money, parse_money
+from tui_pos.domain.shift import parse_cash_count
+from tui_pos.i18n import tr
+from tui_pos.services import shifts
+from tui_pos.ui.messages import PrintFinished
+from tui_pos.ui.screens.base import PosModal, PosScreen
+from tui_pos.ui.widgets.key_footer import KeyFooter
+from tui_pos.ui.widgets.ticket_preview import TicketPreview
+
+COUNT_HINT = "A total like 500, or notes and coins like 100x3 50x2 1x12"
+
+
+class OpenShiftScreen(PosScreen[None]):
+    """After log in, when the till has no open shift: count the float, then sell."""
+
+    CSS_PATH = "../styles/shift.tcss"
+    AUTO_FOCUS = "#float"
+    HELP = COUNT_HINT
+    BINDINGS = [
+        Binding("enter", "open", "Open shift"),
+        Binding("f10", "logout", "Log out"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_chrome()
+        with Vertical(classes="dialog", id="open-dialog"):
+            yield Label(tr("Open a shift on till {till}", till=self.pos.config.till_code), classes="title")
+            yield Label(tr("Count the cash in the drawer (the float):"))
+            yield Input(placeholder=tr(COUNT_HINT), id="float", max_length=120)
+            yield Static("", id="error", classes="error")
+        yield KeyFooter()
+
+    def action_open(self) -> None:
+        try:
+            count = parse_cash_count(self.query_one("#float", Input).value)
+            shifts.open_shift(self.pos.ctx, self.pos.staff, count)
+        except PosError as exc:
+            self.query_one("#error", Static).update(exc.message)
+            return
+        self.app.notify(tr("Shift opened with a float of {amount}", amount=format_money(count.total, "￥")))
+        self.pos.start_selling()
+
+    def on_input_submitted(self) -> None:
+        # Enter arrives through the Input (after every key typed before it), not as a priority
+        # binding that could overtake a fast typist's last characters.
+        self.action_open()
+
+    def action_logout(self) -> None:
+        self.pos.logout()
+
+
+class ShiftScreen(PosScreen[None]):
+    """The open shift as an X report, with the cash keys and the way to close."""
+
+    CSS_PATH = "../styles/shift.tcss"
+    HELP = ("The X report of this till's open shift: sales and refunds per tender and the cash the drawer "
+            "should hold. F5 prints it. F6/F7 record cash put in or taken out. F9 counts the drawer and closes "
+            "the shift (Z report).")
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("f5", "print_x", "Print X"),
+        Binding("f6", "cash('paid_in')", "Paid in"),
+        Binding("f7", "cash('paid_out')", "Paid out"),
+        Binding("f9", "close", "Close shift"),
+        Binding("f3", "day", "Day summary"),
+        Binding("f4", "analytics", "Refund reports"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_chrome()
+        yield Static(tr("X report (shift open)"), classes="step-title")
+        yield TicketPreview(id="report")
+        yield Static("", id="status")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.refresh_report()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_report()
+
+    def refresh_report(self) -> None:
+        try:
+            report = shifts.report(self.pos.ctx)
+        except PosError as exc:
+            self.say(exc.message, problem=True)
+            return
+        self.query_one(TicketPreview).show_ticket(shift_ticket(self.pos.config, report).preview())
+
+    def say(self, text: str, *, problem: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.update(text)
+        status.set_class(problem, "error")
+
+    def action_print_x(self) -> None:
+        try:
+            job = shifts.print_x_report(self.pos.ctx, self.pos.staff)
+        except PosError as exc:
+            self.say(exc.message, problem=True)
+            return
+        self.pos.start_print(job, reply_to=self)
+
+    def on_print_finished(self, message: PrintFinished) -> None:
+        ok = message.outcome.ok
+        self.say(tr("Report printed") if ok else message.outcome.error, problem=not ok)
+
+    def action_cash(self, kind: str) -> None:
+        self.app.push_screen(CashMoveScreen(kind), lambda done: self.refresh_report())
+
+    def action_close(self) -> None:
+        self.app.push_screen(CloseShiftScreen())
+
+    def action_day(self) -> None:
+        from tui_pos.ui.screens.reports import DaySummaryScreen
+
+        self.app.push_screen(DaySummaryScreen())
+
+    def action_analytics(self) -> None:
+        from tui_pos.ui.screens.reports import RefundReportScreen
+
+        self.app.push_screen(RefundReportScreen())
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+class CashMoveScreen(PosModal[bool]):
+    """Paid in (change from the bank) or paid out (a delivery paid from the drawer), with a reason."""
+
+    CSS_PATH = "../styles/shift.tcss"
+    AUTO_FOCUS = "#amount"
+    BINDINGS = [
+        Binding("enter", "submit", "OK"),
+        Binding("escape", "cancel", "Back"),
+    ]
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_banner()
+        with Vertical(classes="dialog", id="cash-dialog"):
+            yield Label(tr("Paid in") if self.kind == "paid_in" else tr("Paid out"), classes="title")
+            yield Input(placeholder=tr("Amount"), id="amount", max_length=12)
+            yield Input(placeholder=tr("Reason (e.g. change from the bank, milk delivery)"), id="reason",
+                        max_length=100)
+            yield Static("", id="error", classes="error")
+        yield KeyFooter()
+
+    def action_submit(self) -> None:
+        amount_box, reason_box = self.query_one("#amount", Input), self.query_one("#reason", Input)
+        if self.focused is amount_box and not reason_box.value:
+            reason_box.focus()
+            return
+        try:
+            amount = parse_money(amount_box.value, allow_zero=False)
+            shifts.cash_move(self.pos.ctx, self.pos.staff, self.kind, amount, reason_box.value)
+        except PosError as exc:
+            self.query_one("#error", Static).update(exc.message)
+            return
+        self.app.notify(tr("{what} {amount} recorded", what=tr("Paid in") if self.kind == "paid_in" else tr("Paid out"),
+                           amount=format_money(amount, "￥")))
+        self.dismiss(True)
+
+    def on_input_submitted(self) -> None:
+        self.action_submit()
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class CloseShiftScreen(PosScreen[None]):
+    """Count the drawer; the variance shows before anything is closed. Enter closes (Z report)."""
+
+    CSS_PATH = "../styles/shift.tcss"
+    AUTO_FOCUS = "#counted"
+    HELP = COUNT_HINT + ". Ctrl+K carries refunds that still wait for approval over to the next shift."
+    BINDINGS = [
+        Binding("enter", "submit", "Close shift"),
+        Binding("ctrl+k", "carry", "Carry over approvals"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.carry_over = False
+        self.closed = False
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_chrome()
+        yield Static(tr("Close the shift: count the drawer"), classes="step-title")
+        yield Static("", id="expected")
+        yield Input(placeholder=tr(COUNT_HINT), id="counted", max_length=200)
+        yield Input(placeholder=tr("Note (needed when the drawer is off by more than {limit})",
+                                   limit=format_money(self.pos.config.shifts.variance_note_over, "￥")),
+                    id="note", max_length=200)
+        yield Static("", id="error", classes="error")
+        yield TicketPreview(id="z-report")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#z-report", TicketPreview).display = False
+        self.show_expected()
+
+    def show_expected(self) -> None:
+        report = shifts.report(self.pos.ctx)
+        text = tr("Expected in the drawer: {amount}", amount=format_money(report.expected_cash, "￥"))
+        if report.pending_refunds:
+            text += "\n" + tr("Waiting for approval: {nos} (Ctrl+K carries them over)",
+                              nos=", ".join(report.pending_refunds))
+        if self.carry_over:
+            text += "\n" + tr("They will be carried over to the next shift")
+        try:
+            counted = parse_cash_count(self.query_one("#counted", Input).value).total
+            diff = counted - report.expected_cash
+            text += "\n" + tr("Counted {counted}, variance {diff}", counted=format_money(counted, "￥"),
+                              diff=("+" if diff > 0 else "") + format_money(diff, "￥"))
+        except PosError:
+            pass
+        self.query_one("#expected", Static).update(text)
+
+    def on_input_changed(self) -> None:
+        if not self.closed:
+            self.show_expected()
+
+    def on_input_submitted(self) -> None:
+        self.action_submit()
+
+    def action_carry(self) -> None:
+        self.carry_over = True
+        self.show_expected()
+
+    def action_submit(self) -> None:
+        if self.closed:
+            self.pos.logout()  # the till is closed: the next person logs in and opens a shift
+            return
+        counted_box, note_box = self.query_one("#counted", Input), self.query_one("#note", Input)
+        if self.focused is counted_box and not note_box.value:
+            try:
+                parse_cash_count(counted_box.value)
+            except PosError as exc:
+                self.query_one("#error", Static).update(exc.message)
+                return
+        try:
+            closed = shifts.close_shift(self.pos.ctx, self.pos.staff, parse_cash_count(counted_box.value),
+                                        note_box.value, carry_over=self.carry_over)
+        except PosError as exc:
+            self.query_one("#error", Static).update(exc.message)
+            if "note" in exc.template:
+                note_box.focus()
+            return
+        self.closed = True
+        self.query_one("#error", Static).update(tr("Shift closed. Enter: log out"))
+        preview = self.query_one("#z-report", TicketPreview)
+        preview.show_ticket(shift_ticket(self.pos.config, closed.report).preview())
+        preview.display = True
+        self.pos.start_print(closed.print_job_id, reply_to=self)
+
+    def on_print_finished(self, message: PrintFinished) -> None:
+        if not message.outcome.ok:
+            self.query_one("#error", Static).update(message.outcome.error)
+
+    def action_back(self) -> None:
+        if self.closed:
+            self.pos.logout()
+        else:
+            self.app.pop_screen()
