@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
+from datetime import date, timedelta
 import types
 from pathlib import Path
 
@@ -254,3 +255,33 @@ class TestPrinterCommands:
         assert main(["printer", "list"]) == 0  # the printer nodes and settings are still shown
         captured = capsys.readouterr()
         assert "libusb" in captured.err and "Configured: backend training" in captured.out
+
+
+class TestReportCommands:
+    @pytest.fixture
+    def shop(self, home, capsys):
+        assert main(["--training", "demo"]) == 0
+        capsys.readouterr()
+
+    def test_refunds_by_reason_to_csv(self, shop, tmp_path, capsys):
+        out_file = tmp_path / "r.csv"
+        assert main(["--training", "report", "refunds", "--staff", "003", "--pin", "3333", "--by", "reason",
+                     "--from", f"{date.today() - timedelta(days=365):%Y-%m-%d}", "--csv", str(out_file)]) == 0
+        out = capsys.readouterr().out
+        assert "refunds" in out and "Refund rate" in out and "Saved" in out
+        data = out_file.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") and data.decode("utf-8-sig").startswith("Key,Name,Refunds")
+
+    def test_needs_a_manager_and_a_sane_range(self, shop, capsys):
+        assert main(["--training", "report", "refunds", "--staff", "001", "--pin", "1111"]) == 1
+        assert "may not" in capsys.readouterr().err
+        assert main(["--training", "report", "refunds", "--staff", "003", "--pin", "3333",
+                     "--from", "2026-12-01", "--to", "2026-11-01"]) == 1
+        assert "ends before it starts" in capsys.readouterr().err
+        assert main(["--training", "report", "shift", "--staff", "003", "--pin", "0000"]) == 1
+
+    def test_shift_and_day(self, shop, capsys):
+        assert main(["--training", "report", "shift", "--staff", "001", "--pin", "1111"]) == 0
+        assert "X report" in capsys.readouterr().out
+        assert main(["--training", "report", "day", "--staff", "002", "--pin", "2222"]) == 0
+        assert "Expected cash" in capsys.readouterr().out

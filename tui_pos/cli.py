@@ -26,6 +26,11 @@ examples:
   tui-pos import products goods.csv    add or update products (barcode,name,name_en,category,price,
                                        member_price,stock,refund_policy; prices in yuan like 3.50)
   tui-pos import members members.csv   add members (card_no,phone,name,level,points,balance,joined)
+  tui-pos report refunds --staff 003 --by reason --from 2026-11-01 --to 2026-11-30 --csv r.csv
+                                       refund analytics (product, category, reason, cashier, level,
+                                       member, week, cashiers, approvers, flags), to screen or CSV
+  tui-pos report shift --staff 001     X report of this till's open shift (--shift N: a stored Z)
+  tui-pos report day --staff 002 --date 2026-11-23   every till's shifts of a day
   tui-pos printer list                 USB devices this PC sees, with the ids for the config file
   tui-pos printer test --drawer        print a test page (and open the cash drawer)
 CSV files may be UTF-8 (with or without BOM) or GBK, as Excel saves them.
@@ -74,6 +79,27 @@ def build_parser() -> argparse.ArgumentParser:
         _global_options(sub, top=False)
         sub.add_argument("csv", type=Path, metavar="CSV", help="the CSV file (header row first)")
 
+    report = commands.add_parser("report", help="refund analytics, shift (X/Z) and day reports, to screen or CSV")
+    _global_options(report, top=False)
+    kinds = report.add_subparsers(dest="report", title="reports", metavar="{refunds,shift,day}", required=True)
+    for name, text in (("refunds", "refund analytics for a date range"),
+                       ("shift", "X report of the open shift, or a closed shift's Z report"),
+                       ("day", "every till's shifts of one day")):
+        sub = kinds.add_parser(name, help=text)
+        _global_options(sub, top=False)
+        sub.add_argument("--staff", required=True, metavar="CODE", help="your staff code (reports need a manager)")
+        sub.add_argument("--pin", metavar="PIN", help="asked for when run in a terminal")
+        sub.add_argument("--csv", type=Path, metavar="FILE", help="write the table to this CSV file (UTF-8 with BOM)")
+        if name == "refunds":
+            sub.add_argument("--by", default="reason", metavar="VIEW",
+                             help="product, category, reason, cashier, level, member, week, cashiers, approvers, flags")
+            sub.add_argument("--from", dest="since", metavar="DATE", help="first day, e.g. 2026-11-01 (default: 30 days ago)")
+            sub.add_argument("--to", dest="until", metavar="DATE", help="last day (default: today)")
+        elif name == "shift":
+            sub.add_argument("--shift", type=int, metavar="N", help="a shift number (default: the open one)")
+        else:
+            sub.add_argument("--date", metavar="DATE", help="the day (default: today)")
+
     printer = commands.add_parser("printer", help="find the receipt printer and print a test page")
     _global_options(printer, top=False)
     actions = printer.add_subparsers(dest="action", title="actions", metavar="{list,test}", required=True)
@@ -98,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     handlers: dict[str, Callable[[Config, argparse.Namespace], int]] = {
         "run": run_till, "init": init_shop, "demo": demo_shop, "import": import_file, "printer": printer_command,
+        "report": report_command,
     }
     try:
         return handlers[args.command or "run"](config, args)
@@ -284,3 +311,84 @@ def config_path_hint(config: Config) -> str:
     import os
 
     return str(default_config_path(os.environ))
+
+
+# --- report ----------------------------------------------------------------------------------
+
+
+def report_command(config: Config, args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from tui_pos.devices.tickets import shift_ticket
+    from tui_pos.services import reports, shifts
+    from tui_pos.services import staff as staff_service
+    from tui_pos.services.context import close_shop, open_shop
+
+    pin = args.pin
+    if pin is None:
+        if not sys.stdin.isatty():
+            _err(tr("Give --pin, or run in a terminal to be asked for it"))
+            return 2
+        pin = getpass.getpass(tr("PIN: "))
+    ctx = open_shop(config)
+    try:
+        actor = staff_service.login(ctx, args.staff, pin)
+        if args.report == "shift":
+            report = shifts.report(ctx, args.shift)
+            headers = ("Item", "Amount")
+            rows = _shift_rows(report)
+            print(shift_ticket(config, report).preview())
+        elif args.report == "day":
+            day = shifts.day_summary(ctx, actor, shifts.parse_day(args.date) if args.date else None)
+            headers = ("Till", "Shift", "Opened", "Closed", "Sales", "Refunds", "Net", "Expected cash", "Counted",
+                       "Variance")
+            rows = [(r.till_code, str(r.shift_id), f"{r.opened_at:%Y-%m-%d %H:%M}",
+                     f"{r.closed_at:%Y-%m-%d %H:%M}" if r.closed_at else "open", reports.yuan(r.sales_total),
+                     reports.yuan(r.refunds_total), reports.yuan(r.net_total), reports.yuan(r.expected_cash),
+                     "" if r.counted is None else reports.yuan(r.counted),
+                     "" if r.variance is None else reports.yuan(r.variance)) for r in day.shifts]
+            _print_table(headers, rows)
+        else:
+            today = ctx.now()
+            since, until = reports.date_range(args.since or f"{today - timedelta(days=29):%Y-%m-%d}",
+                                              args.until or f"{today:%Y-%m-%d}")
+            table = reports.table(ctx, actor, args.by, since, until)
+            headers, rows = tuple(tr(h) for h in table.headers), list(table.rows)
+            s = reports.summary(ctx, actor, since, until)
+            print(tr("{count} refunds {amount} of {sales} sales: rate {rate}", count=s.refunds,
+                     amount=reports.yuan(s.refund_amount), sales=reports.yuan(s.sales_amount),
+                     rate=reports.pct(s.rate_bp)))
+            _print_table(headers, rows)
+        if args.csv:
+            from tui_pos.services import export
+
+            path = export.write_csv(actor, args.csv, f"report:{args.report}", headers, rows)
+            print(tr("Saved {path}", path=str(path)))
+    finally:
+        close_shop()
+    return 0
+
+
+def _shift_rows(report) -> list[tuple[str, str]]:
+    from tui_pos.services.reports import yuan
+
+    rows = [("opening_float", yuan(report.opening_float))]
+    for t in report.tenders:
+        rows += [(f"{t.tender}_sales", yuan(t.sales)), (f"{t.tender}_refunds", yuan(t.refunds))]
+    rows += [("paid_in", yuan(report.paid_in)), ("paid_out", yuan(report.paid_out)),
+             ("expected_cash", yuan(report.expected_cash)), ("sales_count", str(report.sales_count)),
+             ("refund_count", str(report.refund_count)), ("voids", str(report.voids)),
+             ("discounts", yuan(report.discounts)), ("points_issued", str(report.points_issued)),
+             ("points_taken_back", str(report.points_taken_back))]
+    if report.counted is not None:
+        rows += [("counted", yuan(report.counted)), ("variance", yuan(report.variance or 0)), ("note", report.note)]
+    return rows
+
+
+def _print_table(headers, rows) -> None:
+    from tui_pos.devices.layout import cells, pad
+
+    widths = [max([cells(str(h))] + [cells(str(r[i])) for r in rows]) for i, h in enumerate(headers)]
+    print("  ".join(pad(str(h), w) for h, w in zip(headers, widths)).rstrip())
+    for row in rows:
+        print("  ".join(pad(str(c), w) for c, w in zip(row, widths)).rstrip())

@@ -138,6 +138,12 @@ def test_flags(seeded, ctx, manager):
     flag = reports.member_flag(strict, member.id)
     assert flag is not None and flag.params["count"] >= 2
     assert reports.member_flag(ctx, None) is None
+    # refund wizard step 1 says so when this member's order is loaded
+    member_sale = SaleRow.select().where(SaleRow.member == member.id).first()
+    warnings = refunds.load_order(strict, member_sale.id).warnings
+    assert any(w.startswith("Worth a look: this member made") for w in warnings)
+    plain = SaleRow.select().where(SaleRow.member.is_null()).first()
+    assert not any("Worth a look" in w for w in refunds.load_order(strict, plain.id).warnings)
 
 
 def test_csv_has_a_bom_and_no_formulas(tmp_path, manager):

@@ -19,7 +19,7 @@ from tui_pos.domain.sales import SaleDetail, SaleSummary
 from tui_pos.domain.staff import Role, Staff, require
 from tui_pos.domain.tenders import TenderKind
 from tui_pos.i18n import tr
-from tui_pos.services import printing, shifts
+from tui_pos.services import printing, reports, shifts
 from tui_pos.services import staff as staff_service
 from tui_pos.services.context import Context
 from tui_pos.store import audit, queries, refund_queries
@@ -125,6 +125,9 @@ def _load(ctx: Context, sale: SaleDetail) -> OrderLookup:
                 refusal = tr("Outside the refund window: {rule}", rule=late[0].text())
             elif late:
                 warnings.append(tr("Outside the refund window: a supervisor must approve"))
+    flag = reports.member_flag(ctx, sale.member_id)
+    if flag is not None:
+        warnings.append(tr("Worth a look: this member made {text}", text=tr(flag.text, **flag.params)))
     return OrderLookup(sale, history, facts, tuple(refund_queries.refunds_of_sale(sale.id)), refusal,
                        tuple(warnings))
 

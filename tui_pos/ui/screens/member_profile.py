@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 from tui_pos.domain.catalog import mask_phone
 from tui_pos.domain.errors import PosError
 from tui_pos.i18n import tr
-from tui_pos.services import orders
+from tui_pos.services import orders, reports
 from tui_pos.services.orders import MemberHistory, Purchase
 from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.widgets.key_footer import KeyFooter
@@ -99,10 +99,13 @@ class MemberProfileScreen(PosScreen[bool]):
         grid.add_row(tr("Purchases"), f"{profile.sale_count} / {show_money(profile.sale_total, symbol)}",
                      tr("Joined"), m.joined.strftime("%Y-%m-%d") if m.joined else "-")
         self.query_one("#profile-summary", Static).update(grid)
-        self.query_one("#profile-rate", Static).update(tr(
-            "Refunds: {count}, {amount} of {bought} bought (rate {rate}%)", count=history.refund_count,
-            amount=show_money(history.refund_total, symbol), bought=show_money(history.sales_total, symbol),
-            rate=f"{history.rate_bp / 100:.1f}"))
+        rate = tr("Refunds: {count}, {amount} of {bought} bought (rate {rate}%)", count=history.refund_count,
+                  amount=show_money(history.refund_total, symbol), bought=show_money(history.sales_total, symbol),
+                  rate=f"{history.rate_bp / 100:.1f}")
+        flag = reports.member_flag(self.pos.ctx, self.member_id)
+        if flag is not None:
+            rate += "\n[b]" + tr("Worth a look: this member made {text}", text=tr(flag.text, **flag.params)) + "[/b]"
+        self.query_one("#profile-rate", Static).update(rate)
 
         purchases = self.query_one("#profile-purchases", DataTable)
         row = purchases.cursor_row
