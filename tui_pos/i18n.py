@@ -526,3 +526,114 @@ ZH.update({
     "Test page sent to the {backend} printer ({size} bytes)": "测试页已发送到 {backend} 打印机（{size} 字节）",
     "Test page failed: {error}": "测试页打印失败：{error}",
 })
+
+# Shifts, cash reconciliation and refund analytics (issue 5). Words from the shop articles:
+# 交班 (shift handover), 备用金 (float), 应有现金 (expected cash), 实点现金 (counted), 差额 (variance).
+ZH.update({
+    "PIN: ": "密码：",
+    "Give --pin, or run in a terminal to be asked for it": "请给出 --pin，或在终端中运行以便输入密码",
+    "Saved {path}": "已保存 {path}",
+    "{count} refunds {amount} of {sales} sales: rate {rate}": "退款 {count} 笔 {amount}，销售 {sales}，退款率 {rate}",
+    "Till": "收银台",
+    "Shift": "班次",
+    "Opened": "开班",
+    "Closed": "交班",
+    "Sales": "销售",
+    "Voids": "作废",
+    "Discounts": "优惠",
+    "Net": "净额",
+    "Net total": "净额合计",
+    "Opening float": "备用金",
+    "Cash sales": "现金收入",
+    "Cash refunds": "现金退款",
+    "Expected cash": "应有现金",
+    "Counted cash": "实点现金",
+    "Variance": "差额",
+    "Points issued": "发放积分",
+    "X report (shift open)": "X 报表（班中）",
+    "Z report (shift closed)": "Z 报表（交班）",
+    "{count} refunds of orders from earlier shifts ({amount}) are in this shift":
+        "本班含 {count} 笔以前班次订单的退款（{amount}）",
+    "Waiting for approval, carried over: {nos}": "待审批、转入下一班：{nos}",
+    "Cashier signature:": "收银员签字：",
+    "Enter the cash counted: a total like 500, or pieces like 100x3 50x2":
+        "请输入清点的现金：总额如 500，或按面额如 100x3 50x2",
+    "The drawer is {diff} off: write a note saying why before closing": "钱箱差额 {diff}：交班前请填写原因",
+    "Unknown cash movement {kind}": "未知的现金收支 {kind}",
+    "Say what the cash is for (e.g. change from the bank, delivery paid)": "请写明用途（如银行换零钱、支付送货款）",
+    "Only {cash} in the drawer": "钱箱里只有 {cash}",
+    "Counted cash cannot be negative: {part}": "清点的现金不能为负数：{part}",
+    "Not a cash count: {text} (write 100x3 for three 100-yuan notes)": "无法识别：{text}（三张100元写作 100x3）",
+    "{value} is not a note or coin": "{value} 不是人民币面额",
+    "Not a cash count: {text}": "无法识别的现金数：{text}",
+    "Unknown report {name}": "未知报表 {name}",
+    "The range ends before it starts: {start} to {end}": "结束日期早于开始日期：{start} 至 {end}",
+    "At most three years at a time": "一次最多查询三年",
+    "No shift is open on till {till}: open one with the float counted first":
+        "收银台 {till} 未开班：请先清点备用金开班",
+    "A shift is already open on till {till}": "收银台 {till} 已经开班",
+    "No shift is open on till {till}": "收银台 {till} 未开班",
+    "No shift {no}": "没有班次 {no}",
+    "Refunds still waiting for approval: {nos}. Approve or reject them, or carry them over to the next shift":
+        "还有待审批的退款：{nos}。请先审批或驳回，或转入下一班",
+    "Not a date: {text} (write 2026-11-23)": "日期格式不对：{text}（如 2026-11-23）",
+    "Worth a look: this member made {text}": "值得关注：该会员{text}",
+    "{count} refunds in {days} days, {rate} of what they bought": "{days} 天内退款 {count} 次，占其消费的 {rate}",
+    "refund rate {rate}, store {store}": "退款率 {rate}，全店 {store}",
+    "{no} by {code} within {minutes} min after the shift opened": "{no}（{code}）开班后 {minutes} 分钟内",
+    "{no} by {code} within {minutes} min before the shift closed": "{no}（{code}）交班前 {minutes} 分钟内",
+    "{count} refunds just under the {limit} approval limit": "{count} 笔退款金额略低于审批额度 {limit}",
+    "Prev view": "上一视图",
+    "Next view": "下一视图",
+    "Dates": "日期",
+    "Export CSV": "导出 CSV",
+    "{count} refunds {amount} of {sales} sales: rate {rate}; without receipt {nr}; "
+    "median {hours} h from sale to refund":
+        "退款 {count} 笔 {amount}，销售 {sales}，退款率 {rate}；无小票 {nr} 笔；售出到退款中位 {hours} 小时",
+    "Net by tender: {tenders}": "各支付方式净额：{tenders}",
+    "Day summary, all tills": "日汇总（全部收银台）",
+    "open": "未交班",
+    "(no member)": "（非会员）",
+    "Open shift": "开班",
+    "Print X": "打印 X 报表",
+    "Paid in": "存入现金",
+    "Paid out": "取出现金",
+    "Close shift": "交班",
+    "Day summary": "日汇总",
+    "Refund reports": "退款分析",
+    "Carry over approvals": "待审批转下班",
+    "Expected in the drawer: {amount}": "钱箱应有：{amount}",
+    "Shift opened with a float of {amount}": "已开班，备用金 {amount}",
+    "{what} {amount} recorded": "已记录{what} {amount}",
+    "Shift closed. Enter: log out": "已交班。按回车登出",
+    "Report printed": "报表已打印",
+    "Close the shift: count the drawer": "交班：清点钱箱",
+    "Waiting for approval: {nos} (Ctrl+K carries them over)": "待审批：{nos}（Ctrl+K 转入下一班）",
+    "They will be carried over to the next shift": "将转入下一班处理",
+    "Counted {counted}, variance {diff}": "实点 {counted}，差额 {diff}",
+    "Open a shift on till {till}": "收银台 {till} 开班",
+    "Count the cash in the drawer (the float):": "清点钱箱中的现金（备用金）：",
+    "Note (needed when the drawer is off by more than {limit})": "备注（差额超过 {limit} 时必填）",
+    "Reason (e.g. change from the bank, milk delivery)": "用途（如银行换零钱、支付牛奶送货）",
+    "A total like 500, or notes and coins like 100x3 50x2 1x12": "总额如 500，或按面额如 100x3 50x2 1x12",
+    "By product": "按商品", "By category": "按分类", "By reason": "按原因", "By cashier": "按收银员",
+    "By member level": "按会员等级", "By member": "按会员", "By week": "按周", "Cashier handling": "收银员处理",
+    "Approvals": "审批", "Worth a look": "值得关注",
+    "Key": "编码", "Refunded": "已退", "Refund rate": "退款率", "Code": "工号", "Refunds handled": "处理退款",
+    "Rejected": "驳回", "Rejection rate": "驳回率", "Median minutes": "中位用时（分）", "Approved amount": "审批金额",
+    "Overrides": "改价", "Kind": "类型", "Who": "对象", "Why": "原因", "Counted": "实点",
+    "Item": "项目",
+    "Refund analytics for the dates shown (From/To, Enter to apply). F5/F6 switch between views: by product, "
+    "category, reason, cashier, member level, member, week, cashier handling, approvals and flags. "
+    "Ctrl+E saves the view as a CSV file.":
+        "所示日期范围内的退款分析（开始/结束日期，回车生效）。F5/F6 切换视图：按商品、分类、原因、收银员、会员等级、"
+        "会员、周，收银员处理、审批和值得关注。Ctrl+E 将当前视图保存为 CSV 文件。",
+    "The X report of this till's open shift: sales and refunds per tender and the cash the drawer "
+    "should hold. F5 prints it. F6/F7 record cash put in or taken out. F9 counts the drawer and closes "
+    "the shift (Z report).":
+        "本收银台当前班次的 X 报表：各支付方式的销售和退款，以及钱箱应有现金。F5 打印；F6/F7 记录存入或取出现金；"
+        "F9 清点钱箱并交班（Z 报表）。",
+    "A total like 500, or notes and coins like 100x3 50x2 1x12. Ctrl+K carries refunds that still wait for "
+    "approval over to the next shift.":
+        "总额如 500，或按面额如 100x3 50x2 1x12。Ctrl+K 将待审批的退款转入下一班。",
+})

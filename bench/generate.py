@@ -1,0 +1,156 @@
+"""A busy shop's year in one SQLite file, for the benchmarks: members, products, daily shifts,
+sales with their lines and payments, and refunds with their lines and payouts.
+
+The schema comes from the app itself (open_database); the rows go in with sqlite3's
+executemany, because ringing up a million lines through the checkout would take hours. Every
+figure is whole cents and adds up: a sale's lines sum to its total, its payment to its total,
+a refund's lines to its amount.
+
+    python bench/generate.py /tmp/big.db                # the full size (about 1M sale lines)
+    python bench/generate.py /tmp/tiny.db --scale 0.001 # what the smoke test uses
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tui_pos.store import models  # noqa: E402
+from tui_pos.store.db import close_database, open_database  # noqa: E402
+
+FULL = {"members": 200_000, "products": 20_000, "sale_lines": 1_000_000, "refunds": 30_000, "days": 365}
+CATEGORIES = ("饮料", "零食", "乳制品", "熟食", "日用品", "文具", "服务")
+REASONS = ("quality", "quality", "wrong_item", "changed_mind", "changed_mind", "price_error")
+TENDERS = ("cash", "cash", "cash", "wechat", "wechat", "alipay", "card")
+END = datetime(2026, 11, 22, 23, 0)
+
+
+def _defaults(model) -> dict:
+    """Every column of a table with the model's default, so the rows below only name what they set."""
+    out = {}
+    for f in model._meta.sorted_fields:
+        if f.name == "id":
+            continue
+        default = f.default() if callable(f.default) else f.default
+        out[f.column_name] = default
+    return out
+
+
+def _insert(conn: sqlite3.Connection, model, rows: list[dict]) -> None:
+    if not rows:
+        return
+    base = _defaults(model)
+    columns = list(base)
+    sql = (f'INSERT INTO "{model._meta.table_name}" ({", ".join(columns)}) '
+           f'VALUES ({", ".join("?" for _ in columns)})')
+    conn.executemany(sql, ([{**base, **row}[c] for c in columns] for row in rows))
+
+
+def generate(path: Path, scale: float = 1.0, seed: int = 1) -> dict:
+    sizes = {k: max(1, int(v * scale)) if k != "days" else max(2, min(v, int(v * scale ** 0.5) or 2))
+             for k, v in FULL.items()}
+    path.unlink(missing_ok=True)
+    open_database(path)  # the app's schema, indexes and triggers
+    close_database()
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=OFF")
+    with conn:
+        _insert(conn, models.StoreRow, [{"code": "01", "name": "bench"}])
+        _insert(conn, models.TillRow, [{"store_id": 1, "code": "01"}])
+        _insert(conn, models.StaffRow, [{"code": f"{i:03d}", "name": f"staff {i}", "role": role, "pin_hash": "x"}
+                                        for i, role in ((1, "cashier"), (2, "supervisor"), (3, "manager"),
+                                                        (4, "cashier"))])
+        products = []
+        for i in range(sizes["products"]):
+            price = rng.choice((150, 300, 350, 599, 1299, 2500, 4990))
+            products.append({"barcode": f"69{i:011d}", "name": f"商品 {i} 名称", "category": CATEGORIES[i % 7],
+                             "price": price, "member_price": price - 20 if i % 5 == 0 else None, "stock": 1000})
+        _insert(conn, models.ProductRow, products)
+        _insert(conn, models.MemberRow, [{"card_no": f"M{i:08d}", "phone": f"13{i:09d}", "phone_tail": f"{i % 10000:04d}",
+                                          "name": f"会员{i}", "level": ("regular", "silver", "gold")[i % 3],
+                                          "joined": END - timedelta(days=400)} for i in range(sizes["members"])])
+        # one shift a day; closed once its money is in (a closed shift takes no more payments)
+        first_day = (END - timedelta(days=sizes["days"] - 1)).replace(hour=7, minute=0)
+        _insert(conn, models.ShiftRow, [{"till_code": "01", "status": "open", "opened_by": "001",
+                                         "opened_at": first_day + timedelta(days=d), "opening_float": 50000,
+                                         "closed_by": "001", "closed_at": first_day + timedelta(days=d, hours=15),
+                                         "counted": 0, "expected": 0} for d in range(sizes["days"])])
+        sales, lines, payments = [], [], []
+        line_id = sale_id = 0
+        per_day = sizes["sale_lines"] / sizes["days"]
+        sale_lines: list[tuple[int, int, int, int, int, int]] = []  # line id, sale id, product, qty, paid, day
+        while line_id < sizes["sale_lines"]:
+            day = min(sizes["days"] - 1, int(line_id / per_day))
+            at = first_day + timedelta(days=day, seconds=rng.randrange(15 * 3600))
+            sale_id += 1
+            count = min(rng.choice((1, 1, 2, 3, 4, 5, 6)), sizes["sale_lines"] - line_id)
+            total = 0
+            for n in range(count):
+                line_id += 1
+                p = rng.randrange(sizes["products"])
+                qty = rng.choice((1, 1, 1, 2, 3))
+                price = products[p]["price"]
+                paid = price * qty
+                total += paid
+                lines.append({"sale_id": sale_id, "line_no": n + 1, "product_id": p + 1,
+                              "barcode": products[p]["barcode"], "name": products[p]["name"],
+                              "category": products[p]["category"], "qty": qty, "list_price": price,
+                              "unit_price": price, "discount": 0, "paid": paid})
+                sale_lines.append((line_id, sale_id, p + 1, qty, paid, day))
+            member = rng.randrange(sizes["members"]) + 1 if rng.random() < 0.4 else None
+            sales.append({"order_no": f"S{at:%Y%m%d}-{sale_id:07d}", "till_code": "01",
+                          "staff_id": rng.choice((1, 1, 2, 4)), "member_id": member, "status": "completed",
+                          "created_at": at, "completed_at": at, "subtotal": total, "discount": 0, "total": total,
+                          "shift_id": day + 1})
+            payments.append({"sale_id": sale_id, "tender": rng.choice(TENDERS), "amount": total, "created_at": at,
+                             "shift_id": day + 1})
+        _insert(conn, models.SaleRow, sales)
+        _insert(conn, models.SaleLineRow, lines)
+        _insert(conn, models.PaymentRow, payments)
+        refunds, refund_lines, payouts = [], [], []
+        picked = rng.sample(sale_lines, min(sizes["refunds"], len(sale_lines)))
+        for n, (sl_id, s_id, product, qty, paid, day) in enumerate(picked, start=1):
+            back_day = min(sizes["days"] - 1, day + rng.choice((0, 0, 1, 2, 5)))
+            at = first_day + timedelta(days=back_day, seconds=rng.randrange(15 * 3600))
+            sale = sales[s_id - 1]
+            if at <= sale["created_at"]:
+                at = sale["created_at"] + timedelta(minutes=30)
+            amount = paid // qty
+            refunds.append({"refund_no": f"R{at:%Y%m%d}-{n:07d}", "sale_id": s_id, "member_id": sale["member_id"],
+                            "staff_id": rng.choice((1, 2, 4)), "approver_id": 3 if amount > 20000 else None,
+                            "status": "completed", "reason": rng.choice(REASONS), "tender": "cash",
+                            "allowed": amount, "amount": amount, "created_at": at, "paid_at": at, "completed_at": at,
+                            "opened_at": at - timedelta(minutes=rng.randrange(1, 8)), "shift_id": back_day + 1})
+            refund_lines.append({"refund_id": n, "sale_line_id": sl_id, "product_id": product, "name": "x",
+                                 "qty": 1, "amount": amount, "disposition": "restock"})
+            payouts.append({"refund_id": n, "sale_id": s_id, "tender": "cash", "amount": -amount, "created_at": at,
+                            "shift_id": back_day + 1})
+        _insert(conn, models.RefundRow, refunds)
+        _insert(conn, models.RefundLineRow, refund_lines)
+        _insert(conn, models.PaymentRow, payouts)
+        conn.execute("UPDATE shift SET status = 'closed'")
+    conn.execute("ANALYZE")
+    conn.close()
+    return {**sizes, "sales": sale_id, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size (default 1)")
+    args = parser.parse_args()
+    print(generate(args.path, args.scale))
+
+
+if __name__ == "__main__":
+    main()
