@@ -138,3 +138,22 @@ async def test_cashier_sees_reports_are_for_managers(ctx, app):
         await pilot.press("ctrl+o", "f4")
         await pilot.pause()
         assert "may not" in text_of(app, "#status")
+
+
+async def test_day_summary_for_a_supervisor(ctx, app):
+    sell(ctx, {"6902": 1})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, "002", "2222")
+        await pilot.press("ctrl+o", "f3")
+        await pilot.pause()
+        rows = app.screen.query_one("#rows")
+        assert rows.row_count == 1 and rows.get_row_at(0)[0] == "01"
+        assert "cash 12.99" in text_of(app, "#summary")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert "Saved" in text_of(app, "#status")
+        await pilot.press("ctrl+a", "ctrl+k")  # clear the date
+        await type_text(pilot, "1999-99-99")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Not a date" in text_of(app, "#status")

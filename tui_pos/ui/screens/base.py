@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar, cast
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Header
+from textual.widgets import Header, Static
 
 from tui_pos.ui.keys import translate_bindings
 from tui_pos.ui.widgets.training_banner import TrainingBanner
@@ -38,6 +38,12 @@ class PosScreen(Screen[R], Generic[R]):
 
     def compose_chrome(self) -> ComposeResult:
         return compose_chrome(self.pos.ctx.config.training)
+
+    def say(self, text: str, *, problem: bool = False) -> None:
+        """The screen's one-line `#status`: what just happened, or (problem) what went wrong."""
+        status = self.query_one("#status", Static)
+        status.update(text)
+        status.set_class(problem, "error")
 
 
 class PosModal(ModalScreen[R], Generic[R]):

@@ -62,11 +62,6 @@ class PrintQueueScreen(PosScreen[None]):
             self.say(tr("Nothing waiting: every ticket has printed"))
         self.show_highlighted()
 
-    def say(self, text: str, *, problem: bool = False) -> None:
-        status = self.query_one("#status", Static)
-        status.update(text)
-        status.set_class(problem, "error")
-
     def _selected(self) -> int | None:
         table = self.query_one("#jobs", DataTable)
         if not table.row_count:

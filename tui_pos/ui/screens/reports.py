@@ -38,7 +38,7 @@ class RefundReportScreen(PosScreen[None]):
         Binding("f5", "view(-1)", "Prev view"),
         Binding("f6", "view(1)", "Next view"),
         Binding("f7", "dates", "Dates"),
-        Binding("ctrl+e", "export", "Export CSV"),
+        Binding("ctrl+e", "export", "Export CSV", priority=True),  # also from the date fields
     ]
 
     def __init__(self) -> None:
@@ -63,11 +63,6 @@ class RefundReportScreen(PosScreen[None]):
 
     def _range(self):
         return reports.date_range(self.query_one("#since", Input).value, self.query_one("#until", Input).value)
-
-    def say(self, text: str, *, problem: bool = False) -> None:
-        status = self.query_one("#status", Static)
-        status.update(text)
-        status.set_class(problem, "error")
 
     def current_table(self) -> reports.Table:
         since, until = self._range()
@@ -147,7 +142,7 @@ class DaySummaryScreen(PosScreen[None]):
     AUTO_FOCUS = "#day"
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("ctrl+e", "export", "Export CSV"),
+        Binding("ctrl+e", "export", "Export CSV", priority=True),  # also from the date fields
     ]
 
     HEADERS = ("Till", "Shift", "Opened", "Closed", "Sales", "Refunds", "Net", "Expected cash", "Counted", "Variance")
@@ -181,14 +176,14 @@ class DaySummaryScreen(PosScreen[None]):
         try:
             rows = self.rows()
         except PosError as exc:
-            self.query_one("#status", Static).update(exc.message)
+            self.say(exc.message, problem=True)
             return
         table.clear(columns=True)
         table.add_columns(*(tr(h) for h in self.HEADERS))
         table.add_rows(rows)
         tenders = "  ".join(f"{tr(t)} {reports.yuan(s - r)}" for t, (s, r) in self.day.tender_net().items())
         self.query_one("#summary", Static).update(tr("Net by tender: {tenders}", tenders=tenders or "-"))
-        self.query_one("#status", Static).update("")
+        self.say("")
 
     def on_input_submitted(self) -> None:
         self.reload()
@@ -199,9 +194,9 @@ class DaySummaryScreen(PosScreen[None]):
             path = self.pos.config.data_dir / "exports" / f"day-{self.day.day:%Y%m%d}.csv"
             export.write_csv(self.pos.staff, path, "day", [tr(h) for h in self.HEADERS], rows)
         except (PosError, OSError) as exc:
-            self.query_one("#status", Static).update(getattr(exc, "message", str(exc)))
+            self.say(getattr(exc, "message", str(exc)), problem=True)
             return
-        self.query_one("#status", Static).update(tr("Saved {path}", path=str(path)))
+        self.say(tr("Saved {path}", path=str(path)))
 
     def action_back(self) -> None:
         self.app.pop_screen()

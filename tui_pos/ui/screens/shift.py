@@ -102,11 +102,6 @@ class ShiftScreen(PosScreen[None]):
             return
         self.query_one(TicketPreview).show_ticket(shift_ticket(self.pos.config, report).preview())
 
-    def say(self, text: str, *, problem: bool = False) -> None:
-        status = self.query_one("#status", Static)
-        status.update(text)
-        status.set_class(problem, "error")
-
     def action_print_x(self) -> None:
         try:
             job = shifts.print_x_report(self.pos.ctx, self.pos.staff)
