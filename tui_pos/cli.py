@@ -31,6 +31,9 @@ examples:
                                        member, week, cashiers, approvers, flags), to screen or CSV
   tui-pos report shift --staff 001     X report of this till's open shift (--shift N: a stored Z)
   tui-pos report day --staff 002 --date 2026-11-23   every till's shifts of a day
+  tui-pos backup --to /media/usb       a consistent copy of the database, safe while tills run
+  tui-pos restore FILE                 put a backup back (tills closed; asks first)
+  tui-pos audit verify                 check the audit trail's hash chain
   tui-pos printer list                 USB devices this PC sees, with the ids for the config file
   tui-pos printer test --drawer        print a test page (and open the cash drawer)
 CSV files may be UTF-8 (with or without BOM) or GBK, as Excel saves them.
@@ -100,6 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             sub.add_argument("--date", metavar="DATE", help="the day (default: today)")
 
+    backup = commands.add_parser("backup", help="copy the database with SQLite's online backup (safe while tills run)")
+    _global_options(backup, top=False)
+    backup.add_argument("--to", type=Path, metavar="DIR", help="folder for the copy (default: backups/ in the data folder)")
+    backup.add_argument("--keep", type=int, default=14, metavar="N", help="keep the newest N copies there (0 = all)")
+    restore = commands.add_parser("restore", help="replace the database with a backup (close the tills first)")
+    _global_options(restore, top=False)
+    restore.add_argument("file", type=Path, metavar="FILE")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    audit_cmd = commands.add_parser("audit", help="check the audit trail")
+    _global_options(audit_cmd, top=False)
+    audit_cmd.add_argument("action", choices=["verify"])
+
     printer = commands.add_parser("printer", help="find the receipt printer and print a test page")
     _global_options(printer, top=False)
     actions = printer.add_subparsers(dest="action", title="actions", metavar="{list,test}", required=True)
@@ -124,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     handlers: dict[str, Callable[[Config, argparse.Namespace], int]] = {
         "run": run_till, "init": init_shop, "demo": demo_shop, "import": import_file, "printer": printer_command,
-        "report": report_command,
+        "report": report_command, "backup": backup_command, "restore": restore_command,
+        "audit": audit_command,
     }
     try:
         return handlers[args.command or "run"](config, args)
@@ -392,3 +408,48 @@ def _print_table(headers, rows) -> None:
     print("  ".join(pad(str(h), w) for h, w in zip(headers, widths)).rstrip())
     for row in rows:
         print("  ".join(pad(str(c), w) for c, w in zip(row, widths)).rstrip())
+
+
+# --- backup, restore, audit ----------------------------------------------------------------------
+
+
+def backup_command(config: Config, args: argparse.Namespace) -> int:
+    from tui_pos.services import maintenance
+
+    path = maintenance.backup(config, args.to, args.keep)
+    print(tr("Backup written: {path}", path=str(path)))
+    return 0
+
+
+def restore_command(config: Config, args: argparse.Namespace) -> int:
+    from tui_pos.services import maintenance
+
+    maintenance.check_file(args.file)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            _err(tr("Restore replaces {db}: add --yes to confirm", db=str(config.db_path)))
+            return 2
+        answer = input(tr("Replace {db} with {file}? Close every till first. Type yes: ",
+                          db=str(config.db_path), file=str(args.file)))
+        if answer.strip().lower() != "yes":
+            _err(tr("Nothing restored"))
+            return 1
+    kept = maintenance.restore(config, args.file)
+    print(tr("Restored {file}; the database it replaced is kept as {kept}", file=str(args.file), kept=str(kept)))
+    return 0
+
+
+def audit_command(config: Config, args: argparse.Namespace) -> int:
+    from tui_pos.services.context import close_shop, open_shop
+    from tui_pos.store import audit
+
+    open_shop(config)
+    try:
+        broken = audit.verify()
+    finally:
+        close_shop()
+    if broken is None:
+        print(tr("Audit trail intact"))
+        return 0
+    _err(tr("Audit trail broken at entry {id}: it was changed or removed after it was written", id=broken))
+    return 1

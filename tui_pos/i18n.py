@@ -637,3 +637,19 @@ ZH.update({
     "approval over to the next shift.":
         "总额如 500，或按面额如 100x3 50x2 1x12。Ctrl+K 将待审批的退款转入下一班。",
 })
+
+# Backups and the audit check (issue 6, first part).
+ZH.update({
+    "Backup written: {path}": "备份已写入：{path}",
+    "Restore replaces {db}: add --yes to confirm": "恢复将替换 {db}：请加 --yes 确认",
+    "Replace {db} with {file}? Close every till first. Type yes: ": "用 {file} 替换 {db}？请先关闭所有收银台。输入 yes 确认：",
+    "Nothing restored": "未恢复任何数据",
+    "Restored {file}; the database it replaced is kept as {kept}": "已恢复 {file}；被替换的数据库保存在 {kept}",
+    "Audit trail intact": "审计记录完整",
+    "Audit trail broken at entry {id}: it was changed or removed after it was written":
+        "审计记录在第 {id} 条断开：写入后被修改或删除",
+    "{path} is not a tui-pos database: {error}": "{path} 不是 tui-pos 数据库：{error}",
+    "{path} is damaged: {error}": "{path} 已损坏：{error}",
+    "No database at {path}": "{path} 没有数据库",
+    "No backup at {path}": "{path} 没有备份",
+})
