@@ -509,6 +509,7 @@ ZH.update({
     "Last error": "最近错误",
     "Ticket discarded": "小票已作废",
     "Tickets waiting to print": "待打印小票",
+    "Recorded but not printed when the till last stopped: print them now?": "上次关机前已记账但未打印的小票：现在打印吗？",
     "Nothing waiting: every ticket has printed": "没有待打印的小票",
     "Tickets that did not print. Enter prints the highlighted one, F5 prints them all "
     "(oldest first), F6 discards one (supervisor). The sale or refund itself is already saved.":

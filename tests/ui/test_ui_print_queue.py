@@ -109,3 +109,29 @@ async def test_tickets_left_from_before_are_shown_at_start(app, ctx):
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.screen.query_one("#jobs").row_count == 1
+
+
+async def test_tickets_left_unprinted_by_a_crash_are_offered_at_start(ctx, printer):
+    """A sale committed just before the till died (its receipt never printed) is offered to
+    the first person who logs in; Enter prints it, and the offer is not repeated."""
+    from dataclasses import replace
+
+    from tui_pos.ui.app import make_app
+
+    sale = sell(ctx, {"6901": 2})  # recorded through the service: queued, never printed
+    app = make_app(replace(ctx.config, language="en"), printer=printer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        assert isinstance(app.screen, PrintQueueScreen)
+        assert "not printed when the till last stopped" in str(app.screen.query_one(".step-title").render())
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert sale.order_no in strip_escpos(printer.output).decode("gbk")
+        assert PrintJobRow.get(PrintJobRow.ref_no == sale.order_no).status == "printed"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckoutScreen)
+        await pilot.press("f10")  # log out and in again: no second offer
+        await pilot.pause()
+        await log_in(pilot)
+        assert isinstance(app.screen, CheckoutScreen)

@@ -44,6 +44,7 @@ class PosApp(App[None]):
     CSS_PATH = "styles/app.tcss"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("f1", "help", "Help")]
+    offer_left_over = True  # tickets found unprinted at start are offered for printing after log in
 
     def __init__(self, config: Config, *, printer: "Printer | None" = None,
                  clock: Callable[[], datetime] | None = None) -> None:
@@ -71,6 +72,7 @@ class PosApp(App[None]):
         self.ctx = context.open_shop(self.config, clock=self._clock)
         self.title = self.config.store_name
         self._waiting = printing.waiting_count(self.ctx)  # e.g. committed before a crash, never printed
+        self._offer_reprint = self._waiting > 0 and self.offer_left_over  # once, to the first who logs in
         self._update_sub_title()
         # A printer that was offline is tried again now and then, so the queue empties itself.
         self.set_interval(PRINTER_RETRY_SECONDS, self.retry_print_queue)
@@ -117,6 +119,11 @@ class PosApp(App[None]):
         from tui_pos.ui.screens.checkout import CheckoutScreen
 
         self.switch_screen(CheckoutScreen())
+        if self._offer_reprint:
+            from tui_pos.ui.screens.print_queue import PrintQueueScreen
+
+            self._offer_reprint = False
+            self.push_screen(PrintQueueScreen(left_over=True))
 
     def logout(self) -> None:
         """Back to the login screen; the basket is kept for whoever logs in next."""

@@ -38,9 +38,15 @@ class PrintQueueScreen(PosScreen[None]):
         Binding("f6", "discard", "Discard"),
     ]
 
+    def __init__(self, *, left_over: bool = False) -> None:
+        super().__init__()
+        self.left_over = left_over  # shown at start: the till stopped before these printed
+
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
-        yield Static(tr("Tickets waiting to print"), classes="step-title")
+        title = (tr("Recorded but not printed when the till last stopped: print them now?") if self.left_over
+                 else tr("Tickets waiting to print"))
+        yield Static(title, classes="step-title")
         yield JobTable(id="jobs")
         yield TicketPreview(id="job-preview")
         yield Static("", id="status")
