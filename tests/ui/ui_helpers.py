@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -61,8 +62,9 @@ def printer() -> TrainingPrinter:
 
 
 @pytest.fixture
-def app(ctx, printer) -> PosApp:
+def app(ctx, printer) -> Iterator[PosApp]:
     """`ctx` has seeded the database; the app opens the same file again, as the CLI would."""
     till = make_app(replace(ctx.config, language="en"), printer=printer)
     till.offer_left_over = False  # the tests' history is recorded through services, never printed
-    return till
+    yield till
+    assert not till.unexpected, till.unexpected  # a bug the till caught and showed is still a bug

@@ -8,9 +8,13 @@ runs in a worker thread and posts `PrintFinished` back to the screen that asked.
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual import work
 from textual.app import App
@@ -36,6 +40,20 @@ if TYPE_CHECKING:
 
 
 PRINTER_RETRY_SECONDS = 30
+log = logging.getLogger("tui_pos")
+
+
+def log_to(folder: Path) -> Path:
+    """The till's log file (owner-only, like the database), for tracebacks support needs."""
+    path = folder / "tui-pos.log"
+    if not any(isinstance(h, RotatingFileHandler) and h.baseFilename == str(path) for h in log.handlers):
+        folder.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600))
+        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+    return path
 
 
 class PosApp(App[None]):
@@ -61,6 +79,8 @@ class PosApp(App[None]):
         self._waiting = 0
         self.last_sale: SaleResult | None = None
         self.exchange_credit: ExchangeCredit | None = None  # goods returned, paying for this basket
+        self.unexpected: list[str] = []  # bugs shown to the cashier this run (tests assert it stays empty)
+        self.log_path = log_to(config.data_dir)
 
     # -- start, log in, log out -------------------------------------------------
     def on_mount(self) -> None:
@@ -143,6 +163,45 @@ class PosApp(App[None]):
                 if active.binding.show and active.binding.action not in ("help", "app.help")]
         note = getattr(screen, "HELP", "")
         self.push_screen(HelpScreen(keys, tr(note) if note else ""))
+
+    # -- bugs ---------------------------------------------------------------------
+    def report_unexpected(self, exc: BaseException, *, restart_screen: bool = False) -> None:
+        """A bug must not end the till with a traceback in front of a customer: log it, show
+        it in a dialog; `restart_screen` when Textual already stopped the screen that failed."""
+        summary = f"{type(exc).__name__}: {exc}"[:300]
+        log.error("unexpected error on %s: %s", type(self.screen).__name__, summary, exc_info=exc)
+        self.unexpected.append(summary)
+        from tui_pos.ui.screens.error import ErrorScreen
+
+        def after(_: None) -> None:
+            if restart_screen:
+                self._fresh_screen()
+
+        self.push_screen(ErrorScreen(summary, str(self.log_path)), after)
+
+    def _fresh_screen(self) -> None:
+        """Back to a new checkout (or login) screen; the basket lives on the app, so it stays."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if self.staff is None:
+            self.logout()
+        else:
+            self.start_selling()
+
+    async def _dispatch_action(self, namespace: Any, action_name: str, params: Any) -> bool:
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as exc:  # a key's action failed: the screen is intact, so just report it
+            self.report_unexpected(exc)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's last resort (a timer, a worker, a widget's own handler): report instead
+        of quitting, unless the app is not up yet or the dialog itself keeps failing."""
+        if not self.is_running or self.ctx is None or len(self.unexpected) > 20:
+            super()._handle_exception(error)
+            return
+        self.report_unexpected(error, restart_screen=True)
 
     # -- printing -----------------------------------------------------------------
     def start_print(self, job_id: int, *, kick_drawer: bool = False, reply_to: MessagePump | None = None) -> None:

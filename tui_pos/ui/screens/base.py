@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Static
 
@@ -25,7 +27,20 @@ def compose_chrome(training: bool) -> ComposeResult:
         yield TrainingBanner()
 
 
-class PosScreen(Screen[R], Generic[R]):
+class Guarded:
+    """A bug in a handler becomes an error dialog; the screen itself stays usable (Textual
+    would otherwise stop the screen's message loop and end the app with a traceback)."""
+
+    async def _dispatch_message(self, message: Message) -> None:
+        try:
+            await super()._dispatch_message(message)  # type: ignore[misc]
+        except Exception as exc:  # noqa: BLE001 - shown and logged by the app
+            # a screen that failed while opening is half-built: start again from checkout
+            opening = isinstance(message, (events.Mount, events.Compose))
+            self.app.report_unexpected(exc, restart_screen=opening)  # type: ignore[attr-defined]
+
+
+class PosScreen(Guarded, Screen[R], Generic[R]):
     """A full screen of the till."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
@@ -46,7 +61,7 @@ class PosScreen(Screen[R], Generic[R]):
         status.set_class(problem, "error")
 
 
-class PosModal(ModalScreen[R], Generic[R]):
+class PosModal(Guarded, ModalScreen[R], Generic[R]):
     """A dialog over a till screen; it repeats the training banner so it is never hidden."""
 
     BINDINGS = [Binding("f1", "app.help", "Help")]  # app keys do not reach into a dialog
