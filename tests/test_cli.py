@@ -217,6 +217,18 @@ class TestRun:
         assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "1234"]) == 0
         assert main(["run"]) == 0
         assert [(c.training, c.db_path) for c in apps] == [(False, home / "shop.db")]
+        assert (home / "shop.db").stat().st_mode & 0o777 == 0o600
+
+    def test_live_till_refuses_a_world_writable_database(self, home, apps, capsys, monkeypatch):
+        monkeypatch.setenv("TUI_POS_LANGUAGE", "en")
+        assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "1234"]) == 0
+        (home / "shop.db").chmod(0o666)
+        assert main(["run"]) == 1
+        err = capsys.readouterr().err
+        assert "can be changed by any user" in err and "chmod 600" in err
+        assert apps == []
+        (home / "shop.db").chmod(0o600)
+        assert main(["run"]) == 0 and len(apps) == 1
 
 
 class TestPrinterCommands:

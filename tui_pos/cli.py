@@ -170,6 +170,10 @@ def run_till(config: Config, args: argparse.Namespace) -> int:
         _err(tr("No shop set up in {path}. Create one with `tui-pos init`, "
                 "or practise on the demo shop with `tui-pos --training`.", path=config.db_path))
         return 2
+    if not config.training:
+        from tui_pos.services.maintenance import refuse_exposed
+
+        refuse_exposed(config)
     from tui_pos.ui.app import make_app
 
     make_app(config).run()

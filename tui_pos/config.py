@@ -55,6 +55,20 @@ class ShiftConfig:
 
 
 @dataclass(frozen=True)
+class SecurityConfig:
+    max_failed_pins: int = 5  # wrong PINs in a row before that staff code is locked ...
+    lockout_minutes: int = 15  # ... for this long
+    idle_lock_minutes: int = 5  # no key for this long: back to the login screen (0 = never)
+
+
+@dataclass(frozen=True)
+class BackupConfig:
+    at_shift_close: bool = True  # a backup after every shift close (the live shop only)
+    folder: str = ""  # "" = backups/ in the data folder; e.g. a USB stick's mount point
+    keep: int = 14
+
+
+@dataclass(frozen=True)
 class RefundFlags:
     """When a member or cashier is worth a look (refund analytics, member profile, wizard step 1)."""
 
@@ -86,6 +100,8 @@ class Config:
     refund_policy: RefundPolicy = RefundPolicy()
     shifts: ShiftConfig = ShiftConfig()
     refund_flags: RefundFlags = RefundFlags()
+    security: SecurityConfig = SecurityConfig()
+    backup: BackupConfig = BackupConfig()
 
     def level(self, code: str) -> MemberLevel:
         for level in self.member_levels:
@@ -252,7 +268,22 @@ def load_config(
         refund_policy=_refund_policy(raw.get("refund_policy", {}), limits),
         shifts=_ints(ShiftConfig, "shifts", raw.get("shifts", {})),
         refund_flags=_ints(RefundFlags, "refund_flags", raw.get("refund_flags", {})),
+        security=_ints(SecurityConfig, "security", raw.get("security", {})),
+        backup=_backup(raw.get("backup", {})),
     )
+
+
+def _backup(raw: Mapping[str, Any]) -> BackupConfig:
+    unknown = set(raw) - set(BackupConfig.__dataclass_fields__)
+    if unknown:
+        raise ConfigError(f"[backup] has unknown keys: {', '.join(sorted(unknown))}")
+    flag = raw.get("at_shift_close", True)
+    if not isinstance(flag, bool):
+        raise ConfigError(f"backup.at_shift_close must be true or false, not {flag!r}")
+    keep = _as_int("backup", "keep", raw.get("keep", 14))
+    if keep < 1:
+        raise ConfigError("backup.keep must be 1 or more")
+    return BackupConfig(flag, str(raw.get("folder", "")), keep)
 
 
 def _ints(cls, section: str, raw: Mapping[str, Any]):

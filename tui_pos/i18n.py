@@ -512,6 +512,8 @@ ZH.update({
     "Something went wrong in the till": "收银程序出错了",
     "Nothing half-done was saved: check the last sale or refund, then carry on. Details for support are in {path}": "不会保存做了一半的交易：请核对最后一笔销售或退款后继续。给技术支持的详细信息在 {path}",
     "Continue": "继续",
+    "{path} can be changed by any user of this computer (mode {mode}); fix it with: chmod 600 {path}": "{path} 可被本机任何用户修改（权限 {mode}）；请用 chmod 600 {path} 修正",
+    "Locked after {minutes} minutes without a key; the basket is kept": "{minutes} 分钟无操作，已自动锁定；购物车已保留",
     "Recorded but not printed when the till last stopped: print them now?": "上次关机前已记账但未打印的小票：现在打印吗？",
     "Nothing waiting: every ticket has printed": "没有待打印的小票",
     "Tickets that did not print. Enter prints the highlighted one, F5 prints them all "

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
 from conftest import PINS
+from tui_pos.config import SecurityConfig
 from tui_pos.domain.errors import AuthError, InsufficientPermission, InvalidInput
 from tui_pos.domain.staff import Role
 from tui_pos.services import staff as staff_service
@@ -69,7 +71,7 @@ def test_unknown_or_inactive_code(fctx):
 
 
 def test_five_wrong_pins_lock_then_unlock(fctx, clock):
-    for _ in range(staff_service.MAX_FAILED_PINS):
+    for _ in range(5):
         with pytest.raises(AuthError):
             staff_service.login(fctx, "001", "0000")
         clock.advance(seconds=5)
@@ -96,14 +98,25 @@ def test_five_wrong_pins_lock_then_unlock(fctx, clock):
 
 def test_lock_lasts_the_configured_time(fctx, clock):
     start = clock.now
-    for _ in range(staff_service.MAX_FAILED_PINS):
+    for _ in range(5):
         with pytest.raises(AuthError):
             staff_service.login(fctx, "001", "0000")
-    assert StaffRow.get(StaffRow.code == "001").locked_until == start + staff_service.LOCKOUT
+    assert StaffRow.get(StaffRow.code == "001").locked_until == start + timedelta(minutes=15)
+
+
+def test_lockout_threshold_and_length_come_from_the_config(fctx, clock):
+    strict = Context(replace(fctx.config, security=SecurityConfig(max_failed_pins=3, lockout_minutes=60)), clock=clock)
+    for _ in range(2):
+        with pytest.raises(AuthError, match="Wrong"):
+            staff_service.login(strict, "001", "0000")
+    assert StaffRow.get(StaffRow.code == "001").locked_until is None
+    with pytest.raises(AuthError, match="Wrong"):
+        staff_service.login(strict, "001", "0000")
+    assert StaffRow.get(StaffRow.code == "001").locked_until == clock.now + timedelta(minutes=60)
 
 
 def test_four_wrong_pins_do_not_lock(fctx):
-    for _ in range(staff_service.MAX_FAILED_PINS - 1):
+    for _ in range(4):
         with pytest.raises(AuthError):
             staff_service.login(fctx, "001", "0000")
     assert StaffRow.get(StaffRow.code == "001").locked_until is None
@@ -111,7 +124,7 @@ def test_four_wrong_pins_do_not_lock(fctx):
 
 
 def test_lockout_is_audited(fctx):
-    for _ in range(staff_service.MAX_FAILED_PINS):
+    for _ in range(5):
         with pytest.raises(AuthError):
             staff_service.login(fctx, "001", "0000")
     entry = AuditRow.select().where(AuditRow.action == "staff_locked").get()

@@ -43,6 +43,15 @@ def _copy(source: Path, target: Path, self_contained: bool = True) -> None:
         dst.close()
 
 
+def refuse_exposed(config: Config) -> None:
+    """A live till does not run on a database any user of the PC may change: whoever can write
+    the file can rewrite sales, refunds and PIN hashes without leaving a trace in the till."""
+    for path in (config.db_path, Path(f"{config.db_path}-wal")):
+        if path.exists() and path.stat().st_mode & 0o002:
+            raise Conflict("{path} can be changed by any user of this computer (mode {mode}); "
+                           "fix it with: chmod 600 {path}", path=str(path), mode=oct(path.stat().st_mode & 0o777))
+
+
 def check_file(path: Path) -> None:
     """Refuse a file that is not an intact tui-pos database."""
     try:

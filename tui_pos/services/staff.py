@@ -12,9 +12,6 @@ from tui_pos.store.db import write
 from tui_pos.store.models import StaffRow
 from tui_pos.store.queries import staff_row, to_staff
 
-MAX_FAILED_PINS = 5
-LOCKOUT = timedelta(minutes=15)
-
 
 def login(ctx: Context, code: str, pin: str, *, action: str = "login") -> Staff:
     """Check a staff code and PIN. Every failure counts; the fifth locks the code for a while."""
@@ -32,8 +29,8 @@ def login(ctx: Context, code: str, pin: str, *, action: str = "login") -> Staff:
         if not verify_pin(pin or "", row.pin_hash):
             row.failed_pins += 1
             detail = {"failed": row.failed_pins}
-            if row.failed_pins >= MAX_FAILED_PINS:
-                row.locked_until = now + LOCKOUT
+            if row.failed_pins >= ctx.config.security.max_failed_pins:
+                row.locked_until = now + timedelta(minutes=ctx.config.security.lockout_minutes)
                 row.failed_pins = 0
                 detail["locked_until"] = row.locked_until.isoformat()
                 audit.append(code, "staff_locked", "staff", detail)

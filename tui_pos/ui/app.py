@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message_pump import MessagePump
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
 
 PRINTER_RETRY_SECONDS = 30
+IDLE_CHECK_SECONDS = 10
 log = logging.getLogger("tui_pos")
 
 
@@ -81,6 +83,7 @@ class PosApp(App[None]):
         self.exchange_credit: ExchangeCredit | None = None  # goods returned, paying for this basket
         self.unexpected: list[str] = []  # bugs shown to the cashier this run (tests assert it stays empty)
         self.log_path = log_to(config.data_dir)
+        self.last_key = time.monotonic()
 
     # -- start, log in, log out -------------------------------------------------
     def on_mount(self) -> None:
@@ -96,6 +99,8 @@ class PosApp(App[None]):
         self._update_sub_title()
         # A printer that was offline is tried again now and then, so the queue empties itself.
         self.set_interval(PRINTER_RETRY_SECONDS, self.retry_print_queue)
+        if self.config.security.idle_lock_minutes:
+            self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         from tui_pos.ui.screens.login import LoginScreen
 
         self.push_screen(LoginScreen())
@@ -145,13 +150,31 @@ class PosApp(App[None]):
             self._offer_reprint = False
             self.push_screen(PrintQueueScreen(left_over=True))
 
-    def logout(self) -> None:
-        """Back to the login screen; the basket is kept for whoever logs in next."""
+    def logout(self, note: str = "") -> None:
+        """Back to the login screen from wherever the till is; the basket is kept for whoever
+        logs in next (nothing unpaid was written, so nothing is left half-done)."""
         from tui_pos.ui.screens.login import LoginScreen
 
         self.staff = None
         self._update_sub_title()
-        self.switch_screen(LoginScreen())
+        self._to_base_screen()
+        self.switch_screen(LoginScreen(note))
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.last_key = time.monotonic()
+        await super().on_event(event)
+
+    def lock_if_idle(self) -> None:
+        """On a timer: a till left logged in with nobody at it goes back to the login screen."""
+        minutes = self.config.security.idle_lock_minutes
+        if self.staff is not None and minutes and time.monotonic() - self.last_key >= minutes * 60:
+            log.info("till %s locked after %s idle minutes (staff %s)", self.config.till_code, minutes, self.staff.code)
+            self.logout(tr("Locked after {minutes} minutes without a key; the basket is kept", minutes=minutes))
+
+    def _to_base_screen(self) -> None:
+        while len(self.screen_stack) > 2:  # Textual's default screen, then the till's own
+            self.pop_screen()
 
     def action_help(self) -> None:
         """F1: the keys shown in the footer, spelled out, and the screen's own HELP note."""
@@ -181,8 +204,7 @@ class PosApp(App[None]):
 
     def _fresh_screen(self) -> None:
         """Back to a new checkout (or login) screen; the basket lives on the app, so it stays."""
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
+        self._to_base_screen()
         if self.staff is None:
             self.logout()
         else:

@@ -24,6 +24,10 @@ class LoginScreen(PosScreen[None]):
         Binding("ctrl+q", "app.quit", "Quit", priority=True),
     ]
 
+    def __init__(self, note: str = "") -> None:
+        super().__init__()
+        self.note = note  # why the till came back here, e.g. locked after no key for a while
+
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
         with Middle():
@@ -34,7 +38,7 @@ class LoginScreen(PosScreen[None]):
                     yield Input(id="login-code", max_length=20)
                     yield Label(tr("PIN"), classes="field-label")
                     yield Input(id="login-pin", password=True, max_length=8, restrict=r"[0-9]*")
-                    yield Static("", id="login-error", classes="error")
+                    yield Static(self.note, id="login-error", classes="error")
         yield KeyFooter()
 
     def on_mount(self) -> None:
