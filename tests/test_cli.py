@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sqlite3
 import sys
 from datetime import date, timedelta
 import types
@@ -297,3 +298,19 @@ class TestReportCommands:
         assert "X report" in capsys.readouterr().out
         assert main(["--training", "report", "day", "--staff", "002", "--pin", "2222"]) == 0
         assert "Expected cash" in capsys.readouterr().out
+
+
+def test_price_command_needs_a_supervisor_and_is_audited(home, capsys, monkeypatch):
+    monkeypatch.setenv("TUI_POS_LANGUAGE", "en")
+    assert main(["--training", "demo"]) == 0
+    capsys.readouterr()
+    assert main(["--training", "price", "6900100001003", "9.90", "--staff", "001", "--pin", "1111"]) == 1
+    assert "may not" in capsys.readouterr().err
+    assert main(["--training", "price", "6900100001003", "9.90", "--member-price", "8.80",
+                 "--staff", "002", "--pin", "2222"]) == 0
+    assert "now costs 9.90, member price 8.80" in capsys.readouterr().out
+    assert main(["--training", "price", "6900100001003", "-1", "--staff", "002", "--pin", "2222"]) == 1
+    assert "negative" in capsys.readouterr().err
+    db = sqlite3.connect(home / "training.db")
+    assert db.execute("SELECT price, member_price FROM product WHERE barcode = '6900100001003'").fetchone() == (990, 880)
+    assert db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'price_change'").fetchone()[0] == 1

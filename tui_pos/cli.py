@@ -14,6 +14,7 @@ from typing import Callable, TextIO
 from tui_pos import i18n
 from tui_pos.config import Config, ConfigError, load_config
 from tui_pos.domain.errors import PosError
+from tui_pos.domain.money import format_money
 from tui_pos.i18n import tr
 
 EXAMPLES = """\
@@ -31,6 +32,7 @@ examples:
                                        member, week, cashiers, approvers, flags), to screen or CSV
   tui-pos report shift --staff 001     X report of this till's open shift (--shift N: a stored Z)
   tui-pos report day --staff 002 --date 2026-11-23   every till's shifts of a day
+  tui-pos price 6901234567890 3.50 --staff 002   change a price (recorded in the audit trail)
   tui-pos backup --to /media/usb       a consistent copy of the database, safe while tills run
   tui-pos restore FILE                 put a backup back (tills closed; asks first)
   tui-pos audit verify                 check the audit trail's hash chain
@@ -103,6 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             sub.add_argument("--date", metavar="DATE", help="the day (default: today)")
 
+    price = commands.add_parser("price", help="change a product's price (supervisor; recorded in the audit trail)")
+    _global_options(price, top=False)
+    price.add_argument("barcode")
+    price.add_argument("price", help="new price in yuan, e.g. 3.50")
+    price.add_argument("--member-price", metavar="PRICE", help="new member price (default: none)")
+    price.add_argument("--staff", required=True, metavar="CODE", help="your staff code (a supervisor or manager)")
+    price.add_argument("--pin", metavar="PIN", help="asked for when run in a terminal")
     backup = commands.add_parser("backup", help="copy the database with SQLite's online backup (safe while tills run)")
     _global_options(backup, top=False)
     backup.add_argument("--to", type=Path, metavar="DIR", help="folder for the copy (default: backups/ in the data folder)")
@@ -140,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers: dict[str, Callable[[Config, argparse.Namespace], int]] = {
         "run": run_till, "init": init_shop, "demo": demo_shop, "import": import_file, "printer": printer_command,
         "report": report_command, "backup": backup_command, "restore": restore_command,
-        "audit": audit_command,
+        "audit": audit_command, "price": price_command,
     }
     try:
         return handlers[args.command or "run"](config, args)
@@ -336,6 +345,37 @@ def config_path_hint(config: Config) -> str:
 # --- report ----------------------------------------------------------------------------------
 
 
+def _pin(args: argparse.Namespace) -> str | None:
+    """--pin, or asked without echo in a terminal; None (after saying so) when neither."""
+    if args.pin is not None:
+        return args.pin
+    if not sys.stdin.isatty():
+        _err(tr("Give --pin, or run in a terminal to be asked for it"))
+        return None
+    return getpass.getpass(tr("PIN: "))
+
+
+def price_command(config: Config, args: argparse.Namespace) -> int:
+    from tui_pos.services import catalog
+    from tui_pos.services import staff as staff_service
+    from tui_pos.services.context import close_shop, open_shop
+
+    pin = _pin(args)
+    if pin is None:
+        return 2
+    ctx = open_shop(config)
+    try:
+        actor = staff_service.login(ctx, args.staff, pin)
+        product = catalog.change_price(ctx, actor, args.barcode, args.price, args.member_price)
+    finally:
+        close_shop()
+    member = "" if product.member_price is None else tr(", member price {price}",
+                                                         price=format_money(product.member_price))
+    print(tr("{name} ({barcode}) now costs {price}{member}", name=product.name, barcode=product.barcode,
+             price=format_money(product.price), member=member))
+    return 0
+
+
 def report_command(config: Config, args: argparse.Namespace) -> int:
     from datetime import timedelta
 
@@ -344,12 +384,9 @@ def report_command(config: Config, args: argparse.Namespace) -> int:
     from tui_pos.services import staff as staff_service
     from tui_pos.services.context import close_shop, open_shop
 
-    pin = args.pin
+    pin = _pin(args)
     if pin is None:
-        if not sys.stdin.isatty():
-            _err(tr("Give --pin, or run in a terminal to be asked for it"))
-            return 2
-        pin = getpass.getpass(tr("PIN: "))
+        return 2
     ctx = open_shop(config)
     try:
         actor = staff_service.login(ctx, args.staff, pin)

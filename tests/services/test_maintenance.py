@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 import threading
 
 import pytest
@@ -108,3 +109,31 @@ def test_backup_and_restore_commands(ctx, cashier, tmp_path, monkeypatch, capsys
     assert main(["--db", db, "restore", str(written), "--yes"]) == 0
     assert consistent(ctx.config.db_path) == 1
     assert main(["--db", db, "audit", "verify"]) == 0
+
+
+def test_shift_close_takes_a_backup_and_a_failed_backup_does_not_undo_the_close(ctx, cashier, manager, tmp_path):
+    from dataclasses import replace
+
+    from tui_pos.config import BackupConfig
+    from tui_pos.domain.shift import CashCount
+    from tui_pos.services import shifts
+    from tui_pos.services.context import Context
+
+    sell_one(ctx, cashier)
+    closed = shifts.close_shift(ctx, manager, CashCount(shifts.report(ctx).expected_cash))
+    copy = Path(closed.backup)
+    assert copy.parent == ctx.config.data_dir / "backups" and closed.backup_error == ""
+    assert consistent(copy) == 1
+    assert sqlite3.connect(copy).execute("SELECT status FROM shift").fetchone() == ("closed",)
+
+    shifts.open_shift(ctx, manager, CashCount(10000))
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the USB stick should be")
+    broken = Context(replace(ctx.config, backup=BackupConfig(folder=str(blocked))), ctx.clock)
+    closed = shifts.close_shift(broken, manager, CashCount(10000))
+    assert closed.backup == "" and closed.backup_error
+    assert shifts.current(ctx) is None  # closed all the same
+
+    shifts.open_shift(ctx, manager, CashCount(10000))
+    off = Context(replace(ctx.config, backup=BackupConfig(at_shift_close=False)), ctx.clock)
+    assert shifts.close_shift(off, manager, CashCount(10000)).backup == ""

@@ -157,3 +157,24 @@ async def test_day_summary_for_a_supervisor(ctx, app):
         await pilot.press("enter")
         await pilot.pause()
         assert "Not a date" in text_of(app, "#status")
+
+
+async def test_no_sale_drawer_opening_from_the_shift_screen(app, printer):
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("enter")  # no reason given: asked for one, nothing opens
+        await pilot.pause()
+        assert "Say why" in str(app.screen.query_one("#error").render())
+        await type_text(pilot, "change for till 02")
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert b"\x1bp" in printer.output
+        assert "recorded in the audit trail" in str(app.screen.query_one("#status").render())
+        assert AuditRow.get(AuditRow.action == "drawer_open").detail == '{"reason": "change for till 02"}'

@@ -52,6 +52,8 @@ PERMISSIONS: dict[str, Role] = {
     "shift": Role.CASHIER,
     "cash_move": Role.CASHIER,
     "day_summary": Role.SUPERVISOR,
+    "change_price": Role.SUPERVISOR,
+    "open_drawer": Role.CASHIER,  # allowed, but every opening without a sale is in the audit trail
 }
 
 

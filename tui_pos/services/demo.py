@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from tui_pos.config import Config
+from tui_pos.config import BackupConfig, Config
 from tui_pos.domain.basket import Basket
 from tui_pos.domain.catalog import Member, Product, clean_text
 from tui_pos.domain.errors import Conflict, InvalidInput, NeedsApproval, RefundNotAllowed
@@ -240,7 +240,8 @@ def _close(ctx: Context, rng: random.Random, actor: Staff) -> None:
     expected = shifts.report(ctx).expected_cash
     off = rng.choices([0, -100, 50, -1500], [85, 8, 5, 2])[0]
     note = "找零时多给了顾客" if off else ""
-    closed = shifts.close_shift(ctx, actor, CashCount(max(0, expected + off)), note, carry_over=True)
+    history = Context(replace(ctx.config, backup=BackupConfig(at_shift_close=False)), ctx.clock)  # past days: no copies
+    closed = shifts.close_shift(history, actor, CashCount(max(0, expected + off)), note, carry_over=True)
     printing.mark_printed([closed.print_job_id])
 
 

@@ -11,7 +11,8 @@ from datetime import datetime
 
 from tui_pos.config import Config
 from tui_pos.devices.tickets import Ticket, receipt, printer_test_page
-from tui_pos.domain.errors import NotFound
+from tui_pos.domain.catalog import clean_text
+from tui_pos.domain.errors import InvalidInput, NotFound
 from tui_pos.domain.sales import SaleDetail
 from tui_pos.domain.staff import Staff, require
 from tui_pos.services.context import Context
@@ -99,6 +100,28 @@ def _deliver(config: Config, ticket: Ticket, *, kick_drawer: bool, printer):
         if printer is None:
             device.close()
     return failed, data, drawer_error
+
+
+def open_drawer(ctx: Context, actor: Staff, reason: str, *, printer=None) -> str:
+    """'No sale': the drawer opens without a sale (change for the next till, a wrong count).
+    It is written to the audit trail first, so an opening is never unrecorded; returns the
+    drawer error text, "" when it opened."""
+    from tui_pos.devices.printer import PrinterError, open_printer
+
+    require(actor, "open_drawer")
+    why = clean_text(reason, 80)
+    if not why:
+        raise InvalidInput("Say why the drawer is opened")
+    write(lambda: audit.append(actor.code, "drawer_open", f"till:{ctx.config.till_code}", {"reason": why}))
+    device = printer or open_printer(ctx.config.printer)
+    try:
+        device.kick_drawer()
+        return ""
+    except PrinterError as exc:
+        return exc.message
+    finally:
+        if printer is None:
+            device.close()
 
 
 def print_job(ctx: Context, job_id: int, *, kick_drawer: bool = False, printer=None) -> PrintOutcome:

@@ -7,11 +7,13 @@ later change), and its Z report is stored as it was signed off.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
+from pathlib import Path
 
 from tui_pos.devices.tickets import shift_ticket
-from tui_pos.domain.errors import Conflict, InvalidInput, NotFound
+from tui_pos.domain.errors import Conflict, InvalidInput, NotFound, PosError
 from tui_pos.domain.shift import CashCount, ShiftReport, check_cash_move, check_close
 from tui_pos.domain.staff import Staff, require
 from tui_pos.services import printing
@@ -85,6 +87,8 @@ def cash_move(ctx: Context, actor: Staff, kind: str, amount: int, reason: str) -
 class Closed:
     report: ShiftReport
     print_job_id: int
+    backup: str = ""  # the backup taken after the close ("" = none configured)
+    backup_error: str = ""  # why it could not be taken; the close itself stands
 
 
 def close_shift(ctx: Context, actor: Staff, counted: CashCount, note: str = "",
@@ -117,7 +121,22 @@ def close_shift(ctx: Context, actor: Staff, counted: CashCount, note: str = "",
         job = printing.queue_ticket(ctx, "report", f"Z{shift.id}", shift_ticket(ctx.config, final))
         return Closed(final, job)
 
-    return write(record)
+    closed = write(record)
+    return _back_up(ctx, closed) if ctx.config.backup.at_shift_close and not ctx.config.training else closed
+
+
+def _back_up(ctx: Context, closed: Closed) -> Closed:
+    """The daily safety copy, taken once the Z report is committed; a full disk or a missing
+    USB stick is reported, never a reason to undo the close."""
+    from tui_pos.services import maintenance
+
+    settings = ctx.config.backup
+    try:
+        path = maintenance.backup(ctx.config, Path(settings.folder) if settings.folder else None, settings.keep)
+    except (OSError, sqlite3.Error, PosError) as exc:
+        message = exc.message if isinstance(exc, PosError) else str(exc)
+        return replace(closed, backup_error=message[:200])
+    return replace(closed, backup=str(path))
 
 
 def print_x_report(ctx: Context, actor: Staff) -> int:

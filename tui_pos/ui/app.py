@@ -34,7 +34,7 @@ from tui_pos.services.context import Context
 from tui_pos.services.exchange import ExchangeCredit
 from tui_pos.services.printing import PrintOutcome
 from tui_pos.ui.keys import translate_bindings
-from tui_pos.ui.messages import PrintFinished
+from tui_pos.ui.messages import DrawerOpened, PrintFinished
 
 if TYPE_CHECKING:
     from tui_pos.devices.printer import Printer
@@ -254,6 +254,17 @@ class PosApp(App[None]):
             waiting = self._safe_waiting()
         self.call_from_thread(self._printer_state, outcome.ok, waiting, outcome.error)
         reply_to.post_message(PrintFinished(outcome, waiting, preview))
+
+    @work(thread=True, exclusive=False, group="print", exit_on_error=False)
+    def open_drawer(self, reason: str, reply_to: MessagePump) -> None:
+        """'No sale' from the shift screen: recorded in the audit trail, then the drawer kicked."""
+        assert self.ctx is not None and self.staff is not None
+        with self._print_lock:
+            try:
+                error = printing.open_drawer(self.ctx, self.staff, reason, printer=self._device())
+            except PosError as exc:
+                error = exc.message
+        reply_to.post_message(DrawerOpened(error))
 
     def retry_print_queue(self) -> None:
         """On a timer: once the printer failed, try the waiting tickets again now and then."""

@@ -15,3 +15,11 @@ class PrintFinished(Message):
         self.outcome = outcome
         self.waiting = waiting  # tickets still queued after this attempt
         self.preview = preview  # ticket text, only in training mode and only when printed
+
+
+class DrawerOpened(Message):
+    """A 'no sale' drawer opening was recorded; `error` says why the drawer did not open."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error

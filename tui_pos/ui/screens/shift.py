@@ -17,7 +17,7 @@ from tui_pos.domain.money import format_money, parse_money
 from tui_pos.domain.shift import parse_cash_count
 from tui_pos.i18n import tr
 from tui_pos.services import shifts
-from tui_pos.ui.messages import PrintFinished
+from tui_pos.ui.messages import DrawerOpened, PrintFinished
 from tui_pos.ui.screens.base import PosModal, PosScreen
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.ticket_preview import TicketPreview
@@ -76,6 +76,7 @@ class ShiftScreen(PosScreen[None]):
         Binding("f5", "print_x", "Print X"),
         Binding("f6", "cash('paid_in')", "Paid in"),
         Binding("f7", "cash('paid_out')", "Paid out"),
+        Binding("f8", "drawer", "Open drawer"),
         Binding("f9", "close", "Close shift"),
         Binding("f3", "day", "Day summary"),
         Binding("f4", "analytics", "Refund reports"),
@@ -119,6 +120,17 @@ class ShiftScreen(PosScreen[None]):
 
     def action_close(self) -> None:
         self.app.push_screen(CloseShiftScreen())
+
+    def action_drawer(self) -> None:
+        def opened(reason: str | None) -> None:
+            if reason:
+                self.say(tr("Opening the drawer..."))
+                self.pos.open_drawer(reason, reply_to=self)
+
+        self.app.push_screen(DrawerScreen(), opened)
+
+    def on_drawer_opened(self, message: DrawerOpened) -> None:
+        self.say(message.error or tr("Drawer opened; recorded in the audit trail"), problem=bool(message.error))
 
     def action_day(self) -> None:
         from tui_pos.ui.screens.reports import DaySummaryScreen
@@ -178,6 +190,31 @@ class CashMoveScreen(PosModal[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class DrawerScreen(PosModal[str | None]):
+    """'No sale': why the drawer is opened; the till records it before it opens."""
+
+    CSS_PATH = "../styles/shift.tcss"
+    AUTO_FOCUS = "#reason"
+    BINDINGS = [Binding("escape", "cancel", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_banner()
+        with Vertical(classes="dialog", id="cash-dialog"):
+            yield Label(tr("Open the drawer without a sale"), classes="title")
+            yield Input(placeholder=tr("Reason (e.g. change for till 02)"), id="reason", max_length=80)
+            yield Static("", id="error", classes="error")
+        yield KeyFooter()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.query_one("#error", Static).update(tr("Say why the drawer is opened"))
+            return
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class CloseShiftScreen(PosScreen[None]):
@@ -261,7 +298,13 @@ class CloseShiftScreen(PosScreen[None]):
                 note_box.focus()
             return
         self.closed = True
-        self.query_one("#error", Static).update(tr("Shift closed. Enter: log out"))
+        if closed.backup_error:
+            done = tr("Shift closed, but the backup failed: {error}. Enter: log out", error=closed.backup_error)
+        elif closed.backup:
+            done = tr("Shift closed; backup in {path}. Enter: log out", path=closed.backup)
+        else:
+            done = tr("Shift closed. Enter: log out")
+        self.query_one("#error", Static).update(done)
         preview = self.query_one("#z-report", TicketPreview)
         preview.show_ticket(shift_ticket(self.pos.config, closed.report).preview())
         preview.display = True
