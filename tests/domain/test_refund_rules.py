@@ -173,3 +173,11 @@ def test_bad_picks_are_refused():
 def test_no_receipt_needs_a_manager():
     q = quote(one_line(1, 500), [Pick(1, 1)], no_receipt=True)
     assert "no_receipt" in q.approvals and q.approver_role == Role.MANAGER
+
+
+def test_the_same_line_twice_in_one_refund_is_refused():
+    """Found by the fuzz tests: 2 + 2 of a 3-unit line passed, as each pick was checked alone."""
+    history = one_line(qty=3, paid=3000)
+    with pytest.raises(InvalidInput, match="twice"):
+        quote(history, [Pick(1, 2), Pick(1, 2)])
+    assert quote(history, [Pick(1, 3)]).amount == 3000

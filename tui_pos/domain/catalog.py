@@ -64,6 +64,15 @@ def clean_barcode(text: str) -> str:
     return code
 
 
+def split_quantity(text: str) -> tuple[int, str]:
+    """'3*6901' (or 3×6901, full-width ３＊6901) rings up three at once; a plain code is one."""
+    text = unicodedata.normalize("NFKC", text or "").replace("×", "*")
+    if "*" in text:
+        qty_text, code = text.split("*", 1)
+        return parse_quantity(qty_text), code
+    return 1, text
+
+
 def parse_quantity(text: str | int) -> int:
     raw = normalize_digits(str(text))
     if not re.fullmatch(r"-?\d{1,9}", raw):

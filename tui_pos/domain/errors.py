@@ -1,6 +1,16 @@
 """Errors the rules raise; every message is fit to show a cashier."""
 
+import unicodedata
+
 from tui_pos.i18n import tr
+
+
+def _shown(value: object) -> object:
+    """What was typed is echoed in messages: without its control characters, which a
+    terminal would obey (an ESC sequence from a barcode scanner must not clear the screen)."""
+    if not isinstance(value, str):
+        return value
+    return "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
 
 
 class PosError(Exception):
@@ -12,8 +22,8 @@ class PosError(Exception):
 
     def __init__(self, template: str, **params: object) -> None:
         self.template = template
-        self.params = params
-        super().__init__(template.format(**params) if params else template)
+        self.params = {key: _shown(value) for key, value in params.items()}
+        super().__init__(template.format(**self.params) if params else template)
 
     @property
     def message(self) -> str:

@@ -123,6 +123,9 @@ def quote_refund(
     picks = [p for p in picks if p.qty]
     if not picks:
         raise InvalidInput("Choose at least one item to refund")
+    if len({p.sale_line_id for p in picks}) < len(picks):
+        # each pick is checked against what is left of its line; twice the same line would pass twice
+        raise InvalidInput("The same item is chosen twice")
     lines: list[LineQuote] = []
     rules: dict[str, str] = {}
     outside = False

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from tui_pos.domain.catalog import Product, parse_quantity
+from tui_pos.domain.catalog import Product, split_quantity
 from tui_pos.domain.errors import InvalidInput, PosError
 from tui_pos.i18n import tr
 from tui_pos.services import catalog, checkout, printing
@@ -32,14 +32,6 @@ from tui_pos.ui.widgets.money import show_money
 from tui_pos.ui.widgets.scan_input import ScanInput
 from tui_pos.ui.widgets.ticket_preview import TicketPreview
 from tui_pos.ui.widgets.totals import TotalsPanel
-
-
-def split_quantity(text: str) -> tuple[int, str]:
-    """'3*6901' rings up three at once; a plain code is one."""
-    if "*" in text:
-        qty_text, code = text.split("*", 1)
-        return parse_quantity(qty_text), code
-    return 1, text
 
 
 class CheckoutScreen(PosScreen[None]):
