@@ -40,6 +40,26 @@ RULES: dict[str, str] = {
     "an unpaid refund has moved no money": """
         SELECT r.refund_no FROM refund r JOIN payment p ON p.refund_id = r.id
         WHERE r.status IN ('pending_approval', 'rejected', 'cancelled')""",
+    "daily totals equal the sales": """
+        SELECT * FROM (SELECT date(created_at), staff_id, COUNT(*), SUM(total) FROM sale WHERE status = 'completed'
+                       GROUP BY 1, 2 EXCEPT SELECT day, staff_id, SUM(sales), SUM(amount) FROM sale_day
+                       GROUP BY 1, 2 HAVING SUM(sales) != 0)
+        UNION ALL
+        SELECT * FROM (SELECT day, staff_id, SUM(sales), SUM(amount) FROM sale_day GROUP BY 1, 2 HAVING SUM(sales) != 0
+                       EXCEPT SELECT date(created_at), staff_id, COUNT(*), SUM(total) FROM sale
+                       WHERE status = 'completed' GROUP BY 1, 2)""",
+    "daily product and category totals equal the sale lines": """
+        SELECT * FROM (SELECT l.product_id, date(s.created_at), SUM(l.qty), SUM(l.paid) FROM sale_line l
+                       JOIN sale s ON s.id = l.sale_id WHERE s.status = 'completed' GROUP BY 1, 2
+                       EXCEPT SELECT product_id, day, qty, amount FROM product_day WHERE qty != 0)
+        UNION ALL
+        SELECT * FROM (SELECT product_id, day, qty, amount FROM product_day WHERE qty != 0
+                       EXCEPT SELECT l.product_id, date(s.created_at), SUM(l.qty), SUM(l.paid) FROM sale_line l
+                       JOIN sale s ON s.id = l.sale_id WHERE s.status = 'completed' GROUP BY 1, 2)
+        UNION ALL
+        SELECT day, category, amount, 0 FROM (SELECT day, category, amount FROM category_day WHERE amount != 0
+                       EXCEPT SELECT date(s.created_at), l.category, SUM(l.paid) FROM sale_line l
+                       JOIN sale s ON s.id = l.sale_id WHERE s.status = 'completed' GROUP BY 1, 2)""",
     "order numbers are used once": "SELECT order_no FROM sale GROUP BY order_no HAVING COUNT(*) > 1",
     "refund numbers are used once": "SELECT refund_no FROM refund GROUP BY refund_no HAVING COUNT(*) > 1",
     "every sale and refund has its ticket": """

@@ -67,6 +67,10 @@ TAMPERING = {
     "an unpaid refund has moved no money":
         "UPDATE refund SET status = 'cancelled' WHERE id = (SELECT MIN(id) FROM refund WHERE amount > 0)",
     "every sale and refund has its ticket": "DELETE FROM print_job WHERE id = (SELECT MAX(id) FROM print_job)",
+    "daily totals equal the sales": """UPDATE sale_day SET amount = amount + 1
+        WHERE (day, staff_id, level) IN (SELECT day, staff_id, level FROM sale_day LIMIT 1)""",
+    "daily product and category totals equal the sale lines":
+        "UPDATE category_day SET amount = amount + 1 WHERE (day, category) IN (SELECT day, category FROM category_day LIMIT 1)",
     "sequence": "UPDATE sequence SET value = value - 1 WHERE id = 1",
 }
 

@@ -11,9 +11,9 @@ from typing import Callable, TypeVar
 from peewee import OperationalError, SqliteDatabase
 
 from tui_pos.domain.errors import StoreBusy
-from tui_pos.store import models
+from tui_pos.store import aggregates, models
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 5000
 T = TypeVar("T")
 
@@ -29,7 +29,11 @@ def _shifts(db: SqliteDatabase) -> None:
         db.execute_sql(f"CREATE INDEX IF NOT EXISTS {table}_shift_id ON {table} (shift_id)")
 
 
-MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {2: _print_job_till, 3: _shifts}
+def _daily_totals(db: SqliteDatabase) -> None:
+    aggregates.create(db, backfill=True)
+
+
+MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {2: _print_job_till, 3: _shifts, 4: _daily_totals}
 
 # A closed shift is a signed-off Z report: nothing may change it or add money to it, whichever
 # code (or hand with the sqlite3 shell) tries.
@@ -80,6 +84,8 @@ def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
 
 
 def migrate(db: SqliteDatabase) -> int:
+    if _version(db) == SCHEMA_VERSION:  # the usual start: nothing to do, and no write lock taken
+        return SCHEMA_VERSION
     with db.atomic():
         if not db.table_exists(models.SchemaVersionRow._meta.table_name):
             db.create_tables(models.ALL_TABLES, safe=True)
@@ -96,9 +102,17 @@ def migrate(db: SqliteDatabase) -> int:
         return SCHEMA_VERSION
 
 
+def _version(db: SqliteDatabase) -> int | None:
+    try:
+        return db.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()[0]
+    except OperationalError:  # a new file: no table yet
+        return None
+
+
 def _triggers(db: SqliteDatabase) -> None:
     for sql in TRIGGERS:
         db.execute_sql(sql)
+    aggregates.create(db, backfill=False)
 
 
 def is_locked_error(exc: BaseException) -> bool:
