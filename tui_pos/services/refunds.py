@@ -22,7 +22,7 @@ from tui_pos.i18n import tr
 from tui_pos.services import printing, reports, shifts
 from tui_pos.services import staff as staff_service
 from tui_pos.services.context import Context
-from tui_pos.store import audit, queries, refund_queries
+from tui_pos.store import audit, fast, queries, refund_queries
 from tui_pos.store.db import write
 from tui_pos.store.models import (
     MemberRow,
@@ -83,9 +83,11 @@ class RefundResult:
 
 # ---- step 1 ---------------------------------------------------------------------------
 
-def _load(ctx: Context, sale: SaleDetail) -> OrderLookup:
+def _load(ctx: Context, sale: SaleDetail, *, for_cashier: bool = True) -> OrderLookup:
+    """The order with what was refunded of it and why it may not be; `for_cashier=False` (a
+    quote) leaves out what only the screen shows: earlier refunds listed, member flags."""
     so_far = refund_queries.refunded_per_line(sale.id)
-    products = {p.id: p for p in (queries.product_by_id(l.product_id) for l in sale.lines) if p}
+    products = queries.products_by_id({l.product_id for l in sale.lines})
     history = {
         l.id: LineHistory(
             sale_line_id=l.id, name=l.name, category=l.category,
@@ -125,6 +127,8 @@ def _load(ctx: Context, sale: SaleDetail) -> OrderLookup:
                 refusal = tr("Outside the refund window: {rule}", rule=late[0].text())
             elif late:
                 warnings.append(tr("Outside the refund window: a supervisor must approve"))
+    if not for_cashier:
+        return OrderLookup(sale, history, facts, (), refusal, tuple(warnings))
     flag = reports.member_flag(ctx, sale.member_id)
     if flag is not None:
         warnings.append(tr("Worth a look: this member made {text}", text=tr(flag.text, **flag.params)))
@@ -183,7 +187,10 @@ class _Basis:
 
 def _basis(ctx: Context, draft: RefundDraft) -> _Basis:
     if draft.sale_id is not None:
-        lookup = load_order(ctx, draft.sale_id)
+        sale = queries.sale_detail(sale_id=draft.sale_id)
+        if sale is None:
+            raise NotFound("No order {no}", no=str(draft.sale_id))
+        lookup = _load(ctx, sale, for_cashier=False)
         return _Basis(lookup.sale, lookup.history, lookup.facts, lookup.refusal, lookup.sale.member_id,
                       {l.id: l.product_id for l in lookup.sale.lines})
     member = queries.member_by_id(draft.member_id) if draft.member_id else None
@@ -234,8 +241,8 @@ def approval_text(quote_: RefundQuote) -> list[str]:
 # ---- step 4 ---------------------------------------------------------------------------
 
 def _event(refund_id: int, staff_code: str, event: str, note: str = "", at: datetime | None = None) -> None:
-    RefundEventRow.create(refund=refund_id, staff_code=staff_code, event=event, note=note[:200],
-                          at=at or datetime.now().replace(microsecond=0))
+    fast.insert(RefundEventRow, refund=refund_id, staff_code=staff_code, event=event, note=note[:200],
+                at=at or datetime.now().replace(microsecond=0))
 
 
 def _apply_moves(ctx: Context, row: RefundRow, q: RefundQuote, at: datetime,
@@ -247,42 +254,43 @@ def _apply_moves(ctx: Context, row: RefundRow, q: RefundQuote, at: datetime,
     sale_id, member_id = row.sale_id, row.member_id
     for tender, amount in (payments or {q.tender: q.amount}).items():
         if amount:
-            PaymentRow.create(refund=row.id, sale=sale_id, tender=tender, amount=-amount,
-                              reference=row.reference, created_at=at, shift=row.shift_id)
+            fast.insert(PaymentRow, refund=row.id, sale=sale_id, tender=tender, amount=-amount,
+                        reference=row.reference, created_at=at, shift=row.shift_id)
     if q.points_returned:
-        PaymentRow.create(refund=row.id, sale=sale_id, tender=TenderKind.POINTS.value,
-                          amount=-(q.points_returned * ctx.config.cents_per_point), points=-q.points_returned,
-                          created_at=at, shift=row.shift_id)
+        fast.insert(PaymentRow, refund=row.id, sale=sale_id, tender=TenderKind.POINTS.value,
+                    amount=-(q.points_returned * ctx.config.cents_per_point), points=-q.points_returned,
+                    created_at=at, shift=row.shift_id)
     for line in RefundLineRow.select().where(RefundLineRow.refund == row.id):
-        StockMoveRow.create(product=line.product_id, qty=line.qty, reason="refund", refund=row.id, sale=sale_id,
-                            at=at)
+        fast.insert(StockMoveRow, product=line.product_id, qty=line.qty, reason="refund", refund=row.id,
+                    sale=sale_id, at=at)
         if line.disposition == "restock":
-            ProductRow.update(stock=ProductRow.stock + line.qty).where(ProductRow.id == line.product_id).execute()
+            fast.add(ProductRow, line.product_id, stock=line.qty)
         else:  # came back but cannot be sold: in and straight out again, so both moves are visible
-            StockMoveRow.create(product=line.product_id, qty=-line.qty, reason=line.disposition, refund=row.id,
-                                sale=sale_id, at=at)
+            fast.insert(StockMoveRow, product=line.product_id, qty=-line.qty, reason=line.disposition,
+                        refund=row.id, sale=sale_id, at=at)
     if member_id:
         delta = q.points_returned - q.points_reversed
         if q.points_returned:
-            PointsMoveRow.create(member=member_id, points=q.points_returned, reason="refund_return",
-                                 refund=row.id, sale=sale_id, at=at)
+            fast.insert(PointsMoveRow, member=member_id, points=q.points_returned, reason="refund_return",
+                        refund=row.id, sale=sale_id, at=at)
         if q.points_reversed:
-            PointsMoveRow.create(member=member_id, points=-q.points_reversed, reason="refund_reverse",
-                                 refund=row.id, sale=sale_id, at=at)
+            fast.insert(PointsMoveRow, member=member_id, points=-q.points_reversed, reason="refund_reverse",
+                        refund=row.id, sale=sale_id, at=at)
         balance = (payments or {q.tender: q.amount}).get("stored_value", 0)
         if balance:
-            StoredValueMoveRow.create(member=member_id, amount=balance, reason="refund", refund=row.id,
-                                      sale=sale_id, at=at)
+            fast.insert(StoredValueMoveRow, member=member_id, amount=balance, reason="refund", refund=row.id,
+                        sale=sale_id, at=at)
         if delta or balance:
-            MemberRow.update(points=MemberRow.points + delta, balance=MemberRow.balance + balance) \
-                .where(MemberRow.id == member_id).execute()
+            fast.add(MemberRow, member_id, points=delta, balance=balance)
 
 
-def _voucher_job(ctx: Context, refund_no: str) -> int:
+def _voucher_job(ctx: Context, refund_no: str, sale: SaleDetail | None = None) -> int:
+    """`sale`: the original order when the caller already has it (it cannot have changed)."""
     from tui_pos.devices.tickets import refund_voucher
 
     detail = refund_queries.refund_detail(refund_no)
-    sale = queries.sale_detail(sale_id=detail.sale_id) if detail.sale_id else None
+    if sale is None and detail.sale_id:
+        sale = queries.sale_detail(sale_id=detail.sale_id)
     return printing.queue_ticket(ctx, "refund", refund_no, refund_voucher(ctx.config, detail, sale))
 
 
@@ -308,7 +316,7 @@ def _record(ctx: Context, actor: Staff, draft: RefundDraft, status: str, at: dat
     """Re-read the order under the write lock, re-quote, and store the refund and its lines."""
     basis = _basis(ctx, draft)
     fresh = _quote(ctx, actor, basis, draft)
-    if expected is not None and fresh.amount != expected.amount:
+    if expected is not None and (fresh.amount, fresh.approvals) != (expected.amount, expected.approvals):
         raise Conflict("This order was refunded elsewhere meanwhile; review the amount again")
     refund_no = next_number("R", at.date(), ctx.config.order_prefix)
     row = RefundRow.create(
@@ -321,9 +329,9 @@ def _record(ctx: Context, actor: Staff, draft: RefundDraft, status: str, at: dat
         shift=shifts.current_id(ctx),
     )
     for lq in fresh.lines:
-        RefundLineRow.create(refund=row.id, sale_line=None if basis.no_receipt else lq.sale_line_id,
-                             product=basis.product_of[lq.sale_line_id], name=lq.name, qty=lq.qty,
-                             amount=lq.amount, disposition=lq.disposition)
+        fast.insert(RefundLineRow, refund=row.id, sale_line=None if basis.no_receipt else lq.sale_line_id,
+                    product=basis.product_of[lq.sale_line_id], name=lq.name, qty=lq.qty,
+                    amount=lq.amount, disposition=lq.disposition)
     return row, fresh, basis
 
 
@@ -348,15 +356,16 @@ def confirm(ctx: Context, actor: Staff, draft: RefundDraft, approver: tuple[str,
             *, expected: RefundQuote | None = None) -> RefundResult:
     """Step 4: record the refund, its lines, the money, stock, points and the voucher, at once."""
     require(actor, "refund")
-    q = quote(ctx, actor, draft)  # fails early, before any PIN is asked for
+    # fails early, before any PIN is asked for; the step-3 quote is checked again under the lock
+    q = expected if expected is not None else quote(ctx, actor, draft)
     approved_by = check_approver(ctx, actor, q, approver)
 
     def record() -> RefundResult:
         at = ctx.now()
-        row, fresh, _ = _record(ctx, actor, draft, "paid", at, expected or q)
+        row, fresh, basis = _record(ctx, actor, draft, "paid", at, q)
         _event(row.id, actor.code, "created", at=at)
         _pay(ctx, actor, row, fresh, approved_by, at)
-        job = _voucher_job(ctx, row.refund_no)
+        job = _voucher_job(ctx, row.refund_no, basis.sale)
         return RefundResult(row.refund_no, "paid", fresh.amount, fresh.tender,
                             approved_by.code if approved_by else "", job)
 

@@ -28,17 +28,16 @@ def current(ctx: Context) -> ShiftRow | None:
 
 
 def current_id(ctx: Context) -> int | None:
-    shift = current(ctx)
-    return shift.id if shift is not None else None
+    return shift_queries.open_shift_id(ctx.config.till_code)
 
 
 def open_shift_id(ctx: Context) -> int:
     """The shift money goes into; call inside the write transaction that records it."""
-    shift = current(ctx)
-    if shift is None:
+    shift_id = shift_queries.open_shift_id(ctx.config.till_code)
+    if shift_id is None:
         raise Conflict("No shift is open on till {till}: open one with the float counted first",
                        till=ctx.config.till_code)
-    return shift.id
+    return shift_id
 
 
 def open_shift(ctx: Context, actor: Staff, count: CashCount) -> int:

@@ -6,7 +6,8 @@ import hashlib
 import json
 from datetime import datetime
 
-from tui_pos.store.models import AuditRow, now
+from tui_pos.store import fast
+from tui_pos.store.models import AuditRow, database, now
 
 
 def _digest(prev_hash: str, at: datetime, staff_code: str, action: str, entity: str, detail: str) -> str:
@@ -14,16 +15,14 @@ def _digest(prev_hash: str, at: datetime, staff_code: str, action: str, entity: 
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def append(staff_code: str, action: str, entity: str = "", detail: dict | None = None) -> AuditRow:
+def append(staff_code: str, action: str, entity: str = "", detail: dict | None = None) -> int:
     """Call inside the transaction of the change it records, so both land or neither."""
-    last = AuditRow.select(AuditRow.hash).order_by(AuditRow.id.desc()).first()
-    prev_hash = last.hash if last else ""
+    last = database.execute_sql("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    prev_hash = last[0] if last else ""
     at = now()
     text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True)
-    return AuditRow.create(
-        at=at, staff_code=staff_code, action=action, entity=entity, detail=text,
-        prev_hash=prev_hash, hash=_digest(prev_hash, at, staff_code, action, entity, text),
-    )
+    return fast.insert(AuditRow, at=at, staff_code=staff_code, action=action, entity=entity, detail=text,
+                       prev_hash=prev_hash, hash=_digest(prev_hash, at, staff_code, action, entity, text))
 
 
 def verify() -> int | None:

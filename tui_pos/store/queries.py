@@ -6,8 +6,7 @@ from peewee import fn
 
 from tui_pos.domain.catalog import Member, Product
 from tui_pos.domain.sales import PaymentView, SaleDetail, SaleLineView, SaleSummary
-from tui_pos.domain.staff import Role, Staff
-from tui_pos.store.models import MemberRow, PaymentRow, ProductRow, SaleLineRow, SaleRow, StaffRow
+from tui_pos.store.models import MemberRow, ProductRow, SaleLineRow, SaleRow, database
 
 PREFIX_END = "\U0010ffff"
 
@@ -26,10 +25,6 @@ def to_member(row: MemberRow) -> Member:
     )
 
 
-def to_staff(row: StaffRow) -> Staff:
-    return Staff(id=row.id, code=row.code, name=row.name, role=Role.parse(row.role))
-
-
 def _prefix(field, text: str):
     """`field LIKE 'text%'` written as a range, so SQLite uses the index (also for Chinese)."""
     return (field >= text) & (field < text + PREFIX_END)
@@ -38,6 +33,10 @@ def _prefix(field, text: str):
 def product_by_barcode(barcode: str) -> Product | None:
     row = ProductRow.get_or_none((ProductRow.barcode == barcode) & (ProductRow.active == True))  # noqa: E712
     return to_product(row) if row else None
+
+
+def products_by_id(ids: set[int]) -> dict[int, Product]:
+    return {row.id: to_product(row) for row in ProductRow.select().where(ProductRow.id.in_(list(ids)))}
 
 
 def product_by_id(product_id: int) -> Product | None:
@@ -81,22 +80,24 @@ def search_members(text: str, limit: int = 20) -> list[Member]:
     text = text.strip()
     if not text:
         return []
-    cond = _prefix(MemberRow.card_no, text.upper()) | _prefix(MemberRow.name, text)  # cards are upper-case
+    # One indexed range per way of matching, each cut at `limit`: an OR of them would make SQLite
+    # collect and sort every match first (a prefix like "王" can match half the members).
+    ways = [(_prefix(MemberRow.card_no, text.upper()), MemberRow.card_no),  # cards are upper-case
+            (_prefix(MemberRow.name, text), MemberRow.name)]
     if text.isdigit() and len(text) >= 4:
-        cond = cond | _prefix(MemberRow.phone, text)
+        ways.append((_prefix(MemberRow.phone, text), MemberRow.phone))
         if len(text) == 4:
-            cond = cond | (MemberRow.phone_tail == text)
-    query = MemberRow.select().where(cond).order_by(MemberRow.name).limit(limit)
-    return [to_member(r) for r in query]
+            ways.append((MemberRow.phone_tail == text, MemberRow.phone_tail))
+    found: dict[int, MemberRow] = {}
+    for cond, order in ways:
+        for row in MemberRow.select().where(cond).order_by(order).limit(limit):
+            found.setdefault(row.id, row)
+    return [to_member(r) for r in sorted(found.values(), key=lambda r: (r.name, r.id))[:limit]]
 
 
 def last_card_no() -> str | None:
     row = MemberRow.select(MemberRow.card_no).order_by(MemberRow.id.desc()).first()
     return row.card_no if row else None
-
-
-def staff_row(code: str) -> StaffRow | None:
-    return StaffRow.get_or_none(StaffRow.code == code)
 
 
 def recent_sales(member_id: int, limit: int = 10) -> list[SaleSummary]:
@@ -123,31 +124,35 @@ def member_sales_total(member_id: int) -> tuple[int, int]:
     return (row[0], row[1]) if row else (0, 0)
 
 
+_SALE = """SELECT s.id, s.order_no, s.till_code, st.code, st.name, s.member_id, m.card_no, m.name, m.phone,
+                  s.status, s.created_at, s.subtotal, s.discount, s.total, s.change, s.points_earned,
+                  s.points_redeemed, s.training
+           FROM sale s JOIN staff st ON st.id = s.staff_id LEFT JOIN member m ON m.id = s.member_id WHERE """
+
+
 def sale_detail(*, order_no: str | None = None, sale_id: int | None = None) -> SaleDetail | None:
-    cond = (SaleRow.order_no == order_no) if order_no is not None else (SaleRow.id == sale_id)
-    sale = SaleRow.select(SaleRow, StaffRow).join(StaffRow).where(cond).first()
-    if sale is None:
+    """One order as the screens, tickets and refund rules see it. Plain SQL: the refund check
+    reads it under the write lock on every refund, and the query objects cost more than SQLite."""
+    run = database.execute_sql
+    where, key = ("s.order_no = ?", order_no) if order_no is not None else ("s.id = ?", sale_id)
+    row = run(_SALE + where, (key,)).fetchone()
+    if row is None:
         return None
-    member = MemberRow.get_or_none(MemberRow.id == sale.member_id) if sale.member_id else None
-    lines = tuple(
-        SaleLineView(l.id, l.line_no, l.product_id, l.barcode, l.name, l.category, l.qty, l.list_price,
-                     l.unit_price, l.discount, l.paid)
-        for l in SaleLineRow.select().where(SaleLineRow.sale == sale.id).order_by(SaleLineRow.line_no)
-    )
-    payments = tuple(
-        PaymentView(p.tender, p.amount, p.given, p.change, p.points, p.reference)
-        # the sale's own tenders; refunds paid out against it carry a refund id and are not part of it
-        for p in PaymentRow.select().where((PaymentRow.sale == sale.id) & PaymentRow.refund.is_null())
-        .order_by(PaymentRow.id)
-    )
+    (sid, number, till, staff_code, staff_name, member_id, card, member_name, phone, status, created_at,
+     subtotal, discount, total, change, earned, redeemed, training) = row
+    lines = tuple(SaleLineView(*line) for line in run(
+        "SELECT id, line_no, product_id, barcode, name, category, qty, list_price, unit_price, discount, paid"
+        " FROM sale_line WHERE sale_id = ? ORDER BY line_no", (sid,)))
+    # the sale's own tenders; refunds paid out against it carry a refund id and are not part of it
+    payments = tuple(PaymentView(*p) for p in run(
+        "SELECT tender, amount, given, change, points, reference FROM payment"
+        " WHERE sale_id = ? AND refund_id IS NULL ORDER BY id", (sid,)))
     return SaleDetail(
-        id=sale.id, order_no=sale.order_no, till_code=sale.till_code, staff_code=sale.staff.code,
-        staff_name=sale.staff.name, member_id=sale.member_id,
-        member_card=member.card_no if member else "", member_name=member.name if member else "",
-        member_phone=member.phone if member else "", status=sale.status, created_at=sale.created_at,
-        subtotal=sale.subtotal, discount=sale.discount, total=sale.total, change=sale.change,
-        points_earned=sale.points_earned, points_redeemed=sale.points_redeemed, training=sale.training,
-        lines=lines, payments=payments,
+        id=sid, order_no=number, till_code=till, staff_code=staff_code, staff_name=staff_name,
+        member_id=member_id, member_card=card or "", member_name=member_name or "", member_phone=phone or "",
+        status=status, created_at=SaleRow.created_at.python_value(created_at), subtotal=subtotal,
+        discount=discount, total=total, change=change, points_earned=earned, points_redeemed=redeemed,
+        training=bool(training), lines=lines, payments=payments,
     )
 
 

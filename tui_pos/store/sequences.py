@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from tui_pos.store.models import SequenceRow
+from tui_pos.store.models import database
 
 
 def next_number(kind: str, day: date, prefix: str = "") -> str:
     key = f"{prefix}{kind}{day:%Y%m%d}"
-    updated = SequenceRow.update(value=SequenceRow.value + 1).where(SequenceRow.key == key).execute()
-    if not updated:
-        SequenceRow.create(key=key, value=1)
-    value = SequenceRow.get(SequenceRow.key == key).value
+    run = database.execute_sql  # on every sale and refund: plain statements, no query objects
+    if not run("UPDATE sequence SET value = value + 1 WHERE key = ?", (key,)).rowcount:
+        run("INSERT INTO sequence (key, value) VALUES (?, 1)", (key,))
+    value = run("SELECT value FROM sequence WHERE key = ?", (key,)).fetchone()[0]
     return f"{key}-{value:04d}"

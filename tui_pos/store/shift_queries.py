@@ -7,7 +7,7 @@ from datetime import datetime
 from peewee import JOIN, Case, fn
 
 from tui_pos.domain.shift import ShiftReport, TenderTotals
-from tui_pos.store.models import CashMoveRow, PaymentRow, RefundRow, SaleRow, ShiftRow
+from tui_pos.store.models import CashMoveRow, PaymentRow, RefundRow, SaleRow, ShiftRow, database
 
 PAID = ("paid", "completed")
 
@@ -15,6 +15,13 @@ PAID = ("paid", "completed")
 def open_shift(till_code: str) -> ShiftRow | None:
     return (ShiftRow.select().where((ShiftRow.till_code == till_code) & (ShiftRow.status == "open"))
             .order_by(ShiftRow.id.desc()).first())
+
+
+def open_shift_id(till_code: str) -> int | None:
+    """The open shift's id alone: asked on every sale, so without building a query object."""
+    row = database.execute_sql("SELECT id FROM shift WHERE till_code = ? AND status = 'open' ORDER BY id DESC LIMIT 1",
+                               (till_code,)).fetchone()
+    return row[0] if row else None
 
 
 def tender_totals(shift_id: int) -> tuple[TenderTotals, ...]:

@@ -1,0 +1,47 @@
+"""The statements every sale and refund runs, without the ORM's SQL building on each call.
+
+peewee composes a query's SQL text anew every time (about 0.1 ms for these wide tables, ten
+times what SQLite needs to run it). Here the text is composed once per table and kept; the
+values still go through each field's db_value, and the table and column names still come
+from the models, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peewee import Field, Model
+
+_INSERTS: dict[type, tuple[str, list[Field]]] = {}
+_ADDS: dict[tuple[type, tuple[str, ...]], str] = {}
+
+
+def _default(field: Field) -> Any:
+    return field.default() if callable(field.default) else field.default
+
+
+def insert(model: type[Model], **values: Any) -> int:
+    """Model.create without the object: every column written (defaults for the rest); the new id."""
+    cached = _INSERTS.get(model)
+    if cached is None:
+        fields = [f for f in model._meta.sorted_fields if f.name != "id"]
+        columns = ", ".join(f'"{f.column_name}"' for f in fields)
+        sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({", ".join("?" for _ in fields)})'
+        cached = _INSERTS[model] = (sql, fields)
+    sql, fields = cached
+    unknown = set(values) - {f.name for f in fields}
+    if unknown:
+        raise TypeError(f"{model.__name__} has no {', '.join(sorted(unknown))}")
+    params = [f.db_value(values[f.name] if f.name in values else _default(f)) for f in fields]
+    return model._meta.database.execute_sql(sql, params).lastrowid
+
+
+def add(model: type[Model], row_id: int, **deltas: int) -> None:
+    """UPDATE ... SET column = column + delta for one row (stock, points, balance)."""
+    key = (model, tuple(deltas))
+    sql = _ADDS.get(key)
+    if sql is None:
+        sets = ", ".join(f'"{model._meta.fields[n].column_name}" = "{model._meta.fields[n].column_name}" + ?'
+                         for n in deltas)
+        sql = _ADDS[key] = f'UPDATE "{model._meta.table_name}" SET {sets} WHERE "id" = ?'
+    model._meta.database.execute_sql(sql, [*deltas.values(), row_id])
