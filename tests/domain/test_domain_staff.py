@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tui_pos.domain.errors import InsufficientPermission, InvalidInput
-from tui_pos.domain.staff import PERMISSIONS, Role, Staff, check_pin_format, hash_pin, require, verify_pin
+from tui_pos.domain.staff import PERMISSIONS, Role, Staff, check_pin_format, hash_pin, needs_rehash, require, verify_pin
 
 
 def test_hash_is_salted_and_verifies():
@@ -45,6 +45,9 @@ def test_long_pin_round_trips():
         "scrypt$00$00$00",
         "scrypt$\u4e2d$00",
         "scrypt$00$\u4e2d",  # digest is not ASCII
+        "scrypt$1048576$8$1$00$00",  # parameters that would need a gigabyte
+        "scrypt$1000$8$1$00$00",  # n not a power of two
+        "scrypt$4096$x$4$00$00",
     ],
 )
 def test_malformed_stored_value_returns_false(stored):
@@ -96,3 +99,13 @@ def test_pin_format_ok(pin):
 def test_pin_format_rejected(pin):
     with pytest.raises(InvalidInput):
         check_pin_format(pin)
+
+
+def test_hashes_from_before_the_parameters_were_stored_still_verify():
+    import hashlib
+
+    salt = bytes(range(16))
+    legacy = "scrypt$" + salt.hex() + "$" + hashlib.scrypt(b"2468", salt=salt, n=2**14, r=8, p=1, dklen=32).hex()
+    assert verify_pin("2468", legacy) and not verify_pin("2469", legacy)
+    assert needs_rehash(legacy) and not needs_rehash(hash_pin("2468"))
+    assert hash_pin("2468").startswith("scrypt$4096$8$4$")

@@ -166,3 +166,18 @@ def test_create_staff_rules(fctx, manager, cashier):
         staff_service.create_staff(fctx, manager, "005", "x", Role.CASHIER, "12")
     assert not StaffRow.select().where(StaffRow.code == "005").exists()
     assert "4444" not in StaffRow.get(StaffRow.code == "004").pin_hash
+
+
+def test_an_old_hash_is_rewritten_at_the_next_good_log_in(fctx):
+    import hashlib
+
+    salt = bytes(16)
+    legacy = "scrypt$" + salt.hex() + "$" + hashlib.scrypt(b"1111", salt=salt, n=2**14, r=8, p=1, dklen=32).hex()
+    StaffRow.update(pin_hash=legacy).where(StaffRow.code == "001").execute()
+    with pytest.raises(AuthError):
+        staff_service.login(fctx, "001", "9999")
+    assert StaffRow.get(StaffRow.code == "001").pin_hash == legacy  # a wrong PIN changes nothing
+    staff_service.login(fctx, "001", "1111")
+    upgraded = StaffRow.get(StaffRow.code == "001").pin_hash
+    assert upgraded.startswith("scrypt$4096$8$4$")
+    assert staff_service.login(fctx, "001", "1111").code == "001"

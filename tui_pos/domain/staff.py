@@ -63,7 +63,12 @@ def require(staff: Staff, action: str) -> None:
         raise InsufficientPermission("Your role may not {action}", action=action.replace("_", " "))
 
 
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+# n=2^12, r=8, p=4: the work of the former n=2^14, p=1 per guess, but 4 MiB of memory instead of
+# 16 MiB, which a 60 MiB till cannot spare. A PIN's strength is its lockout and the 0600 file;
+# the hash only makes a stolen file slower to read.
+_SCRYPT = {"n": 2**12, "r": 8, "p": 4}
+_LEGACY = {"n": 2**14, "r": 8, "p": 1}  # hashes written before the parameters were stored
+_DKLEN = 32
 
 
 def check_pin_format(pin: str) -> str:
@@ -73,24 +78,40 @@ def check_pin_format(pin: str) -> str:
 
 
 def hash_pin(pin: str) -> str:
+    """scrypt$n$r$p$salt$digest: the parameters travel with the hash, so they can change later."""
     salt = secrets.token_bytes(16)
-    return f"scrypt${salt.hex()}${_digest(pin, salt).hex()}"
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${_digest(pin, salt, _SCRYPT).hex()}"
 
 
-def _digest(pin: str, salt: bytes) -> bytes:
+def _digest(pin: str, salt: bytes, params: dict[str, int]) -> bytes:
     """Hashing and checking must treat the PIN alike (same truncation), or a stored PIN never verifies."""
-    return hashlib.scrypt((pin or "").encode()[:64], salt=salt, **_SCRYPT)
+    return hashlib.scrypt((pin or "").encode()[:64], salt=salt, dklen=_DKLEN, **params)
+
+
+def _parse(stored: str) -> tuple[dict[str, int], bytes, str] | None:
+    parts = (stored or "").split("$")
+    try:
+        if len(parts) == 3 and parts[0] == "scrypt":
+            return _LEGACY, bytes.fromhex(parts[1]), parts[2]
+        if len(parts) == 6 and parts[0] == "scrypt":
+            n, r, p = (int(x) for x in parts[1:4])
+            if not (2 <= n <= 2**16 and n & (n - 1) == 0 and 1 <= r <= 16 and 1 <= p <= 16):
+                return None  # a damaged or hostile row must not make the till allocate gigabytes
+            return {"n": n, "r": r, "p": p}, bytes.fromhex(parts[4]), parts[5]
+    except ValueError:  # a damaged row is a failed check, not a crash at the login screen
+        return None
+    return None
 
 
 def verify_pin(pin: str, stored: str) -> bool:
-    try:
-        scheme, salt_hex, digest_hex = stored.split("$")
-    except ValueError:
+    parsed = _parse(stored)
+    if parsed is None:
         return False
-    if scheme != "scrypt":
-        return False
-    try:
-        salt = bytes.fromhex(salt_hex)
-    except ValueError:  # a damaged row is a failed check, not a crash at the login screen
-        return False
-    return hmac.compare_digest(_digest(pin, salt).hex().encode(), digest_hex.encode())
+    params, salt, digest_hex = parsed
+    return hmac.compare_digest(_digest(pin, salt, params).hex().encode(), digest_hex.encode())
+
+
+def needs_rehash(stored: str) -> bool:
+    """True for a hash made with other parameters: rewritten at the next good log in."""
+    parsed = _parse(stored)
+    return parsed is not None and parsed[0] != _SCRYPT

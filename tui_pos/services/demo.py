@@ -27,7 +27,7 @@ from tui_pos.services import checkout, imports, printing, refunds, shifts
 from tui_pos.services import staff as staff_service
 from tui_pos.services.context import Context, close_shop, open_shop
 from tui_pos.services.refunds import RefundDraft
-from tui_pos.store import audit, queries
+from tui_pos.store import audit, queries, staff_queries
 from tui_pos.store.db import write
 from tui_pos.store.models import ProductRow, SaleRow, StaffRow, StockMoveRow
 
@@ -170,9 +170,9 @@ def _history(ctx: Context, barcodes: list[str], cards: list[str], *, days: int, 
     member_ids = [m.id for m in map(queries.member_by_card, cards) if m is not None]
     sellers: list[tuple[Staff, int]] = []
     for code, weight in (("001", 6), ("002", 3), ("003", 1)):  # the cashier rings up most sales
-        row = queries.staff_row(code)
+        row = staff_queries.staff_row(code)
         if row is not None:
-            sellers.append((queries.to_staff(row), weight))
+            sellers.append((staff_queries.to_staff(row), weight))
     if not products or not sellers:
         return 0
     weights = [_product_weight(p) for p in products]

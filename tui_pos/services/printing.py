@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from tui_pos.config import Config
-from tui_pos.devices.tickets import Ticket, receipt, printer_test_page
 from tui_pos.domain.catalog import clean_text
 from tui_pos.domain.errors import InvalidInput, NotFound
-from tui_pos.domain.sales import SaleDetail
 from tui_pos.domain.staff import Staff, require
 from tui_pos.services.context import Context
-from tui_pos.store import audit
+from tui_pos.store import audit, fast, staff_queries
 from tui_pos.store.db import write
 from tui_pos.store.models import PrintJobRow
+
+if TYPE_CHECKING:  # ticket layout loads with the first ticket, not before the login screen
+    from tui_pos.devices.tickets import Ticket
+    from tui_pos.domain.sales import SaleDetail
 
 
 @dataclass(frozen=True)
@@ -45,17 +48,23 @@ class PrintOutcome:
 
 def _job(row: PrintJobRow) -> PrintJob:
     return PrintJob(row.id, row.kind, row.ref_no, row.status, row.attempts, row.last_error, row.created_at,
-                    Ticket.from_json(row.layout))
+                    _tickets().Ticket.from_json(row.layout))
 
 
 def queue_ticket(ctx: Context, kind: str, ref_no: str, ticket: Ticket) -> int:
     """Call inside the transaction that records what the ticket is for."""
-    return PrintJobRow.create(kind=kind, ref_no=ref_no, till=ctx.config.till_code, text=ticket.preview(),
-                              layout=ticket.to_json()).id
+    return fast.insert(PrintJobRow, kind=kind, ref_no=ref_no, till=ctx.config.till_code, text=ticket.preview(),
+                       layout=ticket.to_json())
 
 
 def queue_receipt(ctx: Context, sale: SaleDetail) -> int:
-    return queue_ticket(ctx, "receipt", sale.order_no, receipt(ctx.config, sale))
+    return queue_ticket(ctx, "receipt", sale.order_no, _tickets().receipt(ctx.config, sale))
+
+
+def _tickets():
+    from tui_pos.devices import tickets
+
+    return tickets
 
 
 def get_job(job_id: int) -> PrintJob:
@@ -75,7 +84,7 @@ def waiting_jobs(ctx: Context) -> list[PrintJob]:
 
 
 def waiting_count(ctx: Context) -> int:
-    return _waiting(ctx).count()
+    return staff_queries.print_jobs_waiting(ctx.config.till_code)
 
 
 def _deliver(config: Config, ticket: Ticket, *, kick_drawer: bool, printer):
@@ -175,7 +184,7 @@ def printer_nodes() -> list[str]:
 def print_test_page(config: Config, *, printer=None, kick_drawer: bool = False) -> TestPageResult:
     """The page `tui-pos printer test` prints: header, Chinese and English, amounts, CODE128,
     QR, a cut and, if asked, a drawer kick. It touches no database."""
-    failed, data, drawer_error = _deliver(config, printer_test_page(config), kick_drawer=kick_drawer, printer=printer)
+    failed, data, drawer_error = _deliver(config, _tickets().printer_test_page(config), kick_drawer=kick_drawer, printer=printer)
     if failed is not None:
         return TestPageResult(False, failed.message, failed.hint, data, drawer_error)
     return TestPageResult(True, "Test page sent", "", data, drawer_error)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tui_pos.domain.errors import AuthError, InsufficientPermission
-from tui_pos.domain.staff import Role, Staff, check_pin_format, hash_pin, require, verify_pin
+from tui_pos.domain.staff import Role, Staff, check_pin_format, hash_pin, needs_rehash, require, verify_pin
 from tui_pos.services.context import Context
 from tui_pos.store import audit
 from tui_pos.store.db import write
 from tui_pos.store.models import StaffRow
-from tui_pos.store.queries import staff_row, to_staff
+from tui_pos.store.staff_queries import staff_row, to_staff
 
 
 def login(ctx: Context, code: str, pin: str, *, action: str = "login") -> Staff:
@@ -37,8 +37,10 @@ def login(ctx: Context, code: str, pin: str, *, action: str = "login") -> Staff:
             row.save()
             audit.append(code, f"{action}_failed", "staff", detail)
             return AuthError("Wrong staff code or PIN")
-        if row.failed_pins or row.locked_until:
+        if row.failed_pins or row.locked_until or needs_rehash(row.pin_hash):
             row.failed_pins, row.locked_until = 0, None
+            if needs_rehash(row.pin_hash):
+                row.pin_hash = hash_pin(pin)
             row.save()
         audit.append(code, action, "staff")
         return to_staff(row)

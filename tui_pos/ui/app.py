@@ -12,7 +12,6 @@ import logging
 import os
 import threading
 import time
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable
@@ -24,20 +23,18 @@ from textual.message_pump import MessagePump
 
 from tui_pos import i18n
 from tui_pos.config import Config
-from tui_pos.domain.basket import Basket
 from tui_pos.domain.errors import PosError
-from tui_pos.domain.staff import Staff
 from tui_pos.i18n import tr
-from tui_pos.services import context, printing
-from tui_pos.services.checkout import SaleResult
-from tui_pos.services.context import Context
-from tui_pos.services.exchange import ExchangeCredit
-from tui_pos.services.printing import PrintOutcome
 from tui_pos.ui.keys import translate_bindings
 from tui_pos.ui.messages import DrawerOpened, PrintFinished
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the checkout and refund stacks load when first used, not before the login screen
     from tui_pos.devices.printer import Printer
+    from tui_pos.domain.basket import Basket
+    from tui_pos.domain.staff import Staff
+    from tui_pos.services.checkout import SaleResult
+    from tui_pos.services.context import Context
+    from tui_pos.services.exchange import ExchangeCredit
 
 
 PRINTER_RETRY_SECONDS = 30
@@ -46,7 +43,10 @@ log = logging.getLogger("tui_pos")
 
 
 def log_to(folder: Path) -> Path:
-    """The till's log file (owner-only, like the database), for tracebacks support needs."""
+    """The till's log file (owner-only, like the database), for tracebacks support needs;
+    opened on the first entry, so a till that never logs never loads the handlers."""
+    from logging.handlers import RotatingFileHandler
+
     path = folder / "tui-pos.log"
     if not any(isinstance(h, RotatingFileHandler) and h.baseFilename == str(path) for h in log.handlers):
         folder.mkdir(parents=True, exist_ok=True)
@@ -73,7 +73,7 @@ class PosApp(App[None]):
         self._clock = clock
         self.ctx: Context | None = None  # set on mount, when the database is opened
         self.staff: Staff | None = None
-        self.basket = Basket()
+        self._basket: Basket | None = None
         self.printer: Printer | None = printer
         self._own_printer = printer is None
         self._print_lock = threading.Lock()
@@ -82,18 +82,29 @@ class PosApp(App[None]):
         self.last_sale: SaleResult | None = None
         self.exchange_credit: ExchangeCredit | None = None  # goods returned, paying for this basket
         self.unexpected: list[str] = []  # bugs shown to the cashier this run (tests assert it stays empty)
-        self.log_path = log_to(config.data_dir)
+        self.log_path = config.data_dir / "tui-pos.log"
         self.last_key = time.monotonic()
+
+    @property
+    def basket(self) -> Basket:
+        if self._basket is None:
+            from tui_pos.domain.basket import Basket
+
+            self._basket = Basket()
+        return self._basket
 
     # -- start, log in, log out -------------------------------------------------
     def on_mount(self) -> None:
+        from tui_pos.services import context, printing
+        from tui_pos.ui.screens.login import LoginScreen
+
         i18n.set_language(i18n.resolve_language(self.config.language))
         translate_bindings(self)
         # 16 colours usually means the bare Linux console, whose font lacks rounded corners
         # and eighth blocks: the stylesheet switches to plain box lines there.
         self.set_class(self.console.color_system in ("standard", "windows"), "-plain")
-        self.ctx = context.open_shop(self.config, clock=self._clock)
         self.title = self.config.store_name
+        self.ctx = context.open_shop(self.config, clock=self._clock)
         self._waiting = printing.waiting_count(self.ctx)  # e.g. committed before a crash, never printed
         self._offer_reprint = self._waiting > 0 and self.offer_left_over  # once, to the first who logs in
         self._update_sub_title()
@@ -101,8 +112,6 @@ class PosApp(App[None]):
         self.set_interval(PRINTER_RETRY_SECONDS, self.retry_print_queue)
         if self.config.security.idle_lock_minutes:
             self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
-        from tui_pos.ui.screens.login import LoginScreen
-
         self.push_screen(LoginScreen())
 
     def on_unmount(self) -> None:
@@ -169,6 +178,7 @@ class PosApp(App[None]):
         """On a timer: a till left logged in with nobody at it goes back to the login screen."""
         minutes = self.config.security.idle_lock_minutes
         if self.staff is not None and minutes and time.monotonic() - self.last_key >= minutes * 60:
+            log_to(self.config.data_dir)
             log.info("till %s locked after %s idle minutes (staff %s)", self.config.till_code, minutes, self.staff.code)
             self.logout(tr("Locked after {minutes} minutes without a key; the basket is kept", minutes=minutes))
 
@@ -192,6 +202,7 @@ class PosApp(App[None]):
         """A bug must not end the till with a traceback in front of a customer: log it, show
         it in a dialog; `restart_screen` when Textual already stopped the screen that failed."""
         summary = f"{type(exc).__name__}: {exc}"[:300]
+        log_to(self.config.data_dir)
         log.error("unexpected error on %s: %s", type(self.screen).__name__, summary, exc_info=exc)
         self.unexpected.append(summary)
         from tui_pos.ui.screens.error import ErrorScreen
@@ -241,6 +252,8 @@ class PosApp(App[None]):
 
     @work(thread=True, exclusive=False, group="print", exit_on_error=False)
     def _print_worker(self, job_id: int, kick_drawer: bool, reply_to: MessagePump) -> None:
+        from tui_pos.services import printing
+
         assert self.ctx is not None
         preview = ""
         with self._print_lock:  # one ticket at a time on one printer
@@ -250,7 +263,7 @@ class PosApp(App[None]):
                     preview = printing.get_job(job_id).ticket.preview()
             except Exception as exc:  # a printing fault must never take the till down
                 message = exc.message if isinstance(exc, PosError) else f"{type(exc).__name__}: {exc}"
-                outcome = PrintOutcome(job_id, False, tr("Printer: {error}", error=message), "", b"")
+                outcome = printing.PrintOutcome(job_id, False, tr("Printer: {error}", error=message), "", b"")
             waiting = self._safe_waiting()
         self.call_from_thread(self._printer_state, outcome.ok, waiting, outcome.error)
         reply_to.post_message(PrintFinished(outcome, waiting, preview))
@@ -258,6 +271,8 @@ class PosApp(App[None]):
     @work(thread=True, exclusive=False, group="print", exit_on_error=False)
     def open_drawer(self, reason: str, reply_to: MessagePump) -> None:
         """'No sale' from the shift screen: recorded in the audit trail, then the drawer kicked."""
+        from tui_pos.services import printing
+
         assert self.ctx is not None and self.staff is not None
         with self._print_lock:
             try:
@@ -277,6 +292,8 @@ class PosApp(App[None]):
 
     @work(thread=True, exclusive=True, group="print-queue", exit_on_error=False)
     def _queue_worker(self, reply_to: MessagePump | None) -> None:
+        from tui_pos.services import printing
+
         assert self.ctx is not None
         # the timer skips a round while a ticket is printing; a cashier's request waits its turn
         if not self._print_lock.acquire(blocking=reply_to is not None):
@@ -286,17 +303,19 @@ class PosApp(App[None]):
                 outcomes = printing.retry_waiting(self.ctx, self._device())
             except Exception as exc:  # a printing fault must never take the till down
                 message = exc.message if isinstance(exc, PosError) else f"{type(exc).__name__}: {exc}"
-                outcomes = [PrintOutcome(0, False, tr("Printer: {error}", error=message), "", b"")]
+                outcomes = [printing.PrintOutcome(0, False, tr("Printer: {error}", error=message), "", b"")]
             waiting = self._safe_waiting()
         finally:
             self._print_lock.release()
-        last = outcomes[-1] if outcomes else PrintOutcome(0, True, "", "", b"")
+        last = outcomes[-1] if outcomes else printing.PrintOutcome(0, True, "", "", b"")
         self.call_from_thread(self._printer_state, last.ok, waiting, last.error)
         if reply_to is not None:
             reply_to.post_message(PrintFinished(last, waiting, ""))
 
     def _safe_waiting(self) -> int:
         try:
+            from tui_pos.services import printing
+
             return printing.waiting_count(self.ctx)
         except Exception:
             return 0

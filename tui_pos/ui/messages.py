@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from tui_pos.services.printing import PrintOutcome
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui_pos.services.printing import PrintOutcome
 
 
 class PrintFinished(Message):

@@ -52,7 +52,7 @@ class PosScreen(Guarded, Screen[R], Generic[R]):
         return cast("PosApp", self.app)
 
     def compose_chrome(self) -> ComposeResult:
-        return compose_chrome(self.pos.ctx.config.training)
+        return compose_chrome(self.pos.config.training)
 
     def say(self, text: str, *, problem: bool = False) -> None:
         """The screen's one-line `#status`: what just happened, or (problem) what went wrong."""
@@ -75,5 +75,5 @@ class PosModal(Guarded, ModalScreen[R], Generic[R]):
         return cast("PosApp", self.app)
 
     def compose_banner(self) -> ComposeResult:
-        if self.pos.ctx.config.training:
+        if self.pos.config.training:
             yield TrainingBanner()

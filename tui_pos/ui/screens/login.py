@@ -10,7 +10,6 @@ from textual.widgets import Input, Label, Static
 
 from tui_pos.domain.errors import PosError
 from tui_pos.i18n import tr
-from tui_pos.services import staff as staff_service
 from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.widgets.key_footer import KeyFooter
 
@@ -58,6 +57,8 @@ class LoginScreen(PosScreen[None]):
             error.update(tr("Enter your staff code"))
             code.focus()
             return
+        from tui_pos.services import staff as staff_service
+
         try:
             staff = staff_service.login(self.pos.ctx, code.value, pin.value)
         except PosError as exc:

@@ -29,6 +29,15 @@ class KeyFooter(Footer):
         self._fit()
         yield from keys
 
+    async def recompose(self) -> None:
+        """Textual binds each key to the bar's `compact` and drops that binding only when
+        `compact` changes, which it never does here: without the pruning, every redraw of the
+        bar (each time the keys change) kept its old keys alive, about 1 MiB per sale."""
+        await super().recompose()
+        watchers = getattr(self, "__watchers", {}).get("compact")
+        if watchers:
+            watchers[:] = [(node, callback) for node, callback in watchers if node.is_attached]
+
     def on_resize(self) -> None:
         self._fit()
 
