@@ -154,21 +154,12 @@ def by_approver(since: datetime, until: datetime) -> list[tuple[str, str, int, i
                 .group_by(approver.code).order_by(fn.COUNT(RefundRow.id).desc()).tuples())
 
 
-def _median(query, expr) -> float | None:
-    """The median of `expr` over `query`'s rows, by SQL ORDER BY + OFFSET (no rows in Python)."""
-    count = query.select(fn.COUNT(SQL("*"))).scalar() or 0
-    if not count:
-        return None
-    ordered = query.select(expr).order_by(expr)
-    low = ordered.limit(1).offset((count - 1) // 2).scalar()
-    high = ordered.limit(1).offset(count // 2).scalar()
-    return (low + high) / 2
-
-
 def hours_sale_to_refund(since: datetime, until: datetime) -> float | None:
-    hours = (fn.julianday(RefundRow.created_at) - fn.julianday(SaleRow.created_at)) * 24
-    query = RefundRow.select().join(SaleRow, on=(RefundRow.sale == SaleRow.id)).where(_refunds(since, until))
-    return _median(query, hours)
+    hours = [value for (value,) in database.execute_sql(
+        "SELECT (julianday(r.created_at) - julianday(s.created_at)) * 24 AS h FROM refund r"
+        " JOIN sale s ON s.id = r.sale_id WHERE r.created_at >= ? AND r.created_at < ?"
+        f" AND r.status IN {PAID} ORDER BY h", (since, until))]
+    return _middle(hours)
 
 
 def cashier_handling(since: datetime, until: datetime) -> list[tuple[str, str, int, int, float | None]]:
@@ -179,13 +170,23 @@ def cashier_handling(since: datetime, until: datetime) -> list[tuple[str, str, i
                              fn.SUM((RefundRow.status == "rejected").cast("integer")))
             .join(StaffRow, on=(RefundRow.staff == StaffRow.id)).where(in_range)
             .group_by(StaffRow.id).order_by(StaffRow.code).tuples())
-    minutes = (fn.julianday(RefundRow.paid_at) - fn.julianday(RefundRow.opened_at)) * 1440
-    out = []
-    for staff_id, code, name, handled, rejected in rows:
-        timed = RefundRow.select().where(in_range & (RefundRow.staff == staff_id) & RefundRow.paid_at.is_null(False)
-                                         & RefundRow.opened_at.is_null(False))
-        out.append((code, name, handled or 0, rejected or 0, _median(timed, minutes)))
-    return out
+    # every cashier's handling times in one ordered pass (a year is ~30,000 small rows), medians
+    # taken from the sorted lists; two ORDER BY ... OFFSET queries per cashier cost ten times more
+    minutes: dict[int, list[float]] = {}
+    for staff_id, value in database.execute_sql(
+            "SELECT staff_id, (julianday(paid_at) - julianday(opened_at)) * 1440 AS m FROM refund"
+            " WHERE created_at >= ? AND created_at < ? AND paid_at IS NOT NULL AND opened_at IS NOT NULL"
+            " ORDER BY staff_id, m", (since, until)):
+        minutes.setdefault(staff_id, []).append(value)
+    return [(code, name, handled or 0, rejected or 0, _middle(minutes.get(staff_id, [])))
+            for staff_id, code, name, handled, rejected in rows]
+
+
+def _middle(ordered: list[float]) -> float | None:
+    if not ordered:
+        return None
+    half = len(ordered) // 2
+    return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
 def member_window(member_id: int | None, since: datetime, until: datetime, limit: int = 100):
