@@ -7,7 +7,7 @@ device layer turns it into ESC/POS bytes, the preview into text for the screen.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from tui_pos.config import Config
 from tui_pos.devices.layout import columns, pad, wrap
@@ -63,7 +63,10 @@ class Ticket:
         self.items.append(Item("cut"))
 
     def to_json(self) -> str:
-        return json.dumps({"width": self.width, "items": [asdict(i) for i in self.items]}, ensure_ascii=False)
+        # written inside every sale's transaction: plain dicts, not dataclasses.asdict's deep copies
+        items = [{"kind": i.kind, "text": i.text, "bold": i.bold, "double": i.double, "align": i.align}
+                 for i in self.items]
+        return json.dumps({"width": self.width, "items": items}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> "Ticket":

@@ -67,11 +67,11 @@ def complete_sale(ctx: Context, actor: Staff, basket: Basket, plan: PaymentPlan,
         now = ctx.now()
         if member is not None:
             # Checked again under the write lock: another till may have spent it meanwhile.
-            row = MemberRow.get_by_id(member.id)
-            if row.balance < stored_value:
-                raise PaymentError("Stored value balance is {balance}, not enough", balance=format_money(row.balance))
-            if row.points < points_spent:
-                raise PaymentError("Member has {points} points, not enough", points=row.points)
+            balance, points = queries.member_money(member.id)
+            if balance < stored_value:
+                raise PaymentError("Stored value balance is {balance}, not enough", balance=format_money(balance))
+            if points < points_spent:
+                raise PaymentError("Member has {points} points, not enough", points=points)
         shift_id = shifts.open_shift_id(ctx)
         order_no = next_number("S", now.date(), ctx.config.order_prefix)
         # the hot path of the till: statements with their SQL kept (store/fast.py), no re-reading

@@ -60,6 +60,11 @@ def search_products(text: str, limit: int = 20) -> list[Product]:
     return [to_product(r) for r in query]
 
 
+def member_money(member_id: int) -> tuple[int, int]:
+    """(stored value, points) as they are now: checked again under the write lock of a sale."""
+    return database.execute_sql("SELECT balance, points FROM member WHERE id = ?", (member_id,)).fetchone()
+
+
 def member_by_id(member_id: int) -> Member | None:
     row = MemberRow.get_or_none(MemberRow.id == member_id)
     return to_member(row) if row else None
