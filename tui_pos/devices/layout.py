@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
 def char_cells(ch: str) -> int:
@@ -11,6 +12,7 @@ def char_cells(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+@lru_cache(maxsize=4096)  # product names and labels come back on every ticket
 def cells(text: str) -> int:
     if text.isascii() and text.isprintable():  # most of a ticket: one cell each, no lookups
         return len(text)
