@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
@@ -34,3 +37,17 @@ def test_generated_shop_adds_up_and_reports_run(tmp_path):
     names = [r["name"] for r in rows]
     assert "Z report, busiest day" in names and "refunds by flags, 1 year" in names
     assert all(r["median_ms"] >= 0 for r in rows)
+
+
+def test_the_whole_suite_runs_at_tiny_size(tmp_path):
+    """bench/run.py --quick: every benchmark runs end to end and lands in the results file."""
+    out = tmp_path / "results.json"
+    done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--quick", "--db", str(tmp_path / "shop.db"),
+                           "--out", str(out)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads(out.read_text(encoding="utf-8"))
+    groups = {r["group"] for r in results["results"]}
+    assert groups == {"start", "memory", "lookup", "write", "report", "typing"}
+    assert all(r["value"] >= 0 for r in results["results"])
+    assert results["quick"] is True and results["machine"]["cores"]
+    assert "cold start ratio tui-pos / bare" in done.stdout

@@ -1,0 +1,62 @@
+"""What the benchmarks share: a result row, percentiles, and running a Python snippet as a
+fresh process (startup and memory are measured on whole processes, as a till starts)."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Result:
+    group: str
+    name: str
+    value: float
+    unit: str
+    target: str = ""  # e.g. "<= 5 ms", "<= 1.2x"; "" = context, no target
+    ok: bool | None = None
+    detail: str = ""
+
+    def row(self) -> dict:
+        return asdict(self)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def time_calls(fn: Callable[[], object], runs: int) -> list[float]:
+    """Milliseconds of each of `runs` calls."""
+    out = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def python(code: str, *, env: dict[str, str] | None = None, timeout: float = 600) -> tuple[float, dict]:
+    """Run `code` in a fresh interpreter; (wall seconds, the JSON it printed last)."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ, **(env or {})}, timeout=timeout)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark process failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    return wall, json.loads(lines[-1]) if lines else {}

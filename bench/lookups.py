@@ -1,0 +1,59 @@
+"""Lookups a cashier waits for, on a big shop: member by card, phone and name prefix, product
+by barcode, order by number, and the refund wizard's step 1 (the order with its refund
+history and policy facts). Each through the service the screen calls; p50 and p99."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from common import Result, percentile, time_calls
+
+from tui_pos.config import load_config
+from tui_pos.services import catalog, checkout, members, refunds
+from tui_pos.services.context import Context
+from tui_pos.store.db import close_database, open_database
+
+
+def _keys(path: Path, sql: str, count: int, rng: random.Random) -> list[str]:
+    db = sqlite3.connect(path)
+    try:
+        total = db.execute(f"SELECT COUNT(*) FROM ({sql})").fetchone()[0]
+        picks = sorted(rng.sample(range(total), min(count, total)))
+        rows = db.execute(f"{sql} LIMIT -1").fetchall()
+        return [rows[i][0] for i in picks]
+    finally:
+        db.close()
+
+
+def run(path: Path, calls: int = 500, seed: int = 3) -> list[Result]:
+    rng = random.Random(seed)
+    cards = _keys(path, "SELECT card_no FROM member", calls, rng)
+    phones = _keys(path, "SELECT phone FROM member", calls, rng)
+    names = [name[:3] for name in _keys(path, "SELECT name FROM member", calls, rng)]  # "会员1" -> a prefix
+    barcodes = _keys(path, "SELECT barcode FROM product", calls, rng)
+    orders = _keys(path, "SELECT order_no FROM sale", calls, rng)
+    refunded = _keys(path, "SELECT DISTINCT s.order_no FROM sale s JOIN refund r ON r.sale_id = s.id", calls, rng)
+    open_database(path, create=False)
+    try:
+        ctx = Context(load_config(env={}), lambda: datetime(2026, 11, 23, 9, 0))
+        cases = {
+            "member by card": (members.find_one, cards),
+            "member by phone": (members.find_one, phones),
+            "member by name prefix": (members.search, names),
+            "product by barcode": (catalog.product_for_scan, barcodes),
+            "order by number": (checkout.sale_by_order_no, orders),
+            "refund step 1: order + history": (lambda no: refunds.find_order(ctx, no), refunded),
+        }
+        out = []
+        for name, (fn, keys) in cases.items():
+            it = iter(keys * 2)
+            times = time_calls(lambda: fn(next(it)), len(keys))
+            p99 = percentile(times, 99)
+            out.append(Result("lookup", f"{name} p50", round(percentile(times, 50), 2), "ms"))
+            out.append(Result("lookup", f"{name} p99", round(p99, 2), "ms", "<= 5", p99 <= 5, f"{len(keys)} calls"))
+        return out
+    finally:
+        close_database()

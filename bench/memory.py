@@ -1,0 +1,121 @@
+"""Peak memory (max RSS) of a till process through a scripted shift: log in, 100 sales of 5
+scans each paid in cash (receipts rendered by the training printer, so the printer stack is
+loaded as in a shop), 20 refunds, then the shift and refund reports."""
+
+from __future__ import annotations
+
+from common import Result, python
+
+SCRIPT = """
+import asyncio, json, resource, sqlite3
+from textual import events
+from datetime import datetime, timedelta
+from tui_pos.config import load_config
+from tui_pos.domain.refund import Pick
+from tui_pos.services import refunds, reports, shifts
+from tui_pos.services.refunds import RefundDraft
+from tui_pos.ui.app import make_app
+
+SALES, REFUNDS = {sales}, {refunds}
+config = load_config(training=True)
+codes = [r[0] for r in sqlite3.connect(config.db_path).execute(
+    "SELECT barcode FROM product WHERE active ORDER BY id LIMIT 40")]
+app = make_app(config)
+
+async def scan(pilot, code):
+    # as a scanner does: the whole code and Enter in one burst, then wait until handled
+    for ch in code:
+        app._driver.send_message(events.Key(ch, ch))
+    app._driver.send_message(events.Key("enter", "\\r"))
+    await pilot.pause()
+
+async def main():
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"003", "enter", *"3333", "enter")
+        await pilot.pause()
+        for sale in range(SALES):
+            for n in range(5):
+                await scan(pilot, codes[(sale * 5 + n) % len(codes)])
+            await pilot.press("f4")
+            await pilot.pause()
+            await pilot.press("enter")  # cash, exactly what is due
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.press("escape")  # back from the receipt preview to a new sale
+            await pilot.pause()
+        manager = app.staff
+        sold = [r[0] for r in sqlite3.connect(config.db_path).execute(
+            "SELECT id FROM sale ORDER BY id DESC LIMIT ?", (REFUNDS,))]
+        for sale_id in sold:
+            lookup = refunds.load_order(app.ctx, sale_id)
+            line = next(iter(lookup.history.values()))
+            draft = RefundDraft(sale_id, (Pick(line.sale_line_id, 1),), "quality")
+            refunds.confirm(app.ctx, manager, draft, expected=refunds.quote(app.ctx, manager, draft))
+        shifts.report(app.ctx)
+        until = datetime.now().replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+        for view in reports.TABLES:
+            reports.table(app.ctx, manager, view, until - timedelta(days=60), until)
+        done = sqlite3.connect(config.db_path).execute("SELECT COUNT(*) FROM sale").fetchone()[0]
+    print(json.dumps({{"max_rss_kib": peak_kib(), "sales": done}}))
+
+def peak_kib():
+    # VmHWM belongs to this program's memory map; ru_maxrss would also count the parent's peak
+    # from before exec (the benchmark runner after generating a million sale lines)
+    try:
+        with open("/proc/self/status") as status:
+            return int(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+asyncio.run(main())
+"""
+
+
+PEAK = """
+def peak_kib():
+    with open("/proc/self/status") as status:
+        return int(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+"""
+
+# the same kinds of widgets as the till, nothing else: what Python and Textual take by themselves
+BARE = PEAK + """
+import json
+from textual.app import App
+from textual.widgets import DataTable, Footer, Header, Input
+
+class Bare(App):
+    def compose(self):
+        yield Header()
+        yield Input()
+        yield DataTable()
+        yield Footer()
+    def on_mount(self):
+        self.query_one(DataTable).add_columns("a", "b")
+        self.call_after_refresh(self.exit)
+Bare().run(headless=True)
+print(json.dumps({"kib": peak_kib()}))
+"""
+
+# what the printer stack adds (PIL, qrcode, python-barcode, the capability database)
+ESCPOS = PEAK + """
+import json
+import textual.app
+before = peak_kib()
+import escpos.printer
+print(json.dumps({"kib": peak_kib() - before}))
+"""
+
+
+def run(home: str, sales: int = 100, refunds: int = 20) -> list[Result]:
+    env = {"TUI_POS_HOME": home, "HOME": home, "TUI_POS_LANGUAGE": "en"}
+    _, out = python(SCRIPT.format(sales=sales, refunds=refunds), env=env)
+    mib = out["max_rss_kib"] / 1024
+    bare = python(BARE)[1]["kib"] / 1024
+    escpos = python(ESCPOS)[1]["kib"] / 1024
+    return [Result("memory", "peak RSS of a scripted shift", round(mib, 1), "MiB", "<= 60", mib <= 60,
+                   f"{sales} sales x 5 scans, {refunds} refunds, reports"),
+            Result("memory", "of which: bare Textual app, same widgets", round(bare, 1), "MiB",
+                   detail="Python + Textual alone"),
+            Result("memory", "of which: python-escpos stack", round(escpos, 1), "MiB",
+                   detail="PIL, qrcode, barcode, capabilities")]

@@ -1,0 +1,121 @@
+"""tui-pos benchmarks: one command, one table, one results file.
+
+    python bench/run.py                 # the full suite (~10 min on a 2-core till)
+    python bench/run.py --quick         # tiny sizes: checks the benchmarks run, numbers mean nothing
+
+Builds (once) a busy year's shop in /tmp/tui-pos-bench.db (200,000 members, 20,000 products,
+1,000,000 sale lines, 30,000 refunds) and a demo shop for the screen benchmarks, then measures
+cold start, peak memory, lookups, writes, reports and typing. Prints the table and writes
+bench/results.json (figures, targets, this machine, the date).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
+
+import generate  # noqa: E402
+import lookups  # noqa: E402
+import memory  # noqa: E402
+import reports  # noqa: E402
+import startup  # noqa: E402
+import typing_speed  # noqa: E402
+import writes  # noqa: E402
+from common import ROOT, Result, python  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+def big_shop(path: Path, scale: float) -> Path:
+    if not path.exists():
+        print(f"generating {path} (scale {scale}) ...", file=sys.stderr, flush=True)
+        generate.generate(path, scale=scale)
+    return path
+
+
+def demo_home() -> str:
+    """A fresh demo shop for one screen benchmark (each leaves its own sales and tickets behind)."""
+    home = tempfile.mkdtemp(prefix="tui-pos-bench-home-")
+    python("from tui_pos.cli import main; main(['--training', 'demo'])",
+           env={"TUI_POS_HOME": home, "HOME": home, "TUI_POS_LANGUAGE": "en"})
+    return home
+
+
+def report_results(path: Path, runs: int) -> list[Result]:
+    return [Result("report", row["name"], row["median_ms"], "ms", "<= 300", row["median_ms"] <= 300,
+                   f"median of {runs}, max {row['max_ms']}") for row in reports.run(path, runs)]
+
+
+def run_all(quick: bool, db: Path) -> list[Result]:
+    # compiled as an installed package would be (this machine sets PYTHONDONTWRITEBYTECODE)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "tui_pos")], check=True)
+    scale = 0.002 if quick else 1.0
+    shop = big_shop(db, scale)
+    out: list[Result] = []
+    steps = [
+        ("cold start", lambda: startup.run(runs=2 if quick else 7)),
+        ("memory", lambda: memory.run(demo_home(), sales=3 if quick else 100, refunds=1 if quick else 20)),
+        ("lookups", lambda: lookups.run(shop, calls=20 if quick else 1000)),
+        ("writes", lambda: writes.run(shop, runs=5 if quick else 200)),
+        ("reports", lambda: report_results(shop, 1 if quick else 5)),
+        ("typing", lambda: typing_speed.run(demo_home(), scans=20 if quick else 100)),
+    ]
+    for name, step in steps:
+        started = time.monotonic()
+        print(f"{name} ...", file=sys.stderr, flush=True)
+        out += step()
+        print(f"{name} done in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+    return out
+
+
+def table(results: list[Result]) -> str:
+    lines = [f"{'benchmark':<46} {'value':>10} {'unit':<8} {'target':<8} ok"]
+    group = None
+    for r in results:
+        if r.group != group:
+            group = r.group
+            lines.append(f"-- {group}")
+        ok = "" if r.ok is None else ("yes" if r.ok else "NO")
+        lines.append(f"{r.name:<46} {r.value:>10} {r.unit:<8} {r.target:<8} {ok}")
+    return "\n".join(lines)
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, to check that everything runs")
+    parser.add_argument("--db", type=Path, help="the big shop database (default /tmp/tui-pos-bench[-quick].db)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results file (default bench/results.json)")
+    args = parser.parse_args(argv)
+    db = args.db or Path(tempfile.gettempdir()) / ("tui-pos-bench-quick.db" if args.quick else "tui-pos-bench.db")
+    results = run_all(args.quick, db)
+    print(table(results))
+    missed = [r.name for r in results if r.ok is False]
+    args.out.write_text(json.dumps({"date": date.today().isoformat(), "quick": args.quick, "machine": machine(),
+                                    "results": [r.row() for r in results], "missed": missed},
+                                   ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"\n{len(results)} figures, {len(missed)} over target; written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
