@@ -197,7 +197,7 @@ class DrawerScreen(PosModal[str | None]):
 
     CSS_PATH = "../styles/shift.tcss"
     AUTO_FOCUS = "#reason"
-    BINDINGS = [Binding("escape", "cancel", "Back")]
+    BINDINGS = [Binding("enter", "submit", "Open drawer"), Binding("escape", "cancel", "Back")]
 
     def compose(self) -> ComposeResult:
         yield from self.compose_banner()
@@ -207,11 +207,15 @@ class DrawerScreen(PosModal[str | None]):
             yield Static("", id="error", classes="error")
         yield KeyFooter()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
+    def action_submit(self) -> None:
+        reason = self.query_one("#reason", Input).value
+        if not reason.strip():
             self.query_one("#error", Static).update(tr("Say why the drawer is opened"))
             return
-        self.dismiss(event.value)
+        self.dismiss(reason)
+
+    def on_input_submitted(self) -> None:
+        self.action_submit()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
