@@ -16,6 +16,37 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# A bare Textual app with the kinds of widgets the till has, shown once and closed: what Python
+# and Textual take by themselves (startup.py times it, memory.py measures it).
+BARE_APP = """
+from textual.app import App
+from textual.widgets import DataTable, Footer, Header, Input
+
+class Bare(App):
+    def compose(self):
+        yield Header()
+        yield Input()
+        yield DataTable()
+        yield Footer()
+    def on_mount(self):
+        self.query_one(DataTable).add_columns("a", "b")
+        self.call_after_refresh(self.exit)
+Bare().run(headless=True)
+"""
+
+# For scripts that drive the till with Pilot: a scan as a scanner sends it, the whole code and
+# Enter in one burst, then wait until handled (Pilot's press() idles after every key).
+SCANNER = """
+from textual import events
+
+async def scan(app, pilot, code):
+    for ch in code:
+        app._driver.send_message(events.Key(ch, ch))
+    app._driver.send_message(events.Key("enter", "\\r"))
+    await pilot.pause()
+"""
+
+
 @dataclass
 class Result:
     group: str

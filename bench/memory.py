@@ -4,11 +4,10 @@ loaded as in a shop), 20 refunds, then the shift and refund reports."""
 
 from __future__ import annotations
 
-from common import Result, python
+from common import BARE_APP, SCANNER, Result, python
 
 SCRIPT = """
 import asyncio, json, resource, sqlite3
-from textual import events
 from datetime import datetime, timedelta
 from tui_pos.config import load_config
 from tui_pos.domain.refund import Pick
@@ -22,13 +21,6 @@ codes = [r[0] for r in sqlite3.connect(config.db_path).execute(
     "SELECT barcode FROM product WHERE active ORDER BY id LIMIT 40")]
 app = make_app(config)
 
-async def scan(pilot, code):
-    # as a scanner does: the whole code and Enter in one burst, then wait until handled
-    for ch in code:
-        app._driver.send_message(events.Key(ch, ch))
-    app._driver.send_message(events.Key("enter", "\\r"))
-    await pilot.pause()
-
 async def main():
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -36,7 +28,7 @@ async def main():
         await pilot.pause()
         for sale in range(SALES):
             for n in range(5):
-                await scan(pilot, codes[(sale * 5 + n) % len(codes)])
+                await scan(app, pilot, codes[(sale * 5 + n) % len(codes)])
             await pilot.press("f4")
             await pilot.pause()
             await pilot.press("enter")  # cash, exactly what is due
@@ -78,22 +70,8 @@ def peak_kib():
         return int(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
 """
 
-# the same kinds of widgets as the till, nothing else: what Python and Textual take by themselves
-BARE = PEAK + """
+BARE = PEAK + BARE_APP + """
 import json
-from textual.app import App
-from textual.widgets import DataTable, Footer, Header, Input
-
-class Bare(App):
-    def compose(self):
-        yield Header()
-        yield Input()
-        yield DataTable()
-        yield Footer()
-    def on_mount(self):
-        self.query_one(DataTable).add_columns("a", "b")
-        self.call_after_refresh(self.exit)
-Bare().run(headless=True)
 print(json.dumps({"kib": peak_kib()}))
 """
 
@@ -109,7 +87,7 @@ print(json.dumps({"kib": peak_kib() - before}))
 
 def run(home: str, sales: int = 100, refunds: int = 20) -> list[Result]:
     env = {"TUI_POS_HOME": home, "HOME": home, "TUI_POS_LANGUAGE": "en"}
-    _, out = python(SCRIPT.format(sales=sales, refunds=refunds), env=env)
+    _, out = python(SCANNER + SCRIPT.format(sales=sales, refunds=refunds), env=env)
     mib = out["max_rss_kib"] / 1024
     bare = python(BARE)[1]["kib"] / 1024
     escpos = python(ESCPOS)[1]["kib"] / 1024

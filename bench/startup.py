@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import tempfile
 
-from common import Result, median, python
+from common import BARE_APP, Result, median, python
 
 TILL = """
 import json, sys
@@ -23,21 +23,8 @@ make_app(load_config(training=True)).run(headless=True)
 print(json.dumps({"printer_stack": sorted(m for m in ("escpos", "PIL", "qrcode", "barcode") if m in sys.modules)}))
 """
 
-BARE = """
+BARE = BARE_APP + """
 import json
-from textual.app import App
-from textual.widgets import DataTable, Footer, Header, Input
-
-class Bare(App):
-    def compose(self):
-        yield Header()
-        yield Input()
-        yield DataTable()
-        yield Footer()
-    def on_mount(self):
-        self.query_one(DataTable).add_columns("a", "b")
-        self.call_after_refresh(self.exit)
-Bare().run(headless=True)
 print(json.dumps({}))
 """
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+from contextlib import contextmanager
 import sys
 from pathlib import Path
 from typing import Callable, TextIO
@@ -355,20 +356,27 @@ def _pin(args: argparse.Namespace) -> str | None:
     return getpass.getpass(tr("PIN: "))
 
 
-def price_command(config: Config, args: argparse.Namespace) -> int:
-    from tui_pos.services import catalog
+@contextmanager
+def _signed_in(config: Config, code: str, pin: str):
+    """The shop open and the staff code + PIN checked (a wrong PIN counts, as at the till)."""
     from tui_pos.services import staff as staff_service
     from tui_pos.services.context import close_shop, open_shop
+
+    ctx = open_shop(config)
+    try:
+        yield ctx, staff_service.login(ctx, code, pin)
+    finally:
+        close_shop()
+
+
+def price_command(config: Config, args: argparse.Namespace) -> int:
+    from tui_pos.services import catalog
 
     pin = _pin(args)
     if pin is None:
         return 2
-    ctx = open_shop(config)
-    try:
-        actor = staff_service.login(ctx, args.staff, pin)
+    with _signed_in(config, args.staff, pin) as (ctx, actor):
         product = catalog.change_price(ctx, actor, args.barcode, args.price, args.member_price)
-    finally:
-        close_shop()
     member = "" if product.member_price is None else tr(", member price {price}",
                                                          price=format_money(product.member_price))
     print(tr("{name} ({barcode}) now costs {price}{member}", name=product.name, barcode=product.barcode,
@@ -381,15 +389,11 @@ def report_command(config: Config, args: argparse.Namespace) -> int:
 
     from tui_pos.devices.tickets import shift_ticket
     from tui_pos.services import reports, shifts
-    from tui_pos.services import staff as staff_service
-    from tui_pos.services.context import close_shop, open_shop
 
     pin = _pin(args)
     if pin is None:
         return 2
-    ctx = open_shop(config)
-    try:
-        actor = staff_service.login(ctx, args.staff, pin)
+    with _signed_in(config, args.staff, pin) as (ctx, actor):
         if args.report == "shift":
             report = shifts.report(ctx, args.shift)
             headers = ("Item", "Amount")
@@ -421,8 +425,6 @@ def report_command(config: Config, args: argparse.Namespace) -> int:
 
             path = export.write_csv(actor, args.csv, f"report:{args.report}", headers, rows)
             print(tr("Saved {path}", path=str(path)))
-    finally:
-        close_shop()
     return 0
 
 
