@@ -79,6 +79,7 @@ class PosApp(App[None]):
         self._print_lock = threading.Lock()
         self.printer_problem = ""  # the last print error while tickets are waiting; "" = fine
         self._waiting = 0
+        self._offer_reprint = False
         self.last_sale: SaleResult | None = None
         self.exchange_credit: ExchangeCredit | None = None  # goods returned, paying for this basket
         self.unexpected: list[str] = []  # bugs shown to the cashier this run (tests assert it stays empty)
@@ -203,8 +204,10 @@ class PosApp(App[None]):
         it in a dialog; `restart_screen` when Textual already stopped the screen that failed."""
         summary = f"{type(exc).__name__}: {exc}"[:300]
         log_to(self.config.data_dir)
-        log.error("unexpected error on %s: %s", type(self.screen).__name__, summary, exc_info=exc)
+        log.error("unexpected error: %s", summary, exc_info=exc)
         self.unexpected.append(summary)
+        if self._closing or not self.is_running:  # on the way out: the log is all that is left to do
+            return
         from tui_pos.ui.screens.error import ErrorScreen
 
         def after(_: None) -> None:
