@@ -69,7 +69,8 @@ def check_file(path: Path) -> None:
 
 def backup(config: Config, to_dir: Path | None = None, keep: int = DEFAULT_KEEP,
            at: datetime | None = None) -> Path:
-    """Write shop-YYYYmmdd-HHMMSS.db into `to_dir` (default data/backups) and keep the newest `keep`."""
+    """Write shop-YYYYmmdd-HHMMSS-micro.db into `to_dir` (default data/backups), check it (a few seconds
+    on a year-old shop), and keep the newest `keep` there."""
     if not config.db_path.exists():
         raise NotFound("No database at {path}", path=str(config.db_path))
     folder = Path(to_dir or backup_dir(config)).expanduser()
