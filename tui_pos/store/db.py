@@ -59,8 +59,13 @@ def _create_private(path: Path) -> None:
         os.close(fd)
 
 
+MIN_SQLITE = (3, 24, 0)  # UPSERT, which the daily-totals triggers use
+
+
 def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
     """Open (and on first run create) the database and bind the models to it."""
+    if sqlite3.sqlite_version_info < MIN_SQLITE:
+        raise RuntimeError(f"tui-pos needs SQLite 3.24 or newer; this Python has {sqlite3.sqlite_version}")
     path = Path(path)
     if not create and not path.exists():
         raise FileNotFoundError(f"no database at {path}")

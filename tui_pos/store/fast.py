@@ -12,6 +12,7 @@ from typing import Any
 
 from peewee import Field, Model
 
+_AS_IS = (int, str, type(None))
 _INSERTS: dict[type, tuple[str, list[Field]]] = {}
 _ADDS: dict[tuple[type, tuple[str, ...]], str] = {}
 
@@ -32,7 +33,11 @@ def insert(model: type[Model], **values: Any) -> int:
     unknown = set(values) - {f.name for f in fields}
     if unknown:
         raise TypeError(f"{model.__name__} has no {', '.join(sorted(unknown))}")
-    params = [f.db_value(values[f.name] if f.name in values else _default(f)) for f in fields]
+    params = []
+    for f in fields:
+        value = values[f.name] if f.name in values else _default(f)
+        # ints, strings and None go to SQLite as they are (the column affinity does the rest)
+        params.append(value if type(value) in _AS_IS else f.db_value(value))
     return model._meta.database.execute_sql(sql, params).lastrowid
 
 
