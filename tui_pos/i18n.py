@@ -512,6 +512,7 @@ ZH.update({
     "Something went wrong in the till": "收银程序出错了",
     "Nothing half-done was saved: check the last sale or refund, then carry on. Details for support are in {path}": "不会保存做了一半的交易：请核对最后一笔销售或退款后继续。给技术支持的详细信息在 {path}",
     "Continue": "继续",
+    "tui-pos needs SQLite 3.24 or newer; this Python has {version}": "tui-pos 需要 SQLite 3.24 或更新版本；当前 Python 的 SQLite 是 {version}",
     "The same item is chosen twice": "同一商品选了两次",
     "Shift closed, but the backup failed: {error}. Enter: log out": "已交班，但备份失败：{error}。回车：退出登录",
     "Shift closed; backup in {path}. Enter: log out": "已交班；备份在 {path}。回车：退出登录",

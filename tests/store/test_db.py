@@ -190,3 +190,18 @@ def test_busy_database_gives_a_clear_error_and_writes_nothing(ctx):
         other.close()
     # once the other till is done, the same write goes through
     assert write(lambda: next_number("S", date(2026, 11, 22))) == "S20261122-0001"
+
+
+def test_too_old_sqlite_is_refused_with_a_clear_message(tmp_path, monkeypatch):
+    import sqlite3
+
+    import pytest
+
+    from tui_pos.domain.errors import Conflict
+    from tui_pos.store.db import open_database
+
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 22, 0))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.22.0")
+    with pytest.raises(Conflict, match="3.24 or newer; this Python has 3.22.0"):
+        open_database(tmp_path / "shop.db")
+    assert not (tmp_path / "shop.db").exists()

@@ -10,7 +10,7 @@ from typing import Callable, TypeVar
 
 from peewee import OperationalError, SqliteDatabase
 
-from tui_pos.domain.errors import StoreBusy
+from tui_pos.domain.errors import Conflict, StoreBusy
 from tui_pos.store import aggregates, models
 
 SCHEMA_VERSION = 4
@@ -65,7 +65,8 @@ MIN_SQLITE = (3, 24, 0)  # UPSERT, which the daily-totals triggers use
 def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
     """Open (and on first run create) the database and bind the models to it."""
     if sqlite3.sqlite_version_info < MIN_SQLITE:
-        raise RuntimeError(f"tui-pos needs SQLite 3.24 or newer; this Python has {sqlite3.sqlite_version}")
+        raise Conflict("tui-pos needs SQLite 3.24 or newer; this Python has {version}",
+                       version=sqlite3.sqlite_version)
     path = Path(path)
     if not create and not path.exists():
         raise FileNotFoundError(f"no database at {path}")
