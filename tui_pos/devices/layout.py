@@ -24,6 +24,8 @@ def wrap(text: str, width: int) -> list[str]:
 
     Chinese may break between any two characters; a Latin word moves to the next line whole
     (unless it is longer than a line)."""
+    if "\n" not in text and cells(text) <= width:  # most ticket lines fit as they are
+        return [text.rstrip()]
     lines: list[str] = []
     current: list[str] = []
     used = 0

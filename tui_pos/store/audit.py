@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 
 from tui_pos.store import fast
-from tui_pos.store.models import AuditRow, database, now
+from tui_pos.store.models import AuditRow, now
 
 
 def _digest(prev_hash: str, at: datetime, staff_code: str, action: str, entity: str, detail: str) -> str:
@@ -17,7 +17,7 @@ def _digest(prev_hash: str, at: datetime, staff_code: str, action: str, entity: 
 
 def append(staff_code: str, action: str, entity: str = "", detail: dict | None = None) -> int:
     """Call inside the transaction of the change it records, so both land or neither."""
-    last = database.execute_sql("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    last = fast.run("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     prev_hash = last[0] if last else ""
     at = now()
     text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True)

@@ -6,6 +6,7 @@ from peewee import fn
 
 from tui_pos.domain.catalog import Member, Product
 from tui_pos.domain.sales import PaymentView, SaleDetail, SaleLineView, SaleSummary
+from tui_pos.store import fast
 from tui_pos.store.models import MemberRow, ProductRow, SaleLineRow, SaleRow, database
 
 PREFIX_END = "\U0010ffff"
@@ -62,7 +63,7 @@ def search_products(text: str, limit: int = 20) -> list[Product]:
 
 def member_money(member_id: int) -> tuple[int, int]:
     """(stored value, points) as they are now: checked again under the write lock of a sale."""
-    return database.execute_sql("SELECT balance, points FROM member WHERE id = ?", (member_id,)).fetchone()
+    return fast.run("SELECT balance, points FROM member WHERE id = ?", (member_id,)).fetchone()
 
 
 def member_by_id(member_id: int) -> Member | None:

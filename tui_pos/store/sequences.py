@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from tui_pos.store.models import database
+from tui_pos.store import fast
 
 
 def next_number(kind: str, day: date, prefix: str = "") -> str:
     key = f"{prefix}{kind}{day:%Y%m%d}"
-    run = database.execute_sql  # on every sale and refund: plain statements, no query objects
+    run = fast.run  # on every sale and refund: plain statements, no query objects
     if not run("UPDATE sequence SET value = value + 1 WHERE key = ?", (key,)).rowcount:
         run("INSERT INTO sequence (key, value) VALUES (?, 1)", (key,))
     value = run("SELECT value FROM sequence WHERE key = ?", (key,)).fetchone()[0]

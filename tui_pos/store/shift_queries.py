@@ -7,7 +7,8 @@ from datetime import datetime
 from peewee import JOIN, Case, fn
 
 from tui_pos.domain.shift import ShiftReport, TenderTotals
-from tui_pos.store.models import CashMoveRow, PaymentRow, RefundRow, SaleRow, ShiftRow, database
+from tui_pos.store import fast
+from tui_pos.store.models import CashMoveRow, PaymentRow, RefundRow, SaleRow, ShiftRow
 
 PAID = ("paid", "completed")
 
@@ -19,8 +20,8 @@ def open_shift(till_code: str) -> ShiftRow | None:
 
 def open_shift_id(till_code: str) -> int | None:
     """The open shift's id alone: asked on every sale, so without building a query object."""
-    row = database.execute_sql("SELECT id FROM shift WHERE till_code = ? AND status = 'open' ORDER BY id DESC LIMIT 1",
-                               (till_code,)).fetchone()
+    row = fast.run("SELECT id FROM shift WHERE till_code = ? AND status = 'open' ORDER BY id DESC LIMIT 1",
+                   (till_code,)).fetchone()
     return row[0] if row else None
 
 
