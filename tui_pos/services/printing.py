@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tui_pos.config import Config
-from tui_pos.domain.catalog import clean_text
 from tui_pos.domain.errors import InvalidInput, NotFound
 from tui_pos.domain.staff import Staff, require
 from tui_pos.services.context import Context
@@ -116,6 +115,7 @@ def open_drawer(ctx: Context, actor: Staff, reason: str, *, printer=None) -> str
     It is written to the audit trail first, so an opening is never unrecorded; returns the
     drawer error text, "" when it opened."""
     from tui_pos.devices.printer import PrinterError, open_printer
+    from tui_pos.domain.catalog import clean_text
 
     require(actor, "open_drawer")
     why = clean_text(reason, 80)
