@@ -14,7 +14,7 @@ from tui_pos.config import Config
 from tui_pos.domain.errors import InvalidInput, NotFound
 from tui_pos.domain.staff import Staff, require
 from tui_pos.services.context import Context
-from tui_pos.store import audit, fast, staff_queries
+from tui_pos.store import audit, fast
 from tui_pos.store.db import write
 from tui_pos.store.models import PrintJobRow
 
@@ -83,7 +83,7 @@ def waiting_jobs(ctx: Context) -> list[PrintJob]:
 
 
 def waiting_count(ctx: Context) -> int:
-    return staff_queries.print_jobs_waiting(ctx.config.till_code)
+    return _waiting(ctx).count()
 
 
 def _deliver(config: Config, ticket: Ticket, *, kick_drawer: bool, printer):

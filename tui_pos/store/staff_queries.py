@@ -1,10 +1,10 @@
-"""What a till needs before anyone has logged in: staff by code and the unprinted tickets.
-Kept apart from store/queries.py so the login screen does not load the sales model."""
+"""Staff by code: what logging in needs. Kept apart from store/queries.py so the login screen
+does not load the sales model."""
 
 from __future__ import annotations
 
 from tui_pos.domain.staff import Role, Staff
-from tui_pos.store.models import PrintJobRow, StaffRow
+from tui_pos.store.models import StaffRow
 
 
 def to_staff(row: StaffRow) -> Staff:
@@ -14,7 +14,3 @@ def to_staff(row: StaffRow) -> Staff:
 def staff_row(code: str) -> StaffRow | None:
     return StaffRow.get_or_none(StaffRow.code == code)
 
-
-def print_jobs_waiting(till: str) -> int:
-    """Tickets of this till not yet printed (another till's queue is for another printer)."""
-    return PrintJobRow.select().where((PrintJobRow.status == "queued") & (PrintJobRow.till == till)).count()
