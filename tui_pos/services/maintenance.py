@@ -7,13 +7,13 @@ only: they hold PIN hashes and members' phone numbers.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 from tui_pos.config import Config
 from tui_pos.domain.errors import Conflict, NotFound
+from tui_pos.files import create_owner_only
 
 DEFAULT_KEEP = 14
 
@@ -22,16 +22,11 @@ def backup_dir(config: Config) -> Path:
     return config.data_dir / "backups"
 
 
-def _private(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
-
-
 def _copy(source: Path, target: Path, self_contained: bool = True) -> None:
     """Online backup in one step: a copy taken in steps restarts whenever a till writes, so on
     a busy shop it might never finish; one step reads one WAL snapshot and never blocks tills."""
     if self_contained:
-        _private(target)
+        create_owner_only(target)
     src = sqlite3.connect(source, timeout=30)
     dst = sqlite3.connect(target, timeout=30)
     try:

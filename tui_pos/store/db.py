@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Callable, TypeVar
 from peewee import OperationalError, SqliteDatabase
 
 from tui_pos.domain.errors import Conflict, StoreBusy
+from tui_pos.files import create_owner_only
 from tui_pos.store import aggregates, models
 
 SCHEMA_VERSION = 4
@@ -51,14 +51,6 @@ TRIGGERS = (
 )
 
 
-def _create_private(path: Path) -> None:
-    """Create the file readable by its owner only (it holds PIN hashes and phone numbers)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-
-
 MIN_SQLITE = (3, 24, 0)  # UPSERT, which the daily-totals triggers use
 
 
@@ -71,7 +63,7 @@ def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
     if not create and not path.exists():
         raise FileNotFoundError(f"no database at {path}")
     if str(path) != ":memory:":
-        _create_private(path)
+        create_owner_only(path)
     db = SqliteDatabase(
         str(path),
         pragmas={

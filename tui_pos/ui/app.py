@@ -9,7 +9,6 @@ runs in a worker thread and posts `PrintFinished` back to the screen that asked.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from pathlib import Path
@@ -24,6 +23,7 @@ from textual.message_pump import MessagePump
 from tui_pos import i18n
 from tui_pos.config import Config
 from tui_pos.domain.errors import PosError
+from tui_pos.files import create_owner_only
 from tui_pos.i18n import tr
 from tui_pos.ui.keys import translate_bindings
 from tui_pos.ui.messages import DrawerOpened, PrintFinished
@@ -49,8 +49,7 @@ def log_to(folder: Path) -> Path:
 
     path = folder / "tui-pos.log"
     if not any(isinstance(h, RotatingFileHandler) and h.baseFilename == str(path) for h in log.handlers):
-        folder.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600))
+        create_owner_only(path)
         handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         log.addHandler(handler)
