@@ -9,6 +9,7 @@ from datetime import datetime
 
 from tui_pos.domain.errors import InvalidInput
 from tui_pos.domain.money import normalize_digits
+from tui_pos.domain.text import without_controls
 
 MAX_QTY = 9999
 MAX_BARCODE = 64
@@ -46,13 +47,7 @@ class Member:
 
 def clean_text(text: str, limit: int = 200) -> str:
     """Drop control characters (ANSI escapes, NUL, bidi overrides) that could corrupt a screen or ticket."""
-    kept = []
-    for ch in text or "":
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cf", "Cs", "Co", "Cn") or ch == "\x1b":
-            continue
-        kept.append(ch)
-    return "".join(kept).strip()[:limit]
+    return without_controls(text or "").strip()[:limit]
 
 
 def clean_barcode(text: str) -> str:

@@ -1,16 +1,13 @@
 """Errors the rules raise; every message is fit to show a cashier."""
 
-import unicodedata
-
+from tui_pos.domain.text import without_controls
 from tui_pos.i18n import tr
 
 
 def _shown(value: object) -> object:
     """What was typed is echoed in messages: without its control characters, which a
     terminal would obey (an ESC sequence from a barcode scanner must not clear the screen)."""
-    if not isinstance(value, str):
-        return value
-    return "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"))
+    return without_controls(value) if isinstance(value, str) else value
 
 
 class PosError(Exception):
