@@ -6,6 +6,7 @@ screen to a CSV file in the data folder's exports/ (UTF-8 with BOM, formula-safe
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from textual.app import ComposeResult
@@ -25,6 +26,18 @@ from tui_pos.ui.widgets.key_footer import KeyFooter
 VIEW_TITLES = {"product": "By product", "category": "By category", "reason": "By reason", "cashier": "By cashier",
                "level": "By member level", "member": "By member", "week": "By week", "cashiers": "Cashier handling",
                "approvers": "Approvals", "flags": "Worth a look"}
+
+
+def save_csv(screen: PosScreen, build: Callable[[], tuple[str, str, Sequence[str], list]]) -> None:
+    """Ctrl+E on a report: `build` gives (file name, what for the audit trail, headers, rows);
+    the file goes to exports/ in the data folder and the status line says where."""
+    try:
+        name, what, headers, rows = build()
+        path = export.write_csv(screen.pos.staff, screen.pos.config.data_dir / "exports" / name, what, headers, rows)
+    except (PosError, OSError) as exc:
+        screen.say(getattr(exc, "message", str(exc)), problem=True)
+        return
+    screen.say(tr("Saved {path}", path=str(path)))
 
 
 class RefundReportScreen(PosScreen[None]):
@@ -110,16 +123,13 @@ class RefundReportScreen(PosScreen[None]):
         self.reload()
 
     def action_export(self) -> None:
-        try:
+        def table() -> tuple[str, str, Sequence[str], list]:
             since, until = self._range()
-            table = self.current_table()
-            path = self.pos.config.data_dir / "exports" / (
-                f"refunds-{table.title}-{since:%Y%m%d}-{until - timedelta(days=1):%Y%m%d}.csv")
-            export.write_csv(self.pos.staff, path, f"refunds:{table.title}", table.headers, table.rows)
-        except (PosError, OSError) as exc:
-            self.say(getattr(exc, "message", str(exc)), problem=True)
-            return
-        self.say(tr("Saved {path}", path=str(path)))
+            shown = self.current_table()
+            return (f"refunds-{shown.title}-{since:%Y%m%d}-{until - timedelta(days=1):%Y%m%d}.csv",
+                    f"refunds:{shown.title}", shown.headers, list(shown.rows))
+
+        save_csv(self, table)
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -189,14 +199,7 @@ class DaySummaryScreen(PosScreen[None]):
         self.reload()
 
     def action_export(self) -> None:
-        try:
-            rows = self.rows()
-            path = self.pos.config.data_dir / "exports" / f"day-{self.day.day:%Y%m%d}.csv"
-            export.write_csv(self.pos.staff, path, "day", [tr(h) for h in self.HEADERS], rows)
-        except (PosError, OSError) as exc:
-            self.say(getattr(exc, "message", str(exc)), problem=True)
-            return
-        self.say(tr("Saved {path}", path=str(path)))
+        save_csv(self, lambda: (f"day-{self.day.day:%Y%m%d}.csv", "day", [tr(h) for h in self.HEADERS], self.rows()))
 
     def action_back(self) -> None:
         self.app.pop_screen()
