@@ -82,8 +82,9 @@ def create(db: SqliteDatabase, *, backfill: bool) -> None:
             db.execute_sql(sql)
 
 
-def days(since: datetime, until: datetime) -> tuple[str, str] | None:
-    """The [first, last) day strings when the range is whole days, else None (ask the sales)."""
+def days(since: datetime, until: datetime) -> tuple[str, str]:
+    """The [first, last) day strings; the daily totals answer for whole days only (report
+    ranges come from services.reports.date_range, which gives whole days)."""
     if since.time() != time(0) or until.time() != time(0):
-        return None
+        raise ValueError(f"report ranges are whole days, not {since} to {until}")
     return f"{since:%Y-%m-%d}", f"{until:%Y-%m-%d}"

@@ -1,8 +1,8 @@
 """Refund analytics in SQL: grouped sums over indexed date ranges, never a Python loop over rows.
 
 Refunds count when money went back (status paid or completed); sales when completed. The
-range is [since, until) on created_at, which is indexed on both tables. For whole days the
-sales side reads the daily totals (store/aggregates.py) instead of every sale line.
+range is [since, until) of whole days: refunds by their indexed created_at, sales from the
+daily totals (store/aggregates.py) instead of every sale line.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime
 from peewee import JOIN, SQL, fn
 
 from tui_pos.store import aggregates
-from tui_pos.store.models import (MemberRow, ProductRow, RefundLineRow, RefundRow, SaleLineRow, SaleRow, ShiftRow,
+from tui_pos.store.models import (MemberRow, ProductRow, RefundLineRow, RefundRow, SaleRow, ShiftRow,
                                   StaffRow, database)
 
 PAID = ("paid", "completed")
@@ -27,17 +27,13 @@ def _sales(since: datetime, until: datetime):
     return (SaleRow.created_at >= since) & (SaleRow.created_at < until) & (SaleRow.status == "completed")
 
 
-def _daily(sql: str, since: datetime, until: datetime) -> list[tuple] | None:
-    """`sql` over the daily totals with ? ? = first and last+1 day; None when not whole days."""
-    days = aggregates.days(since, until)
-    return None if days is None else list(database.execute_sql(sql, days).fetchall())
+def _daily(sql: str, since: datetime, until: datetime) -> list[tuple]:
+    """`sql` over the daily totals, with ? ? = the first day and the day after the last."""
+    return list(database.execute_sql(sql, aggregates.days(since, until)).fetchall())
 
 
 def sales_amount(since: datetime, until: datetime) -> int:
-    daily = _daily("SELECT SUM(amount) FROM sale_day WHERE day >= ? AND day < ?", since, until)
-    if daily is not None:
-        return daily[0][0] or 0
-    return SaleRow.select(fn.SUM(SaleRow.total)).where(_sales(since, until)).scalar() or 0
+    return _daily("SELECT SUM(amount) FROM sale_day WHERE day >= ? AND day < ?", since, until)[0][0] or 0
 
 
 def totals(since: datetime, until: datetime) -> tuple[int, int, int, int, int]:
@@ -62,16 +58,8 @@ def by_product(since: datetime, until: datetime) -> list[Row]:
     refunds = (RefundLineRow.select(RefundLineRow.product, fn.MAX(RefundLineRow.name),
                                     fn.COUNT(fn.DISTINCT(RefundLineRow.refund)), fn.SUM(RefundLineRow.amount))
                .join(RefundRow).where(_refunds(since, until)).group_by(RefundLineRow.product).tuples())
-    refunds = list(refunds)
-    daily = _daily("SELECT product_id, '', SUM(amount) FROM product_day WHERE day >= ? AND day < ? "
-                   "GROUP BY product_id", since, until)
-    if daily is not None:
-        return _merge(refunds, daily)
-    products = [key for key, *_ in refunds]
-    sales = (SaleLineRow.select(SaleLineRow.product, fn.MAX(SaleLineRow.name), fn.SUM(SaleLineRow.paid))
-             .join(SaleRow).where(_sales(since, until) & SaleLineRow.product.in_(products))
-             .group_by(SaleLineRow.product).tuples())
-    return _merge(refunds, sales)
+    return _merge(refunds, _daily("SELECT product_id, '', SUM(amount) FROM product_day WHERE day >= ? AND day < ? "
+                                  "GROUP BY product_id", since, until))
 
 
 def by_category(since: datetime, until: datetime) -> list[Row]:
@@ -79,12 +67,8 @@ def by_category(since: datetime, until: datetime) -> list[Row]:
                                     fn.COUNT(fn.DISTINCT(RefundLineRow.refund)), fn.SUM(RefundLineRow.amount))
                .join(RefundRow).switch(RefundLineRow).join(ProductRow)
                .where(_refunds(since, until)).group_by(ProductRow.category).tuples())
-    sales = _daily("SELECT category, category, SUM(amount) FROM category_day WHERE day >= ? AND day < ? "
-                   "GROUP BY category", since, until)
-    if sales is None:
-        sales = (SaleLineRow.select(SaleLineRow.category, SaleLineRow.category, fn.SUM(SaleLineRow.paid))
-                 .join(SaleRow).where(_sales(since, until)).group_by(SaleLineRow.category).tuples())
-    return _merge(refunds, sales)
+    return _merge(refunds, _daily("SELECT category, category, SUM(amount) FROM category_day WHERE day >= ? AND day < ? "
+                                  "GROUP BY category", since, until))
 
 
 def by_reason(since: datetime, until: datetime) -> list[Row]:
@@ -98,12 +82,8 @@ def by_cashier(since: datetime, until: datetime) -> list[Row]:
     refunds = (RefundRow.select(StaffRow.code, StaffRow.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
                .join(StaffRow, on=(RefundRow.staff == StaffRow.id)).where(_refunds(since, until))
                .group_by(StaffRow.code).tuples())
-    sales = _daily("SELECT s.code, s.name, SUM(d.amount) FROM sale_day d JOIN staff s ON s.id = d.staff_id "
-                   "WHERE d.day >= ? AND d.day < ? GROUP BY s.code", since, until)
-    if sales is None:
-        sales = (SaleRow.select(StaffRow.code, StaffRow.name, fn.SUM(SaleRow.total))
-                 .join(StaffRow).where(_sales(since, until)).group_by(StaffRow.code).tuples())
-    return _merge(refunds, sales)
+    return _merge(refunds, _daily("SELECT s.code, s.name, SUM(d.amount) FROM sale_day d JOIN staff s ON s.id = "
+                                  "d.staff_id WHERE d.day >= ? AND d.day < ? GROUP BY s.code", since, until))
 
 
 def by_level(since: datetime, until: datetime) -> list[Row]:
@@ -111,13 +91,8 @@ def by_level(since: datetime, until: datetime) -> list[Row]:
     refunds = (RefundRow.select(level, level, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
                .join(MemberRow, JOIN.LEFT_OUTER, on=(RefundRow.member == MemberRow.id))
                .where(_refunds(since, until)).group_by(level).tuples())
-    sales = _daily("SELECT level, level, SUM(amount) FROM sale_day WHERE day >= ? AND day < ? GROUP BY level",
-                   since, until)
-    if sales is None:
-        sales = (SaleRow.select(level, level, fn.SUM(SaleRow.total))
-                 .join(MemberRow, JOIN.LEFT_OUTER, on=(SaleRow.member == MemberRow.id))
-                 .where(_sales(since, until)).group_by(level).tuples())
-    return _merge(refunds, sales)
+    return _merge(refunds, _daily("SELECT level, level, SUM(amount) FROM sale_day WHERE day >= ? AND day < ? "
+                                  "GROUP BY level", since, until))
 
 
 def by_member(since: datetime, until: datetime, limit: int = 50) -> list[Row]:
@@ -137,10 +112,6 @@ def by_week(since: datetime, until: datetime) -> list[Row]:
                .where(_refunds(since, until)).group_by(week).tuples())
     sales = _daily("SELECT strftime('%Y-W%W', day) AS w, strftime('%Y-W%W', day), SUM(amount) FROM sale_day "
                    "WHERE day >= ? AND day < ? GROUP BY w", since, until)
-    if sales is None:
-        sale_week = fn.strftime("%Y-W%W", SaleRow.created_at)
-        sales = (SaleRow.select(sale_week, sale_week, fn.SUM(SaleRow.total))
-                 .where(_sales(since, until)).group_by(sale_week).tuples())
     return sorted(_merge(refunds, sales), key=lambda r: r[0])
 
 
