@@ -86,9 +86,9 @@ def restore(config: Config, source: Path) -> Path:
     if not source.exists():
         raise NotFound("No backup at {path}", path=str(source))
     check_file(source)
-    kept = backup(config, keep=0, at=datetime.now()) if config.db_path.exists() else config.db_path
-    if config.db_path.exists():
-        _copy(source, config.db_path, self_contained=False)  # through SQLite, so its -wal stays coherent
-    else:
+    if not config.db_path.exists():
         _copy(source, config.db_path)
+        return config.db_path
+    kept = backup(config, keep=0, at=datetime.now())
+    _copy(source, config.db_path, self_contained=False)  # through SQLite, so its -wal stays coherent
     return kept

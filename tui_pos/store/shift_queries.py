@@ -14,8 +14,8 @@ PAID = ("paid", "completed")
 
 
 def open_shift(till_code: str) -> ShiftRow | None:
-    return (ShiftRow.select().where((ShiftRow.till_code == till_code) & (ShiftRow.status == "open"))
-            .order_by(ShiftRow.id.desc()).first())
+    shift_id = open_shift_id(till_code)
+    return ShiftRow.get_by_id(shift_id) if shift_id is not None else None
 
 
 def open_shift_id(till_code: str) -> int | None:
