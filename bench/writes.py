@@ -3,7 +3,13 @@
 services, against the same rows written with raw sqlite3 in one transaction. Both run on a
 copy of the big shop, so the indexes are as large as a real year's. Timed is the write the
 cashier waits for: complete_sale for a basket already rung up, confirm for a refund already
-quoted on screen."""
+quoted on screen.
+
+The raw side is what a careful hand-written till would do: the same rows (the tickets stored
+are the services' own receipt and voucher, so the same bytes go to disk), and for the refund
+the over-refund check a refund cannot skip (the order, what each line has left after earlier
+refunds), but none of the work the services add on top: the refund rules, the layout of the
+ticket, the domain objects."""
 
 from __future__ import annotations
 
@@ -33,7 +39,6 @@ from tui_pos.store.models import ProductRow
 
 MANAGER = Staff(id=3, code="003", name="bench", role=Role.MANAGER)  # no approval step in the way
 NOW = datetime(2026, 11, 23, 10, 0)
-TICKET = "x" * 900  # a receipt's preview text and layout are about this long
 
 
 def _shop(source: Path) -> tuple[Path, Path]:
@@ -64,7 +69,7 @@ def _service(path: Path, runs: int, rng: random.Random):
         plan.add(TenderKind.CASH, plan.due)
         return basket, plan
 
-    rung_up = [ring_up() for _ in range(2 * runs)]
+    rung_up = [ring_up() for _ in range(2 * runs + 1)]
 
     def sale() -> int:  # timed: recording the sale (the Enter on the pay screen)
         basket, plan = rung_up.pop()
@@ -73,7 +78,7 @@ def _service(path: Path, runs: int, rng: random.Random):
     # steps 1-3 (find the order, choose two lines, the quote on screen) are the cashier's time;
     # what is timed is step 4: the policy check again under the write lock, and every row written
     drafts = []
-    for sale_id in [sale() for _ in range(runs)]:
+    for sale_id in [sale() for _ in range(runs + 1)]:
         lookup = refunds.load_order(ctx, sale_id)
         lines = list(lookup.history.values())[:2]
         draft = RefundDraft(lookup.sale.id, tuple(Pick(h.sale_line_id, 1) for h in lines), "quality")
@@ -83,6 +88,7 @@ def _service(path: Path, runs: int, rng: random.Random):
         draft, shown = drafts.pop()
         refunds.confirm(ctx, MANAGER, draft, expected=shown)
 
+    refund()  # one untimed: the raw side stores a copy of its voucher
     return sale, refund
 
 
@@ -108,6 +114,8 @@ def _raw(path: Path, runs: int, rng: random.Random):
     shift = db.execute("SELECT id FROM shift WHERE status = 'open' ORDER BY id DESC").fetchone()[0]
     products = db.execute("SELECT id, barcode, name, category, price FROM product WHERE id <= 2000").fetchall()
     member = db.execute("SELECT id FROM member WHERE card_no = 'M00000007'").fetchone()[0]
+    ticket = {kind: db.execute("SELECT text, layout FROM print_job WHERE kind = ? ORDER BY id DESC LIMIT 1",
+                               (kind,)).fetchone() for kind in ("receipt", "refund")}
     sold: list[tuple[int, list[tuple[int, int, int]]]] = []
 
     def sale() -> None:
@@ -137,7 +145,7 @@ def _raw(path: Path, runs: int, rng: random.Random):
         db.execute("UPDATE member SET points = points + ? WHERE id = ?", (total // 100, member))
         _audit(db, "sale", order_no, {"total": total, "tenders": {"cash": total}, "member": "M00000007"})
         db.execute("INSERT INTO print_job (kind, ref_no, till, text, layout, status, attempts, last_error,"
-                   " created_at) VALUES ('receipt', ?, '01', ?, ?, 'queued', 0, '', ?)", (order_no, TICKET, TICKET, NOW))
+                   " created_at) VALUES ('receipt', ?, '01', ?, ?, 'queued', 0, '', ?)", (order_no, *ticket["receipt"], NOW))
         db.execute("COMMIT")
         sold.append((sale_id, lines))
 
@@ -147,6 +155,19 @@ def _raw(path: Path, runs: int, rng: random.Random):
     def refund() -> None:
         sale_id, lines = sold.pop()
         db.execute("BEGIN IMMEDIATE")
+        # the over-refund check: the order is there and completed, each line has a unit and its price left
+        if db.execute("SELECT status FROM sale WHERE id = ?", (sale_id,)).fetchone() != ("completed",):
+            raise AssertionError("no such order")
+        left = {line: [qty, paid] for line, qty, paid in db.execute(
+            "SELECT id, qty, paid FROM sale_line WHERE sale_id = ?", (sale_id,))}
+        for line, qty, amount in db.execute(
+                "SELECT rl.sale_line_id, SUM(rl.qty), SUM(rl.amount) FROM refund_line rl JOIN refund r"
+                " ON r.id = rl.refund_id WHERE r.sale_id = ? AND r.status IN ('pending_approval', 'paid', 'completed')"
+                " GROUP BY rl.sale_line_id", (sale_id,)):
+            left[line][0] -= qty
+            left[line][1] -= amount
+        if any(left[line][0] < 1 or left[line][1] < price for line, _, price in lines[:2]):
+            raise AssertionError("over-refund")
         refund_no = _number(db, "RAWR20261123")
         amount = sum(price for _, _, price in lines[:2])
         refund_id = db.execute(
@@ -172,7 +193,7 @@ def _raw(path: Path, runs: int, rng: random.Random):
                        (refund_id, NOW, event))
         _audit(db, "refund", refund_no, {"amount": amount, "order": sale_id, "tender": "cash"})
         db.execute("INSERT INTO print_job (kind, ref_no, till, text, layout, status, attempts, last_error,"
-                   " created_at) VALUES ('refund', ?, '01', ?, ?, 'queued', 0, '', ?)", (refund_no, TICKET, TICKET, NOW))
+                   " created_at) VALUES ('refund', ?, '01', ?, ?, 'queued', 0, '', ?)", (refund_no, *ticket["refund"], NOW))
         db.execute("COMMIT")
 
     return sale, refund, db.close

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from datetime import datetime
@@ -109,6 +110,14 @@ def test_ticket_json_round_trip(config):
     again = Ticket.from_json(ticket.to_json())
     assert again == ticket
     assert again.preview() == ticket.preview()
+
+
+def test_ticket_queued_by_an_earlier_version_still_prints(config):
+    """Tickets left in a shop's print queue across an upgrade carry items with named fields."""
+    ticket = receipt(config, make_sale())
+    old = json.dumps({"width": ticket.width, "items": [
+        {"kind": i.kind, "text": i.text, "bold": i.bold, "double": i.double, "align": i.align} for i in ticket.items]})
+    assert Ticket.from_json(old) == ticket
 
 
 def test_ticket_building_blocks():

@@ -193,6 +193,26 @@ def test_confirm_writes_everything_for_a_member_sale(ctx, cashier):
     assert entry.staff_code == "001" and str(expected) in entry.detail
 
 
+def test_the_voucher_confirm_queues_is_the_refund_as_stored(ctx, cashier):
+    """confirm lays the voucher out from what it has just written instead of reading the refund
+    back; the paper must be the same as one laid out from the refund read back."""
+    from tui_pos.devices.tickets import refund_voucher
+    from tui_pos.store import queries, refund_queries
+
+    member_sale = sell(ctx, cashier, {"6901": 2, "6902": 1}, member="M000001")
+    drafts = [
+        (all_of(ctx, member_sale, note="盒子压坏了", tender="stored_value"), None),
+        (all_of(ctx, big_sale(ctx, cashier, 20001), tender="card", reference="RRN 0042"), ("002", "2222")),
+        (RefundDraft(None, (Pick(catalog.product_for_scan("6902").id, 2),), "changed_mind",
+                     member_id=members.find_one("M000001").id), ("003", "3333")),
+    ]
+    for draft, approver in drafts:
+        result = refunds.confirm(ctx, cashier, draft, approver)
+        stored = refund_queries.refund_detail(result.refund_no)
+        sale = queries.sale_detail(sale_id=stored.sale_id) if stored.sale_id else None
+        assert printing.get_job(result.print_job_id).ticket == refund_voucher(ctx.config, stored, sale)
+
+
 def test_a_crash_inside_confirm_leaves_nothing(ctx, cashier, monkeypatch):
     sale_id = sell(ctx, cashier, {"6901": 2}, member="M000001")
     before = (ProductRow.get(ProductRow.barcode == "6901").stock, MemberRow.get(MemberRow.card_no == "M000001").points,

@@ -35,7 +35,7 @@ from tui_pos.store.models import (
     StockMoveRow,
     StoredValueMoveRow,
 )
-from tui_pos.store.refund_queries import RefundDetail, RefundSummary
+from tui_pos.store.refund_queries import RefundDetail, RefundLineView, RefundSummary
 from tui_pos.store.sequences import next_number
 
 
@@ -178,6 +178,7 @@ class _Basis:
     facts: SaleFacts
     refusal: str
     member_id: int | None
+    member_card: str
     product_of: dict[int, int]
 
     @property
@@ -192,6 +193,7 @@ def _basis(ctx: Context, draft: RefundDraft) -> _Basis:
             raise NotFound("No order {no}", no=str(draft.sale_id))
         lookup = _load(ctx, sale, for_cashier=False)
         return _Basis(lookup.sale, lookup.history, lookup.facts, lookup.refusal, lookup.sale.member_id,
+                      lookup.sale.member_card,
                       {l.id: l.product_id for l in lookup.sale.lines})
     member = queries.member_by_id(draft.member_id) if draft.member_id else None
     history: dict[int, LineHistory] = {}
@@ -205,7 +207,8 @@ def _basis(ctx: Context, draft: RefundDraft) -> _Basis:
     facts = SaleFacts(sold_at=ctx.now(), total=sum(h.paid for h in history.values()), points_cents=0,
                       points_earned=0, member_level=member.level if member else None,
                       member_points=member.points if member else 0)
-    return _Basis(None, history, facts, "", member.id if member else None, {h: h for h in history})
+    return _Basis(None, history, facts, "", member.id if member else None, member.card_no if member else "",
+                  {h: h for h in history})
 
 
 def lines_without_receipt(ctx: Context, scanned: dict[int, int], member_id: int | None = None
@@ -240,34 +243,65 @@ def approval_text(quote_: RefundQuote) -> list[str]:
 
 # ---- step 4 ---------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class _Stored:
+    """What paying out needs of a recorded refund: taken from what was just written, or read
+    back for a parked one. (Plain values, not the ORM row: the confirm path runs under the
+    write lock, and each lazy read or save() through the ORM costs more than the SQL itself.)"""
+
+    id: int
+    refund_no: str
+    sale_id: int | None
+    order_no: str | None
+    member_id: int | None
+    tender: str
+    reason: str
+    note: str
+    reference: str
+    no_receipt: bool
+    shift_id: int | None  # once paid: the drawer the money came out of
+    lines: tuple[tuple[int, int, str], ...]  # (product id, qty, disposition)
+
+
+def _stored(row: RefundRow, lines: list[RefundLineRow]) -> _Stored:
+    return _Stored(row.id, row.refund_no, row.sale_id, row.sale.order_no if row.sale_id else None, row.member_id,
+                   row.tender, row.reason, row.note, row.reference, row.no_receipt, row.shift_id,
+                   tuple((l.product_id, l.qty, l.disposition) for l in lines))
+
+
+def _paid(ctx: Context, approved_by: Staff | None, at: datetime) -> dict:
+    """The columns of a refund whose money is out: when, from which drawer, who approved."""
+    return dict(status="paid", paid_at=at, shift=shifts.open_shift_id(ctx),
+                approver=approved_by.id if approved_by else None)
+
+
 def _event(refund_id: int, staff_code: str, event: str, note: str = "", at: datetime | None = None) -> None:
     fast.insert(RefundEventRow, refund=refund_id, staff_code=staff_code, event=event, note=note[:200],
                 at=at or datetime.now().replace(microsecond=0))
 
 
-def _apply_moves(ctx: Context, row: RefundRow, q: RefundQuote, at: datetime,
+def _apply_moves(ctx: Context, row: _Stored, q: RefundQuote, at: datetime,
                  payments: dict[str, int] | None = None) -> None:
     """Money, stock, points and stored value for a refund that is being paid out.
 
     `payments` splits the money by tender (an exchange: part credit, part back in cash);
     by default all of it goes back by the refund's tender."""
-    sale_id, member_id = row.sale_id, row.member_id
+    sale_id, member_id, shift_id = row.sale_id, row.member_id, row.shift_id
     for tender, amount in (payments or {q.tender: q.amount}).items():
         if amount:
             fast.insert(PaymentRow, refund=row.id, sale=sale_id, tender=tender, amount=-amount,
-                        reference=row.reference, created_at=at, shift=row.shift_id)
+                        reference=row.reference, created_at=at, shift=shift_id)
     if q.points_returned:
         fast.insert(PaymentRow, refund=row.id, sale=sale_id, tender=TenderKind.POINTS.value,
                     amount=-(q.points_returned * ctx.config.cents_per_point), points=-q.points_returned,
-                    created_at=at, shift=row.shift_id)
-    for line in RefundLineRow.select().where(RefundLineRow.refund == row.id):
-        fast.insert(StockMoveRow, product=line.product_id, qty=line.qty, reason="refund", refund=row.id,
-                    sale=sale_id, at=at)
-        if line.disposition == "restock":
-            fast.add(ProductRow, line.product_id, stock=line.qty)
+                    created_at=at, shift=shift_id)
+    for product_id, qty, disposition in row.lines:
+        fast.insert(StockMoveRow, product=product_id, qty=qty, reason="refund", refund=row.id, sale=sale_id, at=at)
+        if disposition == "restock":
+            fast.add(ProductRow, product_id, stock=qty)
         else:  # came back but cannot be sold: in and straight out again, so both moves are visible
-            fast.insert(StockMoveRow, product=line.product_id, qty=-line.qty, reason=line.disposition,
-                        refund=row.id, sale=sale_id, at=at)
+            fast.insert(StockMoveRow, product=product_id, qty=-qty, reason=disposition, refund=row.id,
+                        sale=sale_id, at=at)
     if member_id:
         delta = q.points_returned - q.points_reversed
         if q.points_returned:
@@ -284,14 +318,32 @@ def _apply_moves(ctx: Context, row: RefundRow, q: RefundQuote, at: datetime,
             fast.add(MemberRow, member_id, points=delta, balance=balance)
 
 
-def _voucher_job(ctx: Context, refund_no: str, sale: SaleDetail | None = None) -> int:
-    """`sale`: the original order when the caller already has it (it cannot have changed)."""
+def _voucher_job(ctx: Context, refund_no: str, detail: RefundDetail | None = None,
+                 sale: SaleDetail | None = None) -> int:
+    """`detail`, `sale`: the refund and its order when the caller already has them."""
     from tui_pos.devices.tickets import refund_voucher
 
-    detail = refund_queries.refund_detail(refund_no)
+    detail = detail or refund_queries.refund_detail(refund_no)
     if sale is None and detail.sale_id:
         sale = queries.sale_detail(sale_id=detail.sale_id)
     return printing.queue_ticket(ctx, "refund", refund_no, refund_voucher(ctx.config, detail, sale))
+
+
+def _as_paid(row: _Stored, q: RefundQuote, basis: _Basis, actor: Staff, approved_by: Staff | None,
+             at: datetime, ctx: Context) -> RefundDetail:
+    """The refund `confirm` just wrote, as refund_detail would read it back (less its event
+    list, which no voucher shows): reading it back cost as much as writing it."""
+    summary = RefundSummary(row.refund_no, row.order_no or "", "paid", q.amount, row.tender, row.reason, actor.code,
+                            basis.member_card, at, row.no_receipt)
+    return RefundDetail(
+        id=row.id, summary=summary, sale_id=row.sale_id, member_id=row.member_id, staff_name=actor.name,
+        approver_code=approved_by.code if approved_by else "", approver_name=approved_by.name if approved_by else "",
+        allowed=q.allowed, fee=q.fee, points_returned=q.points_returned, points_reversed=q.points_reversed,
+        note=row.note, reference=row.reference, override=q.override, training=ctx.config.training,
+        policy_text="\n".join(q.rules), approval_reasons=",".join(q.approvals), reject_reason="", paid_at=at,
+        completed_at=None, lines=tuple(RefundLineView(l.name, l.qty, l.amount, l.disposition) for l in q.lines),
+        events=(),
+    )
 
 
 def check_approver(ctx: Context, actor: Staff, q: RefundQuote, approver: tuple[str, str] | None) -> Staff | None:
@@ -311,42 +363,47 @@ def check_approver(ctx: Context, actor: Staff, q: RefundQuote, approver: tuple[s
     return approved
 
 
-def _record(ctx: Context, actor: Staff, draft: RefundDraft, status: str, at: datetime,
-            expected: RefundQuote | None) -> tuple[RefundRow, RefundQuote, _Basis]:
-    """Re-read the order under the write lock, re-quote, and store the refund and its lines."""
+def _record(ctx: Context, actor: Staff, draft: RefundDraft, at: datetime, expected: RefundQuote | None,
+            **columns) -> tuple[_Stored, RefundQuote, _Basis]:
+    """Re-read the order under the write lock, re-quote, and store the refund and its lines.
+    `columns`: its status (with _paid's when it is paid at once), an exchange's tender and sale."""
     basis = _basis(ctx, draft)
     fresh = _quote(ctx, actor, basis, draft)
     if expected is not None and (fresh.amount, fresh.approvals) != (expected.amount, expected.approvals):
         raise Conflict("This order was refunded elsewhere meanwhile; review the amount again")
-    refund_no = next_number("R", at.date(), ctx.config.order_prefix)
-    row = RefundRow.create(
-        refund_no=refund_no, sale=basis.sale.id if basis.sale else None, member=basis.member_id, staff=actor.id,
-        status=status, reason=draft.reason, note=clean_text(draft.note, 200), tender=fresh.tender,
-        reference=clean_text(draft.reference, 64), allowed=fresh.allowed, amount=fresh.amount, fee=fresh.fee,
-        points_returned=fresh.points_returned, points_reversed=fresh.points_reversed, override=fresh.override,
-        no_receipt=basis.no_receipt, training=ctx.config.training, policy_text="\n".join(fresh.rules),
-        approval_reasons=",".join(fresh.approvals), created_at=at, opened_at=draft.opened_at,
-        shift=shifts.current_id(ctx),
-    )
+    values = dict(
+        refund_no=next_number("R", at.date(), ctx.config.order_prefix), sale=basis.sale.id if basis.sale else None,
+        member=basis.member_id, staff=actor.id, reason=draft.reason, note=clean_text(draft.note, 200),
+        tender=fresh.tender, reference=clean_text(draft.reference, 64), allowed=fresh.allowed, amount=fresh.amount,
+        fee=fresh.fee, points_returned=fresh.points_returned, points_reversed=fresh.points_reversed,
+        override=fresh.override, no_receipt=basis.no_receipt, training=ctx.config.training,
+        policy_text="\n".join(fresh.rules), approval_reasons=",".join(fresh.approvals), created_at=at,
+        opened_at=draft.opened_at,
+    ) | columns
+    if "shift" not in values:  # parked: the shift it was asked in (it is paid from whichever is open then)
+        values["shift"] = shifts.current_id(ctx)
+    refund_id = fast.insert(RefundRow, **values)
+    lines = []
     for lq in fresh.lines:
-        fast.insert(RefundLineRow, refund=row.id, sale_line=None if basis.no_receipt else lq.sale_line_id,
-                    product=basis.product_of[lq.sale_line_id], name=lq.name, qty=lq.qty,
-                    amount=lq.amount, disposition=lq.disposition)
-    return row, fresh, basis
+        product_id = basis.product_of[lq.sale_line_id]
+        fast.insert(RefundLineRow, refund=refund_id, sale_line=None if basis.no_receipt else lq.sale_line_id,
+                    product=product_id, name=lq.name, qty=lq.qty, amount=lq.amount, disposition=lq.disposition)
+        lines.append((product_id, lq.qty, lq.disposition))
+    stored = _Stored(refund_id, values["refund_no"], values["sale"], basis.sale.order_no if basis.sale else None,
+                     basis.member_id, values["tender"], values["reason"], values["note"], values["reference"],
+                     basis.no_receipt, values["shift"], tuple(lines))
+    return stored, fresh, basis
 
 
-def _pay(ctx: Context, actor: Staff, row: RefundRow, q: RefundQuote, approved_by: Staff | None, at: datetime,
+def _pay(ctx: Context, actor: Staff, row: _Stored, q: RefundQuote, approved_by: Staff | None, at: datetime,
          payments: dict[str, int] | None = None, action: str = "refund") -> None:
-    row.status, row.paid_at = "paid", at
-    row.shift = shifts.open_shift_id(ctx)  # the drawer the money comes out of
-    row.approver = approved_by.id if approved_by else None
-    row.save()
+    """The money, goods and points of a refund already marked paid (see _paid)."""
     _apply_moves(ctx, row, q, at, payments)
     if approved_by:
         _event(row.id, approved_by.code, "approved", ",".join(q.approvals), at=at)
     _event(row.id, actor.code, "paid", row.tender, at=at)
     audit.append(actor.code, action, row.refund_no, {
-        "order": row.sale.order_no if row.sale_id else None, "amount": q.amount, "tender": q.tender,
+        "order": row.order_no, "amount": q.amount, "tender": q.tender,
         "approver": approved_by.code if approved_by else None, "approvals": list(q.approvals),
         "no_receipt": row.no_receipt,
     })
@@ -362,10 +419,10 @@ def confirm(ctx: Context, actor: Staff, draft: RefundDraft, approver: tuple[str,
 
     def record() -> RefundResult:
         at = ctx.now()
-        row, fresh, basis = _record(ctx, actor, draft, "paid", at, q)
+        row, fresh, basis = _record(ctx, actor, draft, at, q, **_paid(ctx, approved_by, at))
         _event(row.id, actor.code, "created", at=at)
         _pay(ctx, actor, row, fresh, approved_by, at)
-        job = _voucher_job(ctx, row.refund_no, basis.sale)
+        job = _voucher_job(ctx, row.refund_no, _as_paid(row, fresh, basis, actor, approved_by, at, ctx), basis.sale)
         return RefundResult(row.refund_no, "paid", fresh.amount, fresh.tender,
                             approved_by.code if approved_by else "", job)
 
@@ -375,13 +432,12 @@ def confirm(ctx: Context, actor: Staff, draft: RefundDraft, approver: tuple[str,
 def record_exchange(ctx: Context, actor: Staff, draft: RefundDraft, expected: RefundQuote,
                     approved_by: Staff | None, at: datetime, sale_id: int, payments: dict[str, int]) -> RefundResult:
     """The refund half of an exchange, inside the new sale's transaction (see services.exchange)."""
-    row, fresh, _ = _record(ctx, actor, draft, "paid", at, expected)
-    row.exchange_sale, row.tender = sale_id, TenderKind.EXCHANGE.value
+    row, fresh, _ = _record(ctx, actor, draft, at, expected, **_paid(ctx, approved_by, at),
+                            tender=TenderKind.EXCHANGE.value, exchange_sale=sale_id)
     _event(row.id, actor.code, "created", at=at)
     _pay(ctx, actor, row, fresh, approved_by, at, payments, action="exchange")
-    row.status, row.completed_at = "completed", at
-    row.save()
-    _event(row.id, actor.code, "exchange", row.exchange_sale.order_no, at=at)
+    fast.update(RefundRow, row.id, status="completed", completed_at=at)
+    _event(row.id, actor.code, "exchange", queries.order_no_of(sale_id), at=at)
     job = _voucher_job(ctx, row.refund_no)
     return RefundResult(row.refund_no, "completed", fresh.amount, fresh.tender,
                         approved_by.code if approved_by else "", job)
@@ -400,7 +456,7 @@ def park(ctx: Context, actor: Staff, draft: RefundDraft) -> RefundResult:
 
     def record() -> RefundResult:
         at = ctx.now()
-        row, fresh, _ = _record(ctx, actor, draft, "pending_approval", at, None)
+        row, fresh, _ = _record(ctx, actor, draft, at, None, status="pending_approval")
         _event(row.id, actor.code, "parked", ",".join(fresh.approvals), at=at)
         audit.append(actor.code, "refund_parked", row.refund_no, {"amount": fresh.amount})
         return RefundResult(row.refund_no, "pending_approval", fresh.amount, fresh.tender, "", None)
@@ -432,8 +488,11 @@ def approve_parked(ctx: Context, approver: Staff, refund_no: str) -> RefundResul
                 "no_receipt" in row.approval_reasons and approver.role < ctx.config.refund_policy.no_receipt_role):
             raise NeedsApproval("A {role} must approve: {why}", role=tr(needed.code), why=row.approval_reasons)
         at = ctx.now()
-        q = _parked_quote(row, list(RefundLineRow.select().where(RefundLineRow.refund == row.id)))
-        _pay(ctx, approver, row, q, approver, at, action="refund_approved")
+        lines = list(RefundLineRow.select().where(RefundLineRow.refund == row.id))
+        paid = _paid(ctx, approver, at)
+        fast.update(RefundRow, row.id, **paid)
+        _pay(ctx, approver, replace(_stored(row, lines), shift_id=paid["shift"]), _parked_quote(row, lines), approver,
+             at, action="refund_approved")
         job = _voucher_job(ctx, row.refund_no)
         return RefundResult(row.refund_no, "paid", row.amount, row.tender, approver.code, job)
 

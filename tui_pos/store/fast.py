@@ -16,8 +16,9 @@ from peewee import Field, Model
 from tui_pos.store.models import database
 
 _AS_IS = (int, str, type(None))
-_INSERTS: dict[type, tuple[str, list[Field]]] = {}
+_INSERTS: dict[type, tuple[str, list[Field], frozenset[str]]] = {}
 _ADDS: dict[tuple[type, tuple[str, ...]], str] = {}
+_UPDATES: dict[tuple[type, tuple[str, ...]], str] = {}
 
 
 def _connection(model: type[Model]) -> sqlite3.Connection:
@@ -38,17 +39,31 @@ def insert(model: type[Model], **values: Any) -> int:
         fields = [f for f in model._meta.sorted_fields if f.name != "id"]
         columns = ", ".join(f'"{f.column_name}"' for f in fields)
         sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({", ".join("?" for _ in fields)})'
-        cached = _INSERTS[model] = (sql, fields)
-    sql, fields = cached
-    unknown = set(values) - {f.name for f in fields}
-    if unknown:
-        raise TypeError(f"{model.__name__} has no {', '.join(sorted(unknown))}")
+        cached = _INSERTS[model] = (sql, fields, frozenset(f.name for f in fields))
+    sql, fields, names = cached
+    if not names.issuperset(values):
+        raise TypeError(f"{model.__name__} has no {', '.join(sorted(set(values) - names))}")
     params = []
     for f in fields:
         value = values[f.name] if f.name in values else _default(f)
         # ints, strings and None go to SQLite as they are (the column affinity does the rest)
         params.append(value if type(value) in _AS_IS else f.db_value(value))
     return _connection(model).execute(sql, params).lastrowid
+
+
+def _params(model: type[Model], values: dict[str, Any]) -> list[Any]:
+    fields = model._meta.fields
+    return [v if type(v) in _AS_IS else fields[n].db_value(v) for n, v in values.items()]
+
+
+def update(model: type[Model], row_id: int, **values: Any) -> None:
+    """UPDATE ... SET column = value for one row, by id."""
+    key = (model, tuple(values))
+    sql = _UPDATES.get(key)
+    if sql is None:
+        sets = ", ".join(f'"{model._meta.fields[n].column_name}" = ?' for n in values)
+        sql = _UPDATES[key] = f'UPDATE "{model._meta.table_name}" SET {sets} WHERE "id" = ?'
+    _connection(model).execute(sql, [*_params(model, values), row_id])
 
 
 def add(model: type[Model], row_id: int, **deltas: int) -> None:

@@ -36,8 +36,14 @@ def product_by_barcode(barcode: str) -> Product | None:
     return to_product(row) if row else None
 
 
+_PRODUCT = "SELECT id, barcode, name, category, price, member_price, stock, refund_policy, name_en FROM product"
+
+
 def products_by_id(ids: set[int]) -> dict[int, Product]:
-    return {row.id: to_product(row) for row in ProductRow.select().where(ProductRow.id.in_(list(ids)))}
+    """Plain SQL: the refund check reads these under the write lock on every refund."""
+    ids = list(ids)
+    rows = fast.run(f"{_PRODUCT} WHERE id IN ({', '.join('?' * len(ids))})", tuple(ids))
+    return {row[0]: Product(*row) for row in rows}
 
 
 def product_by_id(product_id: int) -> Product | None:
@@ -67,8 +73,10 @@ def member_money(member_id: int) -> tuple[int, int]:
 
 
 def member_by_id(member_id: int) -> Member | None:
-    row = MemberRow.get_or_none(MemberRow.id == member_id)
-    return to_member(row) if row else None
+    """Plain SQL, like products_by_id: read on every member sale and refund."""
+    row = fast.run("SELECT id, card_no, name, phone, level, points, balance, joined FROM member WHERE id = ?",
+                   (member_id,)).fetchone()
+    return Member(*row[:7], MemberRow.joined.python_value(row[7])) if row else None
 
 
 def member_by_card(card_no: str) -> Member | None:
@@ -160,6 +168,10 @@ def sale_detail(*, order_no: str | None = None, sale_id: int | None = None) -> S
         discount=discount, total=total, change=change, points_earned=earned, points_redeemed=redeemed,
         training=bool(training), lines=lines, payments=payments,
     )
+
+
+def order_no_of(sale_id: int) -> str:
+    return fast.run("SELECT order_no FROM sale WHERE id = ?", (sale_id,)).fetchone()[0]
 
 
 def last_order_no(till_code: str) -> str | None:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from peewee import JOIN, fn
 
+from tui_pos.store import fast
 from tui_pos.store.models import (
     MemberRow,
     RefundLineRow,
@@ -82,26 +83,20 @@ class RefundDetail:
     events: tuple[RefundEvent, ...]
 
 
+# Plain SQL: the over-refund guard re-reads these under the write lock on every refund.
+_LIVE = f"r.sale_id = ? AND r.status IN ({', '.join(repr(s) for s in LIVE_STATUSES)})"
+
+
 def refunded_per_line(sale_id: int) -> dict[int, RefundedSoFar]:
-    query = (
-        RefundLineRow.select(RefundLineRow.sale_line, fn.SUM(RefundLineRow.qty), fn.SUM(RefundLineRow.amount))
-        .join(RefundRow)
-        .where((RefundRow.sale == sale_id) & (RefundRow.status.in_(LIVE_STATUSES)))
-        .group_by(RefundLineRow.sale_line)
-        .tuples()
-    )
-    return {line_id: RefundedSoFar(qty, amount) for line_id, qty, amount in query}
+    rows = fast.run("SELECT l.sale_line_id, SUM(l.qty), SUM(l.amount) FROM refund_line l"
+                    f" JOIN refund r ON r.id = l.refund_id WHERE {_LIVE} GROUP BY l.sale_line_id", (sale_id,))
+    return {line_id: RefundedSoFar(qty, amount) for line_id, qty, amount in rows}
 
 
 def refunded_points(sale_id: int) -> tuple[int, int]:
-    row = (
-        RefundRow.select(fn.COALESCE(fn.SUM(RefundRow.points_returned), 0),
-                         fn.COALESCE(fn.SUM(RefundRow.points_reversed), 0))
-        .where((RefundRow.sale == sale_id) & (RefundRow.status.in_(LIVE_STATUSES)))
-        .tuples()
-        .first()
-    )
-    return (row[0], row[1]) if row else (0, 0)
+    """(points given back, points taken back) by the live refunds of one sale."""
+    return fast.run("SELECT COALESCE(SUM(r.points_returned), 0), COALESCE(SUM(r.points_reversed), 0)"
+                    f" FROM refund r WHERE {_LIVE}", (sale_id,)).fetchone()
 
 
 def _summaries(query) -> list[RefundSummary]:
