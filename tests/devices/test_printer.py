@@ -270,3 +270,40 @@ def test_print_job_to_a_missing_device_is_queued(ctx, cashier, tmp_path):
     job = PrintJobRow.get_by_id(result.print_job_id)
     assert (job.status, job.attempts) == ("queued", 1)
     assert SaleRow.get_by_id(result.sale_id).status == "completed"
+
+
+# ---- python-escpos's printer database -----------------------------------------------------
+
+def test_escpos_database_is_kept_in_a_private_folder(tmp_path):
+    from tui_pos.devices.printer import _keep_escpos_capabilities
+
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    _keep_escpos_capabilities(env)
+    folder = tmp_path / "tui-pos" / "escpos"
+    assert env["ESCPOS_CAPABILITIES_PICKLE_DIR"] == str(folder)
+    assert folder.stat().st_mode & 0o777 == 0o700
+
+    chosen = {"ESCPOS_CAPABILITIES_PICKLE_DIR": "/elsewhere", "XDG_CACHE_HOME": str(tmp_path)}
+    _keep_escpos_capabilities(chosen)  # the owner's own setting wins
+    assert chosen["ESCPOS_CAPABILITIES_PICKLE_DIR"] == "/elsewhere"
+
+    folder.chmod(0o777)  # others could plant a pickle there: escpos keeps its temporary folder
+    shared = {"XDG_CACHE_HOME": str(tmp_path)}
+    _keep_escpos_capabilities(shared)
+    assert "ESCPOS_CAPABILITIES_PICKLE_DIR" not in shared
+
+
+def test_escpos_parses_its_database_once_per_install(tmp_path):
+    """The first print of a run loads the pickled database instead of parsing YAML again, and
+    no run leaves a temporary folder behind."""
+    import json
+    import subprocess
+    import sys
+
+    probe = ("import json, tempfile, tui_pos.devices.printer, escpos.capabilities as c; "
+             "print(json.dumps([c.full_load, c.pickle_dir]))")
+    env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    runs = [json.loads(subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
+                                      check=True).stdout) for _ in range(2)]
+    folder = str(tmp_path / "tui-pos" / "escpos")
+    assert runs == [[True, folder], [False, folder]]

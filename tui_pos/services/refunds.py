@@ -329,8 +329,8 @@ def _voucher_job(ctx: Context, refund_no: str, detail: RefundDetail | None = Non
     return printing.queue_ticket(ctx, "refund", refund_no, refund_voucher(ctx.config, detail, sale))
 
 
-def _as_paid(row: _Stored, q: RefundQuote, basis: _Basis, actor: Staff, approved_by: Staff | None,
-             at: datetime, ctx: Context) -> RefundDetail:
+def _as_paid(ctx: Context, row: _Stored, q: RefundQuote, basis: _Basis, actor: Staff, approved_by: Staff | None,
+             at: datetime) -> RefundDetail:
     """The refund `confirm` just wrote, as refund_detail would read it back (less its event
     list, which no voucher shows): reading it back cost as much as writing it."""
     summary = RefundSummary(row.refund_no, row.order_no or "", "paid", q.amount, row.tender, row.reason, actor.code,
@@ -422,7 +422,7 @@ def confirm(ctx: Context, actor: Staff, draft: RefundDraft, approver: tuple[str,
         row, fresh, basis = _record(ctx, actor, draft, at, q, **_paid(ctx, approved_by, at))
         _event(row.id, actor.code, "created", at=at)
         _pay(ctx, actor, row, fresh, approved_by, at)
-        job = _voucher_job(ctx, row.refund_no, _as_paid(row, fresh, basis, actor, approved_by, at, ctx), basis.sale)
+        job = _voucher_job(ctx, row.refund_no, _as_paid(ctx, row, fresh, basis, actor, approved_by, at), basis.sale)
         return RefundResult(row.refund_no, "paid", fresh.amount, fresh.tender,
                             approved_by.code if approved_by else "", job)
 
