@@ -18,7 +18,7 @@ import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, MutableMapping
 
 from tui_pos.config import PrinterConfig
 from tui_pos.devices.encoding import CHINESE_OFF, CHINESE_ON, code_page_select, encode_text  # noqa: F401
@@ -26,20 +26,19 @@ from tui_pos.devices.tickets import Item, Ticket
 from tui_pos.domain.errors import PosError
 
 
-
-def _keep_escpos_capabilities(env: dict = os.environ) -> None:
+def _keep_escpos_capabilities(env: MutableMapping[str, str] = os.environ) -> None:
     """python-escpos parses its printer database (96 KB of YAML: 0.12 s and 2.4 MiB more peak
     memory) at every start, and pickles the result into a new temporary folder each time, so
     the parse never gets reused and every till run leaves a folder behind in /tmp. Give it one
     kept folder, private to this user (it loads a pickle from there)."""
     if "ESCPOS_CAPABILITIES_PICKLE_DIR" in env:
         return
-    folder = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tui-pos" / "escpos"
     try:
+        folder = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tui-pos" / "escpos"
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         st = folder.stat()
-    except OSError:
-        return  # escpos falls back to its temporary folder
+    except (OSError, RuntimeError):  # no home folder, read-only: escpos keeps its temporary one
+        return
     if st.st_uid == os.getuid() and not st.st_mode & 0o022:
         env["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(folder)
 
