@@ -160,7 +160,6 @@ async def test_day_summary_for_a_supervisor(ctx, app):
 
 
 async def test_no_sale_drawer_opening_from_the_shift_screen(app, printer):
-
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
         await pilot.press("ctrl+o")

@@ -32,6 +32,11 @@ def _default(field: Field) -> Any:
     return field.default() if callable(field.default) else field.default
 
 
+def _db(field: Field, value: Any) -> Any:
+    # ints, strings and None go to SQLite as they are (the column affinity does the rest)
+    return value if type(value) in _AS_IS else field.db_value(value)
+
+
 def insert(model: type[Model], **values: Any) -> int:
     """Model.create without the object: every column written (defaults for the rest); the new id."""
     cached = _INSERTS.get(model)
@@ -43,17 +48,8 @@ def insert(model: type[Model], **values: Any) -> int:
     sql, fields, names = cached
     if not names.issuperset(values):
         raise TypeError(f"{model.__name__} has no {', '.join(sorted(set(values) - names))}")
-    params = []
-    for f in fields:
-        value = values[f.name] if f.name in values else _default(f)
-        # ints, strings and None go to SQLite as they are (the column affinity does the rest)
-        params.append(value if type(value) in _AS_IS else f.db_value(value))
+    params = [_db(f, values[f.name] if f.name in values else _default(f)) for f in fields]
     return _connection(model).execute(sql, params).lastrowid
-
-
-def _params(model: type[Model], values: dict[str, Any]) -> list[Any]:
-    fields = model._meta.fields
-    return [v if type(v) in _AS_IS else fields[n].db_value(v) for n, v in values.items()]
 
 
 def update(model: type[Model], row_id: int, **values: Any) -> None:
@@ -63,7 +59,8 @@ def update(model: type[Model], row_id: int, **values: Any) -> None:
     if sql is None:
         sets = ", ".join(f'"{model._meta.fields[n].column_name}" = ?' for n in values)
         sql = _UPDATES[key] = f'UPDATE "{model._meta.table_name}" SET {sets} WHERE "id" = ?'
-    _connection(model).execute(sql, [*_params(model, values), row_id])
+    fields = model._meta.fields
+    _connection(model).execute(sql, [*(_db(fields[n], v) for n, v in values.items()), row_id])
 
 
 def add(model: type[Model], row_id: int, **deltas: int) -> None:
