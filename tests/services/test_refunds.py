@@ -16,7 +16,7 @@ from tui_pos.services import catalog, checkout, members, printing, refunds
 from tui_pos.services.refunds import RefundDraft
 from tui_pos.store import audit
 from tui_pos.store.models import (
-    AuditRow, MemberRow, PaymentRow, PointsMoveRow, ProductRow, RefundEventRow, RefundLineRow, RefundRow,
+    AuditRow, MemberRow, PaymentRow, PointsMoveRow, PrintJobRow, ProductRow, RefundEventRow, RefundLineRow, RefundRow,
     SaleRow, StockMoveRow,
 )
 
@@ -80,7 +80,7 @@ def test_confirm_then_complete(ctx, cashier):
     sale_id = sell(ctx, cashier, {"6901": 2, "6902": 1})
     result = refunds.confirm(ctx, cashier, all_of(ctx, sale_id))
     assert (result.status, result.amount, result.approver_code) == ("paid", 700 + 1299, "")
-    assert printing.get_job(result.print_job_id).status == "queued"
+    assert printing.get_job(ctx, result.print_job_id).status == "queued"
     refunds.complete(ctx, cashier, result.refund_no)
     assert RefundRow.get(RefundRow.refund_no == result.refund_no).status == "completed"
     assert events(result.refund_no) == [("created", "001"), ("paid", "001"), ("completed", "001")]
@@ -193,24 +193,32 @@ def test_confirm_writes_everything_for_a_member_sale(ctx, cashier):
     assert entry.staff_code == "001" and str(expected) in entry.detail
 
 
-def test_the_voucher_confirm_queues_is_the_refund_as_stored(ctx, cashier):
-    """confirm lays the voucher out from what it has just written instead of reading the refund
-    back; the paper must be the same as one laid out from the refund read back."""
-    from tui_pos.devices.tickets import refund_voucher
-    from tui_pos.store import queries, refund_queries
+def test_a_voucher_job_names_its_refund_and_prints_the_refund_as_stored(ctx, cashier):
+    """confirm queues the voucher as the refund's number only (laid out when it prints, outside
+    the write lock): the paper must still carry every figure of the refund, also once the
+    customer has signed and the refund is completed."""
+    from tui_pos.devices.tickets import money
 
     member_sale = sell(ctx, cashier, {"6901": 2, "6902": 1}, member="M000001")
     drafts = [
-        (all_of(ctx, member_sale, note="盒子压坏了", tender="stored_value"), None),
-        (all_of(ctx, big_sale(ctx, cashier, 20001), tender="card", reference="RRN 0042"), ("002", "2222")),
+        (all_of(ctx, member_sale, note="盒子压坏了", tender="stored_value"), None,
+         [("盒子压坏了", ""), ("Member", "M000001")]),
+        (all_of(ctx, big_sale(ctx, cashier, 20001), tender="card", reference="RRN 0042"), ("002", "2222"),
+         [("Refund via", "RRN 0042"), ("Approved by", "002")]),
         (RefundDraft(None, (Pick(catalog.product_for_scan("6902").id, 2),), "changed_mind",
-                     member_id=members.find_one("M000001").id), ("003", "3333")),
+                     member_id=members.find_one("M000001").id), ("003", "3333"),
+         [("Approved by", "003"), ("Member", "M000001")]),
     ]
-    for draft, approver in drafts:
+    for draft, approver, shown in drafts:
         result = refunds.confirm(ctx, cashier, draft, approver)
-        stored = refund_queries.refund_detail(result.refund_no)
-        sale = queries.sale_detail(sale_id=stored.sale_id) if stored.sale_id else None
-        assert printing.get_job(result.print_job_id).ticket == refund_voucher(ctx.config, stored, sale)
+        job = PrintJobRow.get_by_id(result.print_job_id)
+        assert (job.kind, job.ref_no, job.layout, job.status) == ("refund", result.refund_no, "", "queued")
+        refunds.complete(ctx, cashier, result.refund_no)
+        paper = printing.get_job(ctx, result.print_job_id).ticket.preview()
+        assert paper.count("Refund voucher") == 2 and "Customer signature" in paper
+        lines = paper.splitlines()
+        for label, value in [("Refund no.", result.refund_no), ("Refund amount", money(result.amount)), *shown]:
+            assert sum(l.startswith(label) and l.endswith(value) for l in lines) == 2, (label, paper)
 
 
 def test_a_crash_inside_confirm_leaves_nothing(ctx, cashier, monkeypatch):
@@ -221,7 +229,7 @@ def test_a_crash_inside_confirm_leaves_nothing(ctx, cashier, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(printing, "queue_ticket", boom)  # the very last write of confirm
+    monkeypatch.setattr(printing, "queue_voucher", boom)  # the very last write of confirm
     with pytest.raises(RuntimeError):
         refunds.confirm(ctx, cashier, all_of(ctx, sale_id))
     assert RefundRow.select().count() == 0 and RefundLineRow.select().count() == 0

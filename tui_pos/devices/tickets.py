@@ -156,7 +156,7 @@ def receipt(config: Config, sale: SaleDetail, *, copy: str = "") -> Ticket:
 
 def refund_voucher(config: Config, refund, sale: SaleDetail | None) -> Ticket:
     """退款单据: a customer copy and a store copy with a signature line, in one job. Both copies
-    carry the same body, laid out once (the voucher is built inside the refund's transaction)."""
+    carry the same body, laid out once."""
     from tui_pos.domain.policy import DISPOSITION_LABELS, REASON_LABELS
 
     s = refund.summary

@@ -2,6 +2,10 @@
 
 A failed print therefore never undoes a sale or refund: the ticket stays queued, the
 cashier is told, and it can be reprinted (or discarded by a supervisor) by key.
+
+A receipt or report is queued laid out. A refund voucher's job only names the refund: a
+paid refund never changes what its voucher says, so the voucher is laid out when it prints,
+by the print worker after the commit, rather than under the write lock every till shares.
 """
 
 from __future__ import annotations
@@ -45,9 +49,24 @@ class PrintOutcome:
     drawer_error: str = ""  # the drawer is reported on its own: a ticket can print and the drawer jam
 
 
-def _job(row: PrintJobRow) -> PrintJob:
-    return PrintJob(row.id, row.kind, row.ref_no, row.status, row.attempts, row.last_error, row.created_at,
-                    _tickets().Ticket.from_json(row.layout))
+def _job(config: Config, row: PrintJobRow) -> PrintJob:
+    ticket = _tickets().Ticket.from_json(row.layout) if row.layout else _voucher(config, row.ref_no)
+    return PrintJob(row.id, row.kind, row.ref_no, row.status, row.attempts, row.last_error, row.created_at, ticket)
+
+
+def _voucher(config: Config, refund_no: str) -> Ticket:
+    from tui_pos.store import queries, refund_queries
+
+    refund = refund_queries.refund_detail(refund_no)
+    if refund is None:
+        raise NotFound("No refund {no}", no=refund_no)
+    sale = queries.sale_detail(sale_id=refund.sale_id) if refund.sale_id else None
+    return _tickets().refund_voucher(config, refund, sale)
+
+
+def queue_voucher(ctx: Context, refund_no: str) -> int:
+    """The voucher of a refund that is paid (or being paid in this transaction): laid out when printed."""
+    return fast.insert(PrintJobRow, kind="refund", ref_no=refund_no, till=ctx.config.till_code, text="", layout="")
 
 
 def queue_ticket(ctx: Context, kind: str, ref_no: str, ticket: Ticket) -> int:
@@ -66,11 +85,15 @@ def _tickets():
     return tickets
 
 
-def get_job(job_id: int) -> PrintJob:
+def _row(job_id: int) -> PrintJobRow:
     row = PrintJobRow.get_or_none(PrintJobRow.id == job_id)
     if row is None:
         raise NotFound("No ticket {ref}", ref=str(job_id))
-    return _job(row)
+    return row
+
+
+def get_job(ctx: Context, job_id: int) -> PrintJob:
+    return _job(ctx.config, _row(job_id))
 
 
 def _waiting(ctx: Context):
@@ -79,7 +102,7 @@ def _waiting(ctx: Context):
 
 
 def waiting_jobs(ctx: Context) -> list[PrintJob]:
-    return [_job(r) for r in _waiting(ctx).order_by(PrintJobRow.id)]
+    return [_job(ctx.config, r) for r in _waiting(ctx).order_by(PrintJobRow.id)]
 
 
 def waiting_count(ctx: Context) -> int:
@@ -135,7 +158,7 @@ def open_drawer(ctx: Context, actor: Staff, reason: str, *, printer=None) -> str
 
 def print_job(ctx: Context, job_id: int, *, kick_drawer: bool = False, printer=None) -> PrintOutcome:
     """Send one queued ticket and record the outcome. Safe to call from a worker thread."""
-    job = get_job(job_id)
+    job = get_job(ctx, job_id)
     failed, data, drawer_error = _deliver(ctx.config, job.ticket, kick_drawer=kick_drawer, printer=printer)
     if failed is not None:
         write(lambda: PrintJobRow.update(attempts=PrintJobRow.attempts + 1, last_error=failed.message[:200])
@@ -215,7 +238,7 @@ def discard(ctx: Context, actor: Staff, job_id: int) -> None:
     require(actor, "discard_ticket")
 
     def drop() -> None:
-        get_job(job_id)
+        _row(job_id)
         PrintJobRow.update(status="discarded").where(PrintJobRow.id == job_id).execute()
         audit.append(actor.code, "ticket_discard", str(job_id))
 

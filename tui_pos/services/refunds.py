@@ -35,7 +35,7 @@ from tui_pos.store.models import (
     StockMoveRow,
     StoredValueMoveRow,
 )
-from tui_pos.store.refund_queries import RefundDetail, RefundLineView, RefundSummary
+from tui_pos.store.refund_queries import OrderToRefund, RefundDetail, RefundSummary
 from tui_pos.store.sequences import next_number
 
 
@@ -83,56 +83,34 @@ class RefundResult:
 
 # ---- step 1 ---------------------------------------------------------------------------
 
-def _load(ctx: Context, sale: SaleDetail, *, for_cashier: bool = True) -> OrderLookup:
-    """The order with what was refunded of it and why it may not be; `for_cashier=False` (a
-    quote) leaves out what only the screen shows: earlier refunds listed, member flags."""
-    so_far = refund_queries.refunded_per_line(sale.id)
-    products = queries.products_by_id({l.product_id for l in sale.lines})
-    history = {
-        l.id: LineHistory(
-            sale_line_id=l.id, name=l.name, category=l.category,
-            policy_code=products[l.product_id].refund_policy if l.product_id in products else "",
-            qty=l.qty, paid=l.paid,
-            refunded_qty=so_far[l.id].qty if l.id in so_far else 0,
-            refunded_amount=so_far[l.id].amount if l.id in so_far else 0,
-        )
-        for l in sale.lines
-    }
-    member = queries.member_by_id(sale.member_id) if sale.member_id else None
-    returned, reversed_ = refund_queries.refunded_points(sale.id)
-    facts = SaleFacts(
-        sold_at=sale.created_at, total=sum(l.paid for l in sale.lines),
-        points_cents=sum(p.amount for p in sale.payments if p.tender == TenderKind.POINTS),
-        points_earned=sale.points_earned, member_level=member.level if member else None,
-        member_points=member.points if member else 0,
-        refunded_value=sum(h.refunded_amount for h in history.values()),
-        points_returned=returned, points_reversed=reversed_,
-    )
-    refusal, warnings = "", []
+def _refusal(ctx: Context, order: OrderToRefund) -> tuple[str, list[str]]:
+    """Why nothing of the order can be refunded ("" when something can), and what the cashier
+    should know about the rest (outside the window: a supervisor must approve)."""
     policy = ctx.config.refund_policy
-    if sale.training != ctx.config.training:
-        refusal = tr("This is a training order: it cannot be refunded in live mode") if sale.training \
-            else tr("This is a live order: it cannot be refunded in training mode")
-    elif sale.status != "completed":
-        refusal = tr("This order was voided")
-    elif all(h.remaining == 0 for h in history.values()):
-        refusal = tr("This order is fully refunded")
-    else:
-        rules = [policy.rule_for(h.policy_code, h.category) for h in history.values() if h.remaining]
-        if all(not r.refundable for r in rules):
-            refusal = rules[0].text()
-        else:
-            late = [r for r in rules if ctx.now() - sale.created_at > policy.window(r, facts.member_level)]
-            if late and len(late) == len(rules) and not policy.approval_outside_window:
-                refusal = tr("Outside the refund window: {rule}", rule=late[0].text())
-            elif late:
-                warnings.append(tr("Outside the refund window: a supervisor must approve"))
-    if not for_cashier:
-        return OrderLookup(sale, history, facts, (), refusal, tuple(warnings))
+    if order.training != ctx.config.training:
+        return (tr("This is a training order: it cannot be refunded in live mode") if order.training
+                else tr("This is a live order: it cannot be refunded in training mode")), []
+    if order.status != "completed":
+        return tr("This order was voided"), []
+    if all(h.remaining == 0 for h in order.history.values()):
+        return tr("This order is fully refunded"), []
+    rules = [policy.rule_for(h.policy_code, h.category) for h in order.history.values() if h.remaining]
+    if all(not r.refundable for r in rules):
+        return rules[0].text(), []
+    late = [r for r in rules if ctx.now() - order.facts.sold_at > policy.window(r, order.facts.member_level)]
+    if late and len(late) == len(rules) and not policy.approval_outside_window:
+        return tr("Outside the refund window: {rule}", rule=late[0].text()), []
+    return "", [tr("Outside the refund window: a supervisor must approve")] if late else []
+
+
+def _load(ctx: Context, sale: SaleDetail) -> OrderLookup:
+    """The order as step 1 shows it: with what was refunded of it, and why it may not be."""
+    order = refund_queries.order_to_refund(sale.id)
+    refusal, warnings = _refusal(ctx, order)
     flag = reports.member_flag(ctx, sale.member_id)
     if flag is not None:
         warnings.append(tr("Worth a look: this member made {text}", text=tr(flag.text, **flag.params)))
-    return OrderLookup(sale, history, facts, tuple(refund_queries.refunds_of_sale(sale.id)), refusal,
+    return OrderLookup(sale, order.history, order.facts, tuple(refund_queries.refunds_of_sale(sale.id)), refusal,
                        tuple(warnings))
 
 
@@ -173,7 +151,8 @@ class _Basis:
     """What a refund is measured against: the order's lines, or for a no-receipt refund the
     products at today's price. Keys are sale line ids, or product ids without a receipt."""
 
-    sale: SaleDetail | None
+    sale_id: int | None
+    order_no: str | None
     history: dict[int, LineHistory]
     facts: SaleFacts
     refusal: str
@@ -183,18 +162,16 @@ class _Basis:
 
     @property
     def no_receipt(self) -> bool:
-        return self.sale is None
+        return self.sale_id is None
 
 
 def _basis(ctx: Context, draft: RefundDraft) -> _Basis:
     if draft.sale_id is not None:
-        sale = queries.sale_detail(sale_id=draft.sale_id)
-        if sale is None:
+        order = refund_queries.order_to_refund(draft.sale_id)
+        if order is None:
             raise NotFound("No order {no}", no=str(draft.sale_id))
-        lookup = _load(ctx, sale, for_cashier=False)
-        return _Basis(lookup.sale, lookup.history, lookup.facts, lookup.refusal, lookup.sale.member_id,
-                      lookup.sale.member_card,
-                      {l.id: l.product_id for l in lookup.sale.lines})
+        return _Basis(order.sale_id, order.order_no, order.history, order.facts, _refusal(ctx, order)[0],
+                      order.member_id, order.member_card, order.product_of)
     member = queries.member_by_id(draft.member_id) if draft.member_id else None
     history: dict[int, LineHistory] = {}
     for pick in draft.picks:
@@ -207,7 +184,7 @@ def _basis(ctx: Context, draft: RefundDraft) -> _Basis:
     facts = SaleFacts(sold_at=ctx.now(), total=sum(h.paid for h in history.values()), points_cents=0,
                       points_earned=0, member_level=member.level if member else None,
                       member_points=member.points if member else 0)
-    return _Basis(None, history, facts, "", member.id if member else None, member.card_no if member else "",
+    return _Basis(None, None, history, facts, "", member.id if member else None, member.card_no if member else "",
                   {h: h for h in history})
 
 
@@ -318,34 +295,6 @@ def _apply_moves(ctx: Context, row: _Stored, q: RefundQuote, at: datetime,
             fast.add(MemberRow, member_id, points=delta, balance=balance)
 
 
-def _voucher_job(ctx: Context, refund_no: str, detail: RefundDetail | None = None,
-                 sale: SaleDetail | None = None) -> int:
-    """`detail`, `sale`: the refund and its order when the caller already has them."""
-    from tui_pos.devices.tickets import refund_voucher
-
-    detail = detail or refund_queries.refund_detail(refund_no)
-    if sale is None and detail.sale_id:
-        sale = queries.sale_detail(sale_id=detail.sale_id)
-    return printing.queue_ticket(ctx, "refund", refund_no, refund_voucher(ctx.config, detail, sale))
-
-
-def _as_paid(ctx: Context, row: _Stored, q: RefundQuote, basis: _Basis, actor: Staff, approved_by: Staff | None,
-             at: datetime) -> RefundDetail:
-    """The refund `confirm` just wrote, as refund_detail would read it back (less its event
-    list, which no voucher shows): reading it back cost as much as writing it."""
-    summary = RefundSummary(row.refund_no, row.order_no or "", "paid", q.amount, row.tender, row.reason, actor.code,
-                            basis.member_card, at, row.no_receipt)
-    return RefundDetail(
-        id=row.id, summary=summary, sale_id=row.sale_id, member_id=row.member_id, staff_name=actor.name,
-        approver_code=approved_by.code if approved_by else "", approver_name=approved_by.name if approved_by else "",
-        allowed=q.allowed, fee=q.fee, points_returned=q.points_returned, points_reversed=q.points_reversed,
-        note=row.note, reference=row.reference, override=q.override, training=ctx.config.training,
-        policy_text="\n".join(q.rules), approval_reasons=",".join(q.approvals), reject_reason="", paid_at=at,
-        completed_at=None, lines=tuple(RefundLineView(l.name, l.qty, l.amount, l.disposition) for l in q.lines),
-        events=(),
-    )
-
-
 def check_approver(ctx: Context, actor: Staff, q: RefundQuote, approver: tuple[str, str] | None) -> Staff | None:
     """Who approves this refund: nobody, the actor (their role covers it) or the code+PIN given."""
     if q.approver_role is None:
@@ -364,7 +313,7 @@ def check_approver(ctx: Context, actor: Staff, q: RefundQuote, approver: tuple[s
 
 
 def _record(ctx: Context, actor: Staff, draft: RefundDraft, at: datetime, expected: RefundQuote | None,
-            **columns) -> tuple[_Stored, RefundQuote, _Basis]:
+            **columns) -> tuple[_Stored, RefundQuote]:
     """Re-read the order under the write lock, re-quote, and store the refund and its lines.
     `columns`: its status (with _paid's when it is paid at once), an exchange's tender and sale."""
     basis = _basis(ctx, draft)
@@ -372,7 +321,7 @@ def _record(ctx: Context, actor: Staff, draft: RefundDraft, at: datetime, expect
     if expected is not None and (fresh.amount, fresh.approvals) != (expected.amount, expected.approvals):
         raise Conflict("This order was refunded elsewhere meanwhile; review the amount again")
     values = dict(
-        refund_no=next_number("R", at.date(), ctx.config.order_prefix), sale=basis.sale.id if basis.sale else None,
+        refund_no=next_number("R", at.date(), ctx.config.order_prefix), sale=basis.sale_id,
         member=basis.member_id, staff=actor.id, reason=draft.reason, note=clean_text(draft.note, 200),
         tender=fresh.tender, reference=clean_text(draft.reference, 64), allowed=fresh.allowed, amount=fresh.amount,
         fee=fresh.fee, points_returned=fresh.points_returned, points_reversed=fresh.points_reversed,
@@ -389,10 +338,10 @@ def _record(ctx: Context, actor: Staff, draft: RefundDraft, at: datetime, expect
         fast.insert(RefundLineRow, refund=refund_id, sale_line=None if basis.no_receipt else lq.sale_line_id,
                     product=product_id, name=lq.name, qty=lq.qty, amount=lq.amount, disposition=lq.disposition)
         lines.append((product_id, lq.qty, lq.disposition))
-    stored = _Stored(refund_id, values["refund_no"], values["sale"], basis.sale.order_no if basis.sale else None,
+    stored = _Stored(refund_id, values["refund_no"], basis.sale_id, basis.order_no,
                      basis.member_id, values["tender"], values["reason"], values["note"], values["reference"],
                      basis.no_receipt, values["shift"], tuple(lines))
-    return stored, fresh, basis
+    return stored, fresh
 
 
 def _pay(ctx: Context, actor: Staff, row: _Stored, q: RefundQuote, approved_by: Staff | None, at: datetime,
@@ -419,10 +368,10 @@ def confirm(ctx: Context, actor: Staff, draft: RefundDraft, approver: tuple[str,
 
     def record() -> RefundResult:
         at = ctx.now()
-        row, fresh, basis = _record(ctx, actor, draft, at, q, **_paid(ctx, approved_by, at))
+        row, fresh = _record(ctx, actor, draft, at, q, **_paid(ctx, approved_by, at))
         _event(row.id, actor.code, "created", at=at)
         _pay(ctx, actor, row, fresh, approved_by, at)
-        job = _voucher_job(ctx, row.refund_no, _as_paid(ctx, row, fresh, basis, actor, approved_by, at), basis.sale)
+        job = printing.queue_voucher(ctx, row.refund_no)
         return RefundResult(row.refund_no, "paid", fresh.amount, fresh.tender,
                             approved_by.code if approved_by else "", job)
 
@@ -432,13 +381,13 @@ def confirm(ctx: Context, actor: Staff, draft: RefundDraft, approver: tuple[str,
 def record_exchange(ctx: Context, actor: Staff, draft: RefundDraft, expected: RefundQuote,
                     approved_by: Staff | None, at: datetime, sale_id: int, payments: dict[str, int]) -> RefundResult:
     """The refund half of an exchange, inside the new sale's transaction (see services.exchange)."""
-    row, fresh, _ = _record(ctx, actor, draft, at, expected, **_paid(ctx, approved_by, at),
-                            tender=TenderKind.EXCHANGE.value, exchange_sale=sale_id)
+    row, fresh = _record(ctx, actor, draft, at, expected, **_paid(ctx, approved_by, at),
+                         tender=TenderKind.EXCHANGE.value, exchange_sale=sale_id)
     _event(row.id, actor.code, "created", at=at)
     _pay(ctx, actor, row, fresh, approved_by, at, payments, action="exchange")
     fast.update(RefundRow, row.id, status="completed", completed_at=at)
     _event(row.id, actor.code, "exchange", queries.order_no_of(sale_id), at=at)
-    job = _voucher_job(ctx, row.refund_no)
+    job = printing.queue_voucher(ctx, row.refund_no)
     return RefundResult(row.refund_no, "completed", fresh.amount, fresh.tender,
                         approved_by.code if approved_by else "", job)
 
@@ -456,7 +405,7 @@ def park(ctx: Context, actor: Staff, draft: RefundDraft) -> RefundResult:
 
     def record() -> RefundResult:
         at = ctx.now()
-        row, fresh, _ = _record(ctx, actor, draft, at, None, status="pending_approval")
+        row, fresh = _record(ctx, actor, draft, at, None, status="pending_approval")
         _event(row.id, actor.code, "parked", ",".join(fresh.approvals), at=at)
         audit.append(actor.code, "refund_parked", row.refund_no, {"amount": fresh.amount})
         return RefundResult(row.refund_no, "pending_approval", fresh.amount, fresh.tender, "", None)
@@ -493,7 +442,7 @@ def approve_parked(ctx: Context, approver: Staff, refund_no: str) -> RefundResul
         fast.update(RefundRow, row.id, **paid)
         _pay(ctx, approver, replace(_stored(row, lines), shift_id=paid["shift"]), _parked_quote(row, lines), approver,
              at, action="refund_approved")
-        job = _voucher_job(ctx, row.refund_no)
+        job = printing.queue_voucher(ctx, row.refund_no)
         return RefundResult(row.refund_no, "paid", row.amount, row.tender, approver.code, job)
 
     return write(record)
@@ -562,7 +511,7 @@ def reprint_voucher(ctx: Context, actor: Staff, refund_no: str) -> int:
         row = _row(refund_no, "paid", "completed")
         _event(row.id, actor.code, "reprint", at=ctx.now())
         audit.append(actor.code, "reprint", row.refund_no)
-        return _voucher_job(ctx, row.refund_no)
+        return printing.queue_voucher(ctx, row.refund_no)
 
     return write(record)
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from peewee import JOIN, fn
 
+from tui_pos.domain.refund import LineHistory, SaleFacts
 from tui_pos.store import fast
 from tui_pos.store.models import (
     MemberRow,
@@ -19,12 +20,6 @@ from tui_pos.store.models import (
 )
 
 LIVE_STATUSES = ("pending_approval", "paid", "completed")  # these hold their quantities
-
-
-@dataclass(frozen=True)
-class RefundedSoFar:
-    qty: int
-    amount: int
 
 
 @dataclass(frozen=True)
@@ -83,20 +78,61 @@ class RefundDetail:
     events: tuple[RefundEvent, ...]
 
 
-# Plain SQL: the over-refund guard re-reads these under the write lock on every refund.
-_LIVE = f"r.sale_id = ? AND r.status IN ({', '.join(repr(s) for s in LIVE_STATUSES)})"
+@dataclass(frozen=True)
+class OrderToRefund:
+    """What the refund rules weigh of one order, and nothing the screens show: each line with
+    what live refunds already took, the money and points facts, the member."""
+
+    sale_id: int
+    order_no: str
+    status: str
+    training: bool
+    member_id: int | None
+    member_card: str
+    facts: SaleFacts
+    history: dict[int, LineHistory]  # by sale line id, in line order
+    product_of: dict[int, int]  # sale line id -> product id
 
 
-def refunded_per_line(sale_id: int) -> dict[int, RefundedSoFar]:
-    rows = fast.run("SELECT l.sale_line_id, SUM(l.qty), SUM(l.amount) FROM refund_line l"
-                    f" JOIN refund r ON r.id = l.refund_id WHERE {_LIVE} GROUP BY l.sale_line_id", (sale_id,))
-    return {line_id: RefundedSoFar(qty, amount) for line_id, qty, amount in rows}
+# Plain SQL in two statements: the over-refund guard re-reads this under the write lock on every
+# refund, where the whole SaleDetail (staff, payments, every column) and separate reads for
+# products, member and earlier refunds took seven.
+_LIVE = f"r.status IN ({', '.join(repr(s) for s in LIVE_STATUSES)})"
+_ORDER = f"""SELECT s.id, s.order_no, s.status, s.training, s.created_at, s.points_earned, s.member_id,
+       m.card_no, m.level, m.points,
+       (SELECT COALESCE(SUM(p.amount), 0) FROM payment p
+         WHERE p.sale_id = s.id AND p.refund_id IS NULL AND p.tender = 'points'),
+       (SELECT COALESCE(SUM(r.points_returned), 0) FROM refund r WHERE r.sale_id = s.id AND {_LIVE}),
+       (SELECT COALESCE(SUM(r.points_reversed), 0) FROM refund r WHERE r.sale_id = s.id AND {_LIVE})
+  FROM sale s LEFT JOIN member m ON m.id = s.member_id WHERE s.id = ?"""
+_LINES = f"""SELECT l.id, l.product_id, l.name, l.category, COALESCE(p.refund_policy, ''), l.qty, l.paid,
+       COALESCE(done.qty, 0), COALESCE(done.amount, 0)
+  FROM sale_line l
+  LEFT JOIN product p ON p.id = l.product_id
+  LEFT JOIN (SELECT rl.sale_line_id AS line, SUM(rl.qty) AS qty, SUM(rl.amount) AS amount
+               FROM refund_line rl JOIN refund r ON r.id = rl.refund_id
+              WHERE r.sale_id = ? AND {_LIVE} GROUP BY rl.sale_line_id) done ON done.line = l.id
+ WHERE l.sale_id = ? ORDER BY l.line_no"""
 
 
-def refunded_points(sale_id: int) -> tuple[int, int]:
-    """(points given back, points taken back) by the live refunds of one sale."""
-    return fast.run("SELECT COALESCE(SUM(r.points_returned), 0), COALESCE(SUM(r.points_reversed), 0)"
-                    f" FROM refund r WHERE {_LIVE}", (sale_id,)).fetchone()
+def order_to_refund(sale_id: int) -> OrderToRefund | None:
+    row = fast.run(_ORDER, (sale_id,)).fetchone()
+    if row is None:
+        return None
+    (sid, order_no, status, training, created_at, earned, member_id, card, level, member_points,
+     points_cents, returned, reversed_) = row
+    history, product_of = {}, {}
+    for line_id, product_id, name, category, policy, qty, paid, done_qty, done_amount in fast.run(
+            _LINES, (sid, sid)):
+        history[line_id] = LineHistory(line_id, name, category, policy, qty, paid, done_qty, done_amount)
+        product_of[line_id] = product_id
+    facts = SaleFacts(
+        sold_at=SaleRow.created_at.python_value(created_at), total=sum(h.paid for h in history.values()),
+        points_cents=points_cents, points_earned=earned, member_level=level, member_points=member_points or 0,
+        refunded_value=sum(h.refunded_amount for h in history.values()),
+        points_returned=returned, points_reversed=reversed_,
+    )
+    return OrderToRefund(sid, order_no, status, bool(training), member_id, card or "", facts, history, product_of)
 
 
 def _summaries(query) -> list[RefundSummary]:
