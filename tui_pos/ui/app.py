@@ -60,7 +60,9 @@ def log_to(folder: Path) -> Path:
 class PosApp(App[None]):
     """A keyboard-only till. Build it with `make_app`; see the module docstring for its state."""
 
-    CSS_PATH = "styles/app.tcss"
+    # The login screen's sheet loads with the app's: a screen's own CSS_PATH makes Textual parse
+    # every sheet again when it is first shown, which the first screen need not pay for.
+    CSS_PATH = ["styles/app.tcss", "styles/login.tcss"]
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("f1", "help", "Help")]
     offer_left_over = True  # tickets found unprinted at start are offered for printing after log in

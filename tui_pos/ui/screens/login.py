@@ -17,7 +17,6 @@ from tui_pos.ui.widgets.key_footer import KeyFooter
 class LoginScreen(PosScreen[None]):
     """Enter in the code field moves to the PIN; Enter in the PIN logs in."""
 
-    CSS_PATH = "../styles/login.tcss"
     BINDINGS = [
         Binding("escape", "back", "Clear"),
         Binding("ctrl+q", "app.quit", "Quit", priority=True),
