@@ -5,11 +5,11 @@ copy of the big shop, so the indexes are as large as a real year's. Timed is the
 cashier waits for: complete_sale for a basket already rung up, confirm for a refund already
 quoted on screen.
 
-The raw side is what a careful hand-written till would do: the same rows (the tickets stored
-are the services' own receipt and voucher, so the same bytes go to disk), and for the refund
-the over-refund check a refund cannot skip (the order, what each line has left after earlier
-refunds), but none of the work the services add on top: the refund rules, the layout of the
-ticket, the domain objects."""
+The raw side is what a careful hand-written till would do: the same rows (the print jobs stored
+are copies of the services' own, so the same bytes go to disk: the laid-out receipt, and the
+voucher job that names its refund), and for the refund the over-refund check a refund cannot
+skip (the order, what each line has left after earlier refunds), but none of the work the
+services add on top: the refund rules, the layout of the receipt, the domain objects."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def _service(path: Path, runs: int, rng: random.Random):
         draft, shown = drafts.pop()
         refunds.confirm(ctx, MANAGER, draft, expected=shown)
 
-    refund()  # one untimed: the raw side stores a copy of its voucher
+    refund()  # one untimed: the raw side stores a copy of its voucher job
     return sale, refund
 
 
