@@ -50,6 +50,7 @@ class PrintOutcome:
 
 
 def _job(config: Config, row: PrintJobRow) -> PrintJob:
+    # only queue_voucher leaves the layout empty: the refund it names is laid out now
     ticket = _tickets().Ticket.from_json(row.layout) if row.layout else _voucher(config, row.ref_no)
     return PrintJob(row.id, row.kind, row.ref_no, row.status, row.attempts, row.last_error, row.created_at, ticket)
 
