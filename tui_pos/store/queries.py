@@ -36,16 +36,6 @@ def product_by_barcode(barcode: str) -> Product | None:
     return to_product(row) if row else None
 
 
-_PRODUCT = "SELECT id, barcode, name, category, price, member_price, stock, refund_policy, name_en FROM product"
-
-
-def products_by_id(ids: set[int]) -> dict[int, Product]:
-    """Plain SQL: the refund check reads these under the write lock on every refund."""
-    ids = list(ids)
-    rows = fast.run(f"{_PRODUCT} WHERE id IN ({', '.join('?' * len(ids))})", tuple(ids))
-    return {row[0]: Product(*row) for row in rows}
-
-
 def product_by_id(product_id: int) -> Product | None:
     row = ProductRow.get_or_none(ProductRow.id == product_id)
     return to_product(row) if row else None
@@ -73,7 +63,7 @@ def member_money(member_id: int) -> tuple[int, int]:
 
 
 def member_by_id(member_id: int) -> Member | None:
-    """Plain SQL, like products_by_id: read on every member sale and refund."""
+    """Plain SQL: read on every member sale."""
     row = fast.run("SELECT id, card_no, name, phone, level, points, balance, joined FROM member WHERE id = ?",
                    (member_id,)).fetchone()
     return Member(*row[:7], MemberRow.joined.python_value(row[7])) if row else None
