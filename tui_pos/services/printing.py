@@ -47,6 +47,7 @@ class PrintOutcome:
     hint: str  # for the owner: cable, udev rule, ids...
     data: bytes  # what was sent (the training preview shows it)
     drawer_error: str = ""  # the drawer is reported on its own: a ticket can print and the drawer jam
+    ticket: Ticket | None = None  # what was printed, for the training preview (no second read)
 
 
 def _job(config: Config, row: PrintJobRow) -> PrintJob:
@@ -167,7 +168,7 @@ def print_job(ctx: Context, job_id: int, *, kick_drawer: bool = False, printer=N
         return PrintOutcome(job_id, False, failed.message, failed.hint, data, drawer_error)
     write(lambda: PrintJobRow.update(status="printed", attempts=PrintJobRow.attempts + 1, last_error="")
           .where((PrintJobRow.id == job_id) & (PrintJobRow.status == "queued")).execute())
-    return PrintOutcome(job_id, True, "", "", data, drawer_error)
+    return PrintOutcome(job_id, True, "", "", data, drawer_error, job.ticket)
 
 
 def retry_waiting(ctx: Context, printer) -> list[PrintOutcome]:

@@ -263,8 +263,8 @@ class PosApp(App[None]):
         with self._print_lock:  # one ticket at a time on one printer
             try:
                 outcome = printing.print_job(self.ctx, job_id, kick_drawer=kick_drawer, printer=self._device())
-                if outcome.ok and self.config.training:
-                    preview = printing.get_job(self.ctx, job_id).ticket.preview()
+                if outcome.ok and self.config.training and outcome.ticket is not None:
+                    preview = outcome.ticket.preview()
             except Exception as exc:  # a printing fault must never take the till down
                 message = exc.message if isinstance(exc, PosError) else f"{type(exc).__name__}: {exc}"
                 outcome = printing.PrintOutcome(job_id, False, tr("Printer: {error}", error=message), "", b"")
