@@ -27,6 +27,7 @@ from tui_pos.files import create_owner_only
 from tui_pos.i18n import tr
 from tui_pos.ui.keys import translate_bindings
 from tui_pos.ui.messages import DrawerOpened, PrintFinished
+from tui_pos.ui.textual_fixes import free_removed_widgets
 
 if TYPE_CHECKING:  # the checkout and refund stacks load when first used, not before the login screen
     from tui_pos.devices.printer import Printer
@@ -70,6 +71,7 @@ class PosApp(App[None]):
     def __init__(self, config: Config, *, printer: "Printer | None" = None,
                  clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
+        free_removed_widgets()
         self.config = config
         self._clock = clock
         self.ctx: Context | None = None  # set on mount, when the database is opened
