@@ -1,14 +1,13 @@
 """Work-arounds for Textual bugs that cost a till memory over a day of sales.
 
 Each names the upstream issue and applies only while Textual still has the bug, so an upgrade
-that fixes it leaves Textual's own code in place.
+that fixes it (or reorganises the code around it) leaves Textual's own code in place.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from textual._styles_cache import StylesCache
 from textual.color import Color
 from textual.style import Style
 
@@ -23,5 +22,9 @@ def free_removed_widgets() -> None:
     1,024 keys keep the render caches of widgets long removed, with every line they drew. A
     till builds and removes the payment and receipt screens for each sale, which held about
     9 MiB after 30 sales. The answer depends only on the two colours, so cache on those."""
-    if getattr(StylesCache.get_inner_outer, "cache_info", None) is not None:
+    try:
+        from textual._styles_cache import StylesCache
+    except ImportError:
+        return
+    if getattr(getattr(StylesCache, "get_inner_outer", None), "cache_info", None) is not None:
         StylesCache.get_inner_outer = staticmethod(_inner_outer)  # type: ignore[method-assign]
