@@ -173,7 +173,7 @@ def test_new_members(shop, card, phone, name):
     plan = checkout.new_plan(ctx, basket)
     plan.add(TenderKind.CASH, plan.due)
     sale = checkout.complete_sale(ctx, actor, basket, plan)
-    ticket = printing.get_job(ctx, sale.print_job_id).ticket
+    ticket = printing.job_ticket(ctx, sale.print_job_id)
     assert printable(ticket.preview())
     data = render(ticket, ctx.config.printer)
     assert member.phone not in data.decode("gbk", "replace")  # masked on the ticket

@@ -80,7 +80,7 @@ def test_confirm_then_complete(ctx, cashier):
     sale_id = sell(ctx, cashier, {"6901": 2, "6902": 1})
     result = refunds.confirm(ctx, cashier, all_of(ctx, sale_id))
     assert (result.status, result.amount, result.approver_code) == ("paid", 700 + 1299, "")
-    assert printing.get_job(ctx, result.print_job_id).status == "queued"
+    assert printing.get_job(result.print_job_id).status == "queued"
     refunds.complete(ctx, cashier, result.refund_no)
     assert RefundRow.get(RefundRow.refund_no == result.refund_no).status == "completed"
     assert events(result.refund_no) == [("created", "001"), ("paid", "001"), ("completed", "001")]
@@ -214,7 +214,7 @@ def test_a_voucher_job_names_its_refund_and_prints_the_refund_as_stored(ctx, cas
         job = PrintJobRow.get_by_id(result.print_job_id)
         assert (job.kind, job.ref_no, job.layout, job.status) == ("refund", result.refund_no, "", "queued")
         refunds.complete(ctx, cashier, result.refund_no)
-        paper = printing.get_job(ctx, result.print_job_id).ticket.preview()
+        paper = printing.job_ticket(ctx, result.print_job_id).preview()
         assert paper.count("Refund voucher") == 2 and "Customer signature" in paper
         lines = paper.splitlines()
         for label, value in [("Refund no.", result.refund_no), ("Refund amount", money(result.amount)), *shown]:

@@ -36,7 +36,6 @@ class PrintJob:
     attempts: int
     last_error: str
     created_at: datetime
-    ticket: Ticket
 
 
 @dataclass(frozen=True)
@@ -50,10 +49,13 @@ class PrintOutcome:
     ticket: Ticket | None = None  # what was printed, for the training preview (no second read)
 
 
-def _job(config: Config, row: PrintJobRow) -> PrintJob:
+def _job(row: PrintJobRow) -> PrintJob:
+    return PrintJob(row.id, row.kind, row.ref_no, row.status, row.attempts, row.last_error, row.created_at)
+
+
+def _ticket(config: Config, row: PrintJobRow) -> Ticket:
     # only queue_voucher leaves the layout empty: the refund it names is laid out now
-    ticket = _tickets().Ticket.from_json(row.layout) if row.layout else _voucher(config, row.ref_no)
-    return PrintJob(row.id, row.kind, row.ref_no, row.status, row.attempts, row.last_error, row.created_at, ticket)
+    return _tickets().Ticket.from_json(row.layout) if row.layout else _voucher(config, row.ref_no)
 
 
 def _voucher(config: Config, refund_no: str) -> Ticket:
@@ -94,8 +96,13 @@ def _row(job_id: int) -> PrintJobRow:
     return row
 
 
-def get_job(ctx: Context, job_id: int) -> PrintJob:
-    return _job(ctx.config, _row(job_id))
+def get_job(job_id: int) -> PrintJob:
+    return _job(_row(job_id))
+
+
+def job_ticket(ctx: Context, job_id: int) -> Ticket:
+    """The ticket a job prints, laid out for this till's printer (a voucher from its refund)."""
+    return _ticket(ctx.config, _row(job_id))
 
 
 def _waiting(ctx: Context):
@@ -104,7 +111,7 @@ def _waiting(ctx: Context):
 
 
 def waiting_jobs(ctx: Context) -> list[PrintJob]:
-    return [_job(ctx.config, r) for r in _waiting(ctx).order_by(PrintJobRow.id)]
+    return [_job(r) for r in _waiting(ctx).order_by(PrintJobRow.id)]
 
 
 def waiting_count(ctx: Context) -> int:
@@ -160,15 +167,15 @@ def open_drawer(ctx: Context, actor: Staff, reason: str, *, printer=None) -> str
 
 def print_job(ctx: Context, job_id: int, *, kick_drawer: bool = False, printer=None) -> PrintOutcome:
     """Send one queued ticket and record the outcome. Safe to call from a worker thread."""
-    job = get_job(ctx, job_id)
-    failed, data, drawer_error = _deliver(ctx.config, job.ticket, kick_drawer=kick_drawer, printer=printer)
+    ticket = job_ticket(ctx, job_id)
+    failed, data, drawer_error = _deliver(ctx.config, ticket, kick_drawer=kick_drawer, printer=printer)
     if failed is not None:
         write(lambda: PrintJobRow.update(attempts=PrintJobRow.attempts + 1, last_error=failed.message[:200])
               .where(PrintJobRow.id == job_id).execute())
         return PrintOutcome(job_id, False, failed.message, failed.hint, data, drawer_error)
     write(lambda: PrintJobRow.update(status="printed", attempts=PrintJobRow.attempts + 1, last_error="")
           .where((PrintJobRow.id == job_id) & (PrintJobRow.status == "queued")).execute())
-    return PrintOutcome(job_id, True, "", "", data, drawer_error, job.ticket)
+    return PrintOutcome(job_id, True, "", "", data, drawer_error, ticket)
 
 
 def retry_waiting(ctx: Context, printer) -> list[PrintOutcome]:

@@ -323,7 +323,7 @@ class CheckoutScreen(PosScreen[None]):
         ctx = self.pos.ctx
         last = self.pos.last_sale
         try:
-            if last is not None and printing.get_job(ctx, last.print_job_id).status == "queued":
+            if last is not None and printing.get_job(last.print_job_id).status == "queued":
                 job_id = last.print_job_id  # never printed: try the same ticket again
                 order_no = last.order_no
             else:

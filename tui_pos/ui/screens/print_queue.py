@@ -78,7 +78,7 @@ class PrintQueueScreen(PosScreen[None]):
     def show_highlighted(self) -> None:
         job_id = self._selected()
         preview = self.query_one(TicketPreview)
-        preview.show_ticket(printing.get_job(self.pos.ctx, job_id).ticket.preview() if job_id is not None else "")
+        preview.show_ticket(printing.job_ticket(self.pos.ctx, job_id).preview() if job_id is not None else "")
 
     @on(DataTable.RowSelected, "#jobs")
     def print_selected(self) -> None:
