@@ -81,6 +81,11 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def till_env(home: str) -> dict[str, str]:
+    """A till process on the demo shop in `home`, in English (the benchmarks read its screens)."""
+    return {"TUI_POS_HOME": home, "HOME": home, "TUI_POS_LANGUAGE": "en"}
+
+
 def python(code: str, *, env: dict[str, str] | None = None, timeout: float = 600) -> tuple[float, dict]:
     """Run `code` in a fresh interpreter; (wall seconds, the JSON it printed last)."""
     started = time.perf_counter()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 
-from common import BARE_APP, SCANNER, Result, python
+from common import BARE_APP, SCANNER, Result, python, till_env
 
 SCRIPT = """
 import asyncio, json, resource, sqlite3
@@ -108,15 +108,13 @@ sys.modules["barcode"].PROVIDED_BARCODES = []
 
 
 def _shift(home: str, sales: int, refunds: int, prelude: str = "") -> float:
-    env = {"TUI_POS_HOME": home, "HOME": home, "TUI_POS_LANGUAGE": "en"}
-    _, out = python(prelude + SCANNER + SCRIPT.format(sales=sales, refunds=refunds), env=env)
+    _, out = python(prelude + SCANNER + SCRIPT.format(sales=sales, refunds=refunds), env=till_env(home))
     if out["unprinted"]:  # a shift whose tickets failed never loaded the printer stack
         raise RuntimeError(f"{out['unprinted']} tickets were not printed in the memory shift")
     return out["max_rss_kib"] / 1024
 
 
 def run(home: str, sales: int = 100, refunds: int = 20) -> list[Result]:
-    env = {"TUI_POS_HOME": home, "HOME": home, "TUI_POS_LANGUAGE": "en"}
     twin = shutil.copytree(home, home + "-twin")  # the same shop for the second shift
     try:
         mib = _shift(home, sales, refunds)
@@ -124,7 +122,7 @@ def run(home: str, sales: int = 100, refunds: int = 20) -> list[Result]:
     finally:
         shutil.rmtree(twin, ignore_errors=True)
     bare = python(BARE)[1]["kib"] / 1024
-    escpos = python(ESCPOS, env=env)[1]["kib"] / 1024
+    escpos = python(ESCPOS, env=till_env(home))[1]["kib"] / 1024
     return [Result("memory", "peak RSS of a scripted shift", round(mib, 1), "MiB", "<= 60", mib <= 60,
                    f"{sales} sales x 5 scans, {refunds} refunds, reports"),
             Result("memory", "of which: bare Textual app, same widgets", round(bare, 1), "MiB",

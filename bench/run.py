@@ -32,7 +32,7 @@ import reports  # noqa: E402
 import startup  # noqa: E402
 import typing_speed  # noqa: E402
 import writes  # noqa: E402
-from common import ROOT, Result, python  # noqa: E402
+from common import ROOT, Result, python, till_env  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
@@ -48,7 +48,7 @@ def demo_home() -> str:
     """A fresh demo shop for one screen benchmark (each leaves its own sales and tickets behind),
     on a till that has printed before (python-escpos keeps its parsed printer database)."""
     home = tempfile.mkdtemp(prefix="tui-pos-bench-home-")
-    env = {"TUI_POS_HOME": home, "HOME": home, "TUI_POS_LANGUAGE": "en"}
+    env = till_env(home)
     python("from tui_pos.cli import main; main(['--training', 'demo'])", env=env)
     python("import tui_pos.devices.printer, escpos.printer", env=env)
     return home

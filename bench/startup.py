@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import tempfile
 
-from common import BARE_APP, Result, median, python
+from common import BARE_APP, Result, median, python, till_env
 
 TILL = """
 import json, sys
@@ -31,7 +31,7 @@ print(json.dumps({}))
 
 def run(runs: int = 7) -> list[Result]:
     home = tempfile.mkdtemp(prefix="tui-pos-bench-")
-    env = {"TUI_POS_HOME": home, "HOME": home, "TUI_POS_LANGUAGE": "en"}
+    env = till_env(home)
     python("from tui_pos.cli import main; main(['--training', 'demo'])", env=env)  # the demo shop, not timed
     python(TILL, env=env)  # warm the OS file cache for both, as on a till that was used before
     python(BARE, env=env)

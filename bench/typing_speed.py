@@ -5,7 +5,7 @@ row, it is never rebuilt. Scans 1-10 against scans 91-100."""
 
 from __future__ import annotations
 
-from common import SCANNER, Result, median, python
+from common import SCANNER, Result, median, python, till_env
 
 SCRIPT = """
 import asyncio, json, sqlite3, time
@@ -41,7 +41,7 @@ asyncio.run(main())
 
 
 def run(home: str, scans: int = 100) -> list[Result]:
-    env = {"TUI_POS_HOME": home, "HOME": home, "TUI_POS_LANGUAGE": "en"}
+    env = till_env(home)
     _, out = python(SCANNER + SCRIPT.format(scans=scans), env=env)
     times = out["times"]
     tenth = max(1, len(times) // 10)
