@@ -111,6 +111,35 @@ async def test_tickets_left_from_before_are_shown_at_start(app, ctx):
         assert app.screen.query_one("#jobs").row_count == 1
 
 
+async def test_a_waiting_refund_voucher_is_laid_out_to_show_and_to_print(app, ctx, printer):
+    """A voucher's job only names its refund: the queue lists it by number, and lays the
+    voucher out from the refund when it is highlighted and when Enter prints it."""
+    from tui_pos.domain.refund import Pick
+    from tui_pos.services import refunds
+    from tui_pos.services import staff as staff_service
+    from tui_pos.services.refunds import RefundDraft
+
+    sale = sell(ctx, {"6901": 2})
+    line = next(iter(refunds.load_order(ctx, sale.sale_id).history.values()))
+    done = refunds.confirm(ctx, staff_service.login(ctx, "001", "1111"),
+                           RefundDraft(sale.sale_id, (Pick(line.sale_line_id, 1),), "quality"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        screen = app.screen
+        assert [j.ref_no for j in printing.waiting_jobs(app.ctx)] == [sale.order_no, done.refund_no]
+        await pilot.press("down")  # the voucher
+        await pilot.pause()
+        shown = screen.query_one("#job-preview").text
+        assert done.refund_no in shown and sale.order_no in shown and "Refund voucher" in shown
+
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert done.refund_no in strip_escpos(printer.output).decode("gbk")
+        assert [j.ref_no for j in printing.waiting_jobs(app.ctx)] == [sale.order_no]
+
+
 async def test_tickets_left_unprinted_by_a_crash_are_offered_at_start(ctx, printer):
     """A sale committed just before the till died (its receipt never printed) is offered to
     the first person who logs in; Enter prints it, and the offer is not repeated."""
