@@ -9,9 +9,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,8 +89,14 @@ def till_env(home: str) -> dict[str, str]:
 def python(code: str, *, env: dict[str, str] | None = None, timeout: float = 600) -> tuple[float, dict]:
     """Run `code` in a fresh interpreter; (wall seconds, the JSON it printed last)."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, **(env or {})}, timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+    )
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"benchmark process failed ({done.returncode}):\n{done.stderr[-3000:]}")

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tui_pos.store import models  # noqa: E402
-from tui_pos.store.db import close_database, open_database  # noqa: E402
+from tui_pos.store import models
+from tui_pos.store.db import close_database, open_database
 
 FULL = {"members": 200_000, "products": 20_000, "sale_lines": 1_000_000, "refunds": 30_000, "days": 365}
 CATEGORIES = ("饮料", "零食", "乳制品", "熟食", "日用品", "文具", "服务")
@@ -48,14 +48,14 @@ def _insert(conn: sqlite3.Connection, model, rows: list[dict]) -> None:
         return
     base = _defaults(model)
     columns = list(base)
-    sql = (f'INSERT INTO "{model._meta.table_name}" ({", ".join(columns)}) '
-           f'VALUES ({", ".join("?" for _ in columns)})')
+    sql = f'INSERT INTO "{model._meta.table_name}" ({", ".join(columns)}) VALUES ({", ".join("?" for _ in columns)})'
     conn.executemany(sql, ([{**base, **row}[c] for c in columns] for row in rows))
 
 
 def generate(path: Path, scale: float = 1.0, seed: int = 1) -> dict:
-    sizes = {k: max(1, int(v * scale)) if k != "days" else max(2, min(v, int(v * scale ** 0.5) or 2))
-             for k, v in FULL.items()}
+    sizes = {
+        k: max(1, int(v * scale)) if k != "days" else max(2, min(v, int(v * scale**0.5) or 2)) for k, v in FULL.items()
+    }
     path.unlink(missing_ok=True)
     open_database(path)  # the app's schema, indexes and triggers
     close_database()
@@ -67,24 +67,63 @@ def generate(path: Path, scale: float = 1.0, seed: int = 1) -> dict:
     with conn:
         _insert(conn, models.StoreRow, [{"code": "01", "name": "bench"}])
         _insert(conn, models.TillRow, [{"store_id": 1, "code": "01"}])
-        _insert(conn, models.StaffRow, [{"code": f"{i:03d}", "name": f"staff {i}", "role": role, "pin_hash": "x"}
-                                        for i, role in ((1, "cashier"), (2, "supervisor"), (3, "manager"),
-                                                        (4, "cashier"))])
+        _insert(
+            conn,
+            models.StaffRow,
+            [
+                {"code": f"{i:03d}", "name": f"staff {i}", "role": role, "pin_hash": "x"}
+                for i, role in ((1, "cashier"), (2, "supervisor"), (3, "manager"), (4, "cashier"))
+            ],
+        )
         products = []
         for i in range(sizes["products"]):
             price = rng.choice((150, 300, 350, 599, 1299, 2500, 4990))
-            products.append({"barcode": f"69{i:011d}", "name": f"商品 {i} 名称", "category": CATEGORIES[i % 7],
-                             "price": price, "member_price": price - 20 if i % 5 == 0 else None, "stock": 1000})
+            products.append(
+                {
+                    "barcode": f"69{i:011d}",
+                    "name": f"商品 {i} 名称",
+                    "category": CATEGORIES[i % 7],
+                    "price": price,
+                    "member_price": price - 20 if i % 5 == 0 else None,
+                    "stock": 1000,
+                }
+            )
         _insert(conn, models.ProductRow, products)
-        _insert(conn, models.MemberRow, [{"card_no": f"M{i:08d}", "phone": f"13{i:09d}", "phone_tail": f"{i % 10000:04d}",
-                                          "name": f"会员{i}", "level": ("regular", "silver", "gold")[i % 3],
-                                          "joined": END - timedelta(days=400)} for i in range(sizes["members"])])
+        _insert(
+            conn,
+            models.MemberRow,
+            [
+                {
+                    "card_no": f"M{i:08d}",
+                    "phone": f"13{i:09d}",
+                    "phone_tail": f"{i % 10000:04d}",
+                    "name": f"会员{i}",
+                    "level": ("regular", "silver", "gold")[i % 3],
+                    "joined": END - timedelta(days=400),
+                }
+                for i in range(sizes["members"])
+            ],
+        )
         # one shift a day; closed once its money is in (a closed shift takes no more payments)
         first_day = (END - timedelta(days=sizes["days"] - 1)).replace(hour=7, minute=0)
-        _insert(conn, models.ShiftRow, [{"till_code": "01", "status": "open", "opened_by": "001",
-                                         "opened_at": first_day + timedelta(days=d), "opening_float": 50000,
-                                         "closed_by": "001", "closed_at": first_day + timedelta(days=d, hours=15),
-                                         "counted": 0, "expected": 0} for d in range(sizes["days"])])
+        _insert(
+            conn,
+            models.ShiftRow,
+            [
+                {
+                    "till_code": "01",
+                    "status": "open",
+                    "opened_by": "001",
+                    "opened_at": first_day + timedelta(days=d),
+                    "opening_float": 50000,
+                    "closed_by": "001",
+                    "closed_at": first_day + timedelta(days=d, hours=15),
+                    "counted": 0,
+                    "expected": 0,
+                }
+                for d in range(sizes["days"])
+            ],
+        )
         sales, lines, payments = [], [], []
         line_id = sale_id = 0
         per_day = sizes["sale_lines"] / sizes["days"]
@@ -102,18 +141,47 @@ def generate(path: Path, scale: float = 1.0, seed: int = 1) -> dict:
                 price = products[p]["price"]
                 paid = price * qty
                 total += paid
-                lines.append({"sale_id": sale_id, "line_no": n + 1, "product_id": p + 1,
-                              "barcode": products[p]["barcode"], "name": products[p]["name"],
-                              "category": products[p]["category"], "qty": qty, "list_price": price,
-                              "unit_price": price, "discount": 0, "paid": paid})
+                lines.append(
+                    {
+                        "sale_id": sale_id,
+                        "line_no": n + 1,
+                        "product_id": p + 1,
+                        "barcode": products[p]["barcode"],
+                        "name": products[p]["name"],
+                        "category": products[p]["category"],
+                        "qty": qty,
+                        "list_price": price,
+                        "unit_price": price,
+                        "discount": 0,
+                        "paid": paid,
+                    }
+                )
                 sale_lines.append((line_id, sale_id, p + 1, qty, paid, day))
             member = rng.randrange(sizes["members"]) + 1 if rng.random() < 0.4 else None
-            sales.append({"order_no": f"S{at:%Y%m%d}-{sale_id:07d}", "till_code": "01",
-                          "staff_id": rng.choice((1, 1, 2, 4)), "member_id": member, "status": "completed",
-                          "created_at": at, "completed_at": at, "subtotal": total, "discount": 0, "total": total,
-                          "shift_id": day + 1})
-            payments.append({"sale_id": sale_id, "tender": rng.choice(TENDERS), "amount": total, "created_at": at,
-                             "shift_id": day + 1})
+            sales.append(
+                {
+                    "order_no": f"S{at:%Y%m%d}-{sale_id:07d}",
+                    "till_code": "01",
+                    "staff_id": rng.choice((1, 1, 2, 4)),
+                    "member_id": member,
+                    "status": "completed",
+                    "created_at": at,
+                    "completed_at": at,
+                    "subtotal": total,
+                    "discount": 0,
+                    "total": total,
+                    "shift_id": day + 1,
+                }
+            )
+            payments.append(
+                {
+                    "sale_id": sale_id,
+                    "tender": rng.choice(TENDERS),
+                    "amount": total,
+                    "created_at": at,
+                    "shift_id": day + 1,
+                }
+            )
         _insert(conn, models.SaleRow, sales)
         _insert(conn, models.SaleLineRow, lines)
         _insert(conn, models.PaymentRow, payments)
@@ -126,15 +194,46 @@ def generate(path: Path, scale: float = 1.0, seed: int = 1) -> dict:
             if at <= sale["created_at"]:
                 at = sale["created_at"] + timedelta(minutes=30)
             amount = paid // qty
-            refunds.append({"refund_no": f"R{at:%Y%m%d}-{n:07d}", "sale_id": s_id, "member_id": sale["member_id"],
-                            "staff_id": rng.choice((1, 2, 4)), "approver_id": 3 if amount > 20000 else None,
-                            "status": "completed", "reason": rng.choice(REASONS), "tender": "cash",
-                            "allowed": amount, "amount": amount, "created_at": at, "paid_at": at, "completed_at": at,
-                            "opened_at": at - timedelta(minutes=rng.randrange(1, 8)), "shift_id": back_day + 1})
-            refund_lines.append({"refund_id": n, "sale_line_id": sl_id, "product_id": product, "name": "x",
-                                 "qty": 1, "amount": amount, "disposition": "restock"})
-            payouts.append({"refund_id": n, "sale_id": s_id, "tender": "cash", "amount": -amount, "created_at": at,
-                            "shift_id": back_day + 1})
+            refunds.append(
+                {
+                    "refund_no": f"R{at:%Y%m%d}-{n:07d}",
+                    "sale_id": s_id,
+                    "member_id": sale["member_id"],
+                    "staff_id": rng.choice((1, 2, 4)),
+                    "approver_id": 3 if amount > 20000 else None,
+                    "status": "completed",
+                    "reason": rng.choice(REASONS),
+                    "tender": "cash",
+                    "allowed": amount,
+                    "amount": amount,
+                    "created_at": at,
+                    "paid_at": at,
+                    "completed_at": at,
+                    "opened_at": at - timedelta(minutes=rng.randrange(1, 8)),
+                    "shift_id": back_day + 1,
+                }
+            )
+            refund_lines.append(
+                {
+                    "refund_id": n,
+                    "sale_line_id": sl_id,
+                    "product_id": product,
+                    "name": "x",
+                    "qty": 1,
+                    "amount": amount,
+                    "disposition": "restock",
+                }
+            )
+            payouts.append(
+                {
+                    "refund_id": n,
+                    "sale_id": s_id,
+                    "tender": "cash",
+                    "amount": -amount,
+                    "created_at": at,
+                    "shift_id": back_day + 1,
+                }
+            )
         _insert(conn, models.RefundRow, refunds)
         _insert(conn, models.RefundLineRow, refund_lines)
         _insert(conn, models.PaymentRow, payouts)

@@ -76,14 +76,20 @@ def peak_kib():
         return int(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
 """
 
-BARE = PEAK + BARE_APP + """
+BARE = (
+    PEAK
+    + BARE_APP
+    + """
 import json
 print(json.dumps({"kib": peak_kib()}))
 """
+)
 
 # what the printer stack adds (PIL, qrcode, python-barcode, the capability database), loaded
 # as the till loads it (its parsed database kept from an earlier run)
-ESCPOS = PEAK + """
+ESCPOS = (
+    PEAK
+    + """
 import json
 import textual.app
 import tui_pos.devices.printer
@@ -91,6 +97,7 @@ before = peak_kib()
 import escpos.printer
 print(json.dumps({"kib": peak_kib() - before}))
 """
+)
 
 
 # The same shift with the modules python-escpos imports at load but uses only to draw barcodes,
@@ -123,11 +130,31 @@ def run(home: str, sales: int = 100, refunds: int = 20) -> list[Result]:
         shutil.rmtree(twin, ignore_errors=True)
     bare = python(BARE)[1]["kib"] / 1024
     escpos = python(ESCPOS, env=till_env(home))[1]["kib"] / 1024
-    return [Result("memory", "peak RSS of a scripted shift", round(mib, 1), "MiB", "<= 60", mib <= 60,
-                   f"{sales} sales x 5 scans, {refunds} refunds, reports"),
-            Result("memory", "of which: bare Textual app, same widgets", round(bare, 1), "MiB",
-                   detail="Python + Textual alone"),
-            Result("memory", "of which: python-escpos stack", round(escpos, 1), "MiB",
-                   detail="PIL, qrcode, barcode, capabilities"),
-            Result("memory", "same shift, escpos without PIL, qrcode, barcode", round(stubbed, 1), "MiB",
-                   detail="what loading them on first use would give")]
+    return [
+        Result(
+            "memory",
+            "peak RSS of a scripted shift",
+            round(mib, 1),
+            "MiB",
+            "<= 60",
+            mib <= 60,
+            f"{sales} sales x 5 scans, {refunds} refunds, reports",
+        ),
+        Result(
+            "memory", "of which: bare Textual app, same widgets", round(bare, 1), "MiB", detail="Python + Textual alone"
+        ),
+        Result(
+            "memory",
+            "of which: python-escpos stack",
+            round(escpos, 1),
+            "MiB",
+            detail="PIL, qrcode, barcode, capabilities",
+        ),
+        Result(
+            "memory",
+            "same shift, escpos without PIL, qrcode, barcode",
+            round(stubbed, 1),
+            "MiB",
+            detail="what loading them on first use would give",
+        ),
+    ]

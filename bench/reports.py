@@ -15,13 +15,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tui_pos.config import load_config  # noqa: E402
-from tui_pos.domain.staff import Role, Staff  # noqa: E402
-from tui_pos.services import reports  # noqa: E402
-from tui_pos.services.context import Context  # noqa: E402
-from tui_pos.store import shift_queries  # noqa: E402
-from tui_pos.store.db import close_database, open_database  # noqa: E402
-from tui_pos.store.models import ShiftRow  # noqa: E402
+from tui_pos.config import load_config
+from tui_pos.domain.staff import Role, Staff
+from tui_pos.services import reports
+from tui_pos.services.context import Context
+from tui_pos.store import shift_queries
+from tui_pos.store.db import close_database, open_database
+from tui_pos.store.models import ShiftRow
 
 OWNER = Staff(id=3, code="003", name="bench", role=Role.MANAGER)
 

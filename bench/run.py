@@ -12,6 +12,7 @@ bench/results.json (figures, targets, this machine, the date).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -25,14 +26,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
-import generate  # noqa: E402
-import lookups  # noqa: E402
-import memory  # noqa: E402
-import reports  # noqa: E402
-import startup  # noqa: E402
-import typing_speed  # noqa: E402
-import writes  # noqa: E402
-from common import ROOT, Result, python, till_env  # noqa: E402
+import generate
+import lookups
+import memory
+import reports
+import startup
+import typing_speed
+import writes
+
+from common import ROOT, Result, python, till_env
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
@@ -55,8 +57,18 @@ def demo_home() -> str:
 
 
 def report_results(path: Path, runs: int) -> list[Result]:
-    return [Result("report", row["name"], row["median_ms"], "ms", "<= 300", row["median_ms"] <= 300,
-                   f"median of {runs}, max {row['max_ms']}") for row in reports.run(path, runs)]
+    return [
+        Result(
+            "report",
+            row["name"],
+            row["median_ms"],
+            "ms",
+            "<= 300",
+            row["median_ms"] <= 300,
+            f"median of {runs}, max {row['max_ms']}",
+        )
+        for row in reports.run(path, runs)
+    ]
 
 
 def run_all(quick: bool, db: Path) -> list[Result]:
@@ -95,10 +107,8 @@ def table(results: list[Result]) -> str:
 
 def machine() -> dict:
     cpu = ""
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as info:
+        cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "")
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()}
 
 
@@ -112,9 +122,21 @@ def main(argv: list[str] | None = None) -> int:
     results = run_all(args.quick, db)
     print(table(results))
     missed = [r.name for r in results if r.ok is False]
-    args.out.write_text(json.dumps({"date": date.today().isoformat(), "quick": args.quick, "machine": machine(),
-                                    "results": [r.row() for r in results], "missed": missed},
-                                   ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    args.out.write_text(
+        json.dumps(
+            {
+                "date": date.today().isoformat(),
+                "quick": args.quick,
+                "machine": machine(),
+                "results": [r.row() for r in results],
+                "missed": missed,
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"\n{len(results)} figures, {len(missed)} over target; written to {args.out}")
     return 0
 

@@ -23,10 +23,13 @@ make_app(load_config(training=True)).run(headless=True)
 print(json.dumps({"printer_stack": sorted(m for m in ("escpos", "PIL", "qrcode", "barcode") if m in sys.modules)}))
 """
 
-BARE = BARE_APP + """
+BARE = (
+    BARE_APP
+    + """
 import json
 print(json.dumps({}))
 """
+)
 
 
 def run(runs: int = 7) -> list[Result]:
@@ -46,6 +49,13 @@ def run(runs: int = 7) -> list[Result]:
         Result("start", "cold start to login, tui-pos", round(median(till)), "ms", detail=f"median of {runs}"),
         Result("start", "cold start, bare Textual app", round(median(bare)), "ms", detail=f"median of {runs}"),
         Result("start", "cold start ratio tui-pos / bare", round(ratio, 2), "x", "<= 1.2", ratio <= 1.2),
-        Result("start", "printer stack loaded before the first print", len(loaded), "modules", "0", not loaded,
-               ", ".join(loaded) or "none"),
+        Result(
+            "start",
+            "printer stack loaded before the first print",
+            len(loaded),
+            "modules",
+            "0",
+            not loaded,
+            ", ".join(loaded) or "none",
+        ),
     ]

@@ -47,7 +47,14 @@ def run(home: str, scans: int = 100) -> list[Result]:
     tenth = max(1, len(times) // 10)
     first, last = median(times[:tenth]), median(times[-tenth:])
     ratio = last / first
-    return [Result("typing", f"scan 1-{tenth} into the basket", round(first, 1), "ms", detail="median CPU time per scan"),
-            Result("typing", f"scan {len(times) - tenth + 1}-{len(times)}", round(last, 1), "ms",
-                   detail="median CPU time per scan"),
-            Result("typing", "late / early scan time", round(ratio, 2), "x", "<= 1.5", ratio <= 1.5)]
+    return [
+        Result("typing", f"scan 1-{tenth} into the basket", round(first, 1), "ms", detail="median CPU time per scan"),
+        Result(
+            "typing",
+            f"scan {len(times) - tenth + 1}-{len(times)}",
+            round(last, 1),
+            "ms",
+            detail="median CPU time per scan",
+        ),
+        Result("typing", "late / early scan time", round(ratio, 2), "x", "<= 1.5", ratio <= 1.5),
+    ]

@@ -23,8 +23,6 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from common import Result, median, time_calls
-
 from tui_pos.config import load_config
 from tui_pos.domain.basket import Basket
 from tui_pos.domain.refund import Pick
@@ -36,6 +34,8 @@ from tui_pos.services.context import Context
 from tui_pos.services.refunds import RefundDraft
 from tui_pos.store.db import close_database, open_database
 from tui_pos.store.models import ProductRow
+
+from common import Result, median, time_calls
 
 MANAGER = Staff(id=3, code="003", name="bench", role=Role.MANAGER)  # no approval step in the way
 NOW = datetime(2026, 11, 23, 10, 0)
@@ -96,8 +96,10 @@ def _audit(db: sqlite3.Connection, action: str, entity: str, detail: dict) -> No
     prev = (db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone() or ("",))[0]
     text = json.dumps(detail, sort_keys=True)
     digest = hashlib.sha256(json.dumps([prev, NOW.isoformat(), "003", action, entity, text]).encode()).hexdigest()
-    db.execute("INSERT INTO audit_log (at, staff_code, action, entity, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
-               (NOW, "003", action, entity, text, prev, digest))
+    db.execute(
+        "INSERT INTO audit_log (at, staff_code, action, entity, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
+        (NOW, "003", action, entity, text, prev, digest),
+    )
 
 
 def _number(db: sqlite3.Connection, key: str) -> str:
@@ -114,8 +116,12 @@ def _raw(path: Path, runs: int, rng: random.Random):
     shift = db.execute("SELECT id FROM shift WHERE status = 'open' ORDER BY id DESC").fetchone()[0]
     products = db.execute("SELECT id, barcode, name, category, price FROM product WHERE id <= 2000").fetchall()
     member = db.execute("SELECT id FROM member WHERE card_no = 'M00000007'").fetchone()[0]
-    ticket = {kind: db.execute("SELECT text, layout FROM print_job WHERE kind = ? ORDER BY id DESC LIMIT 1",
-                               (kind,)).fetchone() for kind in ("receipt", "refund")}
+    ticket = {
+        kind: db.execute(
+            "SELECT text, layout FROM print_job WHERE kind = ? ORDER BY id DESC LIMIT 1", (kind,)
+        ).fetchone()
+        for kind in ("receipt", "refund")
+    }
     sold: list[tuple[int, list[tuple[int, int, int]]]] = []
 
     def sale() -> None:
@@ -128,24 +134,37 @@ def _raw(path: Path, runs: int, rng: random.Random):
             "INSERT INTO sale (order_no, till_code, staff_id, member_id, status, created_at, completed_at, subtotal,"
             " discount, total, change, points_earned, points_redeemed, training, shift_id)"
             " VALUES (?, '01', 3, ?, 'completed', ?, ?, ?, 0, ?, 0, ?, 0, 0, ?)",
-            (order_no, member, NOW, NOW, total, total, total // 100, shift)).lastrowid
+            (order_no, member, NOW, NOW, total, total, total // 100, shift),
+        ).lastrowid
         lines = []
         for n, (pid, barcode, name, category, price) in enumerate(picked, start=1):
-            line = db.execute("INSERT INTO sale_line (sale_id, line_no, product_id, barcode, name, category, qty,"
-                              " list_price, unit_price, discount, paid) VALUES (?,?,?,?,?,?,2,?,?,0,?)",
-                              (sale_id, n, pid, barcode, name, category, price, price, price * 2)).lastrowid
+            line = db.execute(
+                "INSERT INTO sale_line (sale_id, line_no, product_id, barcode, name, category, qty,"
+                " list_price, unit_price, discount, paid) VALUES (?,?,?,?,?,?,2,?,?,0,?)",
+                (sale_id, n, pid, barcode, name, category, price, price, price * 2),
+            ).lastrowid
             db.execute("UPDATE product SET stock = stock - 2 WHERE id = ?", (pid,))
-            db.execute("INSERT INTO stock_move (product_id, qty, reason, sale_id, at) VALUES (?, -2, 'sale', ?, ?)",
-                       (pid, sale_id, NOW))
+            db.execute(
+                "INSERT INTO stock_move (product_id, qty, reason, sale_id, at) VALUES (?, -2, 'sale', ?, ?)",
+                (pid, sale_id, NOW),
+            )
             lines.append((line, pid, price))
-        db.execute("INSERT INTO payment (sale_id, tender, amount, given, change, points, reference, created_at,"
-                   " shift_id) VALUES (?, 'cash', ?, ?, 0, 0, '', ?, ?)", (sale_id, total, total, NOW, shift))
-        db.execute("INSERT INTO points_move (member_id, points, reason, sale_id, at) VALUES (?, ?, 'earn', ?, ?)",
-                   (member, total // 100, sale_id, NOW))
+        db.execute(
+            "INSERT INTO payment (sale_id, tender, amount, given, change, points, reference, created_at,"
+            " shift_id) VALUES (?, 'cash', ?, ?, 0, 0, '', ?, ?)",
+            (sale_id, total, total, NOW, shift),
+        )
+        db.execute(
+            "INSERT INTO points_move (member_id, points, reason, sale_id, at) VALUES (?, ?, 'earn', ?, ?)",
+            (member, total // 100, sale_id, NOW),
+        )
         db.execute("UPDATE member SET points = points + ? WHERE id = ?", (total // 100, member))
         _audit(db, "sale", order_no, {"total": total, "tenders": {"cash": total}, "member": "M00000007"})
-        db.execute("INSERT INTO print_job (kind, ref_no, till, text, layout, status, attempts, last_error,"
-                   " created_at) VALUES ('receipt', ?, '01', ?, ?, 'queued', 0, '', ?)", (order_no, *ticket["receipt"], NOW))
+        db.execute(
+            "INSERT INTO print_job (kind, ref_no, till, text, layout, status, attempts, last_error,"
+            " created_at) VALUES ('receipt', ?, '01', ?, ?, 'queued', 0, '', ?)",
+            (order_no, *ticket["receipt"], NOW),
+        )
         db.execute("COMMIT")
         sold.append((sale_id, lines))
 
@@ -158,12 +177,16 @@ def _raw(path: Path, runs: int, rng: random.Random):
         # the over-refund check: the order is there and completed, each line has a unit and its price left
         if db.execute("SELECT status FROM sale WHERE id = ?", (sale_id,)).fetchone() != ("completed",):
             raise AssertionError("no such order")
-        left = {line: [qty, paid] for line, qty, paid in db.execute(
-            "SELECT id, qty, paid FROM sale_line WHERE sale_id = ?", (sale_id,))}
+        left = {
+            line: [qty, paid]
+            for line, qty, paid in db.execute("SELECT id, qty, paid FROM sale_line WHERE sale_id = ?", (sale_id,))
+        }
         for line, qty, amount in db.execute(
-                "SELECT rl.sale_line_id, SUM(rl.qty), SUM(rl.amount) FROM refund_line rl JOIN refund r"
-                " ON r.id = rl.refund_id WHERE r.sale_id = ? AND r.status IN ('pending_approval', 'paid', 'completed')"
-                " GROUP BY rl.sale_line_id", (sale_id,)):
+            "SELECT rl.sale_line_id, SUM(rl.qty), SUM(rl.amount) FROM refund_line rl JOIN refund r"
+            " ON r.id = rl.refund_id WHERE r.sale_id = ? AND r.status IN ('pending_approval', 'paid', 'completed')"
+            " GROUP BY rl.sale_line_id",
+            (sale_id,),
+        ):
             left[line][0] -= qty
             left[line][1] -= amount
         if any(left[line][0] < 1 or left[line][1] < price for line, _, price in lines[:2]):
@@ -175,25 +198,42 @@ def _raw(path: Path, runs: int, rng: random.Random):
             " allowed, amount, fee, points_returned, points_reversed, no_receipt, override, training, policy_text,"
             " approval_reasons, reject_reason, created_at, paid_at, shift_id)"
             " VALUES (?,?,?,3,'paid','quality','','cash','',?,?,0,0,?,0,0,0,'','','',?,?,?)",
-            (refund_no, sale_id, member, amount, amount, amount // 100, NOW, NOW, shift)).lastrowid
+            (refund_no, sale_id, member, amount, amount, amount // 100, NOW, NOW, shift),
+        ).lastrowid
         for line, pid, price in lines[:2]:
-            db.execute("INSERT INTO refund_line (refund_id, sale_line_id, product_id, name, qty, amount, disposition)"
-                       " VALUES (?,?,?,'x',1,?,'restock')", (refund_id, line, pid, price))
-            db.execute("INSERT INTO stock_move (product_id, qty, reason, sale_id, refund_id, at)"
-                       " VALUES (?, 1, 'refund', ?, ?, ?)", (pid, sale_id, refund_id, NOW))
+            db.execute(
+                "INSERT INTO refund_line (refund_id, sale_line_id, product_id, name, qty, amount, disposition)"
+                " VALUES (?,?,?,'x',1,?,'restock')",
+                (refund_id, line, pid, price),
+            )
+            db.execute(
+                "INSERT INTO stock_move (product_id, qty, reason, sale_id, refund_id, at)"
+                " VALUES (?, 1, 'refund', ?, ?, ?)",
+                (pid, sale_id, refund_id, NOW),
+            )
             db.execute("UPDATE product SET stock = stock + 1 WHERE id = ?", (pid,))
-        db.execute("INSERT INTO payment (sale_id, refund_id, tender, amount, given, change, points, reference,"
-                   " created_at, shift_id) VALUES (?, ?, 'cash', ?, 0, 0, 0, '', ?, ?)",
-                   (sale_id, refund_id, -amount, NOW, shift))
-        db.execute("INSERT INTO points_move (member_id, points, reason, sale_id, refund_id, at)"
-                   " VALUES (?, ?, 'refund_reverse', ?, ?, ?)", (member, -(amount // 100), sale_id, refund_id, NOW))
+        db.execute(
+            "INSERT INTO payment (sale_id, refund_id, tender, amount, given, change, points, reference,"
+            " created_at, shift_id) VALUES (?, ?, 'cash', ?, 0, 0, 0, '', ?, ?)",
+            (sale_id, refund_id, -amount, NOW, shift),
+        )
+        db.execute(
+            "INSERT INTO points_move (member_id, points, reason, sale_id, refund_id, at)"
+            " VALUES (?, ?, 'refund_reverse', ?, ?, ?)",
+            (member, -(amount // 100), sale_id, refund_id, NOW),
+        )
         db.execute("UPDATE member SET points = points - ? WHERE id = ?", (amount // 100, member))
         for event in ("created", "paid"):
-            db.execute("INSERT INTO refund_event (refund_id, at, staff_code, event, note) VALUES (?, ?, '003', ?, '')",
-                       (refund_id, NOW, event))
+            db.execute(
+                "INSERT INTO refund_event (refund_id, at, staff_code, event, note) VALUES (?, ?, '003', ?, '')",
+                (refund_id, NOW, event),
+            )
         _audit(db, "refund", refund_no, {"amount": amount, "order": sale_id, "tender": "cash"})
-        db.execute("INSERT INTO print_job (kind, ref_no, till, text, layout, status, attempts, last_error,"
-                   " created_at) VALUES ('refund', ?, '01', ?, ?, 'queued', 0, '', ?)", (refund_no, *ticket["refund"], NOW))
+        db.execute(
+            "INSERT INTO print_job (kind, ref_no, till, text, layout, status, attempts, last_error,"
+            " created_at) VALUES ('refund', ?, '01', ?, ?, 'queued', 0, '', ?)",
+            (refund_no, *ticket["refund"], NOW),
+        )
         db.execute("COMMIT")
 
     return sale, refund, db.close
@@ -219,10 +259,14 @@ def run(source: Path, runs: int = 100, seed: int = 5) -> list[Result]:
     service_sale, raw_sale_ms = timings["sale"], timings["raw sale"]
     service_refund, raw_refund_ms = timings["refund"], timings["raw refund"]
     out = []
-    for name, service, raw in (("5-line member sale", service_sale, raw_sale_ms),
-                               ("2-line partial cash refund", service_refund, raw_refund_ms)):
+    for name, service, raw in (
+        ("5-line member sale", service_sale, raw_sale_ms),
+        ("2-line partial cash refund", service_refund, raw_refund_ms),
+    ):
         ratio = median(service) / median(raw)
-        out += [Result("write", f"{name}, services", round(median(service), 2), "ms", detail=f"median of {runs}"),
-                Result("write", f"{name}, raw sqlite3", round(median(raw), 2), "ms", detail=f"median of {runs}"),
-                Result("write", f"{name}, ratio", round(ratio, 2), "x", "<= 2", ratio <= 2)]
+        out += [
+            Result("write", f"{name}, services", round(median(service), 2), "ms", detail=f"median of {runs}"),
+            Result("write", f"{name}, raw sqlite3", round(median(raw), 2), "ms", detail=f"median of {runs}"),
+            Result("write", f"{name}, ratio", round(ratio, 2), "x", "<= 2", ratio <= 2),
+        ]
     return out

@@ -7,13 +7,16 @@ from pathlib import Path
 import pytest
 
 from tui_pos.config import Config, load_config
+from tui_pos.domain.shift import CashCount
 from tui_pos.domain.staff import Role
 from tui_pos.i18n import set_language
-from tui_pos.domain.shift import CashCount
 from tui_pos.services import shifts
 from tui_pos.services import staff as staff_service
 from tui_pos.services.context import Context, close_shop, open_shop
 from tui_pos.store.models import MemberRow, ProductRow
+
+# The UI tests' fixtures (app, printer) live with their helpers in tests/ui/ui_helpers.py.
+pytest_plugins = ["ui_helpers"]
 
 PINS = {"001": "1111", "002": "2222", "003": "3333"}
 
@@ -38,8 +41,9 @@ def seed(ctx: Context) -> None:
     ProductRow.create(barcode="6901", name="可口可乐 330ml", category="drinks", price=350, member_price=300, stock=100)
     ProductRow.create(barcode="6902", name="全麦面包", category="food", price=1299, stock=50)
     ProductRow.create(barcode="6903", name="Notebook A5", category="stationery", price=599, stock=20)
-    MemberRow.create(card_no="M000001", phone="13800001234", phone_tail="1234", name="张三", level="gold",
-                     points=500, balance=10000)
+    MemberRow.create(
+        card_no="M000001", phone="13800001234", phone_tail="1234", name="张三", level="gold", points=500, balance=10000
+    )
     # Till 01 is open for business: sales and refunds need an open shift (float ￥500.00).
     shifts.open_shift(ctx, manager, CashCount(50000))
 

@@ -117,6 +117,6 @@ def sequences(data: bytes) -> list[bytes]:
         else:
             i += 1
             continue
-        found.append(data[i:i + length])
+        found.append(data[i : i + length])
         i += length
     return found

@@ -25,12 +25,18 @@ def test_generated_shop_adds_up_and_reports_run(tmp_path):
     db = sqlite3.connect(path)
     assert db.execute("SELECT COUNT(*) FROM sale_line").fetchone()[0] == sizes["sale_lines"]
     # every sale's lines and payment equal its total; every refund's line equals its amount
-    assert db.execute("""SELECT COUNT(*) FROM sale s WHERE s.total !=
+    assert (
+        db.execute("""SELECT COUNT(*) FROM sale s WHERE s.total !=
                          (SELECT SUM(paid) FROM sale_line WHERE sale_id = s.id)
                          OR s.total != (SELECT SUM(amount) FROM payment WHERE sale_id = s.id AND refund_id IS NULL)
-                      """).fetchone()[0] == 0
-    assert db.execute("""SELECT COUNT(*) FROM refund r WHERE r.amount !=
-                         (SELECT SUM(amount) FROM refund_line WHERE refund_id = r.id)""").fetchone()[0] == 0
+                      """).fetchone()[0]
+        == 0
+    )
+    assert (
+        db.execute("""SELECT COUNT(*) FROM refund r WHERE r.amount !=
+                         (SELECT SUM(amount) FROM refund_line WHERE refund_id = r.id)""").fetchone()[0]
+        == 0
+    )
     assert db.execute("SELECT COUNT(*) FROM shift WHERE status != 'closed'").fetchone()[0] == 0
     db.close()
     rows = load("reports").run(path, runs=1)
@@ -42,8 +48,12 @@ def test_generated_shop_adds_up_and_reports_run(tmp_path):
 def test_the_whole_suite_runs_at_tiny_size(tmp_path):
     """bench/run.py --quick: every benchmark runs end to end and lands in the results file."""
     out = tmp_path / "results.json"
-    done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--quick", "--db", str(tmp_path / "shop.db"),
-                           "--out", str(out)], capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--quick", "--db", str(tmp_path / "shop.db"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads(out.read_text(encoding="utf-8"))
     groups = {r["group"] for r in results["results"]}

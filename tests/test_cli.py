@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import sqlite3
 import sys
-from datetime import date, timedelta
 import types
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,8 +31,12 @@ def home(tmp_path, monkeypatch) -> Path:
 def counts(path: Path) -> dict[str, int]:
     open_database(path, create=False)
     try:
-        return {"staff": StaffRow.select().count(), "products": ProductRow.select().count(),
-                "members": MemberRow.select().count(), "sales": SaleRow.select().count()}
+        return {
+            "staff": StaffRow.select().count(),
+            "products": ProductRow.select().count(),
+            "members": MemberRow.select().count(),
+            "sales": SaleRow.select().count(),
+        }
     finally:
         close_database()
 
@@ -42,8 +46,17 @@ def test_help_lists_the_commands(capsys):
         main(["--help"])
     assert exit_.value.code == 0
     out = capsys.readouterr().out
-    for word in ("run", "init", "demo", "import", "--training", "--db PATH", "--config PATH",
-                 "import products", "import members"):
+    for word in (
+        "run",
+        "init",
+        "demo",
+        "import",
+        "--training",
+        "--db PATH",
+        "--config PATH",
+        "import products",
+        "import members",
+    ):
         assert word in out
 
 
@@ -140,11 +153,15 @@ class TestImport:
 
     def test_good_and_bad_rows(self, shop, tmp_path, capsys):
         csv = tmp_path / "goods.csv"
-        csv.write_bytes(("barcode,name,category,price,stock\n"
-                         "111,可乐,饮料,3.00,10\n"
-                         "112,雪碧,饮料,3.00,10\n"
-                         "113,Bad,饮料,abc,1\n"
-                         "114,芬达,饮料,3.50,\n").encode("gbk"))
+        csv.write_bytes(
+            (
+                "barcode,name,category,price,stock\n"
+                "111,可乐,饮料,3.00,10\n"
+                "112,雪碧,饮料,3.00,10\n"
+                "113,Bad,饮料,abc,1\n"
+                "114,芬达,饮料,3.50,\n"
+            ).encode("gbk")
+        )
         capsys.readouterr()
         assert main(["import", "products", str(csv)]) == 1
         out, err = capsys.readouterr()
@@ -160,8 +177,10 @@ class TestImport:
 
     def test_all_rows_good_exits_0(self, shop, tmp_path, capsys):
         csv = tmp_path / "members.csv"
-        csv.write_text("card_no,phone,name,level,points,balance,joined\n"
-                       "M000001,13800000001,张三,gold,10,5.00,2024-01-01\n", encoding="utf-8-sig")
+        csv.write_text(
+            "card_no,phone,name,level,points,balance,joined\nM000001,13800000001,张三,gold,10,5.00,2024-01-01\n",
+            encoding="utf-8-sig",
+        )
         assert main(["import", "members", str(csv)]) == 0
         assert counts(shop)["members"] == 1
 
@@ -249,10 +268,14 @@ class TestPrinterCommands:
     def test_list_shows_ids_and_marks_printers(self, home, monkeypatch, capsys):
         from tui_pos.devices import printer as devices
 
-        monkeypatch.setattr(devices, "list_usb_devices", lambda: [
-            devices.UsbDevice(0x0416, 0x5011, "Winbond", "POS58 Printer", True),
-            devices.UsbDevice(0x046D, 0xC31C, "Logitech", "Keyboard", False),
-        ])
+        monkeypatch.setattr(
+            devices,
+            "list_usb_devices",
+            lambda: [
+                devices.UsbDevice(0x0416, 0x5011, "Winbond", "POS58 Printer", True),
+                devices.UsbDevice(0x046D, 0xC31C, "Logitech", "Keyboard", False),
+            ],
+        )
         assert main(["printer", "list"]) == 0
         out = capsys.readouterr().out
         assert "0416:5011  Winbond  POS58 Printer  <- printer  (configured)" in out
@@ -278,8 +301,26 @@ class TestReportCommands:
 
     def test_refunds_by_reason_to_csv(self, shop, tmp_path, capsys):
         out_file = tmp_path / "r.csv"
-        assert main(["--training", "report", "refunds", "--staff", "003", "--pin", "3333", "--by", "reason",
-                     "--from", f"{date.today() - timedelta(days=365):%Y-%m-%d}", "--csv", str(out_file)]) == 0
+        assert (
+            main(
+                [
+                    "--training",
+                    "report",
+                    "refunds",
+                    "--staff",
+                    "003",
+                    "--pin",
+                    "3333",
+                    "--by",
+                    "reason",
+                    "--from",
+                    f"{date.today() - timedelta(days=365):%Y-%m-%d}",
+                    "--csv",
+                    str(out_file),
+                ]
+            )
+            == 0
+        )
         out = capsys.readouterr().out
         assert "refunds" in out and "Refund rate" in out and "Saved" in out
         data = out_file.read_bytes()
@@ -288,8 +329,24 @@ class TestReportCommands:
     def test_needs_a_manager_and_a_sane_range(self, shop, capsys):
         assert main(["--training", "report", "refunds", "--staff", "001", "--pin", "1111"]) == 1
         assert "may not" in capsys.readouterr().err
-        assert main(["--training", "report", "refunds", "--staff", "003", "--pin", "3333",
-                     "--from", "2026-12-01", "--to", "2026-11-01"]) == 1
+        assert (
+            main(
+                [
+                    "--training",
+                    "report",
+                    "refunds",
+                    "--staff",
+                    "003",
+                    "--pin",
+                    "3333",
+                    "--from",
+                    "2026-12-01",
+                    "--to",
+                    "2026-11-01",
+                ]
+            )
+            == 1
+        )
         assert "ends before it starts" in capsys.readouterr().err
         assert main(["--training", "report", "shift", "--staff", "003", "--pin", "0000"]) == 1
 
@@ -306,11 +363,29 @@ def test_price_command_needs_a_supervisor_and_is_audited(home, capsys, monkeypat
     capsys.readouterr()
     assert main(["--training", "price", "6900100001003", "9.90", "--staff", "001", "--pin", "1111"]) == 1
     assert "may not" in capsys.readouterr().err
-    assert main(["--training", "price", "6900100001003", "9.90", "--member-price", "8.80",
-                 "--staff", "002", "--pin", "2222"]) == 0
+    assert (
+        main(
+            [
+                "--training",
+                "price",
+                "6900100001003",
+                "9.90",
+                "--member-price",
+                "8.80",
+                "--staff",
+                "002",
+                "--pin",
+                "2222",
+            ]
+        )
+        == 0
+    )
     assert "now costs 9.90, member price 8.80" in capsys.readouterr().out
     assert main(["--training", "price", "6900100001003", "-1", "--staff", "002", "--pin", "2222"]) == 1
     assert "negative" in capsys.readouterr().err
     db = sqlite3.connect(home / "training.db")
-    assert db.execute("SELECT price, member_price FROM product WHERE barcode = '6900100001003'").fetchone() == (990, 880)
+    assert db.execute("SELECT price, member_price FROM product WHERE barcode = '6900100001003'").fetchone() == (
+        990,
+        880,
+    )
     assert db.execute("SELECT COUNT(*) FROM audit_log WHERE action = 'price_change'").fetchone()[0] == 1

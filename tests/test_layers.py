@@ -88,8 +88,15 @@ def test_domain_source_names_no_outer_layer(layer):
     offenders = []
     for path in sorted((PACKAGE_DIR / layer).rglob("*.py")):
         text = path.read_text(encoding="utf-8")
-        for needle in ("peewee", "textual", "escpos", "tui_pos.store", "tui_pos.services", "tui_pos.ui",
-                       "tui_pos.devices"):
+        for needle in (
+            "peewee",
+            "textual",
+            "escpos",
+            "tui_pos.store",
+            "tui_pos.services",
+            "tui_pos.ui",
+            "tui_pos.devices",
+        ):
             for line in text.splitlines():
                 stripped = line.strip()
                 if stripped.startswith(("import ", "from ")) and needle in stripped:

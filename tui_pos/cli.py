@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
-from contextlib import contextmanager
 import sys
+from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
 from tui_pos import i18n
 from tui_pos.config import Config, ConfigError, load_config
@@ -47,18 +48,34 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
     # On the sub-commands the defaults are SUPPRESS, so `tui-pos --training demo` and
     # `tui-pos demo --training` both work and neither position overwrites the other.
     default: object = argparse.SUPPRESS
-    parser.add_argument("--training", action="store_true", default=False if top else default,
-                        help="training mode: the separate training database and no real printer")
-    parser.add_argument("--db", type=Path, metavar="PATH", default=None if top else default,
-                        help="use this database file instead of the default one")
-    parser.add_argument("--config", type=Path, metavar="PATH", default=None if top else default,
-                        help="read settings from this TOML file")
+    parser.add_argument(
+        "--training",
+        action="store_true",
+        default=False if top else default,
+        help="training mode: the separate training database and no real printer",
+    )
+    parser.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        default=None if top else default,
+        help="use this database file instead of the default one",
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        default=None if top else default,
+        help="read settings from this TOML file",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="tui-pos", description="A keyboard-only terminal cashier for small shops.",
-        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="tui-pos",
+        description="A keyboard-only terminal cashier for small shops.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _global_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
@@ -70,17 +87,24 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(init, top=False)
     init.add_argument("--manager-code", metavar="CODE", help="staff code of the first manager (e.g. 001)")
     init.add_argument("--manager-name", metavar="NAME", help="name of the first manager")
-    init.add_argument("--manager-pin", metavar="PIN",
-                      help="4 to 8 digit PIN (asked for when run in a terminal; an option shows up in shell history)")
+    init.add_argument(
+        "--manager-pin",
+        metavar="PIN",
+        help="4 to 8 digit PIN (asked for when run in a terminal; an option shows up in shell history)",
+    )
 
-    demo = commands.add_parser("demo", help="create or refresh the demo shop: staff, products, members, 60 days of sales")
+    demo = commands.add_parser(
+        "demo", help="create or refresh the demo shop: staff, products, members, 60 days of sales"
+    )
     _global_options(demo, top=False)
 
     imp = commands.add_parser("import", help="import products or members from a CSV file")
     _global_options(imp, top=False)
     kinds = imp.add_subparsers(dest="kind", title="what to import", metavar="{products,members}", required=True)
-    for kind, text in (("products", "add new barcodes, update known ones (name, price, stock ...)"),
-                       ("members", "add members with their points and stored value")):
+    for kind, text in (
+        ("products", "add new barcodes, update known ones (name, price, stock ...)"),
+        ("members", "add members with their points and stored value"),
+    ):
         sub = kinds.add_parser(kind, help=text)
         _global_options(sub, top=False)
         sub.add_argument("csv", type=Path, metavar="CSV", help="the CSV file (header row first)")
@@ -88,18 +112,26 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="refund analytics, shift (X/Z) and day reports, to screen or CSV")
     _global_options(report, top=False)
     kinds = report.add_subparsers(dest="report", title="reports", metavar="{refunds,shift,day}", required=True)
-    for name, text in (("refunds", "refund analytics for a date range"),
-                       ("shift", "X report of the open shift, or a closed shift's Z report"),
-                       ("day", "every till's shifts of one day")):
+    for name, text in (
+        ("refunds", "refund analytics for a date range"),
+        ("shift", "X report of the open shift, or a closed shift's Z report"),
+        ("day", "every till's shifts of one day"),
+    ):
         sub = kinds.add_parser(name, help=text)
         _global_options(sub, top=False)
         sub.add_argument("--staff", required=True, metavar="CODE", help="your staff code (reports need a manager)")
         sub.add_argument("--pin", metavar="PIN", help="asked for when run in a terminal")
         sub.add_argument("--csv", type=Path, metavar="FILE", help="write the table to this CSV file (UTF-8 with BOM)")
         if name == "refunds":
-            sub.add_argument("--by", default="reason", metavar="VIEW",
-                             help="product, category, reason, cashier, level, member, week, cashiers, approvers, flags")
-            sub.add_argument("--from", dest="since", metavar="DATE", help="first day, e.g. 2026-11-01 (default: 30 days ago)")
+            sub.add_argument(
+                "--by",
+                default="reason",
+                metavar="VIEW",
+                help="product, category, reason, cashier, level, member, week, cashiers, approvers, flags",
+            )
+            sub.add_argument(
+                "--from", dest="since", metavar="DATE", help="first day, e.g. 2026-11-01 (default: 30 days ago)"
+            )
             sub.add_argument("--to", dest="until", metavar="DATE", help="last day (default: today)")
         elif name == "shift":
             sub.add_argument("--shift", type=int, metavar="N", help="a shift number (default: the open one)")
@@ -115,7 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     price.add_argument("--pin", metavar="PIN", help="asked for when run in a terminal")
     backup = commands.add_parser("backup", help="copy the database with SQLite's online backup (safe while tills run)")
     _global_options(backup, top=False)
-    backup.add_argument("--to", type=Path, metavar="DIR", help="folder for the copy (default: backups/ in the data folder)")
+    backup.add_argument(
+        "--to", type=Path, metavar="DIR", help="folder for the copy (default: backups/ in the data folder)"
+    )
     backup.add_argument("--keep", type=int, default=14, metavar="N", help="keep the newest N copies there (0 = all)")
     restore = commands.add_parser("restore", help="replace the database with a backup (close the tills first)")
     _global_options(restore, top=False)
@@ -148,9 +182,16 @@ def main(argv: list[str] | None = None) -> int:
         _err(tr("Training mode never opens the live database {path}", path=config.db_path))
         return 2
     handlers: dict[str, Callable[[Config, argparse.Namespace], int]] = {
-        "run": run_till, "init": init_shop, "demo": demo_shop, "import": import_file, "printer": printer_command,
-        "report": report_command, "backup": backup_command, "restore": restore_command,
-        "audit": audit_command, "price": price_command,
+        "run": run_till,
+        "init": init_shop,
+        "demo": demo_shop,
+        "import": import_file,
+        "printer": printer_command,
+        "report": report_command,
+        "backup": backup_command,
+        "restore": restore_command,
+        "audit": audit_command,
+        "price": price_command,
     }
     try:
         return handlers[args.command or "run"](config, args)
@@ -177,8 +218,13 @@ def run_till(config: Config, args: argparse.Namespace) -> int:
         _err(tr("Training: setting up the demo shop in {path} ...", path=config.db_path))
         demo.seed_shop(config)
     elif state != "ready":
-        _err(tr("No shop set up in {path}. Create one with `tui-pos init`, "
-                "or practise on the demo shop with `tui-pos --training`.", path=config.db_path))
+        _err(
+            tr(
+                "No shop set up in {path}. Create one with `tui-pos init`, "
+                "or practise on the demo shop with `tui-pos --training`.",
+                path=config.db_path,
+            )
+        )
         return 2
     if not config.training:
         from tui_pos.services.maintenance import refuse_exposed
@@ -199,8 +245,7 @@ def init_shop(config: Config, args: argparse.Namespace) -> int:
     code, name, pin = args.manager_code, args.manager_name, args.manager_pin
     if None in (code, name, pin):
         if not sys.stdin.isatty():
-            _err(tr("init needs --manager-code, --manager-name and --manager-pin "
-                    "when it is not run in a terminal"))
+            _err(tr("init needs --manager-code, --manager-name and --manager-pin when it is not run in a terminal"))
             return 2
         code = code or input(tr("Staff code of the first manager [001]: ")).strip() or "001"
         name = name or input(tr("Name of the manager: ")).strip()
@@ -223,10 +268,18 @@ def demo_shop(config: Config, args: argparse.Namespace) -> int:
 
     summary = demo.seed_shop(config)
     print(tr("Demo shop ready in {path}", path=summary.db_path))
-    print(tr("Staff added: {staff}; products: {new} new, {updated} updated; members: {members} new; "
-             "past sales: {sales}; stock topped up: {restocked}",
-             staff=summary.staff_created, new=summary.products.imported, updated=summary.products.updated,
-             members=summary.members.imported, sales=summary.sales_created, restocked=summary.restocked))
+    print(
+        tr(
+            "Staff added: {staff}; products: {new} new, {updated} updated; members: {members} new; "
+            "past sales: {sales}; stock topped up: {restocked}",
+            staff=summary.staff_created,
+            new=summary.products.imported,
+            updated=summary.products.updated,
+            members=summary.members.imported,
+            sales=summary.sales_created,
+            restocked=summary.restocked,
+        )
+    )
     for error in summary.products.errors + summary.members.errors:
         print("  " + str(error))
     print(tr("Log in with (staff code / PIN):"))
@@ -279,9 +332,16 @@ def import_file(config: Config, args: argparse.Namespace) -> int:
     finally:
         bar.finish()
         close_shop()
-    print(tr("{file}: {imported} new, {updated} updated, {unchanged} unchanged, {rejected} rejected",
-             file=args.csv, imported=report.imported, updated=report.updated, unchanged=report.unchanged,
-             rejected=report.rejected))
+    print(
+        tr(
+            "{file}: {imported} new, {updated} updated, {unchanged} unchanged, {rejected} rejected",
+            file=args.csv,
+            imported=report.imported,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            rejected=report.rejected,
+        )
+    )
     for error in report.errors:
         print(str(error))
     return 1 if report.errors else 0
@@ -311,11 +371,22 @@ def printer_command(config: Config, args: argparse.Namespace) -> int:
             if not devices:
                 print("  " + tr("none"))
         print(tr("Printer nodes (backend device): {nodes}", nodes=", ".join(nodes) or tr("none")))
-        print(tr("Configured: backend {backend}, usb {vendor:04x}:{product:04x}, width {width}, encoding {encoding}",
-                 backend=cfg.backend, vendor=cfg.usb_vendor, product=cfg.usb_product,
-                 width=cfg.width, encoding=cfg.encoding))
-        print(tr("To use a USB printer set usb_vendor = 0x.... and usb_product = 0x.... under [printer] "
-                 "in {path}", path=config_path_hint(config)))
+        print(
+            tr(
+                "Configured: backend {backend}, usb {vendor:04x}:{product:04x}, width {width}, encoding {encoding}",
+                backend=cfg.backend,
+                vendor=cfg.usb_vendor,
+                product=cfg.usb_product,
+                width=cfg.width,
+                encoding=cfg.encoding,
+            )
+        )
+        print(
+            tr(
+                "To use a USB printer set usb_vendor = 0x.... and usb_product = 0x.... under [printer] in {path}",
+                path=config_path_hint(config),
+            )
+        )
         return 0
     result = printing.print_test_page(config, kick_drawer=args.drawer)
     if cfg.backend == "training":
@@ -337,8 +408,9 @@ def printer_command(config: Config, args: argparse.Namespace) -> int:
 
 
 def config_path_hint(config: Config) -> str:
-    from tui_pos.config import default_config_path
     import os
+
+    from tui_pos.config import default_config_path
 
     return str(default_config_path(os.environ))
 
@@ -377,10 +449,18 @@ def price_command(config: Config, args: argparse.Namespace) -> int:
         return 2
     with _signed_in(config, args.staff, pin) as (ctx, actor):
         product = catalog.change_price(ctx, actor, args.barcode, args.price, args.member_price)
-    member = "" if product.member_price is None else tr(", member price {price}",
-                                                         price=format_money(product.member_price))
-    print(tr("{name} ({barcode}) now costs {price}{member}", name=product.name, barcode=product.barcode,
-             price=format_money(product.price), member=member))
+    member = (
+        "" if product.member_price is None else tr(", member price {price}", price=format_money(product.member_price))
+    )
+    print(
+        tr(
+            "{name} ({barcode}) now costs {price}{member}",
+            name=product.name,
+            barcode=product.barcode,
+            price=format_money(product.price),
+            member=member,
+        )
+    )
     return 0
 
 
@@ -401,24 +481,51 @@ def report_command(config: Config, args: argparse.Namespace) -> int:
             print(shift_ticket(config, report).preview())
         elif args.report == "day":
             day = shifts.day_summary(ctx, actor, shifts.parse_day(args.date) if args.date else None)
-            headers = ("Till", "Shift", "Opened", "Closed", "Sales", "Refunds", "Net", "Expected cash", "Counted",
-                       "Variance")
-            rows = [(r.till_code, str(r.shift_id), f"{r.opened_at:%Y-%m-%d %H:%M}",
-                     f"{r.closed_at:%Y-%m-%d %H:%M}" if r.closed_at else "open", reports.yuan(r.sales_total),
-                     reports.yuan(r.refunds_total), reports.yuan(r.net_total), reports.yuan(r.expected_cash),
-                     "" if r.counted is None else reports.yuan(r.counted),
-                     "" if r.variance is None else reports.yuan(r.variance)) for r in day.shifts]
+            headers = (
+                "Till",
+                "Shift",
+                "Opened",
+                "Closed",
+                "Sales",
+                "Refunds",
+                "Net",
+                "Expected cash",
+                "Counted",
+                "Variance",
+            )
+            rows = [
+                (
+                    r.till_code,
+                    str(r.shift_id),
+                    f"{r.opened_at:%Y-%m-%d %H:%M}",
+                    f"{r.closed_at:%Y-%m-%d %H:%M}" if r.closed_at else "open",
+                    reports.yuan(r.sales_total),
+                    reports.yuan(r.refunds_total),
+                    reports.yuan(r.net_total),
+                    reports.yuan(r.expected_cash),
+                    "" if r.counted is None else reports.yuan(r.counted),
+                    "" if r.variance is None else reports.yuan(r.variance),
+                )
+                for r in day.shifts
+            ]
             _print_table(headers, rows)
         else:
             today = ctx.now()
-            since, until = reports.date_range(args.since or f"{today - timedelta(days=29):%Y-%m-%d}",
-                                              args.until or f"{today:%Y-%m-%d}")
+            since, until = reports.date_range(
+                args.since or f"{today - timedelta(days=29):%Y-%m-%d}", args.until or f"{today:%Y-%m-%d}"
+            )
             table = reports.table(ctx, actor, args.by, since, until)
             headers, rows = tuple(tr(h) for h in table.headers), list(table.rows)
             s = reports.summary(ctx, actor, since, until)
-            print(tr("{count} refunds {amount} of {sales} sales: rate {rate}", count=s.refunds,
-                     amount=reports.yuan(s.refund_amount), sales=reports.yuan(s.sales_amount),
-                     rate=reports.pct(s.rate_bp)))
+            print(
+                tr(
+                    "{count} refunds {amount} of {sales} sales: rate {rate}",
+                    count=s.refunds,
+                    amount=reports.yuan(s.refund_amount),
+                    sales=reports.yuan(s.sales_amount),
+                    rate=reports.pct(s.rate_bp),
+                )
+            )
             _print_table(headers, rows)
         if args.csv:
             from tui_pos.services import export
@@ -434,11 +541,17 @@ def _shift_rows(report) -> list[tuple[str, str]]:
     rows = [("opening_float", yuan(report.opening_float))]
     for t in report.tenders:
         rows += [(f"{t.tender}_sales", yuan(t.sales)), (f"{t.tender}_refunds", yuan(t.refunds))]
-    rows += [("paid_in", yuan(report.paid_in)), ("paid_out", yuan(report.paid_out)),
-             ("expected_cash", yuan(report.expected_cash)), ("sales_count", str(report.sales_count)),
-             ("refund_count", str(report.refund_count)), ("voids", str(report.voids)),
-             ("discounts", yuan(report.discounts)), ("points_issued", str(report.points_issued)),
-             ("points_taken_back", str(report.points_taken_back))]
+    rows += [
+        ("paid_in", yuan(report.paid_in)),
+        ("paid_out", yuan(report.paid_out)),
+        ("expected_cash", yuan(report.expected_cash)),
+        ("sales_count", str(report.sales_count)),
+        ("refund_count", str(report.refund_count)),
+        ("voids", str(report.voids)),
+        ("discounts", yuan(report.discounts)),
+        ("points_issued", str(report.points_issued)),
+        ("points_taken_back", str(report.points_taken_back)),
+    ]
     if report.counted is not None:
         rows += [("counted", yuan(report.counted)), ("variance", yuan(report.variance or 0)), ("note", report.note)]
     return rows
@@ -448,9 +561,9 @@ def _print_table(headers, rows) -> None:
     from tui_pos.devices.layout import cells, pad
 
     widths = [max([cells(str(h))] + [cells(str(r[i])) for r in rows]) for i, h in enumerate(headers)]
-    print("  ".join(pad(str(h), w) for h, w in zip(headers, widths)).rstrip())
+    print("  ".join(pad(str(h), w) for h, w in zip(headers, widths, strict=True)).rstrip())
     for row in rows:
-        print("  ".join(pad(str(c), w) for c, w in zip(row, widths)).rstrip())
+        print("  ".join(pad(str(c), w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 # --- backup, restore, audit ----------------------------------------------------------------------
@@ -472,8 +585,13 @@ def restore_command(config: Config, args: argparse.Namespace) -> int:
         if not sys.stdin.isatty():
             _err(tr("Restore replaces {db}: add --yes to confirm", db=str(config.db_path)))
             return 2
-        answer = input(tr("Replace {db} with {file}? Close every till first. Type yes: ",
-                          db=str(config.db_path), file=str(args.file)))
+        answer = input(
+            tr(
+                "Replace {db} with {file}? Close every till first. Type yes: ",
+                db=str(config.db_path),
+                file=str(args.file),
+            )
+        )
         if answer.strip().lower() != "yes":
             _err(tr("Nothing restored"))
             return 1

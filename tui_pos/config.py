@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from tui_pos.domain.policy import PolicyRule, RefundPolicy
 from tui_pos.domain.staff import Role
@@ -151,9 +152,9 @@ def _env_overrides(env: Mapping[str, str], raw: dict[str, Any]) -> dict[str, Any
     for name, value in env.items():
         if not name.startswith(ENV_PREFIX) or name == "TUI_POS_HOME":
             continue
-        key = name[len(ENV_PREFIX):].lower()
-        if key.startswith("printer_") and key[len("printer_"):] in PrinterConfig.__dataclass_fields__:
-            out.setdefault("printer", {})[key[len("printer_"):]] = value
+        key = name[len(ENV_PREFIX) :].lower()
+        if key.startswith("printer_") and key[len("printer_") :] in PrinterConfig.__dataclass_fields__:
+            out.setdefault("printer", {})[key[len("printer_") :]] = value
         elif key in raw and not isinstance(raw[key], Mapping):
             out[key] = value
     return out
@@ -179,7 +180,9 @@ def _printer(raw: Mapping[str, Any]) -> PrinterConfig:
     if printer.width not in (32, 42, 48):
         raise ConfigError("printer.width must be 32 (58 mm), 42 or 48 (80 mm)")
     if printer.backend not in ("training", "usb", "device", "network", "serial", "file"):
-        raise ConfigError(f"printer.backend {printer.backend!r} is not one of training, usb, device, network, serial, file")
+        raise ConfigError(
+            f"printer.backend {printer.backend!r} is not one of training, usb, device, network, serial, file"
+        )
     from tui_pos.devices.encoding import ENCODINGS  # pure, no escpos import
 
     if printer.encoding.lower() not in ENCODINGS:

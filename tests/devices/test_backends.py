@@ -24,8 +24,8 @@ from tui_pos.config import PrinterConfig
 from tui_pos.devices.printer import EscposPrinter, PrinterError, drawer_kick, render, translate_error
 from tui_pos.devices.tickets import receipt
 from tui_pos.domain.basket import Basket
-from tui_pos.domain.tenders import TenderKind
 from tui_pos.domain.shift import CashCount
+from tui_pos.domain.tenders import TenderKind
 from tui_pos.services import catalog, checkout, printing, shifts
 from tui_pos.services.context import Context
 from tui_pos.store.models import PrintJobRow
@@ -43,8 +43,9 @@ class FakeUsbDevice:
     """Stands in for a pyusb Device: records endpoint writes, answers status reads, and can
     raise USBError part-way through a write as an unplugged printer does."""
 
-    def __init__(self, *, paper: int | None = PAPER_OK, fail_after: int | None = None, fail_errno: int = 19,
-                 stall: bool = False) -> None:
+    def __init__(
+        self, *, paper: int | None = PAPER_OK, fail_after: int | None = None, fail_errno: int = 19, stall: bool = False
+    ) -> None:
         self.writes: list[tuple[int, bytes, int]] = []
         self.paper = paper
         self.fail_after = fail_after  # bytes accepted before the failure
@@ -66,7 +67,7 @@ class FakeUsbDevice:
         if self.fail_after is not None and data != PAPER_QUERY:
             sent = sum(len(d) for _, d, _ in self.writes if d != PAPER_QUERY)
             if sent + len(data) > self.fail_after:
-                self.writes.append((endpoint, data[:max(0, self.fail_after - sent)], timeout))
+                self.writes.append((endpoint, data[: max(0, self.fail_after - sent)], timeout))
                 raise usb.core.USBError(os.strerror(self.fail_errno), errno=self.fail_errno)
         self.writes.append((endpoint, data, timeout))
         return len(data)
@@ -181,10 +182,15 @@ def test_no_libusb_is_a_clear_error(fake_usb):
     assert "libusb" in info.value.message and "libusb-1.0-0" in info.value.hint
 
 
-@pytest.mark.parametrize(("code", "words"), [
-    (errno.ENODEV, "unplugged"), (errno.EIO, "connection broke"), (errno.ETIMEDOUT, "no answer"),
-    (errno.EACCES, "no permission"),
-])
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (errno.ENODEV, "unplugged"),
+        (errno.EIO, "connection broke"),
+        (errno.ETIMEDOUT, "no answer"),
+        (errno.EACCES, "no permission"),
+    ],
+)
 def test_usb_error_mid_ticket(fake_usb, code, words):
     queue, _ = fake_usb
     device = FakeUsbDevice(fail_after=10, fail_errno=code)
@@ -257,6 +263,7 @@ def test_queues_are_per_till(ctx, cashier):
 
 # --- the kernel's printer node ----------------------------------------------------------------
 
+
 def test_device_backend_through_a_named_pipe(tmp_path, config):
     node = tmp_path / "lp0"
     os.mkfifo(node)
@@ -291,6 +298,7 @@ def test_device_backend_without_permission(tmp_path):
 
 # --- network (port 9100) ----------------------------------------------------------------------
 
+
 class PrinterServer:
     """A 'printer' on 127.0.0.1: answers the paper query, keeps everything else."""
 
@@ -308,7 +316,7 @@ class PrinterServer:
             while chunk := conn.recv(4096):
                 if chunk.startswith(PAPER_QUERY):
                     conn.sendall(bytes([self.paper]))
-                    chunk = chunk[len(PAPER_QUERY):]
+                    chunk = chunk[len(PAPER_QUERY) :]
                 self.received.extend(chunk)
 
     def close(self) -> None:

@@ -15,7 +15,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from escpos_helpers import sequences, strip_escpos
 from test_printer import text_lines
 
 from tui_pos.config import Config
@@ -27,6 +26,8 @@ from tui_pos.domain.tenders import TenderKind
 from tui_pos.services import catalog, checkout, members, refunds
 from tui_pos.services.context import Context
 from tui_pos.services.refunds import RefundDraft
+
+from escpos_helpers import sequences, strip_escpos
 
 GOLDEN = Path(__file__).parent / "golden"
 SOLD = datetime(2026, 11, 22, 10, 30)
@@ -51,8 +52,11 @@ def member_sale_and_refund(ctx: Context, cashier, width: int):
     later = at(ctx, REFUNDED, width)
     lookup = refunds.load_order(later, result.sale_id)
     line = next(h for h in lookup.history.values() if h.remaining == 3)
-    refund = refunds.confirm(later, cashier, RefundDraft(result.sale_id, (Pick(line.sale_line_id, 2),), "quality",
-                                                         note="瓶盖漏气 leaking cap"))
+    refund = refunds.confirm(
+        later,
+        cashier,
+        RefundDraft(result.sale_id, (Pick(line.sale_line_id, 2),), "quality", note="瓶盖漏气 leaking cap"),
+    )
     return sold.config, checkout.sale_by_order_no(result.order_no), refunds.detail(refund.refund_no)
 
 

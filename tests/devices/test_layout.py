@@ -73,8 +73,9 @@ def test_columns_long_left_wraps_amount_on_last_line(width):
 
 
 @settings(max_examples=200)
-@given(mixed, st.text(alphabet=st.sampled_from(list("0123456789.￥-+x")), min_size=1, max_size=14),
-       st.sampled_from(WIDTHS))
+@given(
+    mixed, st.text(alphabet=st.sampled_from(list("0123456789.￥-+x")), min_size=1, max_size=14), st.sampled_from(WIDTHS)
+)
 def test_columns_property(left, right, width):
     lines = columns(left, right, width)
     assert all(cells(line) <= width for line in lines)

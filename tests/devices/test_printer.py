@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import datetime
 
 import pytest
-from escpos_helpers import UnknownSequence, sequences, strip_escpos
 from test_tickets import make_sale
 
 from tui_pos.config import PrinterConfig
@@ -30,6 +29,8 @@ from tui_pos.services import catalog, checkout, printing
 from tui_pos.services.context import Context
 from tui_pos.store.models import PrintJobRow, SaleRow
 
+from escpos_helpers import UnknownSequence, sequences, strip_escpos
+
 GBK = PrinterConfig(encoding="gbk")
 
 
@@ -46,10 +47,25 @@ def text_lines(ticket: Ticket) -> list[str]:
 
 # --- the helper itself ------------------------------------------------------------------------
 
+
 def test_strip_escpos_helper_knows_the_sequences():
-    data = (b"\x1b@" + b"\x1ba\x01" + b"\x1bE\x01" + b"\x1d!\x11" + b"\x1c&" + "中".encode("gbk") + b"\x1c."
-            + b"\x1d!\x00" + b"A\n" + b"\x1dh<\x1dw\x02\x1df\x00\x1dH\x02\x1dkI\x04{B12"
-            + b"\x1d(k\x03\x001C\x05" + b"\x1bd\x06\x1dV\x00" + b"\x1bp\x0022" + b"\x1dVA\x10" + b"B")
+    data = (
+        b"\x1b@"
+        + b"\x1ba\x01"
+        + b"\x1bE\x01"
+        + b"\x1d!\x11"
+        + b"\x1c&"
+        + "中".encode("gbk")
+        + b"\x1c."
+        + b"\x1d!\x00"
+        + b"A\n"
+        + b"\x1dh<\x1dw\x02\x1df\x00\x1dH\x02\x1dkI\x04{B12"
+        + b"\x1d(k\x03\x001C\x05"
+        + b"\x1bd\x06\x1dV\x00"
+        + b"\x1bp\x0022"
+        + b"\x1dVA\x10"
+        + b"B"
+    )
     assert strip_escpos(data) == "中".encode("gbk") + b"A\nB"
     assert sequences(b"\x1b@x\x1bE\x01")[1] == b"\x1bE\x01"
     with pytest.raises(UnknownSequence):
@@ -57,6 +73,7 @@ def test_strip_escpos_helper_knows_the_sequences():
 
 
 # --- render -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("language", ["en", "zh"])
 @pytest.mark.parametrize("width", [32, 48])
@@ -70,7 +87,9 @@ def test_render_decodes_to_the_ticket_text(config, language, width):
     assert text.split("\n")[:-1] == text_lines(ticket)
     assert text.endswith("\n")
     # and the on-screen preview shows the same words on the same lines
-    preview = [line for line, item in zip(ticket.preview().split("\n"), ticket.items) if item.kind == "text"]
+    preview = [
+        line for line, item in zip(ticket.preview().split("\n"), ticket.items, strict=True) if item.kind == "text"
+    ]
     printed = [item.text for item in ticket.items if item.kind == "text"]
     assert [p.strip() for p in preview] == [p.strip() for p in printed]
     assert "\u00a5" not in text
@@ -151,6 +170,7 @@ def test_render_prints_nothing_on_stdout(capsys):
 
 # --- printers ---------------------------------------------------------------------------------
 
+
 def test_training_printer_collects_bytes_and_counts_drawer_kicks():
     printer = TrainingPrinter(drawer_pin=2)
     printer.send(b"abc")
@@ -205,6 +225,7 @@ def test_unknown_backend_is_a_printer_error():
 
 
 # --- the print queue --------------------------------------------------------------------------
+
 
 class FailingPrinter(Printer):
     def __init__(self) -> None:
@@ -261,8 +282,9 @@ def test_print_job_with_configured_training_backend(ctx, cashier):
 
 
 def test_print_job_to_a_missing_device_is_queued(ctx, cashier, tmp_path):
-    cfg = replace(ctx.config, printer=replace(ctx.config.printer, backend="device",
-                                              device=str(tmp_path / "gone" / "lp0")))
+    cfg = replace(
+        ctx.config, printer=replace(ctx.config.printer, backend="device", device=str(tmp_path / "gone" / "lp0"))
+    )
     dctx = Context(cfg)
     result = sell(dctx, cashier)
     outcome = printing.print_job(dctx, result.print_job_id)
@@ -273,6 +295,7 @@ def test_print_job_to_a_missing_device_is_queued(ctx, cashier, tmp_path):
 
 
 # ---- python-escpos's printer database -----------------------------------------------------
+
 
 def test_escpos_database_is_kept_in_a_private_folder(tmp_path):
     from tui_pos.devices.printer import _keep_escpos_capabilities
@@ -300,10 +323,16 @@ def test_escpos_parses_its_database_once_per_install(tmp_path):
     import subprocess
     import sys
 
-    probe = ("import json, tempfile, tui_pos.devices.printer, escpos.capabilities as c; "
-             "print(json.dumps([c.full_load, c.pickle_dir]))")
+    probe = (
+        "import json, tempfile, tui_pos.devices.printer, escpos.capabilities as c; "
+        "print(json.dumps([c.full_load, c.pickle_dir]))"
+    )
     env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    runs = [json.loads(subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
-                                      check=True).stdout) for _ in range(2)]
+    runs = [
+        json.loads(
+            subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
+        )
+        for _ in range(2)
+    ]
     folder = str(tmp_path / "tui-pos" / "escpos")
     assert runs == [[True, folder], [False, folder]]

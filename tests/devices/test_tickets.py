@@ -22,8 +22,9 @@ from tui_pos.services import catalog, checkout, members
 def make_sale(**overrides) -> SaleDetail:
     lines = (
         SaleLineView(1, 1, 1, "6901", "可口可乐 330ml", "drinks", 3, 350, 300, 150, 855),
-        SaleLineView(2, 2, 2, "6902", "有机全麦面包 Organic Wholemeal Bread 500g 超长名称测试", "food", 1, 1299, 1299,
-                     65, 1234),
+        SaleLineView(
+            2, 2, 2, "6902", "有机全麦面包 Organic Wholemeal Bread 500g 超长名称测试", "food", 1, 1299, 1299, 65, 1234
+        ),
         SaleLineView(3, 3, 3, "6903", "Notebook A5", "stationery", 2, 599, 599, 60, 1138),
     )
     payments = (
@@ -33,10 +34,26 @@ def make_sale(**overrides) -> SaleDetail:
         PaymentView("cash", 2000, 5000, 3000, 0, ""),
     )
     base = dict(
-        id=1, order_no="S20261122-0001", till_code="01", staff_code="001", staff_name="Cashier Li",
-        member_id=1, member_card="M000001", member_name="张三", member_phone="13800001234", status="completed",
-        created_at=datetime(2026, 11, 22, 10, 30), subtotal=3547, discount=320, total=3227, change=3000,
-        points_earned=30, points_redeemed=200, training=False, lines=lines, payments=payments,
+        id=1,
+        order_no="S20261122-0001",
+        till_code="01",
+        staff_code="001",
+        staff_name="Cashier Li",
+        member_id=1,
+        member_card="M000001",
+        member_name="张三",
+        member_phone="13800001234",
+        status="completed",
+        created_at=datetime(2026, 11, 22, 10, 30),
+        subtotal=3547,
+        discount=320,
+        total=3227,
+        change=3000,
+        points_earned=30,
+        points_redeemed=200,
+        training=False,
+        lines=lines,
+        payments=payments,
     )
     base.update(overrides)
     return SaleDetail(**base)
@@ -97,8 +114,15 @@ def test_training_mark_only_in_training(config):
 
 
 def test_receipt_without_member_or_discount(config):
-    sale = make_sale(member_id=None, member_card="", member_phone="", member_name="", discount=0,
-                     points_earned=0, payments=(PaymentView("card", 3227, 0, 0, 0, ""),))
+    sale = make_sale(
+        member_id=None,
+        member_card="",
+        member_phone="",
+        member_name="",
+        discount=0,
+        points_earned=0,
+        payments=(PaymentView("card", 3227, 0, 0, 0, ""),),
+    )
     text = receipt(config, sale).preview()
     assert "Member" not in text and "****" not in text
     assert "Discount" not in text
@@ -115,8 +139,15 @@ def test_ticket_json_round_trip(config):
 def test_ticket_queued_by_an_earlier_version_still_prints(config):
     """Tickets left in a shop's print queue across an upgrade carry items with named fields."""
     ticket = receipt(config, make_sale())
-    old = json.dumps({"width": ticket.width, "items": [
-        {"kind": i.kind, "text": i.text, "bold": i.bold, "double": i.double, "align": i.align} for i in ticket.items]})
+    old = json.dumps(
+        {
+            "width": ticket.width,
+            "items": [
+                {"kind": i.kind, "text": i.text, "bold": i.bold, "double": i.double, "align": i.align}
+                for i in ticket.items
+            ],
+        }
+    )
     assert Ticket.from_json(old) == ticket
 
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from tui_pos.domain.errors import InvalidInput
 from tui_pos.domain.money import MAX_CENTS, apply_bp, format_money, parse_money, prorate, share_of
 
-
 # --- parse_money -----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "text, cents",
@@ -119,6 +119,7 @@ def test_parse_money_round_trips_format_money(cents):
 
 # --- format_money ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "cents, symbol, text",
     [
@@ -136,6 +137,7 @@ def test_format_money(cents, symbol, text):
 
 
 # --- apply_bp ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "cents, bp, expected",
@@ -179,7 +181,7 @@ def test_prorate_properties(total, weights):
     assert all(p >= 0 for p in parts)
     weight_sum = sum(weights)
     if weight_sum:
-        for part, weight in zip(parts, weights):
+        for part, weight in zip(parts, weights, strict=True):
             exact = Fraction(total * weight, weight_sum)
             assert abs(part - exact) < 1
             if weight == 0:
@@ -213,6 +215,7 @@ def test_prorate_edge_cases():
 
 
 # --- share_of ---------------------------------------------------------------------------------
+
 
 @st.composite
 def takes(draw):

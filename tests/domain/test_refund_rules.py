@@ -16,26 +16,54 @@ from tui_pos.domain.staff import Role
 
 NOW = datetime(2026, 11, 23, 12, 0)
 POLICY = RefundPolicy(
-    window_days=7, level_window_days={"gold": 30}, fee_bp={"card": 100},
+    window_days=7,
+    level_window_days={"gold": 30},
+    fee_bp={"card": 100},
     categories={"熟食": "food_opened"},
-    rules={"food_opened": PolicyRule("food_opened", "Food: unopened only", unopened_only=True),
-           "no_refund": PolicyRule("no_refund", "Not refundable", refundable=False),
-           "service_24h": PolicyRule("service_24h", "Within 24 h", window_hours=24)},
+    rules={
+        "food_opened": PolicyRule("food_opened", "Food: unopened only", unopened_only=True),
+        "no_refund": PolicyRule("no_refund", "Not refundable", refundable=False),
+        "service_24h": PolicyRule("service_24h", "Within 24 h", window_hours=24),
+    },
     limits={Role.CASHIER: 20000, Role.SUPERVISOR: 100000, Role.MANAGER: None},
 )
 
 
-def facts(history: dict[int, LineHistory], *, points_cents: int = 0, earned: int = 0, member_points: int = 0,
-          sold_at: datetime = NOW - timedelta(days=1), level: str | None = None,
-          done: tuple[int, int, int] = (0, 0, 0)) -> SaleFacts:
-    return SaleFacts(sold_at=sold_at, total=sum(h.paid for h in history.values()), points_cents=points_cents,
-                     points_earned=earned, member_level=level, member_points=member_points,
-                     refunded_value=done[0], points_returned=done[1], points_reversed=done[2])
+def facts(
+    history: dict[int, LineHistory],
+    *,
+    points_cents: int = 0,
+    earned: int = 0,
+    member_points: int = 0,
+    sold_at: datetime = NOW - timedelta(days=1),
+    level: str | None = None,
+    done: tuple[int, int, int] = (0, 0, 0),
+) -> SaleFacts:
+    return SaleFacts(
+        sold_at=sold_at,
+        total=sum(h.paid for h in history.values()),
+        points_cents=points_cents,
+        points_earned=earned,
+        member_level=level,
+        member_points=member_points,
+        refunded_value=done[0],
+        points_returned=done[1],
+        points_reversed=done[2],
+    )
 
 
 def quote(history, picks, *, role=Role.CASHIER, tender="cash", reason="quality", sale_facts=None, **kw):
-    return quote_refund(POLICY, sale_facts or facts(history), history, picks, reason=reason, tender=tender,
-                        actor_role=role, now=NOW, **kw)
+    return quote_refund(
+        POLICY,
+        sale_facts or facts(history),
+        history,
+        picks,
+        reason=reason,
+        tender=tender,
+        actor_role=role,
+        now=NOW,
+        **kw,
+    )
 
 
 def one_line(qty=3, paid=1000, **kw) -> dict[int, LineHistory]:
@@ -48,10 +76,16 @@ lines_strategy = st.lists(st.tuples(st.integers(1, 20), st.integers(0, 10**7)), 
 
 
 @settings(max_examples=300, deadline=None)
-@given(lines=lines_strategy, redeemed_share=st.integers(0, 100), earned=st.integers(0, 5000),
-       member_points=st.integers(0, 5000), data=st.data())
-def test_any_sequence_of_partial_refunds_never_exceeds_what_was_paid(lines, redeemed_share, earned,
-                                                                      member_points, data):
+@given(
+    lines=lines_strategy,
+    redeemed_share=st.integers(0, 100),
+    earned=st.integers(0, 5000),
+    member_points=st.integers(0, 5000),
+    data=st.data(),
+)
+def test_any_sequence_of_partial_refunds_never_exceeds_what_was_paid(
+    lines, redeemed_share, earned, member_points, data
+):
     paid = {i: p for i, (_, p) in enumerate(lines, start=1)}
     qty = {i: q for i, (q, _) in enumerate(lines, start=1)}
     total = sum(paid.values())
@@ -66,8 +100,12 @@ def test_any_sequence_of_partial_refunds_never_exceeds_what_was_paid(lines, rede
         picks = []
         for i in data.draw(st.lists(st.sampled_from(open_lines), min_size=1, unique=True)):
             picks.append(Pick(i, data.draw(st.integers(1, qty[i] - got_qty[i]))))
-        q = quote(history, picks, role=Role.MANAGER, sale_facts=SaleFacts(
-            NOW, total, points_cents, earned, None, points_now, value_done, returned, reversed_))
+        q = quote(
+            history,
+            picks,
+            role=Role.MANAGER,
+            sale_facts=SaleFacts(NOW, total, points_cents, earned, None, points_now, value_done, returned, reversed_),
+        )
         for lq in q.lines:
             got_amount[lq.sale_line_id] += lq.amount
             got_qty[lq.sale_line_id] += lq.qty
@@ -103,6 +141,7 @@ def test_partial_refunds_spread_the_odd_cent():
 
 # ---- fees, lowering, approvals --------------------------------------------------------
 
+
 def test_card_refund_fee_is_taken_from_the_amount():
     q = quote(one_line(1, 12345), [Pick(1, 1)], tender="card")
     assert (q.value, q.fee, q.allowed) == (12345, 123, 12222)
@@ -117,13 +156,16 @@ def test_lowering_needs_a_supervisor_and_raising_is_refused():
         quote(one_line(1, 5000), [Pick(1, 1)], requested_amount=-1)
 
 
-@pytest.mark.parametrize(("paid", "role", "approver"), [
-    (20000, Role.CASHIER, None),  # exactly ￥200.00: within a cashier's limit
-    (20001, Role.CASHIER, Role.SUPERVISOR),
-    (100001, Role.CASHIER, Role.MANAGER),
-    (100001, Role.SUPERVISOR, Role.MANAGER),
-    (10**7, Role.MANAGER, None),
-])
+@pytest.mark.parametrize(
+    ("paid", "role", "approver"),
+    [
+        (20000, Role.CASHIER, None),  # exactly ￥200.00: within a cashier's limit
+        (20001, Role.CASHIER, Role.SUPERVISOR),
+        (100001, Role.CASHIER, Role.MANAGER),
+        (100001, Role.SUPERVISOR, Role.MANAGER),
+        (10**7, Role.MANAGER, None),
+    ],
+)
 def test_limits_per_role(paid, role, approver):
     q = quote(one_line(1, paid), [Pick(1, 1)], role=role)
     assert q.approver_role == approver
@@ -137,8 +179,7 @@ def test_outside_the_window_needs_approval_or_is_refused():
     assert q.outside_window and "outside_window" in q.approvals and q.approver_role == Role.SUPERVISOR
     strict = replace(POLICY, approval_outside_window=False)
     with pytest.raises(RefundNotAllowed):
-        quote_refund(strict, late, h, [Pick(1, 1)], reason="quality", tender="cash", actor_role=Role.CASHIER,
-                     now=NOW)
+        quote_refund(strict, late, h, [Pick(1, 1)], reason="quality", tender="cash", actor_role=Role.CASHIER, now=NOW)
     gold = facts(h, sold_at=NOW - timedelta(days=20), level="gold")
     assert not quote(h, [Pick(1, 1)], sale_facts=gold).approvals  # gold members: 30 days
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -119,6 +121,7 @@ def test_reference_is_cleaned():
 
 # --- stored value -----------------------------------------------------------------------------
 
+
 def test_stored_value_and_points_need_a_member():
     plan = PaymentPlan(1000)
     for kind in (TenderKind.STORED_VALUE, TenderKind.POINTS):
@@ -146,6 +149,7 @@ def test_stored_value_limit_spans_two_tenders():
 
 
 # --- points -----------------------------------------------------------------------------------
+
 
 def test_points_must_be_whole_points():
     plan = PaymentPlan(5000, MEMBER, cents_per_point=10)
@@ -184,7 +188,7 @@ def split_payment(draw):
     due = draw(st.integers(min_value=1, max_value=1_000_000))
     cuts = sorted(draw(st.lists(st.integers(min_value=1, max_value=due), max_size=5, unique=True)))
     bounds = [0] + [c for c in cuts if c < due] + [due]
-    parts = [b - a for a, b in zip(bounds, bounds[1:]) if b > a]
+    parts = [b - a for a, b in pairwise(bounds) if b > a]
     kinds = [draw(st.sampled_from(NON_CASH + [TenderKind.CASH])) for _ in parts]
     extra = draw(st.integers(min_value=0, max_value=100_000))
     return due, parts, kinds, extra
@@ -196,7 +200,7 @@ def test_random_split_completes_exactly_when_fully_paid(case):
     due, parts, kinds, extra = case
     plan = PaymentPlan(due)
     expected_change = 0
-    for i, (part, kind) in enumerate(zip(parts, kinds)):
+    for i, (part, kind) in enumerate(zip(parts, kinds, strict=True)):
         last = i == len(parts) - 1
         if kind is TenderKind.CASH:
             given_amount = part + (extra if last else 0)
@@ -220,9 +224,13 @@ attempts_st = st.lists(
 
 
 @settings(max_examples=250)
-@given(st.integers(min_value=0, max_value=10_000), attempts_st,
-       st.integers(min_value=0, max_value=5000), st.integers(min_value=0, max_value=500),
-       st.integers(min_value=1, max_value=10))
+@given(
+    st.integers(min_value=0, max_value=10_000),
+    attempts_st,
+    st.integers(min_value=0, max_value=5000),
+    st.integers(min_value=0, max_value=500),
+    st.integers(min_value=1, max_value=10),
+)
 def test_random_attempts_keep_the_plan_consistent(due, attempts, balance, points, cents_per_point):
     member = Member(1, "M1", "x", "13800001234", "regular", points=points, balance=balance)
     plan = PaymentPlan(due, member, cents_per_point)

@@ -23,11 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.fault import invariants, workload  # noqa: E402
-from tui_pos.config import load_config  # noqa: E402
-from tui_pos.services import staff as staff_service  # noqa: E402
-from tui_pos.services.context import close_shop, open_shop  # noqa: E402
-from tui_pos.store.models import RefundRow, SaleRow  # noqa: E402
+from tests.fault import invariants, workload
+
+from tui_pos.config import load_config
+from tui_pos.services import staff as staff_service
+from tui_pos.services.context import close_shop, open_shop
+from tui_pos.store.models import RefundRow, SaleRow
 
 CHILD_FAILED = 3
 
@@ -39,7 +40,7 @@ def child(config, actor, seed: int) -> None:
         till = workload.Till(ctx, actor, random.Random(seed))
         while True:
             till.step()
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent through the exit code
+    except BaseException as exc:
         print(f"till {seed} failed: {exc!r}", file=sys.stderr, flush=True)
         os._exit(CHILD_FAILED)
 
@@ -63,11 +64,16 @@ def run(kills: int, seed: int, folder: Path, max_delay: float = 0.25) -> dict:
             raise SystemExit(f"kill {kill}: the till stopped by itself (status {status}), see above")
         broken = invariants.violations(config.db_path)
         if broken:
-            raise SystemExit(f"kill {kill} (seed {seed}) left the shop inconsistent in {config.db_path}:\n"
-                             + "\n".join(broken))
+            raise SystemExit(
+                f"kill {kill} (seed {seed}) left the shop inconsistent in {config.db_path}:\n" + "\n".join(broken)
+            )
     ctx = open_shop(config)  # the shop still opens and works after all that
-    totals = {"kills": kills, "sales": SaleRow.select().count(), "refunds": RefundRow.select().count(),
-              "seconds": round(time.monotonic() - started, 1)}
+    totals = {
+        "kills": kills,
+        "sales": SaleRow.select().count(),
+        "refunds": RefundRow.select().count(),
+        "seconds": round(time.monotonic() - started, 1),
+    }
     close_shop()
     return totals
 
@@ -81,8 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="tui-pos-crash-"))
     folder.mkdir(parents=True, exist_ok=True)
     totals = run(args.kills, args.seed, folder)
-    print(f"seed {args.seed}: {totals['kills']} kills, {totals['sales']} sales, {totals['refunds']} refunds, "
-          f"every invariant held after each ({totals['seconds']} s)")
+    print(
+        f"seed {args.seed}: {totals['kills']} kills, {totals['sales']} sales, {totals['refunds']} refunds, "
+        f"every invariant held after each ({totals['seconds']} s)"
+    )
     return 0
 
 

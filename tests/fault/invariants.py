@@ -98,5 +98,8 @@ def _sequences(db: sqlite3.Connection) -> list[str]:
         if match:
             used[match[1]] = max(used.get(match[1], 0), int(match[2]))
     counters = dict(db.execute("SELECT key, value FROM sequence"))
-    return [f"sequence {key} at {counters.get(key)} but {top} is used"
-            for key, top in used.items() if counters.get(key, 0) < top]
+    return [
+        f"sequence {key} at {counters.get(key)} but {top} is used"
+        for key, top in used.items()
+        if counters.get(key, 0) < top
+    ]

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tests.fault import invariants, workload
+
 from tui_pos.config import load_config
 from tui_pos.services import staff as staff_service
 from tui_pos.services.context import close_shop, open_shop
@@ -19,8 +19,12 @@ HARNESS = Path(__file__).with_name("harness.py")
 
 
 def test_two_hundred_kills_leave_every_invariant_true(tmp_path):
-    done = subprocess.run([sys.executable, str(HARNESS), "--kills", "200", "--seed", "2026", "--keep", str(tmp_path)],
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(HARNESS), "--kills", "200", "--seed", "2026", "--keep", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "200 kills" in done.stdout and "every invariant held" in done.stdout
     sales = int(done.stdout.split(" kills, ")[1].split(" sales")[0])
@@ -54,23 +58,32 @@ def busy_shop(sound_shop, tmp_path):
 
 
 TAMPERING = {
-    "sale payments equal its total": "DELETE FROM payment WHERE id = (SELECT MIN(id) FROM payment WHERE refund_id IS NULL)",
+    "sale payments equal its total": (
+        "DELETE FROM payment WHERE id = (SELECT MIN(id) FROM payment WHERE refund_id IS NULL)"
+    ),
     "sale lines add up to the total": "UPDATE sale_line SET paid = paid + 1 WHERE id = (SELECT MIN(id) FROM sale_line)",
     "refunds per line never exceed what was paid": """UPDATE refund_line SET qty = qty + 100
         WHERE id = (SELECT MIN(rl.id) FROM refund_line rl JOIN refund r ON r.id = rl.refund_id
                     WHERE r.status IN ('paid', 'completed'))""",
     "stock equals initial plus moves": "UPDATE product SET stock = stock - 1 WHERE id = 1",
-    "member points equal the sum of points moves": "DELETE FROM points_move WHERE id = (SELECT MAX(id) FROM points_move)",
+    "member points equal the sum of points moves": (
+        "DELETE FROM points_move WHERE id = (SELECT MAX(id) FROM points_move)"
+    ),
     "stored value equals its moves and is never negative": "UPDATE member SET balance = balance + 1 WHERE id = 2",
-    "a paid or completed refund has its money going back":
-        "DELETE FROM payment WHERE id = (SELECT MAX(id) FROM payment WHERE refund_id IS NOT NULL AND tender != 'points')",
-    "an unpaid refund has moved no money":
-        "UPDATE refund SET status = 'cancelled' WHERE id = (SELECT MIN(id) FROM refund WHERE amount > 0)",
+    "a paid or completed refund has its money going back": (
+        "DELETE FROM payment WHERE id = "
+        "(SELECT MAX(id) FROM payment WHERE refund_id IS NOT NULL AND tender != 'points')"
+    ),
+    "an unpaid refund has moved no money": (
+        "UPDATE refund SET status = 'cancelled' WHERE id = (SELECT MIN(id) FROM refund WHERE amount > 0)"
+    ),
     "every sale and refund has its ticket": "DELETE FROM print_job WHERE id = (SELECT MAX(id) FROM print_job)",
     "daily totals equal the sales": """UPDATE sale_day SET amount = amount + 1
         WHERE (day, staff_id, level) IN (SELECT day, staff_id, level FROM sale_day LIMIT 1)""",
-    "daily product and category totals equal the sale lines":
-        "UPDATE category_day SET amount = amount + 1 WHERE (day, category) IN (SELECT day, category FROM category_day LIMIT 1)",
+    "daily product and category totals equal the sale lines": (
+        "UPDATE category_day SET amount = amount + 1"
+        " WHERE (day, category) IN (SELECT day, category FROM category_day LIMIT 1)"
+    ),
     "sequence": "UPDATE sequence SET value = value - 1 WHERE id = 1",
 }
 

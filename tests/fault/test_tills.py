@@ -6,6 +6,7 @@ import multiprocessing as mp
 import random
 
 from tests.fault import invariants, workload
+
 from tui_pos.config import Config
 
 TILLS = 4

@@ -19,8 +19,16 @@ from tui_pos.services import checkout, members, refunds
 from tui_pos.services import staff as staff_service
 from tui_pos.services.context import Context
 from tui_pos.services.refunds import RefundDraft
-from tui_pos.store.models import (MemberRow, PointsMoveRow, ProductRow, RefundRow, SaleRow, StockMoveRow,
-                                  StoredValueMoveRow, database)
+from tui_pos.store.models import (
+    MemberRow,
+    PointsMoveRow,
+    ProductRow,
+    RefundRow,
+    SaleRow,
+    StockMoveRow,
+    StoredValueMoveRow,
+    database,
+)
 from tui_pos.store.queries import to_product
 
 PRODUCTS = 20
@@ -38,14 +46,25 @@ def seed(ctx: Context) -> None:
     manager = staff_service.login(ctx, *MANAGER)
     with database.atomic():
         for i in range(PRODUCTS):
-            product = ProductRow.create(barcode=f"69{i:04d}", name=f"商品 {i}", category="food" if i % 2 else "drinks",
-                                        price=199 + 137 * i, member_price=(150 + 120 * i) if i % 3 == 0 else None,
-                                        stock=40)
+            product = ProductRow.create(
+                barcode=f"69{i:04d}",
+                name=f"商品 {i}",
+                category="food" if i % 2 else "drinks",
+                price=199 + 137 * i,
+                member_price=(150 + 120 * i) if i % 3 == 0 else None,
+                stock=40,
+            )
             StockMoveRow.create(product=product, qty=40, reason="import")
         for i in range(MEMBERS):
-            member = MemberRow.create(card_no=f"M{i:06d}", phone=f"1380000{i:04d}", phone_tail=f"{i:04d}",
-                                      name=f"会员{i}", level=("regular", "silver", "gold")[i % 3],
-                                      points=300, balance=5000)
+            member = MemberRow.create(
+                card_no=f"M{i:06d}",
+                phone=f"1380000{i:04d}",
+                phone_tail=f"{i:04d}",
+                name=f"会员{i}",
+                level=("regular", "silver", "gold")[i % 3],
+                points=300,
+                balance=5000,
+            )
             PointsMoveRow.create(member=member, points=300, reason="adjust")
             StoredValueMoveRow.create(member=member, amount=5000, reason="topup")
     shifts.open_shift(ctx, manager, CashCount(50000))

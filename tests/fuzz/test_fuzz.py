@@ -10,8 +10,8 @@ import unicodedata
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
-
 from tests.fault import invariants, workload
+
 from tui_pos.config import load_config
 from tui_pos.devices.printer import render
 from tui_pos.domain.basket import Basket
@@ -27,19 +27,62 @@ from tui_pos.services.context import close_shop, open_shop
 from tui_pos.services.refunds import RefundDraft
 from tui_pos.store.models import MemberRow, database
 
-NASTY = ["\x1b[31m", "\x1b]0;owned\x07", "\x1b[2J", "\u202e", "\u200f", "\x00", "\r", "\t", "NaN", "nan", "inf",
-         "-0", "1e9", "0x10", "１２３", "，", "。", "．", "¥", "￥", "$", "-", "+", "*", "×", "😀", "👨‍👩‍👧", "مرحبا",
-         "עברית", "中文", "٣", "𝟗", "9" * 30, " ", ",", ".", "..", "%s", "{amount}", "'; DROP TABLE sale; --"]
-hostile = st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=8),
-                             st.text(alphabet="0123456789.,-", max_size=8)), max_size=6).map("".join)
+NASTY = [
+    "\x1b[31m",
+    "\x1b]0;owned\x07",
+    "\x1b[2J",
+    "\u202e",
+    "\u200f",
+    "\x00",
+    "\r",
+    "\t",
+    "NaN",
+    "nan",
+    "inf",
+    "-0",
+    "1e9",
+    "0x10",
+    "１２３",
+    "，",
+    "。",
+    "．",
+    "¥",
+    "￥",
+    "$",
+    "-",
+    "+",
+    "*",
+    "×",
+    "😀",
+    "👨‍👩‍👧",
+    "مرحبا",
+    "עברית",
+    "中文",
+    "٣",
+    "𝟗",
+    "9" * 30,
+    " ",
+    ",",
+    ".",
+    "..",
+    "%s",
+    "{amount}",
+    "'; DROP TABLE sale; --",
+]
+hostile = st.lists(
+    st.one_of(st.sampled_from(NASTY), st.text(max_size=8), st.text(alphabet="0123456789.,-", max_size=8)), max_size=6
+).map("".join)
+
+
 def mostly(valid: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     """Half plausible input, half hostile: so the accepted paths are exercised too."""
     return st.one_of(valid, hostile)
 
 
 FAST = settings(max_examples=1500, deadline=None)
-DB = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                        HealthCheck.too_slow])
+DB = settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 def printable(text: str) -> bool:
@@ -100,8 +143,10 @@ def test_free_text_is_cleaned(text):
 
 
 @FAST
-@given(st.lists(st.tuples(st.sampled_from(list(TenderKind)), st.integers(-10**12, 10**12)), max_size=6),
-       st.integers(1, 10**7))
+@given(
+    st.lists(st.tuples(st.sampled_from(list(TenderKind)), st.integers(-(10**12), 10**12)), max_size=6),
+    st.integers(1, 10**7),
+)
 def test_tenders(tenders, due):
     member = Member(1, "M1", "13800000000", "x", "gold", points=500, balance=2000)
     plan = PaymentPlan(due, member, 1, credit=300)
@@ -130,8 +175,20 @@ def shop(tmp_path):
 
 
 def counts() -> tuple[int, ...]:
-    tables = ("sale", "sale_line", "payment", "refund", "refund_line", "stock_move", "points_move",
-              "stored_value_move", "member", "product", "cash_move", "print_job")
+    tables = (
+        "sale",
+        "sale_line",
+        "payment",
+        "refund",
+        "refund_line",
+        "stock_move",
+        "points_move",
+        "stored_value_move",
+        "member",
+        "product",
+        "cash_move",
+        "print_job",
+    )
     return tuple(database.execute_sql(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables)
 
 
@@ -153,8 +210,11 @@ def test_scanning_anything(shop, text):
 
 
 @DB
-@given(card=mostly(st.from_regex(r"[A-Za-z]{0,2}[0-9]{4,12}", fullmatch=True)),
-       phone=mostly(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)), name=mostly(st.text(min_size=1, max_size=30)))
+@given(
+    card=mostly(st.from_regex(r"[A-Za-z]{0,2}[0-9]{4,12}", fullmatch=True)),
+    phone=mostly(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)),
+    name=mostly(st.text(min_size=1, max_size=30)),
+)
 def test_new_members(shop, card, phone, name):
     ctx, actor = shop
     before = counts()
@@ -180,11 +240,14 @@ def test_new_members(shop, card, phone, name):
 
 
 @DB
-@given(lines=st.lists(st.tuples(st.integers(0, 21), st.sampled_from(["1", "2", "3", "１", " 2 "])),
-                     min_size=1, max_size=4),
-       bad_qty=st.none() | st.sampled_from(["0", "-1", "1e3", "99999999999", "\x1b[2J", "三"]) | hostile,
-       given_cash=st.sampled_from(["5000", "５０００", "9,999.99", "20000.5", "0.01"]) | hostile,
-       member=st.none() | st.integers(0, 9))
+@given(
+    lines=st.lists(
+        st.tuples(st.integers(0, 21), st.sampled_from(["1", "2", "3", "１", " 2 "])), min_size=1, max_size=4
+    ),
+    bad_qty=st.none() | st.sampled_from(["0", "-1", "1e3", "99999999999", "\x1b[2J", "三"]) | hostile,
+    given_cash=st.sampled_from(["5000", "５０００", "9,999.99", "20000.5", "0.01"]) | hostile,
+    member=st.none() | st.integers(0, 9),
+)
 def test_ringing_up_and_paying(shop, lines, bad_qty, given_cash, member):
     ctx, actor = shop
     before = counts()
@@ -207,11 +270,14 @@ def test_ringing_up_and_paying(shop, lines, bad_qty, given_cash, member):
 
 
 @DB
-@given(order=st.integers(0, 35),
-       picks=st.lists(st.tuples(st.integers(-2, 200), st.one_of(st.integers(1, 3), st.integers(-5, 10**6))), max_size=4),
-       amount=st.none() | st.integers(-10**6, 10**8) | st.integers(0, 3000),
-       tender=st.sampled_from(["cash", "card", "stored_value", "points", "", "\x1b[2J", "wechat", "exchange"]),
-       reason=mostly(st.sampled_from(["quality", "wrong_item", "other"])), note=hostile)
+@given(
+    order=st.integers(0, 35),
+    picks=st.lists(st.tuples(st.integers(-2, 200), st.one_of(st.integers(1, 3), st.integers(-5, 10**6))), max_size=4),
+    amount=st.none() | st.integers(-(10**6), 10**8) | st.integers(0, 3000),
+    tender=st.sampled_from(["cash", "card", "stored_value", "points", "", "\x1b[2J", "wechat", "exchange"]),
+    reason=mostly(st.sampled_from(["quality", "wrong_item", "other"])),
+    note=hostile,
+)
 def test_refunds(shop, order, picks, amount, tender, reason, note):
     ctx, actor = shop
     before = counts()
@@ -229,8 +295,11 @@ def test_refunds(shop, order, picks, amount, tender, reason, note):
 
 
 @DB
-@given(kind=st.sampled_from(["paid_in", "paid_out", "", "drop table"]),
-       amount=st.one_of(st.integers(1, 20000), st.integers(-10**9, 10**12)), reason=mostly(st.text(min_size=1)))
+@given(
+    kind=st.sampled_from(["paid_in", "paid_out", "", "drop table"]),
+    amount=st.one_of(st.integers(1, 20000), st.integers(-(10**9), 10**12)),
+    reason=mostly(st.text(min_size=1)),
+)
 def test_paid_in_and_out(shop, kind, amount, reason):
     ctx, actor = shop
     before = counts()
@@ -247,12 +316,19 @@ COLUMNS = ["barcode", "name", "price", "member_price", "stock", "category", "car
 
 
 @DB
-@given(header=st.one_of(st.lists(st.sampled_from(COLUMNS), max_size=7),
-                       st.sampled_from([["barcode", "name", "price", "stock"], ["card_no", "phone", "name", "level"]])),
-       rows=st.lists(st.lists(mostly(st.from_regex(r"[0-9]{4,13}|[0-9]{1,3}\.[0-9]{2}|1[3-9][0-9]{9}", fullmatch=True)),
-                              max_size=7), max_size=5),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk", "utf-16", "latin-1"]), kind=st.booleans(),
-       junk=st.binary(max_size=40))
+@given(
+    header=st.one_of(
+        st.lists(st.sampled_from(COLUMNS), max_size=7),
+        st.sampled_from([["barcode", "name", "price", "stock"], ["card_no", "phone", "name", "level"]]),
+    ),
+    rows=st.lists(
+        st.lists(mostly(st.from_regex(r"[0-9]{4,13}|[0-9]{1,3}\.[0-9]{2}|1[3-9][0-9]{9}", fullmatch=True)), max_size=7),
+        max_size=5,
+    ),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk", "utf-16", "latin-1"]),
+    kind=st.booleans(),
+    junk=st.binary(max_size=40),
+)
 @example(header=["card_no", "phone", "name", "level"], rows=[], encoding="utf-8", kind=False, junk=b"\x00\r\x00")
 def test_csv_imports(shop, header, rows, encoding, kind, junk):
     ctx, actor = shop

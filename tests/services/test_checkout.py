@@ -106,9 +106,9 @@ def test_completed_sale_writes_every_row(fixed_ctx, cashier):
     assert sale.created_at == FIXED
 
     lines = list(SaleLineRow.select().where(SaleLineRow.sale == sale).order_by(SaleLineRow.line_no))
-    assert [(l.barcode, l.qty) for l in lines] == [("6901", 3), ("6902", 1), ("6903", 2)]
-    assert [l.line_no for l in lines] == [1, 2, 3]
-    assert sum(l.paid for l in lines) == sale.total
+    assert [(ln.barcode, ln.qty) for ln in lines] == [("6901", 3), ("6902", 1), ("6903", 2)]
+    assert [ln.line_no for ln in lines] == [1, 2, 3]
+    assert sum(ln.paid for ln in lines) == sale.total
     assert lines[0].unit_price == 300 and lines[0].list_price == 350
 
     payments = list(PaymentRow.select().where(PaymentRow.sale == sale).order_by(PaymentRow.id))
@@ -121,7 +121,10 @@ def test_completed_sale_writes_every_row(fixed_ctx, cashier):
     assert (stock("6901"), stock("6902"), stock("6903")) == (97, 49, 18)
     moves = list(StockMoveRow.select().where(StockMoveRow.sale == sale))
     assert sorted((m.product.barcode, m.qty, m.reason) for m in moves) == [
-        ("6901", -3, "sale"), ("6902", -1, "sale"), ("6903", -2, "sale")]
+        ("6901", -3, "sale"),
+        ("6902", -1, "sale"),
+        ("6903", -2, "sale"),
+    ]
 
     points = sorted((m.points, m.reason) for m in PointsMoveRow.select().where(PointsMoveRow.sale == sale))
     assert points == [(-200, "redeem"), (earned, "earn")]
@@ -268,9 +271,10 @@ def test_staff_without_sell_permission_is_refused(fixed_ctx, monkeypatch):
 def test_training_sale_is_marked(config, tmp_path):
     from dataclasses import replace
 
-    from conftest import PINS, seed
     from tui_pos.services import staff as staff_service
     from tui_pos.services.context import close_shop, open_shop
+
+    from conftest import PINS, seed
 
     training = replace(config, training=True, db_path=tmp_path / "training.db")
     tctx = open_shop(training, clock=lambda: FIXED)

@@ -19,15 +19,15 @@ from tui_pos.services import staff as staff_service
 from tui_pos.services.context import close_shop, open_shop
 from tui_pos.services.imports import read_table
 from tui_pos.store.models import (
-    RefundRow,
-    ShiftRow,
     MemberRow,
     PaymentRow,
     PointsMoveRow,
     PrintJobRow,
     ProductRow,
+    RefundRow,
     SaleLineRow,
     SaleRow,
+    ShiftRow,
     StaffRow,
     StockMoveRow,
     StoredValueMoveRow,
@@ -59,8 +59,11 @@ def test_demo_contents(seeded):
     assert (summary.members.imported, summary.members.errors) == (20, [])
     assert summary.sales_created == SaleRow.select().count() == 200
     staff = {s.code: (s.name, s.role) for s in StaffRow.select()}
-    assert staff == {"001": ("收银员 小李", "cashier"), "002": ("值班主管 老赵", "supervisor"),
-                     "003": ("店长 王姐", "manager")}
+    assert staff == {
+        "001": ("收银员 小李", "cashier"),
+        "002": ("值班主管 老赵", "supervisor"),
+        "003": ("店长 王姐", "manager"),
+    }
     for demo_staff in demo.DEMO_STAFF:
         assert staff_service.login(ctx, demo_staff.code, demo_staff.pin).role is demo_staff.role
     categories = {p.category for p in ProductRow.select()}
@@ -74,8 +77,11 @@ def test_demo_contents(seeded):
 
 def test_sales_add_up_to_the_cent(seeded):
     for sale in SaleRow.select():
-        paid = (PaymentRow.select(fn.SUM(PaymentRow.amount))
-                .where((PaymentRow.sale == sale.id) & PaymentRow.refund.is_null()).scalar())
+        paid = (
+            PaymentRow.select(fn.SUM(PaymentRow.amount))
+            .where((PaymentRow.sale == sale.id) & PaymentRow.refund.is_null())
+            .scalar()
+        )
         lines = SaleLineRow.select(fn.SUM(SaleLineRow.paid)).where(SaleLineRow.sale == sale.id).scalar()
         assert paid == sale.total == lines, sale.order_no
         assert sale.subtotal - sale.discount == sale.total
@@ -117,8 +123,11 @@ def test_ledgers_match_balances(seeded):
         assert (moved or 0) == product.stock, product.barcode
     for member in MemberRow.select():
         points = PointsMoveRow.select(fn.SUM(PointsMoveRow.points)).where(PointsMoveRow.member == member.id).scalar()
-        balance = (StoredValueMoveRow.select(fn.SUM(StoredValueMoveRow.amount))
-                   .where(StoredValueMoveRow.member == member.id).scalar())
+        balance = (
+            StoredValueMoveRow.select(fn.SUM(StoredValueMoveRow.amount))
+            .where(StoredValueMoveRow.member == member.id)
+            .scalar()
+        )
         assert (points or 0) == member.points >= 0, member.card_no
         assert (balance or 0) == member.balance >= 0, member.card_no
 
@@ -138,8 +147,12 @@ def test_refresh_does_not_duplicate(seeded):
     assert (again.members.imported, again.members.unchanged, again.members.errors) == (0, 20, [])
     assert again.sales_created == 0
     assert again.restocked == 1
-    assert (StaffRow.select().count(), ProductRow.select().count(), MemberRow.select().count(),
-            SaleRow.select().count()) == (3, 50, 20, 200)
+    assert (
+        StaffRow.select().count(),
+        ProductRow.select().count(),
+        MemberRow.select().count(),
+        SaleRow.select().count(),
+    ) == (3, 50, 20, 200)
     cola = ProductRow.get_by_id(cola.id)
     assert (cola.price, cola.stock) == (300, 120)
 
@@ -173,7 +186,7 @@ def test_demo_is_not_mixed_into_a_real_shop(config):
     demo.init_shop(config, "009", "Owner", "9999")
     with pytest.raises(Conflict):
         demo.seed_shop(config)
-    ctx = open_shop(config)
+    open_shop(config)
     try:
         assert ProductRow.select().count() == 0
     finally:

@@ -25,8 +25,7 @@ def sell(ctx, actor, items: dict[str, int]) -> int:
 
 def draft_all(ctx, sale_id: int) -> RefundDraft:
     lookup = refunds.load_order(ctx, sale_id)
-    return RefundDraft(sale_id, tuple(Pick(h.sale_line_id, h.remaining) for h in lookup.history.values()),
-                       "wrong_item")
+    return RefundDraft(sale_id, tuple(Pick(h.sale_line_id, h.remaining) for h in lookup.history.values()), "wrong_item")
 
 
 def basket_of(items: dict[str, int]) -> Basket:
@@ -53,8 +52,10 @@ def test_cheaper_new_goods_give_the_rest_back_in_cash(ctx, cashier):
     assert exchange.refund_of_sale(new_sale.id) == refund.refund_no
     refund_pays = {p.tender: p.amount for p in PaymentRow.select().where(PaymentRow.refund == refund)}
     assert refund_pays == {"exchange": -599, "cash": -700}
-    sale_pays = [(p.tender, p.amount) for p in PaymentRow.select().where(PaymentRow.sale == new_sale)
-                 .where(PaymentRow.refund.is_null())]
+    sale_pays = [
+        (p.tender, p.amount)
+        for p in PaymentRow.select().where(PaymentRow.sale == new_sale).where(PaymentRow.refund.is_null())
+    ]
     assert sale_pays == [("exchange", 599)]
     # the exchange tender nets to zero across the refund and the sale
     assert sum(p.amount for p in PaymentRow.select().where(PaymentRow.tender == "exchange")) == 0

@@ -25,29 +25,43 @@ def product(barcode: str) -> ProductRow:
 
 
 def counts() -> tuple[int, int, int, int]:
-    return (ProductRow.select().count(), MemberRow.select().count(), StockMoveRow.select().count(),
-            AuditRow.select().count())
+    return (
+        ProductRow.select().count(),
+        MemberRow.select().count(),
+        StockMoveRow.select().count(),
+        AuditRow.select().count(),
+    )
 
 
 class TestProducts:
     def test_utf8_with_bom(self, ctx, manager, tmp_path):
-        path = write_csv(tmp_path, PRODUCT_HEADER
-                         + "6920000000011,农夫山泉 550ml,Nongfu Spring 550ml,饮料,2.00,,200,\n"
-                         + "6920000000028,光明鲜牛奶,Bright milk,乳制品,15.80,14.80,20,food_opened\n",
-                         encoding="utf-8-sig")
+        path = write_csv(
+            tmp_path,
+            PRODUCT_HEADER
+            + "6920000000011,农夫山泉 550ml,Nongfu Spring 550ml,饮料,2.00,,200,\n"
+            + "6920000000028,光明鲜牛奶,Bright milk,乳制品,15.80,14.80,20,food_opened\n",
+            encoding="utf-8-sig",
+        )
         report = import_products(ctx, manager, path)
         assert (report.imported, report.updated, report.errors) == (2, 0, [])
         water = product("6920000000011")
         assert (water.name, water.name_en, water.category, water.price, water.member_price, water.stock) == (
-            "农夫山泉 550ml", "Nongfu Spring 550ml", "饮料", 200, None, 200)
+            "农夫山泉 550ml",
+            "Nongfu Spring 550ml",
+            "饮料",
+            200,
+            None,
+            200,
+        )
         milk = product("6920000000028")
         assert (milk.price, milk.member_price, milk.refund_policy) == (1580, 1480, "food_opened")
         move = StockMoveRow.get(StockMoveRow.product == water.id)
         assert (move.qty, move.reason) == (200, "import")
 
     def test_gbk_file_from_excel(self, ctx, manager, tmp_path):
-        path = write_csv(tmp_path, PRODUCT_HEADER + "6920000000035,卫龙大面筋,Spicy strips,零食,5,,50,\n",
-                         encoding="gbk")
+        path = write_csv(
+            tmp_path, PRODUCT_HEADER + "6920000000035,卫龙大面筋,Spicy strips,零食,5,,50,\n", encoding="gbk"
+        )
         report = import_products(ctx, manager, path)
         assert report.imported == 1
         assert product("6920000000035").name == "卫龙大面筋"
@@ -60,12 +74,15 @@ class TestProducts:
         row = product("6920000000042")
         assert (row.category, row.stock, row.name_en) == ("", 0, "")
 
-    @pytest.mark.parametrize("header, needle", [
-        ("barcode,nme,price\n", "Unknown column(s): nme"),
-        ("barcode,name\n", "Missing column(s): price"),
-        ("barcode,name,price,price\n", "named twice: price"),
-        ("", "The file is empty"),
-    ])
+    @pytest.mark.parametrize(
+        "header, needle",
+        [
+            ("barcode,nme,price\n", "Unknown column(s): nme"),
+            ("barcode,name\n", "Missing column(s): price"),
+            ("barcode,name,price,price\n", "named twice: price"),
+            ("", "The file is empty"),
+        ],
+    )
     def test_wrong_header_writes_nothing(self, ctx, manager, tmp_path, header, needle):
         before = counts()
         path = write_csv(tmp_path, header + ("111,x,1.00\n" if header else ""))
@@ -75,19 +92,22 @@ class TestProducts:
         assert counts() == before
 
     def test_bad_rows_reported_and_skipped(self, ctx, manager, tmp_path):
-        path = write_csv(tmp_path, PRODUCT_HEADER
-                         + "6920000000059,Good one,,零食,1.50,,5,\n"       # row 2
-                         + "6920000000066,Bad price,,零食,abc,,5,\n"       # row 3
-                         + "\n"                                             # row 4: blank, ignored
-                         + "6920000000073,,,零食,1.00,,5,\n"               # row 5: no name
-                         + "bad code!,Bad barcode,,零食,1.00,,5,\n"        # row 6
-                         + "6920000000080,Member dearer,,零食,1.00,2.00,5,\n"  # row 7
-                         + "6920000000097,Bad stock,,零食,1.00,,lots,\n"   # row 8
-                         + "6920000000103,Bad rule,,零食,1.00,,1,nope\n"    # row 9
-                         + "6920000000059,Twice,,零食,1.00,,1,\n"          # row 10
-                         + "6920000000110,Too many decimals,,零食,1.005,,1,\n"  # row 11
-                         + "6920000000127,Extra cells,,零食,1.00,,1,,surplus\n"  # row 12
-                         + "6920000000134,Good two,,零食,2.00,,5,\n")     # row 13
+        path = write_csv(
+            tmp_path,
+            PRODUCT_HEADER
+            + "6920000000059,Good one,,零食,1.50,,5,\n"  # row 2
+            + "6920000000066,Bad price,,零食,abc,,5,\n"  # row 3
+            + "\n"  # row 4: blank, ignored
+            + "6920000000073,,,零食,1.00,,5,\n"  # row 5: no name
+            + "bad code!,Bad barcode,,零食,1.00,,5,\n"  # row 6
+            + "6920000000080,Member dearer,,零食,1.00,2.00,5,\n"  # row 7
+            + "6920000000097,Bad stock,,零食,1.00,,lots,\n"  # row 8
+            + "6920000000103,Bad rule,,零食,1.00,,1,nope\n"  # row 9
+            + "6920000000059,Twice,,零食,1.00,,1,\n"  # row 10
+            + "6920000000110,Too many decimals,,零食,1.005,,1,\n"  # row 11
+            + "6920000000127,Extra cells,,零食,1.00,,1,,surplus\n"  # row 12
+            + "6920000000134,Good two,,零食,2.00,,5,\n",
+        )  # row 13
         report = import_products(ctx, manager, path)
         assert (report.imported, report.rejected) == (2, 9)
         by_row = {e.row_no: e.message for e in report.errors}
@@ -105,7 +125,9 @@ class TestProducts:
         assert ProductRow.get_or_none(ProductRow.barcode == "6920000000066") is None
 
     def test_existing_barcode_is_updated(self, ctx, manager, tmp_path):
-        path = write_csv(tmp_path, "barcode,name,price,stock\n6901,可口可乐 330ml 新包装,3.20,120\n6902,全麦面包,12.99,\n")
+        path = write_csv(
+            tmp_path, "barcode,name,price,stock\n6901,可口可乐 330ml 新包装,3.20,120\n6902,全麦面包,12.99,\n"
+        )
         report = import_products(ctx, manager, path)
         assert (report.imported, report.updated, report.unchanged) == (0, 1, 1)
         cola = product("6901")
@@ -130,8 +152,12 @@ class TestProducts:
     def test_progress_reaches_the_end(self, ctx, manager, tmp_path):
         rows = "".join(f"69200002{i:05d},Item {i},,零食,1.00,,1,\n" for i in range(120))
         seen: list[tuple[int, int]] = []
-        import_products(ctx, manager, write_csv(tmp_path, PRODUCT_HEADER + rows),
-                        progress=lambda done, total: seen.append((done, total)))
+        import_products(
+            ctx,
+            manager,
+            write_csv(tmp_path, PRODUCT_HEADER + rows),
+            progress=lambda done, total: seen.append((done, total)),
+        )
         assert seen[-1] == (120, 120)
         assert 2 <= len(seen) < 120
 
@@ -148,14 +174,23 @@ class TestProducts:
 
 class TestMembers:
     def test_members_with_points_and_balance(self, ctx, manager, tmp_path):
-        path = write_csv(tmp_path, MEMBER_HEADER
-                         + "m000100,13912345678,李四,金卡会员,300,150.50,2024-03-05\n"
-                         + "M000101,139 1234 0000,王五,,,,\n", encoding="utf-8-sig")
+        path = write_csv(
+            tmp_path,
+            MEMBER_HEADER
+            + "m000100,13912345678,李四,金卡会员,300,150.50,2024-03-05\n"
+            + "M000101,139 1234 0000,王五,,,,\n",
+            encoding="utf-8-sig",
+        )
         report = import_members(ctx, manager, path)
         assert (report.imported, report.errors) == (2, [])
         lisi = MemberRow.get(MemberRow.card_no == "M000100")
         assert (lisi.phone, lisi.phone_tail, lisi.level, lisi.points, lisi.balance) == (
-            "13912345678", "5678", "gold", 300, 15050)
+            "13912345678",
+            "5678",
+            "gold",
+            300,
+            15050,
+        )
         assert lisi.joined.year == 2024
         assert PointsMoveRow.get(PointsMoveRow.member == lisi.id).points == 300
         assert StoredValueMoveRow.get(StoredValueMoveRow.member == lisi.id).amount == 15050
@@ -168,16 +203,19 @@ class TestMembers:
         assert MemberRow.get(MemberRow.card_no == "M000200").name == "赵六"
 
     def test_duplicates_and_bad_rows(self, ctx, manager, tmp_path):
-        path = write_csv(tmp_path, MEMBER_HEADER
-                         + "M000300,13600000001,甲,regular,0,0,\n"    # row 2 ok
-                         + "M000301,13600000001,乙,regular,0,0,\n"    # row 3 phone again in file
-                         + "M000300,13600000003,丙,regular,0,0,\n"    # row 4 card again in file
-                         + "M000001,13600000004,丁,regular,0,0,\n"    # row 5 card in shop
-                         + "M000305,13800001234,戊,regular,0,0,\n"    # row 6 phone in shop
-                         + "M000306,1360000,己,regular,0,0,\n"        # row 7 short phone
-                         + "M000307,13600000007,庚,platinum,0,0,\n"   # row 8 level
-                         + "M000308,13600000008,辛,regular,0,xyz,\n"  # row 9 balance
-                         + "M000309,13600000009,壬,regular,0,0,yesterday\n")  # row 10 date
+        path = write_csv(
+            tmp_path,
+            MEMBER_HEADER
+            + "M000300,13600000001,甲,regular,0,0,\n"  # row 2 ok
+            + "M000301,13600000001,乙,regular,0,0,\n"  # row 3 phone again in file
+            + "M000300,13600000003,丙,regular,0,0,\n"  # row 4 card again in file
+            + "M000001,13600000004,丁,regular,0,0,\n"  # row 5 card in shop
+            + "M000305,13800001234,戊,regular,0,0,\n"  # row 6 phone in shop
+            + "M000306,1360000,己,regular,0,0,\n"  # row 7 short phone
+            + "M000307,13600000007,庚,platinum,0,0,\n"  # row 8 level
+            + "M000308,13600000008,辛,regular,0,xyz,\n"  # row 9 balance
+            + "M000309,13600000009,壬,regular,0,0,yesterday\n",
+        )  # row 10 date
         report = import_members(ctx, manager, path)
         by_row = {e.row_no: e.message for e in report.errors}
         assert by_row == {

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -30,9 +30,12 @@ def consistent(path) -> int:
     db = sqlite3.connect(path)
     try:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert db.execute("""SELECT COUNT(*) FROM sale s WHERE s.total !=
+        assert (
+            db.execute("""SELECT COUNT(*) FROM sale s WHERE s.total !=
             (SELECT COALESCE(SUM(amount), 0) FROM payment WHERE sale_id = s.id AND refund_id IS NULL)
-            OR s.total != (SELECT COALESCE(SUM(paid), 0) FROM sale_line WHERE sale_id = s.id)""").fetchone()[0] == 0
+            OR s.total != (SELECT COALESCE(SUM(paid), 0) FROM sale_line WHERE sale_id = s.id)""").fetchone()[0]
+            == 0
+        )
         sold = db.execute("SELECT COALESCE(SUM(qty), 0) FROM sale_line").fetchone()[0]
         moved = db.execute("SELECT COALESCE(-SUM(qty), 0) FROM stock_move WHERE reason = 'sale'").fetchone()[0]
         assert sold == moved

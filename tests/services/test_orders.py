@@ -42,8 +42,9 @@ def refunded_order(ctx, cashier, supervisor):
     first = refunds.confirm(ctx, cashier, RefundDraft(sale.sale_id, (Pick(cola.sale_line_id, 1),), "quality"))
     refunds.complete(ctx, cashier, first.refund_no)
     book = line_of(sale.sale_id, ctx, "Notebook A5")
-    second = refunds.confirm(ctx, cashier, RefundDraft(sale.sale_id, (Pick(book.sale_line_id, 1),), "quality"),
-                             ("002", "2222"))
+    second = refunds.confirm(
+        ctx, cashier, RefundDraft(sale.sale_id, (Pick(book.sale_line_id, 1),), "quality"), ("002", "2222")
+    )
     bread = line_of(sale.sale_id, ctx, "全麦面包")
     third = refunds.park(ctx, cashier, RefundDraft(sale.sale_id, (Pick(bread.sale_line_id, 1),), "quality"))
     refunds.reject(ctx, supervisor, third.refund_no, "customer ate half")
@@ -65,7 +66,7 @@ def test_order_detail_names_each_refund_with_cashier_approver_and_time(ctx, refu
     assert all(r.created_at is not None for r in detail.refunds)
     assert [r.counts for r in detail.refunds] == [True, True, False]
     assert detail.refunded_total == first.amount + second.amount
-    per_line = {l.line.name: (l.line.qty, l.refunded_qty, l.pending_qty, l.remaining) for l in detail.lines}
+    per_line = {ln.line.name: (ln.line.qty, ln.refunded_qty, ln.pending_qty, ln.remaining) for ln in detail.lines}
     assert per_line == {"可口可乐 330ml": (2, 1, 0, 1), "Notebook A5": (1, 1, 0, 0), "全麦面包": (1, 0, 0, 1)}
     assert not detail.fully_refunded
     assert [(p.tender, p.amount) for p in detail.tenders] == [("cash", sale.total)]  # not the refunds paid out
@@ -79,7 +80,7 @@ def test_parked_refund_holds_units_but_no_money(ctx, cashier):
     book = line_of(sale.sale_id, ctx, "Notebook A5")
     parked = refunds.park(ctx, cashier, RefundDraft(sale.sale_id, (Pick(book.sale_line_id, 1),), "quality"))
     detail = orders.order_detail(sale.order_no)
-    assert [(l.refunded_qty, l.pending_qty, l.remaining) for l in detail.lines] == [(0, 1, 0)]
+    assert [(ln.refunded_qty, ln.pending_qty, ln.remaining) for ln in detail.lines] == [(0, 1, 0)]
     assert detail.refunded_total == 0
     (purchase,) = orders.member_history(ctx, members.find_one("M000001").id).purchases
     assert (purchase.mark, purchase.refunded, purchase.pending_count) == ("pending", 0, 1)
@@ -90,8 +91,13 @@ def test_member_history_marks_refunded_purchases_and_counts_the_rate(ctx, cashie
     sale, first, second, third = refunded_order
     untouched = sell(ctx, cashier, {"6901": 1}, member="M000001")
     everything = sell(ctx, cashier, {"6901": 1}, member="M000001")
-    all_back = refunds.confirm(ctx, cashier, RefundDraft(
-        everything.sale_id, (Pick(line_of(everything.sale_id, ctx, "可口可乐 330ml").sale_line_id, 1),), "quality"))
+    all_back = refunds.confirm(
+        ctx,
+        cashier,
+        RefundDraft(
+            everything.sale_id, (Pick(line_of(everything.sale_id, ctx, "可口可乐 330ml").sale_line_id, 1),), "quality"
+        ),
+    )
     sell(ctx, cashier, {"6901": 1})  # someone else's sale is not in the history
 
     history = orders.member_history(ctx, members.find_one("M000001").id)
@@ -102,8 +108,12 @@ def test_member_history_marks_refunded_purchases_and_counts_the_rate(ctx, cashie
         everything.order_no: ("full", 1, all_back.amount),
     }
     assert [p.sale.order_no for p in history.purchases][0] == everything.order_no  # newest first
-    assert [r.refund_no for r in history.refunds] == [all_back.refund_no, third.refund_no, second.refund_no,
-                                                      first.refund_no]
+    assert [r.refund_no for r in history.refunds] == [
+        all_back.refund_no,
+        third.refund_no,
+        second.refund_no,
+        first.refund_no,
+    ]
     assert {r.refund_no: r.order_no for r in history.refunds}[second.refund_no] == sale.order_no
     refunded = first.amount + second.amount + all_back.amount  # the rejected one does not count
     bought = sale.total + untouched.total + everything.total

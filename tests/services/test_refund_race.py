@@ -24,8 +24,7 @@ def till(config: Config, sale_id: int, barrier, results) -> None:
     ctx = open_shop(config)
     actor = staff_service.login(ctx, "003", "3333")  # a manager: no approval in the way
     lookup = refunds.load_order(ctx, sale_id)
-    draft = RefundDraft(sale_id, tuple(Pick(h.sale_line_id, h.remaining) for h in lookup.history.values()),
-                        "quality")
+    draft = RefundDraft(sale_id, tuple(Pick(h.sale_line_id, h.remaining) for h in lookup.history.values()), "quality")
     expected = refunds.quote(ctx, actor, draft)
     barrier.wait()
     try:

@@ -8,16 +8,29 @@ import pytest
 
 from tui_pos.domain.basket import Basket
 from tui_pos.domain.errors import (
-    AuthError, Conflict, InsufficientPermission, InvalidInput, NeedsApproval, NotFound, RefundNotAllowed,
+    AuthError,
+    InsufficientPermission,
+    InvalidInput,
+    NeedsApproval,
+    NotFound,
+    RefundNotAllowed,
 )
 from tui_pos.domain.refund import Pick
 from tui_pos.domain.tenders import TenderKind
 from tui_pos.services import catalog, checkout, members, printing, refunds
 from tui_pos.services.refunds import RefundDraft
-from tui_pos.store import audit
 from tui_pos.store.models import (
-    AuditRow, MemberRow, PaymentRow, PointsMoveRow, PrintJobRow, ProductRow, RefundEventRow, RefundLineRow, RefundRow,
-    SaleRow, StockMoveRow,
+    AuditRow,
+    MemberRow,
+    PaymentRow,
+    PointsMoveRow,
+    PrintJobRow,
+    ProductRow,
+    RefundEventRow,
+    RefundLineRow,
+    RefundRow,
+    SaleRow,
+    StockMoveRow,
 )
 
 
@@ -41,11 +54,14 @@ def all_of(ctx, sale_id: int, **kw) -> RefundDraft:
 
 def events(refund_no: str) -> list[tuple[str, str]]:
     row = RefundRow.get(RefundRow.refund_no == refund_no)
-    return [(e.event, e.staff_code) for e in RefundEventRow.select().where(RefundEventRow.refund == row)
-            .order_by(RefundEventRow.id)]
+    return [
+        (e.event, e.staff_code)
+        for e in RefundEventRow.select().where(RefundEventRow.refund == row).order_by(RefundEventRow.id)
+    ]
 
 
 # ---- step 1 ---------------------------------------------------------------------------
+
 
 def test_find_order_forgives_how_it_was_typed(ctx, cashier):
     sale_id = sell(ctx, cashier, {"6901": 1})
@@ -76,6 +92,7 @@ def test_refusals_voided_and_fully_refunded_and_training(ctx, cashier):
 
 # ---- transitions ----------------------------------------------------------------------
 
+
 def test_confirm_then_complete(ctx, cashier):
     sale_id = sell(ctx, cashier, {"6901": 2, "6902": 1})
     result = refunds.confirm(ctx, cashier, all_of(ctx, sale_id))
@@ -91,7 +108,8 @@ def test_confirm_then_complete(ctx, cashier):
 
 
 def refunds_staff(ctx, code):
-    from tests.conftest import PINS  # noqa: PLC0415
+    from tests.conftest import PINS
+
     from tui_pos.services import staff
 
     return staff.login(ctx, code, PINS[code])
@@ -140,6 +158,7 @@ def test_park_reject_needs_a_reason_and_cancel(ctx, cashier, supervisor):
 
 # ---- approvals ------------------------------------------------------------------------
 
+
 def test_approval_exactly_when_policy_says(ctx, cashier):
     ProductRow.update(price=20000).where(ProductRow.barcode == "6903").execute()
     at_limit = sell(ctx, cashier, {"6903": 1})
@@ -163,6 +182,7 @@ def test_approval_exactly_when_policy_says(ctx, cashier):
 
 # ---- one transaction ------------------------------------------------------------------
 
+
 def test_confirm_writes_everything_for_a_member_sale(ctx, cashier):
     sale_id = sell(ctx, cashier, {"6901": 2, "6902": 1}, member="M000001")
     member_before = MemberRow.get(MemberRow.card_no == "M000001")
@@ -170,20 +190,27 @@ def test_confirm_writes_everything_for_a_member_sale(ctx, cashier):
     lookup = refunds.load_order(ctx, sale_id)
     lines = {h.name: h for h in lookup.history.values()}
     cola, bread = lines["可口可乐 330ml"], lines["全麦面包"]
-    draft = RefundDraft(sale_id, (Pick(cola.sale_line_id, 1, "restock"), Pick(bread.sale_line_id, 1, "scrap")),
-                        "quality", tender="stored_value")
+    draft = RefundDraft(
+        sale_id,
+        (Pick(cola.sale_line_id, 1, "restock"), Pick(bread.sale_line_id, 1, "scrap")),
+        "quality",
+        tender="stored_value",
+    )
     result = refunds.confirm(ctx, cashier, draft)
     expected = cola.paid // 2 + bread.paid
     row = RefundRow.get(RefundRow.refund_no == result.refund_no)
     assert row.amount == expected == result.amount
-    assert sorted((l.qty, l.amount, l.disposition) for l in RefundLineRow.select().where(RefundLineRow.refund == row)) \
-        == sorted([(1, cola.paid // 2, "restock"), (1, bread.paid, "scrap")])
-    assert [(p.tender, p.amount) for p in PaymentRow.select().where(PaymentRow.refund == row)] == \
-        [("stored_value", -expected)]
+    assert sorted(
+        (ln.qty, ln.amount, ln.disposition) for ln in RefundLineRow.select().where(RefundLineRow.refund == row)
+    ) == sorted([(1, cola.paid // 2, "restock"), (1, bread.paid, "scrap")])
+    assert [(p.tender, p.amount) for p in PaymentRow.select().where(PaymentRow.refund == row)] == [
+        ("stored_value", -expected)
+    ]
     stock = {p.barcode: p.stock for p in ProductRow.select()}
     assert stock["6901"] == stock_before["6901"] + 1 and stock["6902"] == stock_before["6902"]
-    assert sorted((m.qty, m.reason) for m in StockMoveRow.select().where(StockMoveRow.refund == row)) == \
-        sorted([(1, "refund"), (1, "refund"), (-1, "scrap")])
+    assert sorted((m.qty, m.reason) for m in StockMoveRow.select().where(StockMoveRow.refund == row)) == sorted(
+        [(1, "refund"), (1, "refund"), (-1, "scrap")]
+    )
     member = MemberRow.get_by_id(member_before.id)
     assert member.balance == member_before.balance + expected
     reversed_ = sum(-m.points for m in PointsMoveRow.select().where(PointsMoveRow.refund == row))
@@ -201,13 +228,26 @@ def test_a_voucher_job_names_its_refund_and_prints_the_refund_as_stored(ctx, cas
 
     member_sale = sell(ctx, cashier, {"6901": 2, "6902": 1}, member="M000001")
     drafts = [
-        (all_of(ctx, member_sale, note="盒子压坏了", tender="stored_value"), None,
-         [("盒子压坏了", ""), ("Member", "M000001")]),
-        (all_of(ctx, big_sale(ctx, cashier, 20001), tender="card", reference="RRN 0042"), ("002", "2222"),
-         [("Refund via", "RRN 0042"), ("Approved by", "002")]),
-        (RefundDraft(None, (Pick(catalog.product_for_scan("6902").id, 2),), "changed_mind",
-                     member_id=members.find_one("M000001").id), ("003", "3333"),
-         [("Approved by", "003"), ("Member", "M000001")]),
+        (
+            all_of(ctx, member_sale, note="盒子压坏了", tender="stored_value"),
+            None,
+            [("盒子压坏了", ""), ("Member", "M000001")],
+        ),
+        (
+            all_of(ctx, big_sale(ctx, cashier, 20001), tender="card", reference="RRN 0042"),
+            ("002", "2222"),
+            [("Refund via", "RRN 0042"), ("Approved by", "002")],
+        ),
+        (
+            RefundDraft(
+                None,
+                (Pick(catalog.product_for_scan("6902").id, 2),),
+                "changed_mind",
+                member_id=members.find_one("M000001").id,
+            ),
+            ("003", "3333"),
+            [("Approved by", "003"), ("Member", "M000001")],
+        ),
     ]
     for draft, approver, shown in drafts:
         result = refunds.confirm(ctx, cashier, draft, approver)
@@ -218,13 +258,18 @@ def test_a_voucher_job_names_its_refund_and_prints_the_refund_as_stored(ctx, cas
         assert paper.count("Refund voucher") == 2 and "Customer signature" in paper
         lines = paper.splitlines()
         for label, value in [("Refund no.", result.refund_no), ("Refund amount", money(result.amount)), *shown]:
-            assert sum(l.startswith(label) and l.endswith(value) for l in lines) == 2, (label, paper)
+            assert sum(ln.startswith(label) and ln.endswith(value) for ln in lines) == 2, (label, paper)
 
 
 def test_a_crash_inside_confirm_leaves_nothing(ctx, cashier, monkeypatch):
     sale_id = sell(ctx, cashier, {"6901": 2}, member="M000001")
-    before = (ProductRow.get(ProductRow.barcode == "6901").stock, MemberRow.get(MemberRow.card_no == "M000001").points,
-              PaymentRow.select().count(), StockMoveRow.select().count(), PointsMoveRow.select().count())
+    before = (
+        ProductRow.get(ProductRow.barcode == "6901").stock,
+        MemberRow.get(MemberRow.card_no == "M000001").points,
+        PaymentRow.select().count(),
+        StockMoveRow.select().count(),
+        PointsMoveRow.select().count(),
+    )
 
     def boom(*args, **kwargs):
         raise RuntimeError("power cut")
@@ -234,8 +279,13 @@ def test_a_crash_inside_confirm_leaves_nothing(ctx, cashier, monkeypatch):
         refunds.confirm(ctx, cashier, all_of(ctx, sale_id))
     assert RefundRow.select().count() == 0 and RefundLineRow.select().count() == 0
     assert RefundEventRow.select().count() == 0
-    after = (ProductRow.get(ProductRow.barcode == "6901").stock, MemberRow.get(MemberRow.card_no == "M000001").points,
-             PaymentRow.select().count(), StockMoveRow.select().count(), PointsMoveRow.select().count())
+    after = (
+        ProductRow.get(ProductRow.barcode == "6901").stock,
+        MemberRow.get(MemberRow.card_no == "M000001").points,
+        PaymentRow.select().count(),
+        StockMoveRow.select().count(),
+        PointsMoveRow.select().count(),
+    )
     assert after == before
 
 
@@ -243,8 +293,10 @@ def test_repeated_partial_refunds_sum_to_the_sale(ctx, cashier):
     ProductRow.update(price=1000).where(ProductRow.barcode == "6903").execute()
     sale_id = sell(ctx, cashier, {"6903": 3})
     (line,) = refunds.load_order(ctx, sale_id).history.values()
-    amounts = [refunds.confirm(ctx, cashier, RefundDraft(sale_id, (Pick(line.sale_line_id, 1),), "quality")).amount
-               for _ in range(3)]
+    amounts = [
+        refunds.confirm(ctx, cashier, RefundDraft(sale_id, (Pick(line.sale_line_id, 1),), "quality")).amount
+        for _ in range(3)
+    ]
     assert amounts == [1000, 1000, 1000]
     ProductRow.update(price=333).where(ProductRow.barcode == "6903").execute()
     odd = sell(ctx, cashier, {"6903": 3, "6901": 1}, member="M000001")  # gold discount: odd cents
@@ -255,8 +307,10 @@ def test_repeated_partial_refunds_sum_to_the_sale(ctx, cashier):
         for _ in range(h.qty):
             total += refunds.confirm(ctx, cashier, RefundDraft(odd, (Pick(h.sale_line_id, 1),), "quality")).amount
     assert total == paid
-    assert sum(-p.amount for p in PaymentRow.select().where(PaymentRow.sale == odd, PaymentRow.refund.is_null(False))
-               ) == paid
+    assert (
+        sum(-p.amount for p in PaymentRow.select().where(PaymentRow.sale == odd, PaymentRow.refund.is_null(False)))
+        == paid
+    )
 
 
 def test_a_stale_quote_is_a_conflict(ctx, cashier):

@@ -82,7 +82,10 @@ def independent(view: str, since: datetime, until: datetime) -> dict[str, tuple[
 @pytest.mark.parametrize("view", ["product", "category", "reason", "cashier"])
 def test_breakdowns_match_an_independent_count(seeded, manager, view):
     since, until = reports.date_range("2026-11-01", "2026-11-11")
-    got = {r.key: (r.refunds, r.refund_amount, r.sales_amount) for r in reports.breakdown(seeded, manager, view, since, until)}
+    got = {
+        r.key: (r.refunds, r.refund_amount, r.sales_amount)
+        for r in reports.breakdown(seeded, manager, view, since, until)
+    }
     assert got == independent(view, since, until)
     assert got  # there is something to compare
     for r in reports.breakdown(seeded, manager, view, since, until):
@@ -129,8 +132,17 @@ def test_every_table_renders(seeded, manager):
 
 def test_flags(seeded, ctx, manager):
     config = ctx.config
-    strict = Context(config.__class__(**{**config.__dict__, "refund_flags": config.refund_flags.__class__(
-        member_count=2, edge_minutes=24 * 60, just_under_bp=0, just_under_count=1)}), lambda: START + timedelta(days=10))
+    strict = Context(
+        config.__class__(
+            **{
+                **config.__dict__,
+                "refund_flags": config.refund_flags.__class__(
+                    member_count=2, edge_minutes=24 * 60, just_under_bp=0, just_under_count=1
+                ),
+            }
+        ),
+        lambda: START + timedelta(days=10),
+    )
     since, until = reports.date_range("2026-11-01", "2026-11-11")
     kinds = {f.kind for f in reports.flags(strict, manager, since, until)}
     assert {"member", "edge", "just_under"} <= kinds
@@ -147,12 +159,13 @@ def test_flags(seeded, ctx, manager):
 
 
 def test_csv_has_a_bom_and_no_formulas(tmp_path, manager):
-    text = export.csv_text(["名称", "金额"], [["=HYPERLINK(\"x\")", "-5.70"], ["+1+1", "@SUM(A1)"],
-                                              ["-cmd", "普通"], ["\tTAB", "12.5%"]])
+    text = export.csv_text(
+        ["名称", "金额"], [['=HYPERLINK("x")', "-5.70"], ["+1+1", "@SUM(A1)"], ["-cmd", "普通"], ["\tTAB", "12.5%"]]
+    )
     assert text.startswith("\ufeff")
     lines = text[1:].split("\r\n")
     assert lines[0] == "名称,金额"
-    assert lines[1] == "\"'=HYPERLINK(\"\"x\"\")\",-5.70"  # a formula is defused, a negative number stays
+    assert lines[1] == '"\'=HYPERLINK(""x"")",-5.70'  # a formula is defused, a negative number stays
     assert lines[2] == "'+1+1,'@SUM(A1)"
     assert lines[3] == "'-cmd,普通"
     assert lines[4] == "'\tTAB,12.5%"

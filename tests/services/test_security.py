@@ -9,7 +9,7 @@ import pytest
 
 from tui_pos.devices.printer import PrinterError, TrainingPrinter
 from tui_pos.domain.basket import Basket
-from tui_pos.domain.errors import InsufficientPermission, InvalidInput, NotFound
+from tui_pos.domain.errors import AuthError, InsufficientPermission, InvalidInput, NotFound
 from tui_pos.domain.refund import Pick
 from tui_pos.domain.shift import CashCount
 from tui_pos.domain.staff import PERMISSIONS, Role
@@ -27,14 +27,18 @@ CALLS = {
     "approve_refund": [lambda ctx, actor: refunds.approve_parked(ctx, actor, "R20261123-0001")],
     "reject_refund": [lambda ctx, actor: refunds.reject(ctx, actor, "R20261123-0001", "no")],
     "manage_staff": [lambda ctx, actor: staff_service.create_staff(ctx, actor, "009", "New", Role.MANAGER, "9999")],
-    "import": [lambda ctx, actor: imports.import_products(ctx, actor, "barcode,name,price\n6999,X,1.00\n"),
-               lambda ctx, actor: imports.import_members(ctx, actor, "card_no,phone,name\nM9,13900000000,Y\n")],
-    "reports": [lambda ctx, actor: reports.summary(ctx, actor, SINCE, UNTIL),
-                lambda ctx, actor: reports.breakdown(ctx, actor, "product", SINCE, UNTIL),
-                lambda ctx, actor: reports.cashiers(ctx, actor, SINCE, UNTIL),
-                lambda ctx, actor: reports.approvers(ctx, actor, SINCE, UNTIL),
-                lambda ctx, actor: reports.flags(ctx, actor, SINCE, UNTIL),
-                lambda ctx, actor: reports.table(ctx, actor, "reason", SINCE, UNTIL)],
+    "import": [
+        lambda ctx, actor: imports.import_products(ctx, actor, "barcode,name,price\n6999,X,1.00\n"),
+        lambda ctx, actor: imports.import_members(ctx, actor, "card_no,phone,name\nM9,13900000000,Y\n"),
+    ],
+    "reports": [
+        lambda ctx, actor: reports.summary(ctx, actor, SINCE, UNTIL),
+        lambda ctx, actor: reports.breakdown(ctx, actor, "product", SINCE, UNTIL),
+        lambda ctx, actor: reports.cashiers(ctx, actor, SINCE, UNTIL),
+        lambda ctx, actor: reports.approvers(ctx, actor, SINCE, UNTIL),
+        lambda ctx, actor: reports.flags(ctx, actor, SINCE, UNTIL),
+        lambda ctx, actor: reports.table(ctx, actor, "reason", SINCE, UNTIL),
+    ],
     "discard_ticket": [lambda ctx, actor: printing.discard(ctx, actor, 1)],
     "day_summary": [lambda ctx, actor: shifts.day_summary(ctx, actor)],
     "change_price": [lambda ctx, actor: catalog.change_price(ctx, actor, "6901", "0.01")],
@@ -46,18 +50,27 @@ def test_every_privileged_action_has_its_calls_listed():
     assert privileged == set(CALLS)
 
 
-@pytest.mark.parametrize("action,call", [(a, c) for a, calls in CALLS.items() for c in calls],
-                         ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    "action,call", [(a, c) for a, calls in CALLS.items() for c in calls], ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_too_low_a_role_is_refused_by_the_service_and_nothing_is_written(ctx, cashier, supervisor, action, call):
-    before = (AuditRow.select().count(), ProductRow.select().count(), StaffRow.select().count(),
-              ProductRow.get(ProductRow.barcode == "6901").price)
+    before = (
+        AuditRow.select().count(),
+        ProductRow.select().count(),
+        StaffRow.select().count(),
+        ProductRow.get(ProductRow.barcode == "6901").price,
+    )
     for actor in (cashier, supervisor):
         if actor.role >= PERMISSIONS[action]:
             continue
         with pytest.raises(InsufficientPermission):
             call(ctx, actor)
-    after = (AuditRow.select().count(), ProductRow.select().count(), StaffRow.select().count(),
-             ProductRow.get(ProductRow.barcode == "6901").price)
+    after = (
+        AuditRow.select().count(),
+        ProductRow.select().count(),
+        StaffRow.select().count(),
+        ProductRow.get(ProductRow.barcode == "6901").price,
+    )
     assert after == before
 
 
@@ -92,7 +105,7 @@ def test_no_sale_drawer_opening_is_recorded_even_when_the_drawer_fails(ctx, cash
 
 
 def test_a_day_of_sensitive_events_is_all_in_the_chained_trail(ctx, cashier, supervisor, manager, tmp_path):
-    with pytest.raises(Exception):
+    with pytest.raises(AuthError):
         staff_service.login(ctx, "001", "7391")  # failed PIN
     basket = Basket()
     basket.add(catalog.product_for_scan("6902"), 3)
@@ -112,8 +125,20 @@ def test_a_day_of_sensitive_events_is_all_in_the_chained_trail(ctx, cashier, sup
     shifts.open_shift(ctx, cashier, CashCount(10000))
 
     actions = {row.action for row in AuditRow.select()}
-    for needed in ("login", "login_failed", "sale", "void", "refund", "approve_refund", "price_change",
-                   "drawer_open", "reprint", "export", "shift_open", "shift_close"):
+    for needed in (
+        "login",
+        "login_failed",
+        "sale",
+        "void",
+        "refund",
+        "approve_refund",
+        "price_change",
+        "drawer_open",
+        "reprint",
+        "export",
+        "shift_open",
+        "shift_close",
+    ):
         assert needed in actions, needed
     assert any("override" in e.detail for e in AuditRow.select().where(AuditRow.action.startswith("refund")))
     assert audit.verify() is None

@@ -17,8 +17,7 @@ from tui_pos.domain.tenders import TenderKind
 from tui_pos.services import catalog, checkout, refunds, shifts
 from tui_pos.services.context import Context
 from tui_pos.services.refunds import RefundDraft
-from tui_pos.store.models import database
-from tui_pos.store.models import CashMoveRow, PaymentRow, ShiftRow
+from tui_pos.store.models import CashMoveRow, PaymentRow, ShiftRow, database
 
 
 def sell(ctx, actor, items: dict[str, int], tender=TenderKind.CASH, given: int | None = None):
@@ -39,6 +38,7 @@ def refund_one(ctx, actor, sale_id: int, qty: int = 1, tender: str = "cash") -> 
 
 # --- parsing what the cashier counted --------------------------------------------------------------
 
+
 def test_cash_count_total_or_denominations():
     assert parse_cash_count("500") == CashCount(50000)
     assert parse_cash_count("１２３.５") == CashCount(12350)  # full-width digits from a Chinese IME
@@ -46,9 +46,15 @@ def test_cash_count_total_or_denominations():
     assert count.total == 30000 + 10000 + 1200 + 200
     assert count.pieces == ((10000, 3), (5000, 2), (100, 12), (50, 4))
     assert count.describe() == "100.00x3 50.00x2 1.00x12 0.50x4"
-    for bad, words in (("", "Enter the cash"), ("abc", "Not a cash count"), ("-5", "negative"),
-                       ("100x-2", "negative"), ("-100x2", "negative"), ("30x2", "not a note"),
-                       ("100x3 junk", "Not a cash count")):
+    for bad, words in (
+        ("", "Enter the cash"),
+        ("abc", "Not a cash count"),
+        ("-5", "negative"),
+        ("100x-2", "negative"),
+        ("-100x2", "negative"),
+        ("30x2", "not a note"),
+        ("100x3 junk", "Not a cash count"),
+    ):
         with pytest.raises(InvalidInput) as info:
             parse_cash_count(bad)
         assert words in info.value.message, bad
@@ -63,6 +69,7 @@ def test_cash_count_adds_up(pieces):
 
 
 # --- a scripted day ----------------------------------------------------------------------------------
+
 
 def test_a_scripted_day_reconciles_to_the_cent(ctx, cashier, supervisor, manager):
     """Float 500.00 (from conftest). Then, by hand:
@@ -127,11 +134,14 @@ def test_a_closed_shift_cannot_change(ctx, cashier):
     with pytest.raises(Conflict):
         shifts.cash_move(ctx, cashier, "paid_in", 100, "x")
     # not even by hand with SQL: the database refuses
-    for sql in ("UPDATE shift SET counted = 1 WHERE id = ?", "DELETE FROM shift WHERE id = ?",
-                "INSERT INTO payment (shift_id, tender, amount, given, change, points, reference, created_at) "
-                "VALUES (?, 'cash', 100, 0, 0, 0, '', '2026-11-23')",
-                "INSERT INTO cash_move (shift_id, kind, amount, reason, staff_code, at) "
-                "VALUES (?, 'paid_in', 100, 'x', '001', '2026-11-23')"):
+    for sql in (
+        "UPDATE shift SET counted = 1 WHERE id = ?",
+        "DELETE FROM shift WHERE id = ?",
+        "INSERT INTO payment (shift_id, tender, amount, given, change, points, reference, created_at) "
+        "VALUES (?, 'cash', 100, 0, 0, 0, '', '2026-11-23')",
+        "INSERT INTO cash_move (shift_id, kind, amount, reason, staff_code, at) "
+        "VALUES (?, 'paid_in', 100, 'x', '001', '2026-11-23')",
+    ):
         with pytest.raises(peewee.IntegrityError, match="shift is closed"):
             database.execute_sql(sql, (shift_id,))
     assert ShiftRow.get_by_id(shift_id).counted == 50000

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from conftest import PINS
 from tui_pos.config import SecurityConfig
 from tui_pos.domain.errors import AuthError, InsufficientPermission, InvalidInput
 from tui_pos.domain.staff import Role
@@ -15,6 +14,8 @@ from tui_pos.services import staff as staff_service
 from tui_pos.services.context import Context
 from tui_pos.store import audit
 from tui_pos.store.models import AuditRow, StaffRow
+
+from conftest import PINS
 
 
 class FakeClock:

@@ -6,6 +6,7 @@ import os
 import stat
 from dataclasses import replace
 from datetime import date
+from itertools import pairwise
 
 import pytest
 from peewee import IntegrityError
@@ -72,28 +73,35 @@ def test_open_without_create_refuses_missing_file(tmp_path):
 
 
 def test_unique_barcode(ctx):
-    with pytest.raises(IntegrityError):
-        with models.database.atomic():
-            ProductRow.create(barcode="6901", name="dup", category="x", price=1)
+    with pytest.raises(IntegrityError), models.database.atomic():
+        ProductRow.create(barcode="6901", name="dup", category="x", price=1)
     assert ProductRow.select().where(ProductRow.barcode == "6901").count() == 1
 
 
 def test_unique_member_card_and_phone(ctx):
-    with pytest.raises(IntegrityError):
-        with models.database.atomic():
-            MemberRow.create(card_no="M000001", phone="13900000000", phone_tail="0000", name="x")
-    with pytest.raises(IntegrityError):
-        with models.database.atomic():
-            MemberRow.create(card_no="M000099", phone="13800001234", phone_tail="1234", name="x")
+    with pytest.raises(IntegrityError), models.database.atomic():
+        MemberRow.create(card_no="M000001", phone="13900000000", phone_tail="0000", name="x")
+    with pytest.raises(IntegrityError), models.database.atomic():
+        MemberRow.create(card_no="M000099", phone="13800001234", phone_tail="1234", name="x")
     assert MemberRow.select().count() == 1
 
 
 def test_foreign_keys_enforced(ctx):
     product = ProductRow.get(ProductRow.barcode == "6901")
-    with pytest.raises(IntegrityError):
-        with models.database.atomic():
-            SaleLineRow.create(sale=987654, line_no=1, product=product, barcode="6901", name="x", category="x",
-                               qty=1, list_price=1, unit_price=1, discount=0, paid=1)
+    with pytest.raises(IntegrityError), models.database.atomic():
+        SaleLineRow.create(
+            sale=987654,
+            line_no=1,
+            product=product,
+            barcode="6901",
+            name="x",
+            category="x",
+            qty=1,
+            list_price=1,
+            unit_price=1,
+            discount=0,
+            paid=1,
+        )
 
 
 def test_sequences_count_per_day_and_prefix(ctx):
@@ -130,7 +138,7 @@ def test_audit_chain_intact_then_detects_edit(ctx):
     assert audit.verify() is None
 
     rows = list(AuditRow.select().order_by(AuditRow.id))
-    for a, b in zip(rows, rows[1:]):
+    for a, b in pairwise(rows):
         assert b.prev_hash == a.hash
     target = rows[-2]
     models.database.execute_sql("UPDATE audit_log SET detail = ? WHERE id = ?", ('{"n": 99}', target.id))
@@ -152,10 +160,10 @@ def test_audit_chain_detects_forged_hash(ctx):
     # rewriting an entry *and* its own hash still breaks the link to the next one
     forged = rows[-2]
     new_detail = '{"forged": true}'
-    new_hash = audit._digest(forged.prev_hash, forged.at, forged.staff_code, forged.action, forged.entity,
-                             new_detail)
-    models.database.execute_sql("UPDATE audit_log SET detail = ?, hash = ? WHERE id = ?",
-                                (new_detail, new_hash, forged.id))
+    new_hash = audit._digest(forged.prev_hash, forged.at, forged.staff_code, forged.action, forged.entity, new_detail)
+    models.database.execute_sql(
+        "UPDATE audit_log SET detail = ?, hash = ? WHERE id = ?", (new_detail, new_hash, forged.id)
+    )
     assert audit.verify() == rows[-1].id
 
 

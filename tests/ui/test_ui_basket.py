@@ -9,7 +9,8 @@ from tui_pos.ui.screens.checkout import CheckoutScreen
 from tui_pos.ui.screens.login import LoginScreen
 from tui_pos.ui.widgets.basket_table import BasketTable
 from tui_pos.ui.widgets.totals import TotalsPanel
-from ui_helpers import app, log_in, printer, scan, type_text  # noqa: F401 (fixtures)
+
+from ui_helpers import log_in, scan, type_text
 
 
 def totals_text(app) -> str:
@@ -47,7 +48,7 @@ async def test_rescan_raises_quantity_in_place(app):
         await scan(pilot, "3*6903")
         table = app.screen.query_one(BasketTable)
         assert table.row_count == 3
-        assert [(l.product.barcode, l.qty) for l in app.basket.lines] == [("6901", 2), ("6902", 1), ("6903", 3)]
+        assert [(ln.product.barcode, ln.qty) for ln in app.basket.lines] == [("6901", 2), ("6902", 1), ("6903", 3)]
         assert str(table.get_cell(str(app.basket.lines[0].product.id), "qty")) == "2"
         assert str(table.get_cell(str(app.basket.lines[0].product.id), "amount")) == "7.00"
         assert app.basket.totals().total == 700 + 1299 + 3 * 599
@@ -62,7 +63,7 @@ async def test_scanner_burst_keeps_every_code(app):
             app.post_message(events.Key(key, char))
         await pilot.pause()
         await pilot.pause()
-        assert [(l.product.barcode, l.qty) for l in app.basket.lines] == [("6901", 2), ("6902", 1)]
+        assert [(ln.product.barcode, ln.qty) for ln in app.basket.lines] == [("6901", 2), ("6902", 1)]
         assert error_text(app) == ""
 
 
@@ -85,14 +86,14 @@ async def test_quantity_change_and_line_void_update_totals(app):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CheckoutScreen)
-        assert [(l.product.barcode, l.qty) for l in app.basket.lines] == [("6901", 1), ("6902", 3)]
+        assert [(ln.product.barcode, ln.qty) for ln in app.basket.lines] == [("6901", 1), ("6902", 3)]
         text = totals_text(app)
         assert "42.47" in text and "4" in text  # 3.50 + 3 x 12.99
         # Up selects the first line; F6 voids it
         await pilot.press("up")
         await pilot.press("f6")
         await pilot.pause()
-        assert [(l.product.barcode, l.qty) for l in app.basket.lines] == [("6902", 3)]
+        assert [(ln.product.barcode, ln.qty) for ln in app.basket.lines] == [("6902", 3)]
         table = app.screen.query_one(BasketTable)
         assert table.row_count == 1
         assert str(table.get_cell(str(app.basket.lines[0].product.id), "no")) == "1"
@@ -133,7 +134,7 @@ async def test_find_product_by_name(app):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CheckoutScreen)
-        assert [l.product.barcode for l in app.basket.lines] == ["6903"]
+        assert [ln.product.barcode for ln in app.basket.lines] == ["6903"]
 
 
 async def test_log_out_keeps_the_basket(app):

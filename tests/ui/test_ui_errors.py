@@ -3,11 +3,11 @@ basket intact instead of dying with a traceback in front of the customer."""
 
 from __future__ import annotations
 
-
 from tui_pos.services import catalog, checkout
 from tui_pos.ui.screens.checkout import CheckoutScreen
 from tui_pos.ui.screens.error import ErrorScreen
-from ui_helpers import app, log_in, printer, scan  # noqa: F401 (fixtures)
+
+from ui_helpers import log_in, scan
 
 
 def boom(*args, **kwargs):

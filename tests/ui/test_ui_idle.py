@@ -7,7 +7,8 @@ import time
 
 from tui_pos.ui.screens.checkout import CheckoutScreen
 from tui_pos.ui.screens.login import LoginScreen
-from ui_helpers import app, log_in, printer, scan  # noqa: F401 (fixtures)
+
+from ui_helpers import log_in, scan
 
 
 async def test_idle_till_locks_and_keeps_the_basket(app):

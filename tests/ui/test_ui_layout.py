@@ -11,6 +11,7 @@ from tui_pos.i18n import set_language
 from tui_pos.ui.app import make_app
 from tui_pos.ui.widgets.member_panel import MemberPanel
 from tui_pos.ui.widgets.totals import TotalsPanel
+
 from ui_helpers import log_in, scan, type_text
 
 SIZE = (80, 24)
@@ -19,8 +20,13 @@ SIZE = (80, 24)
 def fully_visible(app, widget) -> bool:
     geometry = app.screen.find_widget(widget)
     region = geometry.region
-    return (region.width > 0 and region.height > 0 and region.intersection(geometry.clip) == region
-            and region.right <= SIZE[0] and region.bottom <= SIZE[1])
+    return (
+        region.width > 0
+        and region.height > 0
+        and region.intersection(geometry.clip) == region
+        and region.right <= SIZE[0]
+        and region.bottom <= SIZE[1]
+    )
 
 
 def rendered(widget) -> str:

@@ -18,7 +18,8 @@ from tui_pos.ui.screens.member_profile import MemberProfileScreen
 from tui_pos.ui.screens.members import MembersScreen
 from tui_pos.ui.screens.order_detail import OrderDetailScreen
 from tui_pos.ui.screens.refund_list import RefundDetailScreen
-from ui_helpers import app, log_in, printer, sell, type_text  # noqa: F401 (fixtures)
+
+from ui_helpers import log_in, sell, type_text
 
 
 def rows(table) -> list[list[str]]:
@@ -37,8 +38,11 @@ async def test_profile_shows_refund_and_rate_and_opens_the_refunded_order(ctx, a
     later = sell(ctx, {"6901": 1}, member="M000001")
     lookup = refunds.find_order(ctx, refunded.order_no)
     book = next(h for h in lookup.history.values() if h.name == "Notebook A5")
-    done = refunds.confirm(ctx, staff_service.login(ctx, "001", "1111"),
-                           RefundDraft(lookup.sale.id, (Pick(book.sale_line_id, 1),), "quality"))
+    done = refunds.confirm(
+        ctx,
+        staff_service.login(ctx, "001", "1111"),
+        RefundDraft(lookup.sale.id, (Pick(book.sale_line_id, 1),), "quality"),
+    )
     bought = refunded.total + later.total
     rate = done.amount * 10000 // bought
 
@@ -55,16 +59,22 @@ async def test_profile_shows_refund_and_rate_and_opens_the_refunded_order(ctx, a
         assert isinstance(profile, MemberProfileScreen)
 
         rate_line = str(profile.query_one("#profile-rate").content)
-        assert rate_line == (f"Refunds: 1, ￥{done.amount / 100:.2f} of ￥{bought / 100:.2f} bought "
-                             f"(rate {rate / 100:.1f}%)")
+        assert rate_line == (
+            f"Refunds: 1, ￥{done.amount / 100:.2f} of ￥{bought / 100:.2f} bought (rate {rate / 100:.1f}%)"
+        )
         summary = rendered(profile.query_one("#profile-summary"))
         member = find_one("M000001")
-        for label, value in (("Points", str(member.points)), ("Balance", f"￥{member.balance / 100:.2f}"),
-                             ("Level", "金卡会员"), ("Joined", f"{member.joined:%Y-%m-%d}")):
+        for label, value in (
+            ("Points", str(member.points)),
+            ("Balance", f"￥{member.balance / 100:.2f}"),
+            ("Level", "金卡会员"),
+            ("Joined", f"{member.joined:%Y-%m-%d}"),
+        ):
             assert label in summary and value in summary, (label, value, summary)
         refund_rows = rows(profile.query_one("#profile-refunds"))
-        assert refund_rows == [[done.refund_no, refund_rows[0][1], refunded.order_no,
-                                f"￥{done.amount / 100:.2f}", "paid"]]
+        assert refund_rows == [
+            [done.refund_no, refund_rows[0][1], refunded.order_no, f"￥{done.amount / 100:.2f}", "paid"]
+        ]
         purchases = rows(profile.query_one("#profile-purchases"))
         assert [r[0] for r in purchases] == [later.order_no, refunded.order_no]
         assert purchases[0][4] == ""  # nothing came back from the later order
@@ -85,9 +95,16 @@ async def test_profile_shows_refund_and_rate_and_opens_the_refunded_order(ctx, a
         lines = {r[0]: r for r in rows(order.query_one("#order-lines"))}
         assert lines["Notebook A5"][1:] == ["2", f"￥{book.paid / 100:.2f}", "1"]
         assert lines["全麦面包"][3] == ""
-        assert rows(order.query_one("#order-refunds")) == [[
-            done.refund_no, rows(order.query_one("#order-refunds"))[0][1], "001", "-",
-            f"￥{done.amount / 100:.2f}", "paid"]]
+        assert rows(order.query_one("#order-refunds")) == [
+            [
+                done.refund_no,
+                rows(order.query_one("#order-refunds"))[0][1],
+                "001",
+                "-",
+                f"￥{done.amount / 100:.2f}",
+                "paid",
+            ]
+        ]
         assert order.query_one("#order-refunds").region.bottom <= 23
 
         await pilot.press("tab", "enter")  # the refund itself

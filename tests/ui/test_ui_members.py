@@ -6,7 +6,8 @@ from tui_pos.store.models import MemberRow
 from tui_pos.ui.screens.checkout import CheckoutScreen
 from tui_pos.ui.screens.member_form import MemberFormScreen
 from tui_pos.ui.screens.members import MembersScreen
-from ui_helpers import app, log_in, printer, scan, type_text  # noqa: F401 (fixtures)
+
+from ui_helpers import log_in, scan, type_text
 
 
 async def open_form(pilot, search: str) -> None:

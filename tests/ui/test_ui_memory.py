@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from ui_helpers import app, log_in, printer, scan  # noqa: F401 (fixtures)
+from ui_helpers import log_in, scan
 
 
 async def test_a_closed_payment_screen_leaves_nothing_it_drew_behind(app):
@@ -17,8 +17,7 @@ async def test_a_closed_payment_screen_leaves_nothing_it_drew_behind(app):
         await pilot.pause()
         pay = app.screen
         assert type(pay).__name__ == "PayScreen"
-        drawn = [weakref.ref(w._styles_cache) for w in pay.walk_children(with_self=True)
-                 if w._styles_cache._cache]
+        drawn = [weakref.ref(w._styles_cache) for w in pay.walk_children(with_self=True) if w._styles_cache._cache]
         assert len(drawn) > 5  # the screen and its widgets have drawn their lines
         del pay
 

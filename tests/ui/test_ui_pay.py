@@ -6,7 +6,8 @@ from tui_pos.devices.printer import Printer, PrinterError, TrainingPrinter
 from tui_pos.services import checkout, printing
 from tui_pos.ui.screens.checkout import CheckoutScreen
 from tui_pos.ui.screens.pay import PayScreen
-from ui_helpers import app, log_in, printer, scan, type_text  # noqa: F401 (fixtures)
+
+from ui_helpers import log_in, scan, type_text
 
 
 class OfflinePrinter(Printer):
@@ -48,7 +49,9 @@ async def test_short_cash_refused_then_split_card_and_cash(app, printer):
         order_no = app.last_sale.order_no
     sale = checkout.sale_by_order_no(order_no)
     assert [(p.tender, p.amount, p.given, p.reference) for p in sale.payments] == [
-        ("cash", 1000, 1000, ""), ("card", 299, 0, "A1b2")]
+        ("cash", 1000, 1000, ""),
+        ("card", 299, 0, "A1b2"),
+    ]
     assert printer.drawer_kicks == 1
 
 

@@ -4,14 +4,14 @@ the queue by itself once the printer answers again."""
 
 from __future__ import annotations
 
-from escpos_helpers import strip_escpos
-from ui_helpers import app, log_in, printer, scan, sell  # noqa: F401 (fixtures)
-
 from tui_pos.devices.printer import Printer, PrinterError, TrainingPrinter
 from tui_pos.services import printing
 from tui_pos.store.models import PrintJobRow
 from tui_pos.ui.screens.checkout import CheckoutScreen
 from tui_pos.ui.screens.print_queue import PrintQueueScreen
+
+from escpos_helpers import strip_escpos
+from ui_helpers import log_in, scan, sell
 
 
 class OfflinePrinter(Printer):
@@ -121,8 +121,11 @@ async def test_a_waiting_refund_voucher_is_laid_out_to_show_and_to_print(app, ct
 
     sale = sell(ctx, {"6901": 2})
     line = next(iter(refunds.load_order(ctx, sale.sale_id).history.values()))
-    done = refunds.confirm(ctx, staff_service.login(ctx, "001", "1111"),
-                           RefundDraft(sale.sale_id, (Pick(line.sale_line_id, 1),), "quality"))
+    done = refunds.confirm(
+        ctx,
+        staff_service.login(ctx, "001", "1111"),
+        RefundDraft(sale.sale_id, (Pick(line.sale_line_id, 1),), "quality"),
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
         await pilot.press("ctrl+p")

@@ -11,13 +11,24 @@ from tui_pos.devices.printer import Printer, PrinterError, TrainingPrinter
 from tui_pos.services import printing
 from tui_pos.services import staff as staff_service
 from tui_pos.store.models import (
-    MemberRow, PaymentRow, ProductRow, RefundEventRow, RefundLineRow, RefundRow, StockMoveRow,
+    MemberRow,
+    PaymentRow,
+    ProductRow,
+    RefundEventRow,
+    RefundLineRow,
+    RefundRow,
+    StockMoveRow,
 )
 from tui_pos.ui.screens.checkout import CheckoutScreen
 from tui_pos.ui.screens.refund_wizard import (
-    ChooseLinesStep, ConfirmStep, FindOrderStep, PayOutStep, ReviewStep,
+    ChooseLinesStep,
+    ConfirmStep,
+    FindOrderStep,
+    PayOutStep,
+    ReviewStep,
 )
-from ui_helpers import app, log_in, printer, sell, strip_escpos, type_text  # noqa: F401 (fixtures)
+
+from ui_helpers import log_in, sell, strip_escpos, type_text
 
 
 def error(app) -> str:
@@ -83,14 +94,15 @@ async def test_full_cash_refund_by_scanning_the_order(ctx, app, printer):
 
     row = RefundRow.get(RefundRow.refund_no == refund_no)
     assert (row.status, row.amount, row.tender, row.approver_id) == ("completed", 1999, "cash", None)
-    assert sorted((l.qty, l.amount) for l in RefundLineRow.select().where(RefundLineRow.refund == row)) == [
-        (1, 1299), (2, 700)]
+    assert sorted((ln.qty, ln.amount) for ln in RefundLineRow.select().where(RefundLineRow.refund == row)) == [
+        (1, 1299),
+        (2, 700),
+    ]
     (pay,) = PaymentRow.select().where(PaymentRow.refund == row)
     assert (pay.tender, pay.amount) == ("cash", -1999)
     assert ProductRow.get(ProductRow.barcode == "6901").stock == stock_before + 2
     assert StockMoveRow.select().where(StockMoveRow.refund == row).count() == 2
-    events = [e.event for e in RefundEventRow.select().where(RefundEventRow.refund == row)
-              .order_by(RefundEventRow.id)]
+    events = [e.event for e in RefundEventRow.select().where(RefundEventRow.refund == row).order_by(RefundEventRow.id)]
     assert events == ["created", "paid", "completed"]
     text = strip_escpos(printer.output).decode("gbk")
     assert refund_no in text and order_no in text and "￥19.99" in text
@@ -360,7 +372,9 @@ async def test_exchange_pays_for_new_goods_and_gives_the_rest_back(ctx, app, pri
     assert (row.status, row.tender, row.amount) == ("completed", "exchange", 1299)
     assert new_sale.order_no != order_no and new_sale.total == 599
     assert {p.tender: p.amount for p in PaymentRow.select().where(PaymentRow.refund == row)} == {
-        "exchange": -599, "cash": -700}
+        "exchange": -599,
+        "cash": -700,
+    }
     text = strip_escpos(printer.output).decode("gbk")
     assert new_sale.order_no in text and row.refund_no in text
     assert printer.drawer_kicks == 1  # ￥7.00 goes back in cash
@@ -416,9 +430,9 @@ async def test_parked_refund_is_approved_from_the_list_by_a_manager(ctx, app, pr
 
 
 async def test_member_profile_shows_refunds_and_rate(ctx, app):
+    from tui_pos.domain.refund import Pick
     from tui_pos.services import refunds
     from tui_pos.services.refunds import RefundDraft
-    from tui_pos.domain.refund import Pick
 
     order_no = sell(ctx, {"6902": 1, "6903": 1}, member="M000001").order_no
     lookup = refunds.find_order(ctx, order_no)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from tui_pos.services import checkout
 from tui_pos.store.models import MemberRow, PaymentRow, PointsMoveRow, SaleRow
 from tui_pos.ui.screens.checkout import CheckoutScreen
 from tui_pos.ui.screens.login import LoginScreen
 from tui_pos.ui.widgets.basket_table import BasketTable
 
-from ui_helpers import app, log_in, printer, scan, strip_escpos, type_text  # noqa: F401 (fixtures)
+from ui_helpers import log_in, scan, strip_escpos, type_text
 
 
 async def test_sale_with_member_and_cash_change(app, printer):
@@ -48,8 +46,8 @@ async def test_sale_with_member_and_cash_change(app, printer):
 
     sale = checkout.sale_by_order_no(order_no)
     assert sale.total == 1519 and sale.subtotal == 350 + 1299 and sale.discount == 130
-    assert [(l.barcode, l.qty, l.unit_price) for l in sale.lines] == [("6901", 1, 300), ("6902", 1, 1299)]
-    assert sum(l.paid for l in sale.lines) == 1519
+    assert [(ln.barcode, ln.qty, ln.unit_price) for ln in sale.lines] == [("6901", 1, 300), ("6902", 1, 1299)]
+    assert sum(ln.paid for ln in sale.lines) == 1519
     (payment,) = sale.payments
     assert (payment.tender, payment.amount, payment.given, payment.change) == ("cash", 1519, 5000, 3481)
     row = SaleRow.get(SaleRow.order_no == order_no)

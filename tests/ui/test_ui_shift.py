@@ -3,9 +3,6 @@ variance and a note; the owner's refund report and its CSV export."""
 
 from __future__ import annotations
 
-from escpos_helpers import strip_escpos
-from ui_helpers import app, log_in, printer, scan, sell, type_text  # noqa: F401 (fixtures)
-
 from tui_pos.domain.shift import CashCount
 from tui_pos.services import shifts
 from tui_pos.services import staff as staff_service
@@ -14,6 +11,9 @@ from tui_pos.ui.screens.checkout import CheckoutScreen
 from tui_pos.ui.screens.login import LoginScreen
 from tui_pos.ui.screens.reports import RefundReportScreen
 from tui_pos.ui.screens.shift import CloseShiftScreen, OpenShiftScreen, ShiftScreen
+
+from escpos_helpers import strip_escpos
+from ui_helpers import log_in, scan, sell, type_text
 
 
 async def settle(pilot) -> None:
@@ -96,7 +96,11 @@ async def test_a_day_at_the_till(ctx, app, printer):
         await settle(pilot)
         shift = ShiftRow.select().order_by(ShiftRow.id.desc()).first()
         assert (shift.status, shift.counted, shift.expected, shift.note) == (
-            "closed", 25000, 27000, "paid the window cleaner, receipt in drawer")
+            "closed",
+            25000,
+            27000,
+            "paid the window cleaner, receipt in drawer",
+        )
         z = strip_escpos(printer.output).decode("gbk")
         assert "Z report" in z and "Variance" in z and "-￥20.00" in z
         await pilot.press("enter")  # done: log out

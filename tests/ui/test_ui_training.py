@@ -6,7 +6,6 @@ from dataclasses import replace
 
 import pytest
 
-from conftest import seed
 from tui_pos.config import load_config
 from tui_pos.services.context import close_shop, open_shop
 from tui_pos.ui.app import make_app
@@ -14,6 +13,8 @@ from tui_pos.ui.screens.checkout import CheckoutScreen
 from tui_pos.ui.screens.login import LoginScreen
 from tui_pos.ui.widgets.ticket_preview import TicketPreview
 from tui_pos.ui.widgets.training_banner import TrainingBanner
+
+from conftest import seed
 from ui_helpers import log_in, scan, type_text
 
 

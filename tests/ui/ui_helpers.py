@@ -9,8 +9,6 @@ from datetime import datetime, timedelta
 import pytest
 from textual.pilot import Pilot
 
-from escpos_helpers import strip_escpos  # noqa: F401 (re-exported for the UI tests)
-
 from tui_pos.devices.printer import TrainingPrinter
 from tui_pos.domain.basket import Basket
 from tui_pos.domain.tenders import TenderKind
@@ -19,6 +17,9 @@ from tui_pos.services import staff as staff_service
 from tui_pos.services.checkout import SaleResult
 from tui_pos.services.context import Context
 from tui_pos.ui.app import PosApp, make_app
+
+from escpos_helpers import strip_escpos  # noqa: F401 (re-exported for the UI tests)
+
 
 def sell(ctx, items: dict[str, int], *, member: str | None = None, ago: timedelta = timedelta(0)) -> SaleResult:
     """A cash sale recorded through the service (by cashier 001), `ago` in the past."""
@@ -54,8 +55,8 @@ async def log_in(pilot: Pilot, code: str = "001", pin: str = "1111") -> None:
     await pilot.pause()
 
 
-# Fixtures shared by the UI tests (imported by name into each test module; a conftest.py
-# here would shadow tests/conftest.py for modules that `from conftest import ...`).
+# Fixtures shared by the UI tests, loaded as a plugin by tests/conftest.py (a conftest.py here
+# would shadow tests/conftest.py for modules that `from conftest import ...`).
 @pytest.fixture
 def printer() -> TrainingPrinter:
     return TrainingPrinter()

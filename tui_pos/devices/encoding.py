@@ -22,15 +22,38 @@ FS, ESC = b"\x1c", b"\x1b"
 CHINESE_ON, CHINESE_OFF = FS + b"&", FS + b"."
 CHINESE_ENCODINGS = ("gbk", "gb2312", "gb18030")
 # Python codec -> ESC t n page number on Epson-compatible firmware
-CODE_PAGES = {"cp437": 0, "cp850": 2, "cp860": 3, "cp863": 4, "cp865": 5,
-              "cp1252": 16, "cp866": 17, "cp852": 18, "cp858": 19}
+CODE_PAGES = {
+    "cp437": 0,
+    "cp850": 2,
+    "cp860": 3,
+    "cp863": 4,
+    "cp865": 5,
+    "cp1252": 16,
+    "cp866": 17,
+    "cp852": 18,
+    "cp858": 19,
+}
 ENCODINGS = CHINESE_ENCODINGS + tuple(CODE_PAGES)
 
 # Look-alikes for characters a printer cannot print, or would print wider than counted.
 LOOK_ALIKES = {
-    "¥": "￥", "￥": "¥",  # GBK has only the full-width yen, code pages only the half-width one
-    "·": ".", "…": ".", "×": "x", "—": "-", "–": "-", "―": "-", "‘": "'", "’": "'",
-    "“": '"', "”": '"', "°": "o", "÷": "/", "±": "+", "§": "S", "¨": '"',
+    "¥": "￥",
+    "￥": "¥",  # GBK has only the full-width yen, code pages only the half-width one
+    "·": ".",
+    "…": ".",
+    "×": "x",
+    "—": "-",
+    "–": "-",
+    "―": "-",
+    "‘": "'",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "°": "o",
+    "÷": "/",
+    "±": "+",
+    "§": "S",
+    "¨": '"',
 }
 
 

@@ -16,9 +16,9 @@ import os
 import re
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, MutableMapping
 
 from tui_pos.config import PrinterConfig
 from tui_pos.devices.encoding import CHINESE_OFF, CHINESE_ON, code_page_select, encode_text  # noqa: F401
@@ -66,8 +66,11 @@ def _dummy(cfg: PrinterConfig):
     try:
         return Dummy(profile=cfg.profile)
     except Exception as exc:  # escpos raises its own error for an unknown profile name
-        raise PrinterError("Printer profile {name} is unknown", name=cfg.profile,
-                           hint="set [printer] profile to a python-escpos profile, e.g. default, POS-5890") from exc
+        raise PrinterError(
+            "Printer profile {name} is unknown",
+            name=cfg.profile,
+            hint="set [printer] profile to a python-escpos profile, e.g. default, POS-5890",
+        ) from exc
 
 
 def _code_bytes(item: Item, cfg: PrinterConfig) -> bytes:
@@ -164,8 +167,14 @@ class EscposPrinter(Printer):
         cfg = self.cfg
         timeout = cfg.timeout_seconds
         if cfg.backend == "usb":
-            return backends.Usb(cfg.usb_vendor, cfg.usb_product, timeout=timeout * 1000,
-                                in_ep=cfg.usb_in_ep, out_ep=cfg.usb_out_ep, profile=cfg.profile)
+            return backends.Usb(
+                cfg.usb_vendor,
+                cfg.usb_product,
+                timeout=timeout * 1000,
+                in_ep=cfg.usb_in_ep,
+                out_ep=cfg.usb_out_ep,
+                profile=cfg.profile,
+            )
         if cfg.backend in ("device", "file"):
             return backends.File(cfg.device, profile=cfg.profile)
         if cfg.backend == "network":
@@ -206,16 +215,16 @@ class EscposPrinter(Printer):
             self._answers_status = False
             return
         if answer[0] & RT_MASK_NOPAPER == RT_MASK_NOPAPER:
-            raise PrinterError("Printer out of paper - put in a new roll, then print again",
-                               hint="the printer reported its paper sensor empty")
+            raise PrinterError(
+                "Printer out of paper - put in a new roll, then print again",
+                hint="the printer reported its paper sensor empty",
+            )
 
     def _drop(self) -> None:
         device, self._device = self._device, None
         if device is not None:
-            try:
+            with contextlib.suppress(Exception):
                 device.close()
-            except Exception:
-                pass
 
     def close(self) -> None:
         self._drop()
@@ -237,8 +246,10 @@ def _with_deadline(job: Callable[[], None], seconds: float) -> None:
     worker.start()
     worker.join(seconds)
     if not outcome:
-        raise PrinterError("Printer offline: no answer - check cable, power and paper",
-                           hint=f"nothing came back within {seconds:.0f} s")
+        raise PrinterError(
+            "Printer offline: no answer - check cable, power and paper",
+            hint=f"nothing came back within {seconds:.0f} s",
+        )
     if outcome[0] is not None:
         raise outcome[0]
 
@@ -247,9 +258,14 @@ _ERRNO_MESSAGES = {
     # errno -> (what the cashier reads, what the owner checks)
     errno.ENOENT: ("Printer offline: not found - check the cable and power", "the device is not present"),
     errno.ENODEV: ("Printer offline: unplugged - check the cable, then print again", "the device went away"),
-    errno.EIO: ("Printer offline: the connection broke - check the cable, then print again",
-                "input/output error on the device"),
-    errno.ETIMEDOUT: ("Printer offline: no answer - check cable, power and paper", "the printer did not answer in time"),
+    errno.EIO: (
+        "Printer offline: the connection broke - check the cable, then print again",
+        "input/output error on the device",
+    ),
+    errno.ETIMEDOUT: (
+        "Printer offline: no answer - check cable, power and paper",
+        "the printer did not answer in time",
+    ),
     errno.EACCES: ("Printer offline: no permission to open it", "add the udev rule from the README, then replug"),
     errno.EPERM: ("Printer offline: no permission to open it", "add the udev rule from the README, then replug"),
     errno.EBUSY: ("Printer offline: another program is using it", "close the other program or driver (usblp)"),
@@ -271,10 +287,16 @@ def _errno_of(exc: BaseException) -> int | None:
     if match:
         return abs(int(match.group(1)))
     lowered = str(exc).lower()
-    for needle, code in (("access denied", errno.EACCES), ("permission denied", errno.EACCES),
-                         ("timed out", errno.ETIMEDOUT), ("timeout", errno.ETIMEDOUT),
-                         ("refused", errno.ECONNREFUSED), ("no such device", errno.ENODEV),
-                         ("not found", errno.ENOENT), ("resource busy", errno.EBUSY)):
+    for needle, code in (
+        ("access denied", errno.EACCES),
+        ("permission denied", errno.EACCES),
+        ("timed out", errno.ETIMEDOUT),
+        ("timeout", errno.ETIMEDOUT),
+        ("refused", errno.ECONNREFUSED),
+        ("no such device", errno.ENODEV),
+        ("not found", errno.ENOENT),
+        ("resource busy", errno.EBUSY),
+    ):
         if needle in lowered:
             return code
     return None
@@ -282,24 +304,36 @@ def _errno_of(exc: BaseException) -> int | None:
 
 def translate_error(exc: BaseException, cfg: PrinterConfig) -> PrinterError:
     """One cashier-readable PrinterError for whatever escpos, pyusb, the OS or a socket raised."""
-    where = {"usb": f"USB {cfg.usb_vendor:04x}:{cfg.usb_product:04x}", "network": f"{cfg.host}:{cfg.port}",
-             "serial": cfg.serial_port}.get(cfg.backend, cfg.device)
+    where = {
+        "usb": f"USB {cfg.usb_vendor:04x}:{cfg.usb_product:04x}",
+        "network": f"{cfg.host}:{cfg.port}",
+        "serial": cfg.serial_port,
+    }.get(cfg.backend, cfg.device)
     name = type(exc).__name__
     if name == "NoBackendError":
-        return PrinterError("Printer offline: USB support (libusb) is missing",
-                            hint="install libusb-1.0-0 (apt-get install libusb-1.0-0), then restart the till")
+        return PrinterError(
+            "Printer offline: USB support (libusb) is missing",
+            hint="install libusb-1.0-0 (apt-get install libusb-1.0-0), then restart the till",
+        )
     if isinstance(exc, AssertionError):  # escpos after a failed open: the device is gone
-        return PrinterError("Printer offline: not found - check the cable and power",
-                            hint=f"{where}: the connection could not be opened")
+        return PrinterError(
+            "Printer offline: not found - check the cable and power",
+            hint=f"{where}: the connection could not be opened",
+        )
     code = _errno_of(exc)
     if code in _ERRNO_MESSAGES:
         message, hint = _ERRNO_MESSAGES[code]
         return PrinterError(message, hint=f"{where}: {hint}")
     if name in ("DeviceNotFoundError", "USBNotFoundError"):
-        return PrinterError("Printer offline: not found - check the cable and power",
-                            hint=f"{where}: not present (tui-pos printer list shows what is plugged in)")
-    return PrinterError("Printer offline: {error}", error=f"{name} {str(exc)[:80]}".strip(),
-                        hint=f"{where}: check cable, power and paper; then print again")
+        return PrinterError(
+            "Printer offline: not found - check the cable and power",
+            hint=f"{where}: not present (tui-pos printer list shows what is plugged in)",
+        )
+    return PrinterError(
+        "Printer offline: {error}",
+        error=f"{name} {str(exc)[:80]}".strip(),
+        hint=f"{where}: check cable, power and paper; then print again",
+    )
 
 
 def open_printer(cfg: PrinterConfig) -> Printer:
@@ -328,8 +362,15 @@ def list_usb_devices() -> list[UsbDevice]:
         raise translate_error(exc, PrinterConfig(backend="usb")) from exc
     out = []
     for dev in found:
-        out.append(UsbDevice(dev.idVendor, dev.idProduct, _usb_string(dev, "iManufacturer"),
-                             _usb_string(dev, "iProduct"), _has_printer_interface(dev)))
+        out.append(
+            UsbDevice(
+                dev.idVendor,
+                dev.idProduct,
+                _usb_string(dev, "iManufacturer"),
+                _usb_string(dev, "iProduct"),
+                _has_printer_interface(dev),
+            )
+        )
     return out
 
 

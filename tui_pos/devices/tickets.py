@@ -69,7 +69,7 @@ class Ticket:
         return json.dumps({"width": self.width, "items": items}, ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str) -> "Ticket":
+    def from_json(cls, text: str) -> Ticket:
         """Also reads tickets queued by earlier versions, whose items have named fields."""
         data = json.loads(text)
         return cls(data["width"], [Item(**i) if isinstance(i, dict) else Item(*i) for i in data["items"]])
@@ -170,8 +170,7 @@ def refund_voucher(config: Config, refund, sale: SaleDetail | None) -> Ticket:
     body.rule()
     for line in refund.lines:
         body.text(line.name)
-        body.pair(f"  x{line.qty} {tr(DISPOSITION_LABELS.get(line.disposition, line.disposition))}",
-                  money(line.amount))
+        body.pair(f"  x{line.qty} {tr(DISPOSITION_LABELS.get(line.disposition, line.disposition))}", money(line.amount))
     body.rule()
     body.pair(tr("Reason"), tr(REASON_LABELS.get(s.reason, s.reason)))
     if refund.note:
@@ -274,8 +273,13 @@ def shift_ticket(config: Config, report) -> Ticket:
     t.pair(tr("Points issued"), str(report.points_issued))
     t.pair(tr("Points taken back"), str(report.points_taken_back))
     if report.late_refunds:
-        t.text(tr("{count} refunds of orders from earlier shifts ({amount}) are in this shift",
-                  count=report.late_refunds, amount=money(report.late_refund_amount)))
+        t.text(
+            tr(
+                "{count} refunds of orders from earlier shifts ({amount}) are in this shift",
+                count=report.late_refunds,
+                amount=money(report.late_refund_amount),
+            )
+        )
     if report.pending_refunds:
         t.text(tr("Waiting for approval, carried over: {nos}", nos=", ".join(report.pending_refunds)))
     if z:

@@ -87,7 +87,7 @@ class Basket:
         level_discount = apply_bp(after_member, self.level_discount_bp)
         shares = prorate(level_discount, grosses) if self.lines else []
         line_totals = []
-        for line, gross, share in zip(self.lines, grosses, shares):
+        for line, gross, share in zip(self.lines, grosses, shares, strict=True):
             list_gross = line.product.price * line.qty
             line_totals.append(
                 LineTotal(
@@ -120,7 +120,7 @@ class Basket:
             raise InvalidInput("Quantity must be a whole number from 1 to {max}", max=MAX_QTY)
         if product.price * qty > MAX_CENTS:
             raise InvalidInput("Line price too large")
-        others = sum(l.product.price * l.qty for l in self.lines if l.product.id != product.id)
+        others = sum(ln.product.price * ln.qty for ln in self.lines if ln.product.id != product.id)
         if others + product.price * qty > MAX_CENTS:
             raise InvalidInput("Sale total too large")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Sequence
+from collections.abc import Sequence
 
 from tui_pos.domain.errors import InvalidInput
 
@@ -81,9 +81,7 @@ def prorate(total: int, weights: Sequence[int]) -> list[int]:
     sign = -1 if total < 0 else 1
     magnitude = abs(total)
     parts = [magnitude * w // weight_sum for w in weights]
-    remainders = sorted(
-        range(len(weights)), key=lambda i: (-(magnitude * weights[i] % weight_sum), i)
-    )
+    remainders = sorted(range(len(weights)), key=lambda i: (-(magnitude * weights[i] % weight_sum), i))
     for i in remainders[: magnitude - sum(parts)]:
         parts[i] += 1
     return [sign * p for p in parts]

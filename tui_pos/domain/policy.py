@@ -6,9 +6,9 @@ words, why a refund is allowed, needs approval or is refused.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Mapping
 
 from tui_pos.domain.money import apply_bp, format_money
 from tui_pos.domain.staff import Role
@@ -87,26 +87,33 @@ class RefundPolicy:
             lines.append(tr("Later than that only with a supervisor's approval."))
         else:
             lines.append(tr("Later than that: no refund."))
-        lines.append(tr("Without the receipt: only with a {role}'s approval, and flagged.",
-                        role=tr(self.no_receipt_role.code)))
+        lines.append(
+            tr("Without the receipt: only with a {role}'s approval, and flagged.", role=tr(self.no_receipt_role.code))
+        )
         for tender, bp in sorted(self.fee_bp.items()):
             if bp:
                 lines.append(tr("Refunds to {tender} carry a fee of {pct}%.", tender=tender, pct=f"{bp / 100:g}"))
         for role in Role:
             limit = self.limit(role)
             lines.append(
-                tr("{role} may refund up to {amount} without approval.", role=tr(role.code),
-                   amount=format_money(limit, "￥"))
-                if limit is not None else tr("{role} may refund any amount.", role=tr(role.code))
+                tr(
+                    "{role} may refund up to {amount} without approval.",
+                    role=tr(role.code),
+                    amount=format_money(limit, "￥"),
+                )
+                if limit is not None
+                else tr("{role} may refund any amount.", role=tr(role.code))
             )
         for rule in self.rules.values():
             lines.append(rule.text())
         for category, code in sorted(self.categories.items()):
-            lines.append(tr("Category {category}: {rule}", category=category,
-                            rule=self.rules.get(code, DEFAULT_RULE).text()))
+            lines.append(
+                tr("Category {category}: {rule}", category=category, rule=self.rules.get(code, DEFAULT_RULE).text())
+            )
         return lines
 
 
-def within_window(policy: RefundPolicy, rule: PolicyRule, sold_at: datetime, now: datetime,
-                  member_level: str | None) -> bool:
+def within_window(
+    policy: RefundPolicy, rule: PolicyRule, sold_at: datetime, now: datetime, member_level: str | None
+) -> bool:
     return now - sold_at <= policy.window(rule, member_level)

@@ -150,9 +150,10 @@ def quote_refund(
         amount = share_of(line.paid, pick.qty, line.qty, line.refunded_amount, line.refunded_qty) if line.paid else 0
         lines.append(LineQuote(line.sale_line_id, line.name, pick.qty, amount, pick.disposition, rule))
 
-    value = sum(l.amount for l in lines)
-    points_cents = _cumulative(facts.points_cents, facts.refunded_value, value, facts.total,
-                               facts.points_returned * cents_per_point)
+    value = sum(ln.amount for ln in lines)
+    points_cents = _cumulative(
+        facts.points_cents, facts.refunded_value, value, facts.total, facts.points_returned * cents_per_point
+    )
     points_returned = points_cents // cents_per_point
     reversed_ = _cumulative(facts.points_earned, facts.refunded_value, value, facts.total, facts.points_reversed)
     # Never take the member below zero: points already spent elsewhere are not clawed back.
@@ -182,7 +183,16 @@ def quote_refund(
     if needs:
         approver = max(max(needs.values()), policy.role_for_amount(amount), Role.SUPERVISOR)
     return RefundQuote(
-        lines=tuple(lines), value=value, points_returned=points_returned, points_reversed=reversed_, fee=fee,
-        allowed=allowed, amount=amount, tender=tender, approvals=tuple(needs), approver_role=approver,
-        rules=tuple(t for t in rules.values() if t), outside_window=outside,
+        lines=tuple(lines),
+        value=value,
+        points_returned=points_returned,
+        points_reversed=reversed_,
+        fee=fee,
+        allowed=allowed,
+        amount=amount,
+        tender=tender,
+        approvals=tuple(needs),
+        approver_role=approver,
+        rules=tuple(t for t in rules.values() if t),
+        outside_window=outside,
     )

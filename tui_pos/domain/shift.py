@@ -136,7 +136,7 @@ class ShiftReport:
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "ShiftReport":
+    def from_json(cls, text: str) -> ShiftReport:
         data = json.loads(text)
         for key in ("opened_at", "closed_at"):
             data[key] = datetime.fromisoformat(data[key]) if data[key] else None
@@ -150,8 +150,9 @@ def check_close(expected: int, counted: int, note: str, note_over: int) -> str:
     """The note a close needs: required when the drawer is off by more than `note_over` cents."""
     note = clean_text(note, 200)
     if abs(counted - expected) > note_over and not note:
-        raise InvalidInput("The drawer is {diff} off: write a note saying why before closing",
-                           diff=format_money(counted - expected))
+        raise InvalidInput(
+            "The drawer is {diff} off: write a note saying why before closing", diff=format_money(counted - expected)
+        )
     return note
 
 

@@ -18,7 +18,7 @@ class Role(IntEnum):
     MANAGER = 3
 
     @classmethod
-    def parse(cls, text: str) -> "Role":
+    def parse(cls, text: str) -> Role:
         try:
             return cls[text.strip().upper()]
         except KeyError:

@@ -110,8 +110,10 @@ class PaymentPlan:
             raise PaymentError("Attach a member to pay with stored value or points")
         if kind is TenderKind.STORED_VALUE:
             if self.used(kind) + amount > self.member.balance:
-                raise PaymentError("Stored value balance is {balance}, not enough",
-                                   balance=format_money(self.member.balance - self.used(kind)))
+                raise PaymentError(
+                    "Stored value balance is {balance}, not enough",
+                    balance=format_money(self.member.balance - self.used(kind)),
+                )
             return Tender(kind, amount, reference=reference)
         if amount % self.cents_per_point:
             raise PaymentError("Points pay whole points only ({cents} fen per point)", cents=self.cents_per_point)

@@ -33,8 +33,9 @@ def change_price(ctx: Context, actor: Staff, barcode: str, price: str, member_pr
     require(actor, "change_price")
     code = clean_barcode(barcode)
     cents = parse_money(price, allow_zero=False, maximum=MAX_PRICE)
-    member_cents = None if not (member_price or "").strip() else parse_money(member_price, allow_zero=False,
-                                                                               maximum=MAX_PRICE)
+    member_cents = (
+        None if not (member_price or "").strip() else parse_money(member_price, allow_zero=False, maximum=MAX_PRICE)
+    )
     if member_cents is not None and member_cents > cents:
         raise InvalidInput("The member price cannot be more than the price")
 
@@ -44,8 +45,12 @@ def change_price(ctx: Context, actor: Staff, barcode: str, price: str, member_pr
             raise NotFound("Unknown barcode: {code}", code=code)
         before = {"price": row.price, "member_price": row.member_price}
         ProductRow.update(price=cents, member_price=member_cents).where(ProductRow.id == row.id).execute()
-        audit.append(actor.code, "price_change", f"product:{code}",
-                     {"before": before, "after": {"price": cents, "member_price": member_cents}})
+        audit.append(
+            actor.code,
+            "price_change",
+            f"product:{code}",
+            {"before": before, "after": {"price": cents, "member_price": member_cents}},
+        )
         return queries.product_by_barcode(code) or queries.product_by_id(row.id)
 
     return write(record)

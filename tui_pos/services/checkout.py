@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from tui_pos.domain.basket import Basket, points_earned
 from tui_pos.domain.errors import InvalidInput, PaymentError
 from tui_pos.domain.money import format_money
+from tui_pos.domain.sales import PaymentView, SaleDetail, SaleLineView
 from tui_pos.domain.staff import Staff, require
 from tui_pos.domain.tenders import PaymentPlan, TenderKind
 from tui_pos.services import printing, shifts
 from tui_pos.services.context import Context
-from tui_pos.domain.sales import PaymentView, SaleDetail, SaleLineView
 from tui_pos.store import audit, fast, queries
 from tui_pos.store.db import write
 from tui_pos.store.models import (
@@ -44,8 +44,9 @@ def new_plan(ctx: Context, basket: Basket, credit: int = 0) -> PaymentPlan:
     return PaymentPlan(basket.totals().total, basket.member, ctx.config.cents_per_point, credit=credit)
 
 
-def complete_sale(ctx: Context, actor: Staff, basket: Basket, plan: PaymentPlan,
-                  also: Callable[[int, datetime], None] | None = None) -> SaleResult:
+def complete_sale(
+    ctx: Context, actor: Staff, basket: Basket, plan: PaymentPlan, also: Callable[[int, datetime], None] | None = None
+) -> SaleResult:
     """Record the whole sale in one transaction: sale, lines, payments, stock, points,
     stored value, audit entry and the queued receipt. Nothing is written unless all is.
 
@@ -61,7 +62,9 @@ def complete_sale(ctx: Context, actor: Staff, basket: Basket, plan: PaymentPlan,
     member = basket.member
     stored_value = plan.used(TenderKind.STORED_VALUE)
     points_spent = plan.points_spent
-    earned = points_earned(totals.total - plan.used(TenderKind.POINTS), ctx.config.earn_points_per_yuan) if member else 0
+    earned = (
+        points_earned(totals.total - plan.used(TenderKind.POINTS), ctx.config.earn_points_per_yuan) if member else 0
+    )
 
     def record() -> SaleResult:
         now = ctx.now()
@@ -76,54 +79,106 @@ def complete_sale(ctx: Context, actor: Staff, basket: Basket, plan: PaymentPlan,
         order_no = next_number("S", now.date(), ctx.config.order_prefix)
         # the hot path of the till: statements with their SQL kept (store/fast.py), no re-reading
         sale_id = fast.insert(
-            SaleRow, order_no=order_no, till_code=ctx.config.till_code, staff=actor.id,
-            member=member.id if member else None, status="completed", created_at=now, completed_at=now,
-            subtotal=totals.subtotal, discount=totals.discount, total=totals.total, change=plan.change,
-            points_earned=earned, points_redeemed=points_spent, training=ctx.config.training, shift=shift_id,
+            SaleRow,
+            order_no=order_no,
+            till_code=ctx.config.till_code,
+            staff=actor.id,
+            member=member.id if member else None,
+            status="completed",
+            created_at=now,
+            completed_at=now,
+            subtotal=totals.subtotal,
+            discount=totals.discount,
+            total=totals.total,
+            change=plan.change,
+            points_earned=earned,
+            points_redeemed=points_spent,
+            training=ctx.config.training,
+            shift=shift_id,
         )
         lines = []
         for line_no, line in enumerate(totals.lines, start=1):
-            values = dict(line_no=line_no, product_id=line.product.id, barcode=line.product.barcode,
-                          name=line.product.name, category=line.product.category, qty=line.qty,
-                          list_price=line.list_price, unit_price=line.unit_price, discount=line.discount,
-                          paid=line.net)
-            line_id = fast.insert(SaleLineRow, sale=sale_id, **{k if k != "product_id" else "product": v
-                                                               for k, v in values.items()})
+            values = dict(
+                line_no=line_no,
+                product_id=line.product.id,
+                barcode=line.product.barcode,
+                name=line.product.name,
+                category=line.product.category,
+                qty=line.qty,
+                list_price=line.list_price,
+                unit_price=line.unit_price,
+                discount=line.discount,
+                paid=line.net,
+            )
+            line_id = fast.insert(
+                SaleLineRow, sale=sale_id, **{k if k != "product_id" else "product": v for k, v in values.items()}
+            )
             lines.append(SaleLineView(line_id, **values))
             fast.add(ProductRow, line.product.id, stock=-line.qty)
             fast.insert(StockMoveRow, product=line.product.id, qty=-line.qty, reason="sale", sale=sale_id, at=now)
         for tender in plan.tenders:
-            fast.insert(PaymentRow, sale=sale_id, tender=tender.kind.value, amount=tender.amount, given=tender.given,
-                        change=tender.change, points=tender.points, reference=tender.reference,
-                        created_at=now, shift=shift_id)
+            fast.insert(
+                PaymentRow,
+                sale=sale_id,
+                tender=tender.kind.value,
+                amount=tender.amount,
+                given=tender.given,
+                change=tender.change,
+                points=tender.points,
+                reference=tender.reference,
+                created_at=now,
+                shift=shift_id,
+            )
         if member is not None:
             if stored_value:
-                fast.insert(StoredValueMoveRow, member=member.id, amount=-stored_value, reason="sale", sale=sale_id,
-                            at=now)
+                fast.insert(
+                    StoredValueMoveRow, member=member.id, amount=-stored_value, reason="sale", sale=sale_id, at=now
+                )
             if points_spent:
-                fast.insert(PointsMoveRow, member=member.id, points=-points_spent, reason="redeem", sale=sale_id,
-                            at=now)
+                fast.insert(
+                    PointsMoveRow, member=member.id, points=-points_spent, reason="redeem", sale=sale_id, at=now
+                )
             if earned:
                 fast.insert(PointsMoveRow, member=member.id, points=earned, reason="earn", sale=sale_id, at=now)
             fast.add(MemberRow, member.id, balance=-stored_value, points=earned - points_spent)
-        audit.append(actor.code, "sale", order_no, {
-            "total": totals.total, "tenders": {t.kind.value: t.amount for t in plan.tenders},
-            "member": member.card_no if member else None,
-        })
+        audit.append(
+            actor.code,
+            "sale",
+            order_no,
+            {
+                "total": totals.total,
+                "tenders": {t.kind.value: t.amount for t in plan.tenders},
+                "member": member.card_no if member else None,
+            },
+        )
         if also is not None:
             also(sale_id, now)
         detail = SaleDetail(
-            id=sale_id, order_no=order_no, till_code=ctx.config.till_code, staff_code=actor.code,
-            staff_name=actor.name, member_id=member.id if member else None,
-            member_card=member.card_no if member else "", member_name=member.name if member else "",
-            member_phone=member.phone if member else "", status="completed", created_at=now,
-            subtotal=totals.subtotal, discount=totals.discount, total=totals.total, change=plan.change,
-            points_earned=earned, points_redeemed=points_spent, training=ctx.config.training, lines=tuple(lines),
-            payments=tuple(PaymentView(t.kind.value, t.amount, t.given, t.change, t.points, t.reference)
-                           for t in plan.tenders))
+            id=sale_id,
+            order_no=order_no,
+            till_code=ctx.config.till_code,
+            staff_code=actor.code,
+            staff_name=actor.name,
+            member_id=member.id if member else None,
+            member_card=member.card_no if member else "",
+            member_name=member.name if member else "",
+            member_phone=member.phone if member else "",
+            status="completed",
+            created_at=now,
+            subtotal=totals.subtotal,
+            discount=totals.discount,
+            total=totals.total,
+            change=plan.change,
+            points_earned=earned,
+            points_redeemed=points_spent,
+            training=ctx.config.training,
+            lines=tuple(lines),
+            payments=tuple(
+                PaymentView(t.kind.value, t.amount, t.given, t.change, t.points, t.reference) for t in plan.tenders
+            ),
+        )
         job_id = printing.queue_receipt(ctx, detail)
-        return SaleResult(sale_id, order_no, totals.total, plan.change, earned,
-                          plan.used(TenderKind.CASH) > 0, job_id)
+        return SaleResult(sale_id, order_no, totals.total, plan.change, earned, plan.used(TenderKind.CASH) > 0, job_id)
 
     return write(record)
 
@@ -134,10 +189,17 @@ def void_basket(ctx: Context, actor: Staff, basket: Basket) -> None:
     totals = basket.totals()
     if not totals.lines:
         raise InvalidInput("The basket is empty")
+
     def record() -> None:
-        audit.append(actor.code, "void", "basket", {
-            "total": totals.total, "lines": [[l.product.barcode, l.qty] for l in totals.lines],
-        })
+        audit.append(
+            actor.code,
+            "void",
+            "basket",
+            {
+                "total": totals.total,
+                "lines": [[ln.product.barcode, ln.qty] for ln in totals.lines],
+            },
+        )
         shifts.count_void(ctx)
 
     write(record)

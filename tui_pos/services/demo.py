@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -68,6 +69,11 @@ class DemoSummary:
 # --- an empty shop -------------------------------------------------------------------------
 
 
+def _fixed(moment: datetime) -> Callable[[], datetime]:
+    """A clock stopped at `moment`, for recording history."""
+    return lambda: moment
+
+
 def shop_state(config: Config) -> str:
     """'missing' (no database file), 'empty' (no staff yet) or 'ready'."""
     if not config.db_path.exists():
@@ -121,9 +127,11 @@ def seed_shop(config: Config, **options: int) -> DemoSummary:
     ctx = open_shop(config)
     try:
         if not config.training and holds_other_data():
-            raise Conflict("{path} holds a real shop (staff or products not from the demo); demo data is "
-                           "not mixed into it. Use --training, or --db with another file.",
-                           path=str(config.db_path))
+            raise Conflict(
+                "{path} holds a real shop (staff or products not from the demo); demo data is "
+                "not mixed into it. Use --training, or --db with another file.",
+                path=str(config.db_path),
+            )
         return seed_demo(ctx, **options)
     finally:
         close_shop()
@@ -189,7 +197,7 @@ def _history(ctx: Context, barcodes: list[str], cards: list[str], *, days: int, 
             continue
         at_day = lambda hour, minute=0, day=day: datetime.combine(day, time(hour, minute))  # noqa: E731
         if shifts.current(ctx) is None:
-            shifts.open_shift(replace(ctx, clock=lambda t=at_day(6, 50): t), opener, CashCount(50000))
+            shifts.open_shift(replace(ctx, clock=_fixed(at_day(6, 50))), opener, CashCount(50000))
         for at in by_day.get(day, []):
             member = queries.member_by_id(rng.choice(member_ids)) if member_ids and rng.random() < 0.4 else None
             basket = _basket(ctx, rng, products, weights, member)
@@ -207,7 +215,7 @@ def _history(ctx: Context, barcodes: list[str], cards: list[str], *, days: int, 
         for back, sale_id in sorted(refunds_due.pop(day, [])):
             jobs.extend(_refund(replace(ctx, clock=lambda t=back: t), rng, opener, sale_id))
         if day != now.date():
-            _close(replace(ctx, clock=lambda t=at_day(23, 10): t), rng, opener)
+            _close(replace(ctx, clock=_fixed(at_day(23, 10))), rng, opener)
     # History is history: its receipts and vouchers are not waiting at the printer.
     printing.mark_printed(jobs)
     return sum(len(times) for times in by_day.values())
@@ -226,8 +234,12 @@ def _refund(ctx: Context, rng: random.Random, actor: Staff, sale_id: int) -> lis
         if not lines or lookup.refusal:
             return []
         line = rng.choice(lines)
-        draft = RefundDraft(sale_id, (Pick(line.sale_line_id, 1),), rng.choice(REFUND_REASONS),
-                            opened_at=ctx.now() - timedelta(minutes=rng.randrange(1, 6)))
+        draft = RefundDraft(
+            sale_id,
+            (Pick(line.sale_line_id, 1),),
+            rng.choice(REFUND_REASONS),
+            opened_at=ctx.now() - timedelta(minutes=rng.randrange(1, 6)),
+        )
         result = refunds.confirm(ctx, actor, draft, MANAGER_APPROVAL)
         refunds.complete(ctx, actor, result.refund_no)
         return [result.print_job_id]
@@ -256,15 +268,15 @@ def _sale_times(rng: random.Random, now: datetime, days: int, count: int) -> lis
     times: list[datetime] = []
     while len(times) < count:
         day = start + timedelta(days=rng.randrange(days + 1))
-        at = day + timedelta(hours=rng.randrange(*OPENING_HOURS), minutes=rng.randrange(60),
-                             seconds=rng.randrange(60))
+        at = day + timedelta(hours=rng.randrange(*OPENING_HOURS), minutes=rng.randrange(60), seconds=rng.randrange(60))
         if start < at < now - timedelta(minutes=5):
             times.append(at)
     return sorted(times)
 
 
-def _basket(ctx: Context, rng: random.Random, products: list[Product], weights: list[float],
-            member: Member | None) -> Basket:
+def _basket(
+    ctx: Context, rng: random.Random, products: list[Product], weights: list[float], member: Member | None
+) -> Basket:
     basket = Basket()
     if member is not None:
         basket.attach(member, ctx.config.level(member.level).discount_bp)
@@ -285,8 +297,7 @@ def _pay(rng: random.Random, plan: PaymentPlan, member: Member | None) -> None:
             plan.add(TenderKind.POINTS, points * plan.cents_per_point)
     if plan.complete:
         return
-    kind = rng.choices([TenderKind.CASH, TenderKind.WECHAT, TenderKind.ALIPAY, TenderKind.CARD],
-                       [45, 25, 20, 10])[0]
+    kind = rng.choices([TenderKind.CASH, TenderKind.WECHAT, TenderKind.ALIPAY, TenderKind.CARD], [45, 25, 20, 10])[0]
     if kind is TenderKind.CASH:
         due = plan.remaining
         offers = sorted({due} | {-(-due // note) * note for note in (100, 500, 1000, 2000, 5000, 10000)})
@@ -297,10 +308,12 @@ def _pay(rng: random.Random, plan: PaymentPlan, member: Member | None) -> None:
 
 def _top_up(ctx: Context, levels: dict[str, int]) -> int:
     """Raise each demo product's stock back to its demo level (never lowers it)."""
+
     def restock() -> int:
         now = ctx.now()
-        low = [r for r in ProductRow.select().where(ProductRow.barcode.in_(list(levels)))
-               if r.stock < levels[r.barcode]]
+        low = [
+            r for r in ProductRow.select().where(ProductRow.barcode.in_(list(levels))) if r.stock < levels[r.barcode]
+        ]
         for row in low:
             StockMoveRow.create(product=row.id, qty=levels[row.barcode] - row.stock, reason="adjust", at=now)
             ProductRow.update(stock=levels[row.barcode]).where(ProductRow.id == row.id).execute()

@@ -81,8 +81,9 @@ def complete(ctx: Context, actor: Staff, basket: Basket, plan: PaymentPlan, cred
     def record_refund(sale_id: int, at) -> None:
         payments = {TenderKind.EXCHANGE.value: used}
         payments[credit.back_tender] = payments.get(credit.back_tender, 0) + given_back
-        recorded.append(refunds.record_exchange(ctx, actor, credit.draft, credit.quote, credit.approver, at,
-                                                sale_id, payments))
+        recorded.append(
+            refunds.record_exchange(ctx, actor, credit.draft, credit.quote, credit.approver, at, sale_id, payments)
+        )
 
     sale = checkout.complete_sale(ctx, actor, basket, plan, also=record_refund)
     return ExchangeResult(sale, recorded[0], given_back, credit.back_tender)

@@ -7,8 +7,8 @@ import csv
 import io
 import os
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from tui_pos.domain.staff import Staff
 from tui_pos.store import audit

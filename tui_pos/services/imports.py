@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, TypeVar, Union
+from typing import TypeVar
 
 from tui_pos.domain.catalog import clean_barcode, clean_text
 from tui_pos.domain.errors import InvalidInput, PosError
@@ -38,12 +39,32 @@ MEMBER_REQUIRED = ("card_no", "phone", "name")
 
 # Chinese headers a shop's own spreadsheet is likely to have.
 ALIASES = {
-    "条码": "barcode", "商品条码": "barcode", "名称": "name", "商品名称": "name", "英文名": "name_en",
-    "英文名称": "name_en", "分类": "category", "类别": "category", "售价": "price", "价格": "price",
-    "零售价": "price", "会员价": "member_price", "库存": "stock", "退货规则": "refund_policy",
-    "卡号": "card_no", "会员编号": "card_no", "会员卡号": "card_no", "手机": "phone", "手机号": "phone",
-    "姓名": "name", "等级": "level", "会员等级": "level", "积分": "points", "余额": "balance",
-    "储值余额": "balance", "入会日期": "joined",
+    "条码": "barcode",
+    "商品条码": "barcode",
+    "名称": "name",
+    "商品名称": "name",
+    "英文名": "name_en",
+    "英文名称": "name_en",
+    "分类": "category",
+    "类别": "category",
+    "售价": "price",
+    "价格": "price",
+    "零售价": "price",
+    "会员价": "member_price",
+    "库存": "stock",
+    "退货规则": "refund_policy",
+    "卡号": "card_no",
+    "会员编号": "card_no",
+    "会员卡号": "card_no",
+    "手机": "phone",
+    "手机号": "phone",
+    "姓名": "name",
+    "等级": "level",
+    "会员等级": "level",
+    "积分": "points",
+    "余额": "balance",
+    "储值余额": "balance",
+    "入会日期": "joined",
 }
 
 MAX_STOCK = 1_000_000
@@ -86,7 +107,7 @@ class Table:
     errors: list[RowError] = field(default_factory=list)  # rows that could not even be split
 
 
-Source = Union[Path, str, bytes, Table, Iterable[Mapping[str, object]]]
+Source = Path | str | bytes | Table | Iterable[Mapping[str, object]]
 
 
 class _RowProblem(Exception):
@@ -125,19 +146,20 @@ def _column_name(header: str) -> str:
 def _check_header(columns: list[str], known: tuple[str, ...], required: tuple[str, ...]) -> None:
     expected = ",".join(known)
     if not any(columns):
-        raise ImportFileError("The file is empty: the first row must name the columns ({expected})",
-                              expected=expected)
+        raise ImportFileError("The file is empty: the first row must name the columns ({expected})", expected=expected)
     unknown = [c or "(blank)" for c in columns if c not in known]
     if unknown:
-        raise ImportFileError("Unknown column(s): {names}. Expected: {expected}",
-                              names=", ".join(unknown), expected=expected)
+        raise ImportFileError(
+            "Unknown column(s): {names}. Expected: {expected}", names=", ".join(unknown), expected=expected
+        )
     doubled = sorted({c for c in columns if columns.count(c) > 1})
     if doubled:
         raise ImportFileError("Column(s) named twice: {names}", names=", ".join(doubled))
     missing = [c for c in required if c not in columns]
     if missing:
-        raise ImportFileError("Missing column(s): {names}. Expected: {expected}",
-                              names=", ".join(missing), expected=expected)
+        raise ImportFileError(
+            "Missing column(s): {names}. Expected: {expected}", names=", ".join(missing), expected=expected
+        )
 
 
 def read_table(source: Source, known: tuple[str, ...] = (), required: tuple[str, ...] = ()) -> Table:
@@ -175,10 +197,18 @@ def _parse_csv(data: bytes) -> Table:
         for row_no, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
                 continue
-            extra = [c for c in cells[len(columns):] if c.strip()]
+            extra = [c for c in cells[len(columns) :] if c.strip()]
             if extra:
-                errors.append(RowError(row_no, tr("has {cells} cells but the header names {columns} columns",
-                                                  cells=len(cells), columns=len(columns))))
+                errors.append(
+                    RowError(
+                        row_no,
+                        tr(
+                            "has {cells} cells but the header names {columns} columns",
+                            cells=len(cells),
+                            columns=len(columns),
+                        ),
+                    )
+                )
                 continue
             rows.append((row_no, {col: (cells[i] if i < len(cells) else "") for i, col in enumerate(columns)}))
     except csv.Error as exc:
@@ -230,8 +260,9 @@ def _whole(row: Mapping[str, str], column: str, maximum: int) -> int | None:
         raise _RowProblem(tr("{column} '{value}' is not a whole number", column=column, value=_shown(value)))
     number = int(text)
     if not 0 <= number <= maximum:
-        raise _RowProblem(tr("{column} '{value}' must be from 0 to {max}", column=column, value=_shown(value),
-                             max=maximum))
+        raise _RowProblem(
+            tr("{column} '{value}' must be from 0 to {max}", column=column, value=_shown(value), max=maximum)
+        )
     return number
 
 
@@ -249,13 +280,14 @@ def _date(row: Mapping[str, str], column: str) -> datetime | None:
             raise ValueError
         return datetime(*(int(part or 0) for part in match.groups()))
     except ValueError:
-        raise _RowProblem(tr("{column} '{value}' is not a date like 2024-03-15", column=column,
-                             value=_shown(value))) from None
+        raise _RowProblem(
+            tr("{column} '{value}' is not a date like 2024-03-15", column=column, value=_shown(value))
+        ) from None
 
 
 def _chunks(items: list[T]) -> Iterator[list[T]]:
     for start in range(0, len(items), _CHUNK):
-        yield items[start:start + _CHUNK]
+        yield items[start : start + _CHUNK]
 
 
 class _Ticker:
@@ -302,15 +334,25 @@ def _product_row(ctx: Context, row_no: int, row: Mapping[str, str], columns: lis
     if "member_price" in columns:
         member_price = _money(row, "member_price")
         if member_price is not None and member_price > price:
-            raise _RowProblem(tr("member_price {member} is above price {price}",
-                                 member=_shown(row["member_price"]), price=_shown(row["price"])))
+            raise _RowProblem(
+                tr(
+                    "member_price {member} is above price {price}",
+                    member=_shown(row["member_price"]),
+                    price=_shown(row["price"]),
+                )
+            )
         values["member_price"] = member_price
     if "refund_policy" in columns:
         code = clean_text(row.get("refund_policy", ""), 40)
         rules = ctx.config.refund_policy.rules
         if code and code not in rules:
-            raise _RowProblem(tr("refund_policy '{value}' is not one of: {known}", value=_shown(code),
-                                 known=", ".join(sorted(rules)) or "-"))
+            raise _RowProblem(
+                tr(
+                    "refund_policy '{value}' is not one of: {known}",
+                    value=_shown(code),
+                    known=", ".join(sorted(rules)) or "-",
+                )
+            )
         values["refund_policy"] = code
     stock = _whole(row, "stock", MAX_STOCK) if "stock" in columns else None
     return _ProductIn(row_no, values, stock)
@@ -364,9 +406,17 @@ def import_products(ctx: Context, actor: Staff, source: Source, *, progress: Pro
                 else:
                     unchanged += 1
             ticker.tick()
-        audit.append(actor.code, "import_products", "products", {
-            "imported": imported, "updated": updated, "unchanged": unchanged, "rejected": len(errors),
-        })
+        audit.append(
+            actor.code,
+            "import_products",
+            "products",
+            {
+                "imported": imported,
+                "updated": updated,
+                "unchanged": unchanged,
+                "rejected": len(errors),
+            },
+        )
         return imported, updated, unchanged
 
     imported, updated, unchanged = write(apply)
@@ -411,8 +461,9 @@ def _level_code(ctx: Context, text: str) -> str:
 def _member_row(ctx: Context, row_no: int, row: Mapping[str, str]) -> _MemberIn:
     level = _level_code(ctx, row.get("level", ""))
     try:
-        card_no, phone, name, level = validate_member(ctx, row.get("card_no", ""), row.get("phone", ""),
-                                                      row.get("name", ""), level)
+        card_no, phone, name, level = validate_member(
+            ctx, row.get("card_no", ""), row.get("phone", ""), row.get("name", ""), level
+        )
     except InvalidInput as exc:
         column = _MEMBER_FIELDS.get(exc.template)
         if column == "name":
@@ -438,11 +489,11 @@ def import_members(ctx: Context, actor: Staff, source: Source, *, progress: Prog
         try:
             item = _member_row(ctx, row_no, row)
             if item.card_no in cards:
-                raise _RowProblem(tr("card no. {card} is already on row {row}", card=item.card_no,
-                                     row=cards[item.card_no]))
+                raise _RowProblem(
+                    tr("card no. {card} is already on row {row}", card=item.card_no, row=cards[item.card_no])
+                )
             if item.phone in phones:
-                raise _RowProblem(tr("phone {phone} is already on row {row}", phone=item.phone,
-                                     row=phones[item.phone]))
+                raise _RowProblem(tr("phone {phone} is already on row {row}", phone=item.phone, row=phones[item.phone]))
         except _RowProblem as problem:
             errors.append(RowError(row_no, problem.message))
             continue
@@ -456,8 +507,9 @@ def import_members(ctx: Context, actor: Staff, source: Source, *, progress: Prog
         by_card: dict[str, MemberRow] = {}
         by_phone: dict[str, MemberRow] = {}
         for chunk in _chunks(items):
-            query = MemberRow.select().where(MemberRow.card_no.in_([i.card_no for i in chunk])
-                                             | MemberRow.phone.in_([i.phone for i in chunk]))
+            query = MemberRow.select().where(
+                MemberRow.card_no.in_([i.card_no for i in chunk]) | MemberRow.phone.in_([i.phone for i in chunk])
+            )
             for r in query:
                 by_card[r.card_no] = r
                 by_phone[r.phone] = r
@@ -474,20 +526,38 @@ def import_members(ctx: Context, actor: Staff, source: Source, *, progress: Prog
                 continue
             same_phone = by_phone.get(item.phone)
             if same_phone is not None:
-                conflicts.append(RowError(item.row_no, tr("Phone {phone} already belongs to member {card}",
-                                                          phone=item.phone, card=same_phone.card_no)))
+                conflicts.append(
+                    RowError(
+                        item.row_no,
+                        tr("Phone {phone} already belongs to member {card}", phone=item.phone, card=same_phone.card_no),
+                    )
+                )
                 continue
-            member = MemberRow.create(card_no=item.card_no, phone=item.phone, phone_tail=item.phone[-4:],
-                                      name=item.name, level=item.level, points=item.points,
-                                      balance=item.balance, joined=item.joined or now)
+            member = MemberRow.create(
+                card_no=item.card_no,
+                phone=item.phone,
+                phone_tail=item.phone[-4:],
+                name=item.name,
+                level=item.level,
+                points=item.points,
+                balance=item.balance,
+                joined=item.joined or now,
+            )
             if item.points:
                 PointsMoveRow.create(member=member.id, points=item.points, reason="import", at=now)
             if item.balance:
                 StoredValueMoveRow.create(member=member.id, amount=item.balance, reason="import", at=now)
             imported += 1
-        audit.append(actor.code, "import_members", "members", {
-            "imported": imported, "unchanged": unchanged, "rejected": len(errors) + len(conflicts),
-        })
+        audit.append(
+            actor.code,
+            "import_members",
+            "members",
+            {
+                "imported": imported,
+                "unchanged": unchanged,
+                "rejected": len(errors) + len(conflicts),
+            },
+        )
         return imported, unchanged, conflicts
 
     imported, unchanged, conflicts = write(apply)

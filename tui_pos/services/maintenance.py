@@ -43,8 +43,11 @@ def refuse_exposed(config: Config) -> None:
     the file can rewrite sales, refunds and PIN hashes without leaving a trace in the till."""
     for path in (config.db_path, Path(f"{config.db_path}-wal")):
         if path.exists() and path.stat().st_mode & 0o002:
-            raise Conflict("{path} can be changed by any user of this computer (mode {mode}); "
-                           "fix it with: chmod 600 {path}", path=str(path), mode=oct(path.stat().st_mode & 0o777))
+            raise Conflict(
+                "{path} can be changed by any user of this computer (mode {mode}); fix it with: chmod 600 {path}",
+                path=str(path),
+                mode=oct(path.stat().st_mode & 0o777),
+            )
 
 
 def check_file(path: Path) -> None:
@@ -62,8 +65,7 @@ def check_file(path: Path) -> None:
         raise Conflict("{path} is damaged: {error}", path=str(path), error=str(ok)[:80])
 
 
-def backup(config: Config, to_dir: Path | None = None, keep: int = DEFAULT_KEEP,
-           at: datetime | None = None) -> Path:
+def backup(config: Config, to_dir: Path | None = None, keep: int = DEFAULT_KEEP, at: datetime | None = None) -> Path:
     """Write shop-YYYYmmdd-HHMMSS-micro.db into `to_dir` (default data/backups), check it (a few seconds
     on a year-old shop), and keep the newest `keep` there."""
     if not config.db_path.exists():

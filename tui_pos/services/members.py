@@ -65,9 +65,17 @@ def profile(ctx: Context, member_id: int) -> MemberProfile:
     level = ctx.config.level(member.level)
     count, total = queries.member_sales_total(member_id)
     refund_count, refund_total = refund_queries.member_refund_totals(member_id)
-    return MemberProfile(member, level.name, level.discount_bp, count, total,
-                         tuple(queries.recent_sales(member_id)), refund_count, refund_total,
-                         tuple(refund_queries.refunds_of_member(member_id, 5)))
+    return MemberProfile(
+        member,
+        level.name,
+        level.discount_bp,
+        count,
+        total,
+        tuple(queries.recent_sales(member_id)),
+        refund_count,
+        refund_total,
+        tuple(refund_queries.refunds_of_member(member_id, 5)),
+    )
 
 
 def _validate(ctx: Context, card_no: str, phone: str, name: str, level: str) -> tuple[str, str, str, str]:
@@ -95,8 +103,9 @@ def create(ctx: Context, actor: Staff, card_no: str, phone: str, name: str, leve
             raise Conflict("Phone {phone} already belongs to member {card}", phone=phone, card=same_phone.card_no)
         if queries.member_by_card(card_no):
             raise Conflict("Card no. {card} already exists", card=card_no)
-        row = MemberRow.create(card_no=card_no, phone=phone, phone_tail=phone[-4:], name=name, level=level,
-                               joined=ctx.now())
+        row = MemberRow.create(
+            card_no=card_no, phone=phone, phone_tail=phone[-4:], name=name, level=level, joined=ctx.now()
+        )
         audit.append(actor.code, "member_create", f"member:{card_no}")
         return queries.to_member(row)
 

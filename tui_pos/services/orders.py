@@ -68,11 +68,11 @@ class OrderDetail:
 
     @property
     def refunded_qty(self) -> int:
-        return sum(l.refunded_qty for l in self.lines)
+        return sum(ln.refunded_qty for ln in self.lines)
 
     @property
     def fully_refunded(self) -> bool:
-        return bool(self.lines) and all(l.refunded_qty >= l.line.qty for l in self.lines)
+        return bool(self.lines) and all(ln.refunded_qty >= ln.line.qty for ln in self.lines)
 
 
 @dataclass(frozen=True)
@@ -124,8 +124,15 @@ def _purchases(sales: list[SaleSummary]) -> tuple[Purchase, ...]:
         by_status = totals.get(sale.id, {})
         done = [by_status[s] for s in REFUNDED if s in by_status]
         pending = by_status.get(PENDING)
-        out.append(Purchase(sale, sum(t.count for t in done), sum(t.amount for t in done),
-                            sum(t.qty for t in done), pending.count if pending else 0))
+        out.append(
+            Purchase(
+                sale,
+                sum(t.count for t in done),
+                sum(t.amount for t in done),
+                sum(t.qty for t in done),
+                pending.count if pending else 0,
+            )
+        )
     return tuple(out)
 
 
@@ -148,17 +155,29 @@ def order_detail(order_no: str | None = None, *, sale_id: int | None = None) -> 
     if sale is None:
         raise NotFound("No order {no}", no=(order_no or str(sale_id))[:30])
     refunds = tuple(
-        OrderRefund(r.summary.refund_no, r.summary.created_at, r.summary.staff_code, r.staff_name,
-                    r.approver_code, r.approver_name, r.summary.amount, r.summary.tender, r.summary.status, r.lines)
+        OrderRefund(
+            r.summary.refund_no,
+            r.summary.created_at,
+            r.summary.staff_code,
+            r.staff_name,
+            r.approver_code,
+            r.approver_name,
+            r.summary.amount,
+            r.summary.tender,
+            r.summary.status,
+            r.lines,
+        )
         for r in refund_queries.refunds_of_sale_detailed(sale.id)
     )
     lines = []
     for line in sale.lines:
-        mine = [(l, r.status) for r in refunds for l in r.lines if l.sale_line_id == line.id]
-        lines.append(OrderLine(
-            line,
-            refunded_qty=sum(l.qty for l, status in mine if status in REFUNDED),
-            refunded_amount=sum(l.amount for l, status in mine if status in REFUNDED),
-            pending_qty=sum(l.qty for l, status in mine if status == PENDING),
-        ))
+        mine = [(ln, r.status) for r in refunds for ln in r.lines if ln.sale_line_id == line.id]
+        lines.append(
+            OrderLine(
+                line,
+                refunded_qty=sum(ln.qty for ln, status in mine if status in REFUNDED),
+                refunded_amount=sum(ln.amount for ln, status in mine if status in REFUNDED),
+                pending_qty=sum(ln.qty for ln, status in mine if status == PENDING),
+            )
+        )
     return OrderDetail(sale, tuple(lines), refunds, tuple(sale.payments))

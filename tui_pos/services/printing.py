@@ -75,8 +75,9 @@ def queue_voucher(ctx: Context, refund_no: str) -> int:
 
 def queue_ticket(ctx: Context, kind: str, ref_no: str, ticket: Ticket) -> int:
     """Call inside the transaction that records what the ticket is for."""
-    return fast.insert(PrintJobRow, kind=kind, ref_no=ref_no, till=ctx.config.till_code, text=ticket.preview(),
-                       layout=ticket.to_json())
+    return fast.insert(
+        PrintJobRow, kind=kind, ref_no=ref_no, till=ctx.config.till_code, text=ticket.preview(), layout=ticket.to_json()
+    )
 
 
 def queue_receipt(ctx: Context, sale: SaleDetail) -> int:
@@ -170,11 +171,21 @@ def print_job(ctx: Context, job_id: int, *, kick_drawer: bool = False, printer=N
     ticket = job_ticket(ctx, job_id)
     failed, data, drawer_error = _deliver(ctx.config, ticket, kick_drawer=kick_drawer, printer=printer)
     if failed is not None:
-        write(lambda: PrintJobRow.update(attempts=PrintJobRow.attempts + 1, last_error=failed.message[:200])
-              .where(PrintJobRow.id == job_id).execute())
+        write(
+            lambda: (
+                PrintJobRow.update(attempts=PrintJobRow.attempts + 1, last_error=failed.message[:200])
+                .where(PrintJobRow.id == job_id)
+                .execute()
+            )
+        )
         return PrintOutcome(job_id, False, failed.message, failed.hint, data, drawer_error)
-    write(lambda: PrintJobRow.update(status="printed", attempts=PrintJobRow.attempts + 1, last_error="")
-          .where((PrintJobRow.id == job_id) & (PrintJobRow.status == "queued")).execute())
+    write(
+        lambda: (
+            PrintJobRow.update(status="printed", attempts=PrintJobRow.attempts + 1, last_error="")
+            .where((PrintJobRow.id == job_id) & (PrintJobRow.status == "queued"))
+            .execute()
+        )
+    )
     return PrintOutcome(job_id, True, "", "", data, drawer_error, ticket)
 
 
@@ -216,7 +227,9 @@ def printer_nodes() -> list[str]:
 def print_test_page(config: Config, *, printer=None, kick_drawer: bool = False) -> TestPageResult:
     """The page `tui-pos printer test` prints: header, Chinese and English, amounts, CODE128,
     QR, a cut and, if asked, a drawer kick. It touches no database."""
-    failed, data, drawer_error = _deliver(config, _tickets().printer_test_page(config), kick_drawer=kick_drawer, printer=printer)
+    failed, data, drawer_error = _deliver(
+        config, _tickets().printer_test_page(config), kick_drawer=kick_drawer, printer=printer
+    )
     if failed is not None:
         return TestPageResult(False, failed.message, failed.hint, data, drawer_error)
     return TestPageResult(True, "Test page sent", "", data, drawer_error)
@@ -224,21 +237,21 @@ def print_test_page(config: Config, *, printer=None, kick_drawer: bool = False) 
 
 def queued_job(ref_no: str) -> int | None:
     """The newest ticket for this number if it never came out, so a retry prints that one."""
-    row = (PrintJobRow.select().where(PrintJobRow.ref_no == ref_no.strip())
-           .order_by(PrintJobRow.id.desc()).first())
+    row = PrintJobRow.select().where(PrintJobRow.ref_no == ref_no.strip()).order_by(PrintJobRow.id.desc()).first()
     return row.id if row is not None and row.status == "queued" else None
 
 
 def reprint(ctx: Context, actor: Staff, ref_no: str) -> int:
     """Queue a fresh copy of the newest ticket for an order or refund number."""
+
     def again() -> int:
-        row = (PrintJobRow.select().where(PrintJobRow.ref_no == ref_no.strip())
-               .order_by(PrintJobRow.id.desc()).first())
+        row = PrintJobRow.select().where(PrintJobRow.ref_no == ref_no.strip()).order_by(PrintJobRow.id.desc()).first()
         if row is None:
             raise NotFound("No ticket {ref}", ref=ref_no[:30])
         audit.append(actor.code, "reprint", ref_no)
-        return PrintJobRow.create(kind=row.kind, ref_no=row.ref_no, till=ctx.config.till_code,
-                                  text=row.text, layout=row.layout).id
+        return PrintJobRow.create(
+            kind=row.kind, ref_no=row.ref_no, till=ctx.config.till_code, text=row.text, layout=row.layout
+        ).id
 
     return write(again)
 
@@ -257,9 +270,13 @@ def discard(ctx: Context, actor: Staff, job_id: int) -> None:
 def mark_printed(job_ids: list[int], *, staff_code: str = "demo") -> int:
     """Settle queued tickets without printing them (the demo shop's past receipts), in one
     transaction with an audit entry; returns how many were still queued."""
+
     def settle() -> int:
-        count = (PrintJobRow.update(status="printed")
-                 .where(PrintJobRow.id.in_(job_ids) & (PrintJobRow.status == "queued")).execute())
+        count = (
+            PrintJobRow.update(status="printed")
+            .where(PrintJobRow.id.in_(job_ids) & (PrintJobRow.status == "queued"))
+            .execute()
+        )
         if count:
             audit.append(staff_code, "tickets_marked_printed", "print_jobs", {"count": count})
         return count

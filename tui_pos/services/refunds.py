@@ -83,13 +83,17 @@ class RefundResult:
 
 # ---- step 1 ---------------------------------------------------------------------------
 
+
 def _refusal(ctx: Context, order: OrderToRefund) -> tuple[str, list[str]]:
     """Why nothing of the order can be refunded ("" when something can), and what the cashier
     should know about the rest (outside the window: a supervisor must approve)."""
     policy = ctx.config.refund_policy
     if order.training != ctx.config.training:
-        return (tr("This is a training order: it cannot be refunded in live mode") if order.training
-                else tr("This is a live order: it cannot be refunded in training mode")), []
+        return (
+            tr("This is a training order: it cannot be refunded in live mode")
+            if order.training
+            else tr("This is a live order: it cannot be refunded in training mode")
+        ), []
     if order.status != "completed":
         return tr("This order was voided"), []
     if all(h.remaining == 0 for h in order.history.values()):
@@ -110,8 +114,9 @@ def _load(ctx: Context, sale: SaleDetail) -> OrderLookup:
     flag = reports.member_flag(ctx, sale.member_id)
     if flag is not None:
         warnings.append(tr("Worth a look: this member made {text}", text=tr(flag.text, **flag.params)))
-    return OrderLookup(sale, order.history, order.facts, tuple(refund_queries.refunds_of_sale(sale.id)), refusal,
-                       tuple(warnings))
+    return OrderLookup(
+        sale, order.history, order.facts, tuple(refund_queries.refunds_of_sale(sale.id)), refusal, tuple(warnings)
+    )
 
 
 def find_order(ctx: Context, text: str) -> OrderLookup:
@@ -122,9 +127,11 @@ def find_order(ctx: Context, text: str) -> OrderLookup:
     sale = queries.sale_detail(order_no=order_no)
     if sale is None:
         if order_no.startswith("T") != ctx.config.training and order_no.lstrip("T").startswith("S"):
-            raise RefundNotAllowed("This is a training order: it cannot be refunded in live mode"
-                                   if order_no.startswith("T") else
-                                   "This is a live order: it cannot be refunded in training mode")
+            raise RefundNotAllowed(
+                "This is a training order: it cannot be refunded in live mode"
+                if order_no.startswith("T")
+                else "This is a live order: it cannot be refunded in training mode"
+            )
         raise NotFound("No order {no}", no=order_no)
     return _load(ctx, sale)
 
@@ -145,6 +152,7 @@ def member_orders(ctx: Context, text: str, limit: int = 20) -> tuple[int, str, l
 
 
 # ---- step 3 ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Basis:
@@ -170,8 +178,16 @@ def _basis(ctx: Context, draft: RefundDraft) -> _Basis:
         order = refund_queries.order_to_refund(draft.sale_id)
         if order is None:
             raise NotFound("No order {no}", no=str(draft.sale_id))
-        return _Basis(order.sale_id, order.order_no, order.history, order.facts, _refusal(ctx, order)[0],
-                      order.member_id, order.member_card, order.product_of)
+        return _Basis(
+            order.sale_id,
+            order.order_no,
+            order.history,
+            order.facts,
+            _refusal(ctx, order)[0],
+            order.member_id,
+            order.member_card,
+            order.product_of,
+        )
     member = queries.member_by_id(draft.member_id) if draft.member_id else None
     history: dict[int, LineHistory] = {}
     for pick in draft.picks:
@@ -179,17 +195,32 @@ def _basis(ctx: Context, draft: RefundDraft) -> _Basis:
         if product is None:
             raise NotFound("No product {code}", code=str(pick.sale_line_id))
         unit = product.member_price if member is not None and product.member_price else product.price
-        history[product.id] = LineHistory(product.id, product.name, product.category, product.refund_policy,
-                                          pick.qty, unit * pick.qty)
-    facts = SaleFacts(sold_at=ctx.now(), total=sum(h.paid for h in history.values()), points_cents=0,
-                      points_earned=0, member_level=member.level if member else None,
-                      member_points=member.points if member else 0)
-    return _Basis(None, None, history, facts, "", member.id if member else None, member.card_no if member else "",
-                  {h: h for h in history})
+        history[product.id] = LineHistory(
+            product.id, product.name, product.category, product.refund_policy, pick.qty, unit * pick.qty
+        )
+    facts = SaleFacts(
+        sold_at=ctx.now(),
+        total=sum(h.paid for h in history.values()),
+        points_cents=0,
+        points_earned=0,
+        member_level=member.level if member else None,
+        member_points=member.points if member else 0,
+    )
+    return _Basis(
+        None,
+        None,
+        history,
+        facts,
+        "",
+        member.id if member else None,
+        member.card_no if member else "",
+        {h: h for h in history},
+    )
 
 
-def lines_without_receipt(ctx: Context, scanned: dict[int, int], member_id: int | None = None
-                          ) -> dict[int, LineHistory]:
+def lines_without_receipt(
+    ctx: Context, scanned: dict[int, int], member_id: int | None = None
+) -> dict[int, LineHistory]:
     """The lines a no-receipt refund starts from: product id -> units brought back, at today's
     price (the member price when the customer is a member)."""
     picks = tuple(Pick(product_id, qty) for product_id, qty in scanned.items() if qty)
@@ -202,9 +233,17 @@ def _quote(ctx: Context, actor: Staff, basis: _Basis, draft: RefundDraft) -> Ref
     if draft.tender == "stored_value" and basis.member_id is None:
         raise InvalidInput("Stored value refunds need a member order")
     return quote_refund(
-        ctx.config.refund_policy, basis.facts, basis.history, list(draft.picks), reason=draft.reason,
-        tender=draft.tender, actor_role=actor.role, now=ctx.now(), cents_per_point=ctx.config.cents_per_point,
-        no_receipt=basis.no_receipt, requested_amount=draft.amount,
+        ctx.config.refund_policy,
+        basis.facts,
+        basis.history,
+        list(draft.picks),
+        reason=draft.reason,
+        tender=draft.tender,
+        actor_role=actor.role,
+        now=ctx.now(),
+        cents_per_point=ctx.config.cents_per_point,
+        no_receipt=basis.no_receipt,
+        requested_amount=draft.amount,
     )
 
 
@@ -219,6 +258,7 @@ def approval_text(quote_: RefundQuote) -> list[str]:
 
 
 # ---- step 4 ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Stored:
@@ -241,24 +281,43 @@ class _Stored:
 
 
 def _stored(row: RefundRow, lines: list[RefundLineRow]) -> _Stored:
-    return _Stored(row.id, row.refund_no, row.sale_id, row.sale.order_no if row.sale_id else None, row.member_id,
-                   row.tender, row.reason, row.note, row.reference, row.no_receipt, row.shift_id,
-                   tuple((l.product_id, l.qty, l.disposition) for l in lines))
+    return _Stored(
+        row.id,
+        row.refund_no,
+        row.sale_id,
+        row.sale.order_no if row.sale_id else None,
+        row.member_id,
+        row.tender,
+        row.reason,
+        row.note,
+        row.reference,
+        row.no_receipt,
+        row.shift_id,
+        tuple((ln.product_id, ln.qty, ln.disposition) for ln in lines),
+    )
 
 
 def _paid(ctx: Context, approved_by: Staff | None, at: datetime) -> dict:
     """The columns of a refund whose money is out: when, from which drawer, who approved."""
-    return dict(status="paid", paid_at=at, shift=shifts.open_shift_id(ctx),
-                approver=approved_by.id if approved_by else None)
+    return dict(
+        status="paid", paid_at=at, shift=shifts.open_shift_id(ctx), approver=approved_by.id if approved_by else None
+    )
 
 
 def _event(refund_id: int, staff_code: str, event: str, note: str = "", at: datetime | None = None) -> None:
-    fast.insert(RefundEventRow, refund=refund_id, staff_code=staff_code, event=event, note=note[:200],
-                at=at or datetime.now().replace(microsecond=0))
+    fast.insert(
+        RefundEventRow,
+        refund=refund_id,
+        staff_code=staff_code,
+        event=event,
+        note=note[:200],
+        at=at or datetime.now().replace(microsecond=0),
+    )
 
 
-def _apply_moves(ctx: Context, row: _Stored, q: RefundQuote, at: datetime,
-                 payments: dict[str, int] | None = None) -> None:
+def _apply_moves(
+    ctx: Context, row: _Stored, q: RefundQuote, at: datetime, payments: dict[str, int] | None = None
+) -> None:
     """Money, stock, points and stored value for a refund that is being paid out.
 
     `payments` splits the money by tender (an exchange: part credit, part back in cash);
@@ -266,31 +325,68 @@ def _apply_moves(ctx: Context, row: _Stored, q: RefundQuote, at: datetime,
     sale_id, member_id, shift_id = row.sale_id, row.member_id, row.shift_id
     for tender, amount in (payments or {q.tender: q.amount}).items():
         if amount:
-            fast.insert(PaymentRow, refund=row.id, sale=sale_id, tender=tender, amount=-amount,
-                        reference=row.reference, created_at=at, shift=shift_id)
+            fast.insert(
+                PaymentRow,
+                refund=row.id,
+                sale=sale_id,
+                tender=tender,
+                amount=-amount,
+                reference=row.reference,
+                created_at=at,
+                shift=shift_id,
+            )
     if q.points_returned:
-        fast.insert(PaymentRow, refund=row.id, sale=sale_id, tender=TenderKind.POINTS.value,
-                    amount=-(q.points_returned * ctx.config.cents_per_point), points=-q.points_returned,
-                    created_at=at, shift=shift_id)
+        fast.insert(
+            PaymentRow,
+            refund=row.id,
+            sale=sale_id,
+            tender=TenderKind.POINTS.value,
+            amount=-(q.points_returned * ctx.config.cents_per_point),
+            points=-q.points_returned,
+            created_at=at,
+            shift=shift_id,
+        )
     for product_id, qty, disposition in row.lines:
         fast.insert(StockMoveRow, product=product_id, qty=qty, reason="refund", refund=row.id, sale=sale_id, at=at)
         if disposition == "restock":
             fast.add(ProductRow, product_id, stock=qty)
         else:  # came back but cannot be sold: in and straight out again, so both moves are visible
-            fast.insert(StockMoveRow, product=product_id, qty=-qty, reason=disposition, refund=row.id,
-                        sale=sale_id, at=at)
+            fast.insert(
+                StockMoveRow, product=product_id, qty=-qty, reason=disposition, refund=row.id, sale=sale_id, at=at
+            )
     if member_id:
         delta = q.points_returned - q.points_reversed
         if q.points_returned:
-            fast.insert(PointsMoveRow, member=member_id, points=q.points_returned, reason="refund_return",
-                        refund=row.id, sale=sale_id, at=at)
+            fast.insert(
+                PointsMoveRow,
+                member=member_id,
+                points=q.points_returned,
+                reason="refund_return",
+                refund=row.id,
+                sale=sale_id,
+                at=at,
+            )
         if q.points_reversed:
-            fast.insert(PointsMoveRow, member=member_id, points=-q.points_reversed, reason="refund_reverse",
-                        refund=row.id, sale=sale_id, at=at)
+            fast.insert(
+                PointsMoveRow,
+                member=member_id,
+                points=-q.points_reversed,
+                reason="refund_reverse",
+                refund=row.id,
+                sale=sale_id,
+                at=at,
+            )
         balance = (payments or {q.tender: q.amount}).get("stored_value", 0)
         if balance:
-            fast.insert(StoredValueMoveRow, member=member_id, amount=balance, reason="refund", refund=row.id,
-                        sale=sale_id, at=at)
+            fast.insert(
+                StoredValueMoveRow,
+                member=member_id,
+                amount=balance,
+                reason="refund",
+                refund=row.id,
+                sale=sale_id,
+                at=at,
+            )
         if delta or balance:
             fast.add(MemberRow, member_id, points=delta, balance=balance)
 
@@ -302,8 +398,12 @@ def check_approver(ctx: Context, actor: Staff, q: RefundQuote, approver: tuple[s
     if actor.role >= q.approver_role:
         return actor  # the actor's own role covers it; recorded as self-approved
     if approver is None:
-        raise NeedsApproval("A {role} must approve: {why}", reasons=q.approvals,
-                            role=tr(q.approver_role.code), why="; ".join(approval_text(q)))
+        raise NeedsApproval(
+            "A {role} must approve: {why}",
+            reasons=q.approvals,
+            role=tr(q.approver_role.code),
+            why="; ".join(approval_text(q)),
+        )
     code, pin = approver
     if code.strip() == actor.code:
         raise InvalidInput("Approval must come from someone else")
@@ -312,54 +412,112 @@ def check_approver(ctx: Context, actor: Staff, q: RefundQuote, approver: tuple[s
     return approved
 
 
-def _record(ctx: Context, actor: Staff, draft: RefundDraft, at: datetime, expected: RefundQuote | None,
-            **columns) -> tuple[_Stored, RefundQuote]:
+def _record(
+    ctx: Context, actor: Staff, draft: RefundDraft, at: datetime, expected: RefundQuote | None, **columns
+) -> tuple[_Stored, RefundQuote]:
     """Re-read the order under the write lock, re-quote, and store the refund and its lines.
     `columns`: its status (with _paid's when it is paid at once), an exchange's tender and sale."""
     basis = _basis(ctx, draft)
     fresh = _quote(ctx, actor, basis, draft)
     if expected is not None and (fresh.amount, fresh.approvals) != (expected.amount, expected.approvals):
         raise Conflict("This order was refunded elsewhere meanwhile; review the amount again")
-    values = dict(
-        refund_no=next_number("R", at.date(), ctx.config.order_prefix), sale=basis.sale_id,
-        member=basis.member_id, staff=actor.id, reason=draft.reason, note=clean_text(draft.note, 200),
-        tender=fresh.tender, reference=clean_text(draft.reference, 64), allowed=fresh.allowed, amount=fresh.amount,
-        fee=fresh.fee, points_returned=fresh.points_returned, points_reversed=fresh.points_reversed,
-        override=fresh.override, no_receipt=basis.no_receipt, training=ctx.config.training,
-        policy_text="\n".join(fresh.rules), approval_reasons=",".join(fresh.approvals), created_at=at,
-        opened_at=draft.opened_at,
-    ) | columns
+    values = (
+        dict(
+            refund_no=next_number("R", at.date(), ctx.config.order_prefix),
+            sale=basis.sale_id,
+            member=basis.member_id,
+            staff=actor.id,
+            reason=draft.reason,
+            note=clean_text(draft.note, 200),
+            tender=fresh.tender,
+            reference=clean_text(draft.reference, 64),
+            allowed=fresh.allowed,
+            amount=fresh.amount,
+            fee=fresh.fee,
+            points_returned=fresh.points_returned,
+            points_reversed=fresh.points_reversed,
+            override=fresh.override,
+            no_receipt=basis.no_receipt,
+            training=ctx.config.training,
+            policy_text="\n".join(fresh.rules),
+            approval_reasons=",".join(fresh.approvals),
+            created_at=at,
+            opened_at=draft.opened_at,
+        )
+        | columns
+    )
     if "shift" not in values:  # parked: the shift it was asked in (it is paid from whichever is open then)
         values["shift"] = shifts.current_id(ctx)
     refund_id = fast.insert(RefundRow, **values)
     lines = []
     for lq in fresh.lines:
         product_id = basis.product_of[lq.sale_line_id]
-        fast.insert(RefundLineRow, refund=refund_id, sale_line=None if basis.no_receipt else lq.sale_line_id,
-                    product=product_id, name=lq.name, qty=lq.qty, amount=lq.amount, disposition=lq.disposition)
+        fast.insert(
+            RefundLineRow,
+            refund=refund_id,
+            sale_line=None if basis.no_receipt else lq.sale_line_id,
+            product=product_id,
+            name=lq.name,
+            qty=lq.qty,
+            amount=lq.amount,
+            disposition=lq.disposition,
+        )
         lines.append((product_id, lq.qty, lq.disposition))
-    stored = _Stored(refund_id, values["refund_no"], basis.sale_id, basis.order_no,
-                     basis.member_id, values["tender"], values["reason"], values["note"], values["reference"],
-                     basis.no_receipt, values["shift"], tuple(lines))
+    stored = _Stored(
+        refund_id,
+        values["refund_no"],
+        basis.sale_id,
+        basis.order_no,
+        basis.member_id,
+        values["tender"],
+        values["reason"],
+        values["note"],
+        values["reference"],
+        basis.no_receipt,
+        values["shift"],
+        tuple(lines),
+    )
     return stored, fresh
 
 
-def _pay(ctx: Context, actor: Staff, row: _Stored, q: RefundQuote, approved_by: Staff | None, at: datetime,
-         payments: dict[str, int] | None = None, action: str = "refund") -> None:
+def _pay(
+    ctx: Context,
+    actor: Staff,
+    row: _Stored,
+    q: RefundQuote,
+    approved_by: Staff | None,
+    at: datetime,
+    payments: dict[str, int] | None = None,
+    action: str = "refund",
+) -> None:
     """The money, goods and points of a refund already marked paid (see _paid)."""
     _apply_moves(ctx, row, q, at, payments)
     if approved_by:
         _event(row.id, approved_by.code, "approved", ",".join(q.approvals), at=at)
     _event(row.id, actor.code, "paid", row.tender, at=at)
-    audit.append(actor.code, action, row.refund_no, {
-        "order": row.order_no, "amount": q.amount, "tender": q.tender,
-        "approver": approved_by.code if approved_by else None, "approvals": list(q.approvals),
-        "no_receipt": row.no_receipt,
-    })
+    audit.append(
+        actor.code,
+        action,
+        row.refund_no,
+        {
+            "order": row.order_no,
+            "amount": q.amount,
+            "tender": q.tender,
+            "approver": approved_by.code if approved_by else None,
+            "approvals": list(q.approvals),
+            "no_receipt": row.no_receipt,
+        },
+    )
 
 
-def confirm(ctx: Context, actor: Staff, draft: RefundDraft, approver: tuple[str, str] | None = None,
-            *, expected: RefundQuote | None = None) -> RefundResult:
+def confirm(
+    ctx: Context,
+    actor: Staff,
+    draft: RefundDraft,
+    approver: tuple[str, str] | None = None,
+    *,
+    expected: RefundQuote | None = None,
+) -> RefundResult:
     """Step 4: record the refund, its lines, the money, stock, points and the voucher, at once."""
     require(actor, "refund")
     # fails early, before any PIN is asked for; the step-3 quote is checked again under the lock
@@ -372,24 +530,42 @@ def confirm(ctx: Context, actor: Staff, draft: RefundDraft, approver: tuple[str,
         _event(row.id, actor.code, "created", at=at)
         _pay(ctx, actor, row, fresh, approved_by, at)
         job = printing.queue_voucher(ctx, row.refund_no)
-        return RefundResult(row.refund_no, "paid", fresh.amount, fresh.tender,
-                            approved_by.code if approved_by else "", job)
+        return RefundResult(
+            row.refund_no, "paid", fresh.amount, fresh.tender, approved_by.code if approved_by else "", job
+        )
 
     return write(record)
 
 
-def record_exchange(ctx: Context, actor: Staff, draft: RefundDraft, expected: RefundQuote,
-                    approved_by: Staff | None, at: datetime, sale_id: int, payments: dict[str, int]) -> RefundResult:
+def record_exchange(
+    ctx: Context,
+    actor: Staff,
+    draft: RefundDraft,
+    expected: RefundQuote,
+    approved_by: Staff | None,
+    at: datetime,
+    sale_id: int,
+    payments: dict[str, int],
+) -> RefundResult:
     """The refund half of an exchange, inside the new sale's transaction (see services.exchange)."""
-    row, fresh = _record(ctx, actor, draft, at, expected, **_paid(ctx, approved_by, at),
-                         tender=TenderKind.EXCHANGE.value, exchange_sale=sale_id)
+    row, fresh = _record(
+        ctx,
+        actor,
+        draft,
+        at,
+        expected,
+        **_paid(ctx, approved_by, at),
+        tender=TenderKind.EXCHANGE.value,
+        exchange_sale=sale_id,
+    )
     _event(row.id, actor.code, "created", at=at)
     _pay(ctx, actor, row, fresh, approved_by, at, payments, action="exchange")
     fast.update(RefundRow, row.id, status="completed", completed_at=at)
     _event(row.id, actor.code, "exchange", queries.order_no_of(sale_id), at=at)
     job = printing.queue_voucher(ctx, row.refund_no)
-    return RefundResult(row.refund_no, "completed", fresh.amount, fresh.tender,
-                        approved_by.code if approved_by else "", job)
+    return RefundResult(
+        row.refund_no, "completed", fresh.amount, fresh.tender, approved_by.code if approved_by else "", job
+    )
 
 
 def member_of(ctx: Context, draft: RefundDraft) -> int | None:
@@ -420,8 +596,7 @@ def _row(refund_no: str, *statuses: str) -> RefundRow:
         raise NotFound("No refund {no}", no=refund_no[:30])
     if statuses and row.status not in statuses:
         if "pending_approval" in statuses:
-            raise InvalidInput("Refund {no} is {status}, not waiting for approval", no=row.refund_no,
-                               status=row.status)
+            raise InvalidInput("Refund {no} is {status}, not waiting for approval", no=row.refund_no, status=row.status)
         raise InvalidInput("Refund {no} is {status}, not paid", no=row.refund_no, status=row.status)
     return row
 
@@ -434,14 +609,22 @@ def approve_parked(ctx: Context, approver: Staff, refund_no: str) -> RefundResul
         row = _row(refund_no, "pending_approval")
         needed = ctx.config.refund_policy.role_for_amount(row.amount)
         if approver.role < max(needed, Role.SUPERVISOR) or (
-                "no_receipt" in row.approval_reasons and approver.role < ctx.config.refund_policy.no_receipt_role):
+            "no_receipt" in row.approval_reasons and approver.role < ctx.config.refund_policy.no_receipt_role
+        ):
             raise NeedsApproval("A {role} must approve: {why}", role=tr(needed.code), why=row.approval_reasons)
         at = ctx.now()
         lines = list(RefundLineRow.select().where(RefundLineRow.refund == row.id))
         paid = _paid(ctx, approver, at)
         fast.update(RefundRow, row.id, **paid)
-        _pay(ctx, approver, replace(_stored(row, lines), shift_id=paid["shift"]), _parked_quote(row, lines), approver,
-             at, action="refund_approved")
+        _pay(
+            ctx,
+            approver,
+            replace(_stored(row, lines), shift_id=paid["shift"]),
+            _parked_quote(row, lines),
+            approver,
+            at,
+            action="refund_approved",
+        )
         job = printing.queue_voucher(ctx, row.refund_no)
         return RefundResult(row.refund_no, "paid", row.amount, row.tender, approver.code, job)
 
@@ -453,11 +636,20 @@ def _parked_quote(row: RefundRow, lines: list[RefundLineRow]) -> RefundQuote:
     from tui_pos.domain.refund import LineQuote
 
     return RefundQuote(
-        lines=tuple(LineQuote(l.sale_line_id, l.name, l.qty, l.amount, l.disposition, DEFAULT_RULE) for l in lines),
-        value=sum(l.amount for l in lines), points_returned=row.points_returned,
-        points_reversed=row.points_reversed, fee=row.fee, allowed=row.allowed, amount=row.amount,
-        tender=row.tender, approvals=tuple(filter(None, row.approval_reasons.split(","))), approver_role=None,
-        rules=(), outside_window="outside_window" in row.approval_reasons,
+        lines=tuple(
+            LineQuote(ln.sale_line_id, ln.name, ln.qty, ln.amount, ln.disposition, DEFAULT_RULE) for ln in lines
+        ),
+        value=sum(ln.amount for ln in lines),
+        points_returned=row.points_returned,
+        points_reversed=row.points_reversed,
+        fee=row.fee,
+        allowed=row.allowed,
+        amount=row.amount,
+        tender=row.tender,
+        approvals=tuple(filter(None, row.approval_reasons.split(","))),
+        approver_role=None,
+        rules=(),
+        outside_window="outside_window" in row.approval_reasons,
     )
 
 
@@ -533,8 +725,10 @@ def original_tender(sale: SaleDetail) -> str:
 
 # ---- tracking -------------------------------------------------------------------------
 
-def search(text: str = "", status: str = "", since: datetime | None = None,
-           until: datetime | None = None) -> list[RefundSummary]:
+
+def search(
+    text: str = "", status: str = "", since: datetime | None = None, until: datetime | None = None
+) -> list[RefundSummary]:
     return refund_queries.search_refunds(normalize_digits(clean_text(text, 40)).upper(), status, since, until)
 
 

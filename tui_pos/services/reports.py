@@ -15,8 +15,15 @@ from tui_pos.services.context import Context
 from tui_pos.store import report_queries as q
 
 VIEWS = ("product", "category", "reason", "cashier", "level", "member", "week")
-_BY = {"product": q.by_product, "category": q.by_category, "reason": q.by_reason, "cashier": q.by_cashier,
-       "level": q.by_level, "member": q.by_member, "week": q.by_week}
+_BY = {
+    "product": q.by_product,
+    "category": q.by_category,
+    "reason": q.by_reason,
+    "cashier": q.by_cashier,
+    "level": q.by_level,
+    "member": q.by_member,
+    "week": q.by_week,
+}
 
 
 def rate_bp(part: int, whole: int) -> int:
@@ -28,8 +35,9 @@ def date_range(since: str | datetime, until: str | datetime) -> tuple[datetime, 
     """Inclusive dates as the owner types them ('2026-11-01'..'2026-11-30') -> [since, until+1 day)."""
     start, end = (_day(since), _day(until))
     if end < start:
-        raise InvalidInput("The range ends before it starts: {start} to {end}",
-                           start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}")
+        raise InvalidInput(
+            "The range ends before it starts: {start} to {end}", start=f"{start:%Y-%m-%d}", end=f"{end:%Y-%m-%d}"
+        )
     if (end - start).days > 3 * 366:
         raise InvalidInput("At most three years at a time")
     return start, end + timedelta(days=1)
@@ -84,8 +92,10 @@ def breakdown(ctx: Context, actor: Staff, view: str, since: datetime, until: dat
     require(actor, "reports")
     if view not in _BY:
         raise InvalidInput("Unknown report {name}", name=view)
-    return [Breakdown(str(key), str(label), count, amount, sales) for key, label, count, amount, sales
-            in _BY[view](since, until)]
+    return [
+        Breakdown(str(key), str(label), count, amount, sales)
+        for key, label, count, amount, sales in _BY[view](since, until)
+    ]
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,7 @@ def approvers(ctx: Context, actor: Staff, since: datetime, until: datetime) -> l
 
 # --- flags -------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Flag:
     kind: str  # member / cashier / edge / just_under
@@ -123,8 +134,11 @@ class Flag:
 
 def _member_flagged(ctx: Context, count: int, amount: int, sales: int) -> bool:
     flags = ctx.config.refund_flags
-    return count >= flags.member_count or (sales > 0 and rate_bp(amount, sales) >= flags.member_rate_bp) \
+    return (
+        count >= flags.member_count
+        or (sales > 0 and rate_bp(amount, sales) >= flags.member_rate_bp)
         or (sales == 0 and amount > 0)
+    )
 
 
 def member_flag(ctx: Context, member_id: int | None) -> Flag | None:
@@ -137,8 +151,12 @@ def member_flag(ctx: Context, member_id: int | None) -> Flag | None:
     if not rows or not _member_flagged(ctx, *rows[0][2:]):
         return None
     card, name, count, amount, sales = rows[0]
-    return Flag("member", card, "{count} refunds in {days} days, {rate} of what they bought",
-                {"count": count, "days": days, "rate": pct(rate_bp(amount, sales)), "amount": amount})
+    return Flag(
+        "member",
+        card,
+        "{count} refunds in {days} days, {rate} of what they bought",
+        {"count": count, "days": days, "rate": pct(rate_bp(amount, sales)), "amount": amount},
+    )
 
 
 def flags(ctx: Context, actor: Staff, since: datetime, until: datetime) -> list[Flag]:
@@ -148,22 +166,37 @@ def flags(ctx: Context, actor: Staff, since: datetime, until: datetime) -> list[
     cfg = ctx.config.refund_flags
     out: list[Flag] = []
     member_until = min(until, ctx.now() + timedelta(seconds=1))
-    for card, name, count, amount, sales in q.member_window(None, member_until - timedelta(days=cfg.member_days),
-                                                            member_until):
+    for card, name, count, amount, sales in q.member_window(
+        None, member_until - timedelta(days=cfg.member_days), member_until
+    ):
         if _member_flagged(ctx, count, amount, sales):
-            out.append(Flag("member", f"{card} {name}", "{count} refunds in {days} days, {rate} of what they bought",
-                            {"count": count, "days": cfg.member_days, "rate": pct(rate_bp(amount, sales)),
-                             "amount": amount}))
+            out.append(
+                Flag(
+                    "member",
+                    f"{card} {name}",
+                    "{count} refunds in {days} days, {rate} of what they bought",
+                    {"count": count, "days": cfg.member_days, "rate": pct(rate_bp(amount, sales)), "amount": amount},
+                )
+            )
     _, refunded, sold, _, _ = q.totals(since, until)
     store = rate_bp(refunded, sold)
     for key, label, count, amount, sales in q.by_cashier(since, until):
         rate = rate_bp(amount, sales)
         if count >= cfg.cashier_min_refunds and store and rate >= store * cfg.cashier_factor:
-            out.append(Flag("cashier", f"{key} {label}", "refund rate {rate}, store {store}",
-                            {"rate": pct(rate), "store": pct(store), "count": count}))
-    for refund_no, code, at, edge in q.edge_refunds(since, until, cfg.edge_minutes):
-        text = ("{no} by {code} within {minutes} min after the shift opened" if edge == "open"
-                else "{no} by {code} within {minutes} min before the shift closed")
+            out.append(
+                Flag(
+                    "cashier",
+                    f"{key} {label}",
+                    "refund rate {rate}, store {store}",
+                    {"rate": pct(rate), "store": pct(store), "count": count},
+                )
+            )
+    for refund_no, code, _at, edge in q.edge_refunds(since, until, cfg.edge_minutes):
+        text = (
+            "{no} by {code} within {minutes} min after the shift opened"
+            if edge == "open"
+            else "{no} by {code} within {minutes} min before the shift closed"
+        )
         out.append(Flag("edge", code, text, {"no": refund_no, "code": code, "minutes": cfg.edge_minutes}))
     for role, limit in ctx.config.refund_limits.items():
         if limit is None or limit <= 0:
@@ -171,8 +204,14 @@ def flags(ctx: Context, actor: Staff, since: datetime, until: datetime) -> list[
         low = limit * cfg.just_under_bp // 10000
         for code, count in q.just_under(since, until, role, low, limit):
             if count >= cfg.just_under_count:
-                out.append(Flag("just_under", code, "{count} refunds just under the {limit} approval limit",
-                                {"count": count, "limit": limit}))
+                out.append(
+                    Flag(
+                        "just_under",
+                        code,
+                        "{count} refunds just under the {limit} approval limit",
+                        {"count": count, "limit": limit},
+                    )
+                )
     return out
 
 
@@ -204,21 +243,45 @@ def table(ctx: Context, actor: Staff, view: str, since: datetime, until: datetim
     translated by the caller's language too (tr is applied by the caller)."""
     if view in VIEWS:
         rows = breakdown(ctx, actor, view, since, until)
-        return Table(view, ("Key", "Name", "Refunds", "Refunded", "Sales", "Refund rate"),
-                     tuple((r.key, r.label, str(r.refunds), yuan(r.refund_amount), yuan(r.sales_amount),
-                            pct(r.rate_bp)) for r in rows))
+        return Table(
+            view,
+            ("Key", "Name", "Refunds", "Refunded", "Sales", "Refund rate"),
+            tuple(
+                (r.key, r.label, str(r.refunds), yuan(r.refund_amount), yuan(r.sales_amount), pct(r.rate_bp))
+                for r in rows
+            ),
+        )
     if view == "cashiers":
-        return Table(view, ("Code", "Name", "Refunds handled", "Rejected", "Rejection rate", "Median minutes"),
-                     tuple((c.code, c.name, str(c.handled), str(c.rejected), pct(c.rejection_bp),
-                            "" if c.median_minutes is None else f"{c.median_minutes:.1f}")
-                           for c in cashiers(ctx, actor, since, until)))
+        return Table(
+            view,
+            ("Code", "Name", "Refunds handled", "Rejected", "Rejection rate", "Median minutes"),
+            tuple(
+                (
+                    c.code,
+                    c.name,
+                    str(c.handled),
+                    str(c.rejected),
+                    pct(c.rejection_bp),
+                    "" if c.median_minutes is None else f"{c.median_minutes:.1f}",
+                )
+                for c in cashiers(ctx, actor, since, until)
+            ),
+        )
     if view == "approvers":
-        return Table(view, ("Code", "Name", "Approvals", "Approved amount", "Overrides"),
-                     tuple((code, name, str(n), yuan(amount or 0), str(over or 0))
-                           for code, name, n, amount, over in approvers(ctx, actor, since, until)))
+        return Table(
+            view,
+            ("Code", "Name", "Approvals", "Approved amount", "Overrides"),
+            tuple(
+                (code, name, str(n), yuan(amount or 0), str(over or 0))
+                for code, name, n, amount, over in approvers(ctx, actor, since, until)
+            ),
+        )
     if view == "flags":
         from tui_pos.i18n import tr
 
-        return Table(view, ("Kind", "Who", "Why"),
-                     tuple((f.kind, f.who, tr(f.text, **f.params)) for f in flags(ctx, actor, since, until)))
+        return Table(
+            view,
+            ("Kind", "Who", "Why"),
+            tuple((f.kind, f.who, tr(f.text, **f.params)) for f in flags(ctx, actor, since, until)),
+        )
     raise InvalidInput("Unknown report {name}", name=view)

@@ -35,8 +35,9 @@ def open_shift_id(ctx: Context) -> int:
     """The shift money goes into; call inside the write transaction that records it."""
     shift_id = shift_queries.open_shift_id(ctx.config.till_code)
     if shift_id is None:
-        raise Conflict("No shift is open on till {till}: open one with the float counted first",
-                       till=ctx.config.till_code)
+        raise Conflict(
+            "No shift is open on till {till}: open one with the float counted first", till=ctx.config.till_code
+        )
     return shift_id
 
 
@@ -47,9 +48,14 @@ def open_shift(ctx: Context, actor: Staff, count: CashCount) -> int:
         if current(ctx) is not None:
             raise Conflict("A shift is already open on till {till}", till=ctx.config.till_code)
         at = ctx.now()
-        shift = ShiftRow.create(till_code=ctx.config.till_code, opened_by=actor.code, opened_at=at,
-                                opening_float=count.total, float_detail=count.describe(),
-                                training=ctx.config.training)
+        shift = ShiftRow.create(
+            till_code=ctx.config.till_code,
+            opened_by=actor.code,
+            opened_at=at,
+            opening_float=count.total,
+            float_detail=count.describe(),
+            training=ctx.config.training,
+        )
         audit.append(actor.code, "shift_open", str(shift.id), {"till": ctx.config.till_code, "float": count.total})
         return shift.id
 
@@ -60,8 +66,11 @@ def report(ctx: Context, shift_id: int | None = None) -> ShiftReport:
     """X report of the open shift (or of `shift_id`); a closed shift gives its stored Z report."""
     shift = current(ctx) if shift_id is None else ShiftRow.get_or_none(ShiftRow.id == shift_id)
     if shift is None:
-        raise NotFound("No shift is open on till {till}", till=ctx.config.till_code) if shift_id is None else \
-            NotFound("No shift {no}", no=str(shift_id))
+        raise (
+            NotFound("No shift is open on till {till}", till=ctx.config.till_code)
+            if shift_id is None
+            else NotFound("No shift {no}", no=str(shift_id))
+        )
     if shift.status == "closed" and shift.z_report:
         return ShiftReport.from_json(shift.z_report)
     return shift_queries.build_report(shift)
@@ -75,8 +84,7 @@ def cash_move(ctx: Context, actor: Staff, kind: str, amount: int, reason: str) -
         shift_id = open_shift_id(ctx)
         now_in_drawer = shift_queries.build_report(ShiftRow.get_by_id(shift_id)).expected_cash
         text = check_cash_move(kind, amount, reason, now_in_drawer)
-        CashMoveRow.create(shift=shift_id, kind=kind, amount=amount, reason=text, staff_code=actor.code,
-                           at=ctx.now())
+        CashMoveRow.create(shift=shift_id, kind=kind, amount=amount, reason=text, staff_code=actor.code, at=ctx.now())
         audit.append(actor.code, kind, str(shift_id), {"amount": amount, "reason": text})
 
     write(record)
@@ -90,8 +98,7 @@ class Closed:
     backup_error: str = ""  # why it could not be taken; the close itself stands
 
 
-def close_shift(ctx: Context, actor: Staff, counted: CashCount, note: str = "",
-                *, carry_over: bool = False) -> Closed:
+def close_shift(ctx: Context, actor: Staff, counted: CashCount, note: str = "", *, carry_over: bool = False) -> Closed:
     """Z report: count the drawer, explain a variance over the limit, freeze the shift.
 
     Refunds still waiting for a manager must be dealt with first, or carried over on purpose
@@ -104,19 +111,38 @@ def close_shift(ctx: Context, actor: Staff, counted: CashCount, note: str = "",
             raise Conflict("No shift is open on till {till}", till=ctx.config.till_code)
         live = shift_queries.build_report(shift)
         if live.pending_refunds and not carry_over:
-            raise Conflict("Refunds still waiting for approval: {nos}. Approve or reject them, "
-                           "or carry them over to the next shift", nos=", ".join(live.pending_refunds))
+            raise Conflict(
+                "Refunds still waiting for approval: {nos}. Approve or reject them, "
+                "or carry them over to the next shift",
+                nos=", ".join(live.pending_refunds),
+            )
         text = check_close(live.expected_cash, counted.total, note, ctx.config.shifts.variance_note_over)
         at = ctx.now()
         if live.pending_refunds:
             RefundRow.update(shift=None).where(RefundRow.refund_no.in_(live.pending_refunds)).execute()
         final = replace(live, closed_at=at, closed_by=actor.code, counted=counted.total, note=text)
-        ShiftRow.update(status="closed", closed_by=actor.code, closed_at=at, counted=counted.total,
-                        counted_detail=counted.describe(), expected=final.expected_cash, note=text,
-                        z_report=final.to_json()).where(ShiftRow.id == shift.id).execute()
-        audit.append(actor.code, "shift_close", str(shift.id), {
-            "till": shift.till_code, "expected": final.expected_cash, "counted": counted.total,
-            "variance": final.variance, "carried_over": list(live.pending_refunds)})
+        ShiftRow.update(
+            status="closed",
+            closed_by=actor.code,
+            closed_at=at,
+            counted=counted.total,
+            counted_detail=counted.describe(),
+            expected=final.expected_cash,
+            note=text,
+            z_report=final.to_json(),
+        ).where(ShiftRow.id == shift.id).execute()
+        audit.append(
+            actor.code,
+            "shift_close",
+            str(shift.id),
+            {
+                "till": shift.till_code,
+                "expected": final.expected_cash,
+                "counted": counted.total,
+                "variance": final.variance,
+                "carried_over": list(live.pending_refunds),
+            },
+        )
         job = printing.queue_ticket(ctx, "report", f"Z{shift.id}", shift_ticket(ctx.config, final))
         return Closed(final, job)
 

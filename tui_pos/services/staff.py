@@ -24,8 +24,9 @@ def login(ctx: Context, code: str, pin: str, *, action: str = "login") -> Staff:
             audit.append(code, f"{action}_failed", "staff", {"reason": "unknown code"})
             return AuthError("Wrong staff code or PIN")
         if row.locked_until and row.locked_until > now:
-            return AuthError("Staff code {code} is locked until {until}", code=code,
-                             until=row.locked_until.strftime("%H:%M"))
+            return AuthError(
+                "Staff code {code} is locked until {until}", code=code, until=row.locked_until.strftime("%H:%M")
+            )
         if not verify_pin(pin or "", row.pin_hash):
             row.failed_pins += 1
             detail = {"failed": row.failed_pins}

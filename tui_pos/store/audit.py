@@ -21,8 +21,16 @@ def append(staff_code: str, action: str, entity: str = "", detail: dict | None =
     prev_hash = last[0] if last else ""
     at = now()
     text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True)
-    return fast.insert(AuditRow, at=at, staff_code=staff_code, action=action, entity=entity, detail=text,
-                       prev_hash=prev_hash, hash=_digest(prev_hash, at, staff_code, action, entity, text))
+    return fast.insert(
+        AuditRow,
+        at=at,
+        staff_code=staff_code,
+        action=action,
+        entity=entity,
+        detail=text,
+        prev_hash=prev_hash,
+        hash=_digest(prev_hash, at, staff_code, action, entity, text),
+    )
 
 
 def verify() -> int | None:

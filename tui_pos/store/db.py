@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from peewee import OperationalError, SqliteDatabase
 
@@ -16,6 +17,7 @@ from tui_pos.store import aggregates, models
 SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 5000
 T = TypeVar("T")
+
 
 # version -> function that upgrades the schema from version-1 to it. Later issues append.
 def _print_job_till(db: SqliteDatabase) -> None:
@@ -57,8 +59,7 @@ MIN_SQLITE = (3, 24, 0)  # UPSERT, which the daily-totals triggers use
 def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
     """Open (and on first run create) the database and bind the models to it."""
     if sqlite3.sqlite_version_info < MIN_SQLITE:
-        raise Conflict("tui-pos needs SQLite 3.24 or newer; this Python has {version}",
-                       version=sqlite3.sqlite_version)
+        raise Conflict("tui-pos needs SQLite 3.24 or newer; this Python has {version}", version=sqlite3.sqlite_version)
     path = Path(path)
     if not create and not path.exists():
         raise FileNotFoundError(f"no database at {path}")
@@ -115,9 +116,7 @@ def _triggers(db: SqliteDatabase) -> None:
 
 def is_locked_error(exc: BaseException) -> bool:
     text = str(exc).lower()
-    return isinstance(exc, (OperationalError, sqlite3.OperationalError)) and (
-        "locked" in text or "busy" in text
-    )
+    return isinstance(exc, (OperationalError, sqlite3.OperationalError)) and ("locked" in text or "busy" in text)
 
 
 def write(fn: Callable[[], T], *, attempts: int = 3) -> T:

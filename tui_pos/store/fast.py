@@ -68,8 +68,9 @@ def add(model: type[Model], row_id: int, **deltas: int) -> None:
     key = (model, tuple(deltas))
     sql = _ADDS.get(key)
     if sql is None:
-        sets = ", ".join(f'"{model._meta.fields[n].column_name}" = "{model._meta.fields[n].column_name}" + ?'
-                         for n in deltas)
+        sets = ", ".join(
+            f'"{model._meta.fields[n].column_name}" = "{model._meta.fields[n].column_name}" + ?' for n in deltas
+        )
         sql = _ADDS[key] = f'UPDATE "{model._meta.table_name}" SET {sets} WHERE "id" = ?'
     _connection(model).execute(sql, [*deltas.values(), row_id])
 

@@ -14,15 +14,28 @@ PREFIX_END = "\U0010ffff"
 
 def to_product(row: ProductRow) -> Product:
     return Product(
-        id=row.id, barcode=row.barcode, name=row.name, category=row.category, price=row.price,
-        member_price=row.member_price, stock=row.stock, refund_policy=row.refund_policy, name_en=row.name_en,
+        id=row.id,
+        barcode=row.barcode,
+        name=row.name,
+        category=row.category,
+        price=row.price,
+        member_price=row.member_price,
+        stock=row.stock,
+        refund_policy=row.refund_policy,
+        name_en=row.name_en,
     )
 
 
 def to_member(row: MemberRow) -> Member:
     return Member(
-        id=row.id, card_no=row.card_no, name=row.name, phone=row.phone, level=row.level,
-        points=row.points, balance=row.balance, joined=row.joined,
+        id=row.id,
+        card_no=row.card_no,
+        name=row.name,
+        phone=row.phone,
+        level=row.level,
+        points=row.points,
+        balance=row.balance,
+        joined=row.joined,
     )
 
 
@@ -64,8 +77,9 @@ def member_money(member_id: int) -> tuple[int, int]:
 
 def member_by_id(member_id: int) -> Member | None:
     """Plain SQL: read on every member sale."""
-    row = fast.run("SELECT id, card_no, name, phone, level, points, balance, joined FROM member WHERE id = ?",
-                   (member_id,)).fetchone()
+    row = fast.run(
+        "SELECT id, card_no, name, phone, level, points, balance, joined FROM member WHERE id = ?", (member_id,)
+    ).fetchone()
     return Member(*row[:7], MemberRow.joined.python_value(row[7])) if row else None
 
 
@@ -86,8 +100,10 @@ def search_members(text: str, limit: int = 20) -> list[Member]:
         return []
     # One indexed range per way of matching, each cut at `limit`: an OR of them would make SQLite
     # collect and sort every match first (a prefix like "王" can match half the members).
-    ways = [(_prefix(MemberRow.card_no, text.upper()), MemberRow.card_no),  # cards are upper-case
-            (_prefix(MemberRow.name, text), MemberRow.name)]
+    ways = [
+        (_prefix(MemberRow.card_no, text.upper()), MemberRow.card_no),  # cards are upper-case
+        (_prefix(MemberRow.name, text), MemberRow.name),
+    ]
     if text.isdigit() and len(text) >= 4:
         ways.append((_prefix(MemberRow.phone, text), MemberRow.phone))
         if len(text) == 4:
@@ -105,12 +121,11 @@ def last_card_no() -> str | None:
 
 
 def recent_sales(member_id: int, limit: int = 10) -> list[SaleSummary]:
-    items = fn.COALESCE(
-        SaleLineRow.select(fn.SUM(SaleLineRow.qty)).where(SaleLineRow.sale == SaleRow.id), 0
-    )
+    items = fn.COALESCE(SaleLineRow.select(fn.SUM(SaleLineRow.qty)).where(SaleLineRow.sale == SaleRow.id), 0)
     query = (
-        SaleRow.select(SaleRow.id, SaleRow.order_no, SaleRow.created_at, SaleRow.total, SaleRow.status,
-                       items.alias("items"))
+        SaleRow.select(
+            SaleRow.id, SaleRow.order_no, SaleRow.created_at, SaleRow.total, SaleRow.status, items.alias("items")
+        )
         .where(SaleRow.member == member_id)
         .order_by(SaleRow.created_at.desc(), SaleRow.id.desc())
         .limit(limit)
@@ -142,21 +157,64 @@ def sale_detail(*, order_no: str | None = None, sale_id: int | None = None) -> S
     row = run(_SALE + where, (key,)).fetchone()
     if row is None:
         return None
-    (sid, number, till, staff_code, staff_name, member_id, card, member_name, phone, status, created_at,
-     subtotal, discount, total, change, earned, redeemed, training) = row
-    lines = tuple(SaleLineView(*line) for line in run(
-        "SELECT id, line_no, product_id, barcode, name, category, qty, list_price, unit_price, discount, paid"
-        " FROM sale_line WHERE sale_id = ? ORDER BY line_no", (sid,)))
+    (
+        sid,
+        number,
+        till,
+        staff_code,
+        staff_name,
+        member_id,
+        card,
+        member_name,
+        phone,
+        status,
+        created_at,
+        subtotal,
+        discount,
+        total,
+        change,
+        earned,
+        redeemed,
+        training,
+    ) = row
+    lines = tuple(
+        SaleLineView(*line)
+        for line in run(
+            "SELECT id, line_no, product_id, barcode, name, category, qty, list_price, unit_price, discount, paid"
+            " FROM sale_line WHERE sale_id = ? ORDER BY line_no",
+            (sid,),
+        )
+    )
     # the sale's own tenders; refunds paid out against it carry a refund id and are not part of it
-    payments = tuple(PaymentView(*p) for p in run(
-        "SELECT tender, amount, given, change, points, reference FROM payment"
-        " WHERE sale_id = ? AND refund_id IS NULL ORDER BY id", (sid,)))
+    payments = tuple(
+        PaymentView(*p)
+        for p in run(
+            "SELECT tender, amount, given, change, points, reference FROM payment"
+            " WHERE sale_id = ? AND refund_id IS NULL ORDER BY id",
+            (sid,),
+        )
+    )
     return SaleDetail(
-        id=sid, order_no=number, till_code=till, staff_code=staff_code, staff_name=staff_name,
-        member_id=member_id, member_card=card or "", member_name=member_name or "", member_phone=phone or "",
-        status=status, created_at=SaleRow.created_at.python_value(created_at), subtotal=subtotal,
-        discount=discount, total=total, change=change, points_earned=earned, points_redeemed=redeemed,
-        training=bool(training), lines=lines, payments=payments,
+        id=sid,
+        order_no=number,
+        till_code=till,
+        staff_code=staff_code,
+        staff_name=staff_name,
+        member_id=member_id,
+        member_card=card or "",
+        member_name=member_name or "",
+        member_phone=phone or "",
+        status=status,
+        created_at=SaleRow.created_at.python_value(created_at),
+        subtotal=subtotal,
+        discount=discount,
+        total=total,
+        change=change,
+        points_earned=earned,
+        points_redeemed=redeemed,
+        training=bool(training),
+        lines=lines,
+        payments=payments,
     )
 
 
@@ -166,6 +224,5 @@ def order_no_of(sale_id: int) -> str:
 
 def last_order_no(till_code: str) -> str | None:
     """The newest sale rung up at one till (what 'reprint last receipt' prints)."""
-    row = (SaleRow.select(SaleRow.order_no).where(SaleRow.till_code == till_code)
-           .order_by(SaleRow.id.desc()).first())
+    row = SaleRow.select(SaleRow.order_no).where(SaleRow.till_code == till_code).order_by(SaleRow.id.desc()).first()
     return row.order_no if row else None

@@ -119,26 +119,53 @@ def order_to_refund(sale_id: int) -> OrderToRefund | None:
     row = fast.run(_ORDER, (sale_id,)).fetchone()
     if row is None:
         return None
-    (sid, order_no, status, training, created_at, earned, member_id, card, level, member_points,
-     points_cents, returned, reversed_) = row
+    (
+        sid,
+        order_no,
+        status,
+        training,
+        created_at,
+        earned,
+        member_id,
+        card,
+        level,
+        member_points,
+        points_cents,
+        returned,
+        reversed_,
+    ) = row
     history, product_of = {}, {}
-    for line_id, product_id, name, category, policy, qty, paid, done_qty, done_amount in fast.run(
-            _LINES, (sid, sid)):
+    for line_id, product_id, name, category, policy, qty, paid, done_qty, done_amount in fast.run(_LINES, (sid, sid)):
         history[line_id] = LineHistory(line_id, name, category, policy, qty, paid, done_qty, done_amount)
         product_of[line_id] = product_id
     facts = SaleFacts(
-        sold_at=SaleRow.created_at.python_value(created_at), total=sum(h.paid for h in history.values()),
-        points_cents=points_cents, points_earned=earned, member_level=level, member_points=member_points or 0,
+        sold_at=SaleRow.created_at.python_value(created_at),
+        total=sum(h.paid for h in history.values()),
+        points_cents=points_cents,
+        points_earned=earned,
+        member_level=level,
+        member_points=member_points or 0,
         refunded_value=sum(h.refunded_amount for h in history.values()),
-        points_returned=returned, points_reversed=reversed_,
+        points_returned=returned,
+        points_reversed=reversed_,
     )
     return OrderToRefund(sid, order_no, status, bool(training), member_id, card or "", facts, history, product_of)
 
 
 def _summaries(query) -> list[RefundSummary]:
     return [
-        RefundSummary(r.refund_no, r.sale.order_no if r.sale_id else "", r.status, r.amount, r.tender, r.reason,
-                      r.staff.code, r.member.card_no if r.member_id else "", r.created_at, r.no_receipt)
+        RefundSummary(
+            r.refund_no,
+            r.sale.order_no if r.sale_id else "",
+            r.status,
+            r.amount,
+            r.tender,
+            r.reason,
+            r.staff.code,
+            r.member.card_no if r.member_id else "",
+            r.created_at,
+            r.no_receipt,
+        )
         for r in query
     ]
 
@@ -147,18 +174,25 @@ def _base():
     return (
         RefundRow.select(RefundRow, SaleRow, StaffRow, MemberRow)
         .join(SaleRow, JOIN.LEFT_OUTER, on=(RefundRow.sale == SaleRow.id))
-        .switch(RefundRow).join(StaffRow, on=(RefundRow.staff == StaffRow.id))
-        .switch(RefundRow).join(MemberRow, JOIN.LEFT_OUTER, on=(RefundRow.member == MemberRow.id))
+        .switch(RefundRow)
+        .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
+        .switch(RefundRow)
+        .join(MemberRow, JOIN.LEFT_OUTER, on=(RefundRow.member == MemberRow.id))
     )
 
 
-def search_refunds(text: str = "", status: str = "", since: datetime | None = None,
-                   until: datetime | None = None, limit: int = 100) -> list[RefundSummary]:
+def search_refunds(
+    text: str = "", status: str = "", since: datetime | None = None, until: datetime | None = None, limit: int = 100
+) -> list[RefundSummary]:
     query = _base()
     text = text.strip()
     if text:
-        query = query.where((RefundRow.refund_no == text) | (SaleRow.order_no == text)
-                            | (MemberRow.card_no == text) | (MemberRow.phone == text))
+        query = query.where(
+            (RefundRow.refund_no == text)
+            | (SaleRow.order_no == text)
+            | (MemberRow.card_no == text)
+            | (MemberRow.phone == text)
+        )
     if status:
         query = query.where(RefundRow.status == status)
     if since:
@@ -177,9 +211,12 @@ def refunds_of_member(member_id: int, limit: int = 20) -> list[RefundSummary]:
 
 
 def member_refund_totals(member_id: int) -> tuple[int, int]:
-    row = (RefundRow.select(fn.COUNT(RefundRow.id), fn.COALESCE(fn.SUM(RefundRow.amount), 0))
-           .where((RefundRow.member == member_id) & (RefundRow.status.in_(("paid", "completed"))))
-           .tuples().first())
+    row = (
+        RefundRow.select(fn.COUNT(RefundRow.id), fn.COALESCE(fn.SUM(RefundRow.amount), 0))
+        .where((RefundRow.member == member_id) & (RefundRow.status.in_(("paid", "completed"))))
+        .tuples()
+        .first()
+    )
     return (row[0], row[1]) if row else (0, 0)
 
 
@@ -199,30 +236,93 @@ def refund_detail(refund_no: str) -> RefundDetail | None:
     row = run(_DETAIL, (refund_no,)).fetchone()
     if row is None:
         return None
-    (rid, number, order_no, status, amount, tender, reason, staff_code, card, created_at, no_receipt, sale_id,
-     member_id, staff_name, approver_code, approver_name, allowed, fee, returned, reversed_, note, reference,
-     override, training, policy_text, approvals, reject_reason, paid_at, completed_at) = row
-    lines = tuple(RefundLineView(*line) for line in run(
-        "SELECT name, qty, amount, disposition FROM refund_line WHERE refund_id = ? ORDER BY id", (rid,)))
-    events = tuple(RefundEvent(when(at), code, event, text) for at, code, event, text in run(
-        "SELECT at, staff_code, event, note FROM refund_event WHERE refund_id = ? ORDER BY id", (rid,)))
-    summary = RefundSummary(number, order_no or "", status, amount, tender, reason, staff_code, card or "",
-                            when(created_at), bool(no_receipt))
+    (
+        rid,
+        number,
+        order_no,
+        status,
+        amount,
+        tender,
+        reason,
+        staff_code,
+        card,
+        created_at,
+        no_receipt,
+        sale_id,
+        member_id,
+        staff_name,
+        approver_code,
+        approver_name,
+        allowed,
+        fee,
+        returned,
+        reversed_,
+        note,
+        reference,
+        override,
+        training,
+        policy_text,
+        approvals,
+        reject_reason,
+        paid_at,
+        completed_at,
+    ) = row
+    lines = tuple(
+        RefundLineView(*line)
+        for line in run(
+            "SELECT name, qty, amount, disposition FROM refund_line WHERE refund_id = ? ORDER BY id", (rid,)
+        )
+    )
+    events = tuple(
+        RefundEvent(when(at), code, event, text)
+        for at, code, event, text in run(
+            "SELECT at, staff_code, event, note FROM refund_event WHERE refund_id = ? ORDER BY id", (rid,)
+        )
+    )
+    summary = RefundSummary(
+        number,
+        order_no or "",
+        status,
+        amount,
+        tender,
+        reason,
+        staff_code,
+        card or "",
+        when(created_at),
+        bool(no_receipt),
+    )
     return RefundDetail(
-        id=rid, summary=summary, sale_id=sale_id, member_id=member_id, staff_name=staff_name,
-        approver_code=approver_code or "", approver_name=approver_name or "", allowed=allowed, fee=fee,
-        points_returned=returned, points_reversed=reversed_, note=note, reference=reference,
-        override=bool(override), training=bool(training), policy_text=policy_text, approval_reasons=approvals,
-        reject_reason=reject_reason, paid_at=when(paid_at) if paid_at else None,
-        completed_at=when(completed_at) if completed_at else None, lines=lines, events=events,
+        id=rid,
+        summary=summary,
+        sale_id=sale_id,
+        member_id=member_id,
+        staff_name=staff_name,
+        approver_code=approver_code or "",
+        approver_name=approver_name or "",
+        allowed=allowed,
+        fee=fee,
+        points_returned=returned,
+        points_reversed=reversed_,
+        note=note,
+        reference=reference,
+        override=bool(override),
+        training=bool(training),
+        policy_text=policy_text,
+        approval_reasons=approvals,
+        reject_reason=reject_reason,
+        paid_at=when(paid_at) if paid_at else None,
+        completed_at=when(completed_at) if completed_at else None,
+        lines=lines,
+        events=events,
     )
 
 
 def sale_lines_by_id(sale_id: int) -> dict[int, SaleLineRow]:
-    return {l.id: l for l in SaleLineRow.select().where(SaleLineRow.sale == sale_id)}
+    return {ln.id: ln for ln in SaleLineRow.select().where(SaleLineRow.sale == sale_id)}
 
 
 # ---- an order's refunds with who did them; refund totals per order -------------------------
+
 
 @dataclass(frozen=True)
 class RefundedLine:
@@ -254,20 +354,45 @@ def refunds_of_sale_detailed(sale_id: int) -> list[SaleRefund]:
     if not rows:
         return []
     approver_ids = {r.approver_id for r in rows if r.approver_id}
-    approvers = {s.id: s for s in StaffRow.select(StaffRow.id, StaffRow.code, StaffRow.name)
-                 .where(StaffRow.id.in_(approver_ids))} if approver_ids else {}
+    approvers = (
+        {
+            s.id: s
+            for s in StaffRow.select(StaffRow.id, StaffRow.code, StaffRow.name).where(StaffRow.id.in_(approver_ids))
+        }
+        if approver_ids
+        else {}
+    )
     lines: dict[int, list[RefundedLine]] = {}
     for refund_id, refund_no, status, sale_line_id, name, qty, amount in (
-            RefundLineRow.select(RefundRow.id, RefundRow.refund_no, RefundRow.status, RefundLineRow.sale_line,
-                                 RefundLineRow.name, RefundLineRow.qty, RefundLineRow.amount)
-            .join(RefundRow).where(RefundRow.sale == sale_id).order_by(RefundLineRow.id).tuples()):
+        RefundLineRow.select(
+            RefundRow.id,
+            RefundRow.refund_no,
+            RefundRow.status,
+            RefundLineRow.sale_line,
+            RefundLineRow.name,
+            RefundLineRow.qty,
+            RefundLineRow.amount,
+        )
+        .join(RefundRow)
+        .where(RefundRow.sale == sale_id)
+        .order_by(RefundLineRow.id)
+        .tuples()
+    ):
         lines.setdefault(refund_id, []).append(RefundedLine(refund_no, status, sale_line_id, name, qty, amount))
     out = []
-    for r, summary in zip(rows, _summaries(rows)):
+    for r, summary in zip(rows, _summaries(rows), strict=True):
         approver = approvers.get(r.approver_id)
-        out.append(SaleRefund(summary, r.staff.name, approver.code if approver else "",
-                              approver.name if approver else "", r.paid_at, r.completed_at,
-                              tuple(lines.get(r.id, ()))))
+        out.append(
+            SaleRefund(
+                summary,
+                r.staff.name,
+                approver.code if approver else "",
+                approver.name if approver else "",
+                r.paid_at,
+                r.completed_at,
+                tuple(lines.get(r.id, ())),
+            )
+        )
     return out
 
 
@@ -282,11 +407,20 @@ def refund_totals_by_sale(sale_ids: list[int]) -> dict[int, dict[str, StatusTota
     """sale id -> refund status -> how many refunds, how much money and how many units."""
     if not sale_ids:
         return {}
-    money = (RefundRow.select(RefundRow.sale, RefundRow.status, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
-             .where(RefundRow.sale.in_(sale_ids)).group_by(RefundRow.sale, RefundRow.status).tuples())
-    units = {(sale_id, status): qty for sale_id, status, qty in
-             RefundLineRow.select(RefundRow.sale, RefundRow.status, fn.SUM(RefundLineRow.qty)).join(RefundRow)
-             .where(RefundRow.sale.in_(sale_ids)).group_by(RefundRow.sale, RefundRow.status).tuples()}
+    money = (
+        RefundRow.select(RefundRow.sale, RefundRow.status, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
+        .where(RefundRow.sale.in_(sale_ids))
+        .group_by(RefundRow.sale, RefundRow.status)
+        .tuples()
+    )
+    units = {
+        (sale_id, status): qty
+        for sale_id, status, qty in RefundLineRow.select(RefundRow.sale, RefundRow.status, fn.SUM(RefundLineRow.qty))
+        .join(RefundRow)
+        .where(RefundRow.sale.in_(sale_ids))
+        .group_by(RefundRow.sale, RefundRow.status)
+        .tuples()
+    }
     out: dict[int, dict[str, StatusTotals]] = {}
     for sale_id, status, count, amount in money:
         out.setdefault(sale_id, {})[status] = StatusTotals(count, amount or 0, units.get((sale_id, status)) or 0)

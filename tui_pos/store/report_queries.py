@@ -12,8 +12,7 @@ from datetime import datetime
 from peewee import JOIN, SQL, fn
 
 from tui_pos.store import aggregates
-from tui_pos.store.models import (MemberRow, ProductRow, RefundLineRow, RefundRow, SaleRow, ShiftRow,
-                                  StaffRow, database)
+from tui_pos.store.models import MemberRow, ProductRow, RefundLineRow, RefundRow, SaleRow, ShiftRow, StaffRow, database
 
 PAID = ("paid", "completed")
 Row = tuple  # (key, label, refund count, refund amount, sales amount)
@@ -39,118 +38,225 @@ def sales_amount(since: datetime, until: datetime) -> int:
 def totals(since: datetime, until: datetime) -> tuple[int, int, int, int, int]:
     """(refund count, refund amount, sales amount, no-receipt count, no-receipt amount)."""
     count, amount, nr_count, nr_amount = (
-        RefundRow.select(fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount),
-                         fn.SUM(RefundRow.no_receipt.cast("integer")),
-                         fn.SUM(SQL("CASE WHEN no_receipt THEN amount ELSE 0 END")))
-        .where(_refunds(since, until)).tuples().get())
+        RefundRow.select(
+            fn.COUNT(RefundRow.id),
+            fn.SUM(RefundRow.amount),
+            fn.SUM(RefundRow.no_receipt.cast("integer")),
+            fn.SUM(SQL("CASE WHEN no_receipt THEN amount ELSE 0 END")),
+        )
+        .where(_refunds(since, until))
+        .tuples()
+        .get()
+    )
     return count or 0, amount or 0, sales_amount(since, until), nr_count or 0, nr_amount or 0
 
 
 def _merge(refund_rows, sales_rows) -> list[Row]:
     sales = {key: amount or 0 for key, _, amount in sales_rows}
     labels = {key: label for key, label, _ in sales_rows}
-    out = [(key, label or labels.get(key, ""), count, amount or 0, sales.get(key, 0))
-           for key, label, count, amount in refund_rows]
+    out = [
+        (key, label or labels.get(key, ""), count, amount or 0, sales.get(key, 0))
+        for key, label, count, amount in refund_rows
+    ]
     return sorted(out, key=lambda r: (-r[3], str(r[0])))
 
 
 def by_product(since: datetime, until: datetime) -> list[Row]:
-    refunds = (RefundLineRow.select(RefundLineRow.product, fn.MAX(RefundLineRow.name),
-                                    fn.COUNT(fn.DISTINCT(RefundLineRow.refund)), fn.SUM(RefundLineRow.amount))
-               .join(RefundRow).where(_refunds(since, until)).group_by(RefundLineRow.product).tuples())
-    return _merge(refunds, _daily("SELECT product_id, '', SUM(amount) FROM product_day WHERE day >= ? AND day < ? "
-                                  "GROUP BY product_id", since, until))
+    refunds = (
+        RefundLineRow.select(
+            RefundLineRow.product,
+            fn.MAX(RefundLineRow.name),
+            fn.COUNT(fn.DISTINCT(RefundLineRow.refund)),
+            fn.SUM(RefundLineRow.amount),
+        )
+        .join(RefundRow)
+        .where(_refunds(since, until))
+        .group_by(RefundLineRow.product)
+        .tuples()
+    )
+    return _merge(
+        refunds,
+        _daily(
+            "SELECT product_id, '', SUM(amount) FROM product_day WHERE day >= ? AND day < ? GROUP BY product_id",
+            since,
+            until,
+        ),
+    )
 
 
 def by_category(since: datetime, until: datetime) -> list[Row]:
-    refunds = (RefundLineRow.select(ProductRow.category, ProductRow.category,
-                                    fn.COUNT(fn.DISTINCT(RefundLineRow.refund)), fn.SUM(RefundLineRow.amount))
-               .join(RefundRow).switch(RefundLineRow).join(ProductRow)
-               .where(_refunds(since, until)).group_by(ProductRow.category).tuples())
-    return _merge(refunds, _daily("SELECT category, category, SUM(amount) FROM category_day WHERE day >= ? AND day < ? "
-                                  "GROUP BY category", since, until))
+    refunds = (
+        RefundLineRow.select(
+            ProductRow.category,
+            ProductRow.category,
+            fn.COUNT(fn.DISTINCT(RefundLineRow.refund)),
+            fn.SUM(RefundLineRow.amount),
+        )
+        .join(RefundRow)
+        .switch(RefundLineRow)
+        .join(ProductRow)
+        .where(_refunds(since, until))
+        .group_by(ProductRow.category)
+        .tuples()
+    )
+    return _merge(
+        refunds,
+        _daily(
+            "SELECT category, category, SUM(amount) FROM category_day WHERE day >= ? AND day < ? GROUP BY category",
+            since,
+            until,
+        ),
+    )
 
 
 def by_reason(since: datetime, until: datetime) -> list[Row]:
-    refunds = (RefundRow.select(RefundRow.reason, RefundRow.reason, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
-               .where(_refunds(since, until)).group_by(RefundRow.reason).tuples())
+    refunds = (
+        RefundRow.select(RefundRow.reason, RefundRow.reason, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
+        .where(_refunds(since, until))
+        .group_by(RefundRow.reason)
+        .tuples()
+    )
     whole = sales_amount(since, until)
     return _merge(refunds, [(key, "", whole) for key, *_ in refunds])
 
 
 def by_cashier(since: datetime, until: datetime) -> list[Row]:
-    refunds = (RefundRow.select(StaffRow.code, StaffRow.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
-               .join(StaffRow, on=(RefundRow.staff == StaffRow.id)).where(_refunds(since, until))
-               .group_by(StaffRow.code).tuples())
-    return _merge(refunds, _daily("SELECT s.code, s.name, SUM(d.amount) FROM sale_day d JOIN staff s ON s.id = "
-                                  "d.staff_id WHERE d.day >= ? AND d.day < ? GROUP BY s.code", since, until))
+    refunds = (
+        RefundRow.select(StaffRow.code, StaffRow.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
+        .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
+        .where(_refunds(since, until))
+        .group_by(StaffRow.code)
+        .tuples()
+    )
+    return _merge(
+        refunds,
+        _daily(
+            "SELECT s.code, s.name, SUM(d.amount) FROM sale_day d JOIN staff s ON s.id = "
+            "d.staff_id WHERE d.day >= ? AND d.day < ? GROUP BY s.code",
+            since,
+            until,
+        ),
+    )
 
 
 def by_level(since: datetime, until: datetime) -> list[Row]:
     level = fn.COALESCE(MemberRow.level, "")
-    refunds = (RefundRow.select(level, level, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
-               .join(MemberRow, JOIN.LEFT_OUTER, on=(RefundRow.member == MemberRow.id))
-               .where(_refunds(since, until)).group_by(level).tuples())
-    return _merge(refunds, _daily("SELECT level, level, SUM(amount) FROM sale_day WHERE day >= ? AND day < ? "
-                                  "GROUP BY level", since, until))
+    refunds = (
+        RefundRow.select(level, level, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
+        .join(MemberRow, JOIN.LEFT_OUTER, on=(RefundRow.member == MemberRow.id))
+        .where(_refunds(since, until))
+        .group_by(level)
+        .tuples()
+    )
+    return _merge(
+        refunds,
+        _daily(
+            "SELECT level, level, SUM(amount) FROM sale_day WHERE day >= ? AND day < ? GROUP BY level", since, until
+        ),
+    )
 
 
 def by_member(since: datetime, until: datetime, limit: int = 50) -> list[Row]:
-    refunds = (RefundRow.select(MemberRow.card_no, MemberRow.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
-               .join(MemberRow, on=(RefundRow.member == MemberRow.id)).where(_refunds(since, until))
-               .group_by(MemberRow.card_no).order_by(fn.SUM(RefundRow.amount).desc()).limit(limit).tuples())
+    refunds = (
+        RefundRow.select(MemberRow.card_no, MemberRow.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
+        .join(MemberRow, on=(RefundRow.member == MemberRow.id))
+        .where(_refunds(since, until))
+        .group_by(MemberRow.card_no)
+        .order_by(fn.SUM(RefundRow.amount).desc())
+        .limit(limit)
+        .tuples()
+    )
     cards = [key for key, *_ in refunds]
-    sales = (SaleRow.select(MemberRow.card_no, MemberRow.name, fn.SUM(SaleRow.total))
-             .join(MemberRow).where(_sales(since, until) & MemberRow.card_no.in_(cards))
-             .group_by(MemberRow.card_no).tuples())
+    sales = (
+        SaleRow.select(MemberRow.card_no, MemberRow.name, fn.SUM(SaleRow.total))
+        .join(MemberRow)
+        .where(_sales(since, until) & MemberRow.card_no.in_(cards))
+        .group_by(MemberRow.card_no)
+        .tuples()
+    )
     return _merge(refunds, sales)
 
 
 def by_week(since: datetime, until: datetime) -> list[Row]:
     week = fn.strftime("%Y-W%W", RefundRow.created_at)
-    refunds = (RefundRow.select(week, week, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
-               .where(_refunds(since, until)).group_by(week).tuples())
-    sales = _daily("SELECT strftime('%Y-W%W', day) AS w, strftime('%Y-W%W', day), SUM(amount) FROM sale_day "
-                   "WHERE day >= ? AND day < ? GROUP BY w", since, until)
+    refunds = (
+        RefundRow.select(week, week, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
+        .where(_refunds(since, until))
+        .group_by(week)
+        .tuples()
+    )
+    sales = _daily(
+        "SELECT strftime('%Y-W%W', day) AS w, strftime('%Y-W%W', day), SUM(amount) FROM sale_day "
+        "WHERE day >= ? AND day < ? GROUP BY w",
+        since,
+        until,
+    )
     return sorted(_merge(refunds, sales), key=lambda r: r[0])
 
 
 def by_approver(since: datetime, until: datetime) -> list[tuple[str, str, int, int, int]]:
     """(code, name, approvals, amount approved, overrides) for refunds someone approved."""
     approver = StaffRow.alias()
-    return list(RefundRow.select(approver.code, approver.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount),
-                                 fn.SUM(RefundRow.override.cast("integer")))
-                .join(approver, on=(RefundRow.approver == approver.id))
-                .where(_refunds(since, until) & (RefundRow.approver != RefundRow.staff))
-                .group_by(approver.code).order_by(fn.COUNT(RefundRow.id).desc()).tuples())
+    return list(
+        RefundRow.select(
+            approver.code,
+            approver.name,
+            fn.COUNT(RefundRow.id),
+            fn.SUM(RefundRow.amount),
+            fn.SUM(RefundRow.override.cast("integer")),
+        )
+        .join(approver, on=(RefundRow.approver == approver.id))
+        .where(_refunds(since, until) & (RefundRow.approver != RefundRow.staff))
+        .group_by(approver.code)
+        .order_by(fn.COUNT(RefundRow.id).desc())
+        .tuples()
+    )
 
 
 def hours_sale_to_refund(since: datetime, until: datetime) -> float | None:
-    hours = [value for (value,) in database.execute_sql(
-        "SELECT (julianday(r.created_at) - julianday(s.created_at)) * 24 AS h FROM refund r"
-        " JOIN sale s ON s.id = r.sale_id WHERE r.created_at >= ? AND r.created_at < ?"
-        f" AND r.status IN {PAID} ORDER BY h", (since, until))]
+    hours = [
+        value
+        for (value,) in database.execute_sql(
+            "SELECT (julianday(r.created_at) - julianday(s.created_at)) * 24 AS h FROM refund r"
+            " JOIN sale s ON s.id = r.sale_id WHERE r.created_at >= ? AND r.created_at < ?"
+            f" AND r.status IN {PAID} ORDER BY h",
+            (since, until),
+        )
+    ]
     return _middle(hours)
 
 
 def cashier_handling(since: datetime, until: datetime) -> list[tuple[str, str, int, int, float | None]]:
     """(code, name, refunds handled, rejected, median minutes wizard-open to paid) per cashier."""
     in_range = (RefundRow.created_at >= since) & (RefundRow.created_at < until)
-    rows = (RefundRow.select(StaffRow.id, StaffRow.code, StaffRow.name,
-                             fn.SUM(RefundRow.status.in_(PAID).cast("integer")),
-                             fn.SUM((RefundRow.status == "rejected").cast("integer")))
-            .join(StaffRow, on=(RefundRow.staff == StaffRow.id)).where(in_range)
-            .group_by(StaffRow.id).order_by(StaffRow.code).tuples())
+    rows = (
+        RefundRow.select(
+            StaffRow.id,
+            StaffRow.code,
+            StaffRow.name,
+            fn.SUM(RefundRow.status.in_(PAID).cast("integer")),
+            fn.SUM((RefundRow.status == "rejected").cast("integer")),
+        )
+        .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
+        .where(in_range)
+        .group_by(StaffRow.id)
+        .order_by(StaffRow.code)
+        .tuples()
+    )
     # every cashier's handling times in one ordered pass (a year is ~30,000 small rows), medians
     # taken from the sorted lists; two ORDER BY ... OFFSET queries per cashier cost ten times more
     minutes: dict[int, list[float]] = {}
     for staff_id, value in database.execute_sql(
-            "SELECT staff_id, (julianday(paid_at) - julianday(opened_at)) * 1440 AS m FROM refund"
-            " WHERE created_at >= ? AND created_at < ? AND paid_at IS NOT NULL AND opened_at IS NOT NULL"
-            " ORDER BY staff_id, m", (since, until)):
+        "SELECT staff_id, (julianday(paid_at) - julianday(opened_at)) * 1440 AS m FROM refund"
+        " WHERE created_at >= ? AND created_at < ? AND paid_at IS NOT NULL AND opened_at IS NOT NULL"
+        " ORDER BY staff_id, m",
+        (since, until),
+    ):
         minutes.setdefault(staff_id, []).append(value)
-    return [(code, name, handled or 0, rejected or 0, _middle(minutes.get(staff_id, [])))
-            for staff_id, code, name, handled, rejected in rows]
+    return [
+        (code, name, handled or 0, rejected or 0, _middle(minutes.get(staff_id, [])))
+        for staff_id, code, name, handled, rejected in rows
+    ]
 
 
 def _middle(ordered: list[float]) -> float | None:
@@ -163,15 +269,23 @@ def _middle(ordered: list[float]) -> float | None:
 def member_window(member_id: int | None, since: datetime, until: datetime, limit: int = 100):
     """(card, name, refund count, refund amount, sales amount) per member with refunds in the
     window (or just `member_id`), biggest refunders first."""
-    query = (RefundRow.select(MemberRow.id, MemberRow.card_no, MemberRow.name, fn.COUNT(RefundRow.id),
-                              fn.SUM(RefundRow.amount))
-             .join(MemberRow, on=(RefundRow.member == MemberRow.id)).where(_refunds(since, until)))
+    query = (
+        RefundRow.select(
+            MemberRow.id, MemberRow.card_no, MemberRow.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount)
+        )
+        .join(MemberRow, on=(RefundRow.member == MemberRow.id))
+        .where(_refunds(since, until))
+    )
     if member_id is not None:
         query = query.where(MemberRow.id == member_id)
     rows = list(query.group_by(MemberRow.id).order_by(fn.SUM(RefundRow.amount).desc()).limit(limit).tuples())
     ids = [r[0] for r in rows]
-    sales = dict(SaleRow.select(SaleRow.member, fn.SUM(SaleRow.total))
-                 .where(_sales(since, until) & SaleRow.member.in_(ids)).group_by(SaleRow.member).tuples())
+    sales = dict(
+        SaleRow.select(SaleRow.member, fn.SUM(SaleRow.total))
+        .where(_sales(since, until) & SaleRow.member.in_(ids))
+        .group_by(SaleRow.member)
+        .tuples()
+    )
     return [(card, name, count, amount or 0, sales.get(mid, 0) or 0) for mid, card, name, count, amount in rows]
 
 
@@ -180,20 +294,36 @@ def edge_refunds(since: datetime, until: datetime, minutes: int) -> list[tuple[s
     opening or closing."""
     after_open = (fn.julianday(RefundRow.created_at) - fn.julianday(ShiftRow.opened_at)) * 1440
     before_close = (fn.julianday(ShiftRow.closed_at) - fn.julianday(RefundRow.created_at)) * 1440
-    rows = (RefundRow.select(RefundRow.refund_no, StaffRow.code, RefundRow.created_at, after_open, before_close)
-            .join(ShiftRow, on=(RefundRow.shift == ShiftRow.id)).switch(RefundRow)
-            .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
-            .where(_refunds(since, until) & ((after_open < minutes)
-                                              | (ShiftRow.closed_at.is_null(False) & (before_close < minutes))))
-            .order_by(RefundRow.created_at).tuples())
-    return [(no, code, at, "open" if opened is not None and opened < minutes else "close")
-            for no, code, at, opened, _ in rows]
+    rows = (
+        RefundRow.select(RefundRow.refund_no, StaffRow.code, RefundRow.created_at, after_open, before_close)
+        .join(ShiftRow, on=(RefundRow.shift == ShiftRow.id))
+        .switch(RefundRow)
+        .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
+        .where(
+            _refunds(since, until)
+            & ((after_open < minutes) | (ShiftRow.closed_at.is_null(False) & (before_close < minutes)))
+        )
+        .order_by(RefundRow.created_at)
+        .tuples()
+    )
+    return [
+        (no, code, at, "open" if opened is not None and opened < minutes else "close")
+        for no, code, at, opened, _ in rows
+    ]
 
 
 def just_under(since: datetime, until: datetime, role: str, low: int, high: int) -> list[tuple[str, int]]:
     """(staff code, count) of refunds by staff of `role` worth [low, high] cents that needed nobody's approval."""
-    return list(RefundRow.select(StaffRow.code, fn.COUNT(RefundRow.id))
-                .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
-                .where(_refunds(since, until) & (StaffRow.role == role) & RefundRow.approver.is_null()
-                       & (RefundRow.amount >= low) & (RefundRow.amount <= high))
-                .group_by(StaffRow.code).tuples())
+    return list(
+        RefundRow.select(StaffRow.code, fn.COUNT(RefundRow.id))
+        .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
+        .where(
+            _refunds(since, until)
+            & (StaffRow.role == role)
+            & RefundRow.approver.is_null()
+            & (RefundRow.amount >= low)
+            & (RefundRow.amount <= high)
+        )
+        .group_by(StaffRow.code)
+        .tuples()
+    )

@@ -13,4 +13,3 @@ def to_staff(row: StaffRow) -> Staff:
 
 def staff_row(code: str) -> StaffRow | None:
     return StaffRow.get_or_none(StaffRow.code == code)
-

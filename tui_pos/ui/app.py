@@ -11,9 +11,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from pathlib import Path
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App
@@ -68,8 +69,9 @@ class PosApp(App[None]):
     BINDINGS = [Binding("f1", "help", "Help")]
     offer_left_over = True  # tickets found unprinted at start are offered for printing after log in
 
-    def __init__(self, config: Config, *, printer: "Printer | None" = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self, config: Config, *, printer: Printer | None = None, clock: Callable[[], datetime] | None = None
+    ) -> None:
         super().__init__()
         free_removed_widgets()
         self.config = config
@@ -195,9 +197,11 @@ class PosApp(App[None]):
         from tui_pos.ui.screens.help import HelpScreen
 
         screen = self.screen
-        keys = [(self.get_key_display(active.binding), active.binding.description)
-                for active in screen.active_bindings.values()
-                if active.binding.show and active.binding.action not in ("help", "app.help")]
+        keys = [
+            (self.get_key_display(active.binding), active.binding.description)
+            for active in screen.active_bindings.values()
+            if active.binding.show and active.binding.action not in ("help", "app.help")
+        ]
         note = getattr(screen, "HELP", "")
         self.push_screen(HelpScreen(keys, tr(note) if note else ""))
 
@@ -249,7 +253,7 @@ class PosApp(App[None]):
         mode, the ticket text for the preview."""
         self._print_worker(job_id, kick_drawer, reply_to or self.screen)
 
-    def _device(self) -> "Printer":
+    def _device(self) -> Printer:
         if self.printer is None:
             from tui_pos.devices.printer import open_printer  # escpos loads only when printing
 
@@ -327,8 +331,7 @@ class PosApp(App[None]):
             return 0
 
 
-def make_app(config: Config, *, printer: "Printer | None" = None,
-             clock: Callable[[], datetime] | None = None) -> PosApp:
+def make_app(config: Config, *, printer: Printer | None = None, clock: Callable[[], datetime] | None = None) -> PosApp:
     """The one way to build the till, for the command line and for tests.
 
     `printer` replaces the configured one (tests pass a `TrainingPrinter` and read its

@@ -23,9 +23,7 @@ def translate_bindings(node: DOMNode) -> None:
             replace(
                 binding,
                 description=tr(binding.description) if binding.description else "",
-                group=replace(binding.group, description=tr(binding.group.description))
-                if binding.group
-                else None,
+                group=replace(binding.group, description=tr(binding.group.description)) if binding.group else None,
             )
             for binding in bindings
         ]

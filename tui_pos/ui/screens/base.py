@@ -34,7 +34,7 @@ class Guarded:
     async def _dispatch_message(self, message: Message) -> None:
         try:
             await super()._dispatch_message(message)  # type: ignore[misc]
-        except Exception as exc:  # noqa: BLE001 - shown and logged by the app
+        except Exception as exc:
             # a screen that failed while opening is half-built: start again from checkout
             opening = isinstance(message, (events.Mount, events.Compose))
             self.app.report_unexpected(exc, restart_screen=opening)  # type: ignore[attr-defined]
@@ -48,7 +48,7 @@ class PosScreen(Guarded, Screen[R], Generic[R]):
         translate_bindings(self)
 
     @property
-    def pos(self) -> "PosApp":
+    def pos(self) -> PosApp:
         return cast("PosApp", self.app)
 
     def compose_chrome(self) -> ComposeResult:
@@ -71,7 +71,7 @@ class PosModal(Guarded, ModalScreen[R], Generic[R]):
         translate_bindings(self)
 
     @property
-    def pos(self) -> "PosApp":
+    def pos(self) -> PosApp:
         return cast("PosApp", self.app)
 
     def compose_banner(self) -> ComposeResult:

@@ -39,8 +39,10 @@ class CheckoutScreen(PosScreen[None]):
 
     CSS_PATH = "../styles/checkout.tcss"
     AUTO_FOCUS = "#scan"
-    HELP = ("Scan, or type a barcode and press Enter; 3*barcode rings up three. "
-            "Up and Down pick the line for F5 and F6. PageUp and PageDown scroll the ticket preview.")
+    HELP = (
+        "Scan, or type a barcode and press Enter; 3*barcode rings up three. "
+        "Up and Down pick the line for F5 and F6. PageUp and PageDown scroll the ticket preview."
+    )
     BINDINGS = [
         Binding("f2", "members", "Member"),
         Binding("f3", "find", "Find"),
@@ -212,8 +214,9 @@ class CheckoutScreen(PosScreen[None]):
             self.show_error(tr("The basket is empty"))
             return
         totals = basket.totals()
-        detail = tr("{items} items, total {total}", items=totals.item_count,
-                    total=show_money(totals.total, self.symbol))
+        detail = tr(
+            "{items} items, total {total}", items=totals.item_count, total=show_money(totals.total, self.symbol)
+        )
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -238,6 +241,7 @@ class CheckoutScreen(PosScreen[None]):
 
     def drop_exchange(self) -> None:
         """The customer changed their mind about the exchange: nothing was recorded yet."""
+
         def answered(yes: bool | None) -> None:
             if yes:
                 self.pos.exchange_credit = None
@@ -249,9 +253,13 @@ class CheckoutScreen(PosScreen[None]):
     def show_exchange(self) -> None:
         credit = self.pos.exchange_credit
         if credit is not None:
-            self.show_status(tr("Exchange: credit {amount} from {order}. Scan the new goods, F4 pays; "
-                                "F7 drops the exchange", amount=show_money(credit.amount, self.symbol),
-                                order=credit.order_no or tr("No receipt")))
+            self.show_status(
+                tr(
+                    "Exchange: credit {amount} from {order}. Scan the new goods, F4 pays; F7 drops the exchange",
+                    amount=show_money(credit.amount, self.symbol),
+                    order=credit.order_no or tr("No receipt"),
+                )
+            )
 
     # -- member ---------------------------------------------------------------
     def action_members(self) -> None:
@@ -292,14 +300,24 @@ class CheckoutScreen(PosScreen[None]):
         self.show_member()
         self.show_totals()
         self.query_one(TotalsPanel).show_done(result, self.symbol)
-        self.show_status(tr("Sale {order} recorded. Change {change}", order=result.order_no,
-                            change=show_money(result.change, self.symbol)))
+        self.show_status(
+            tr(
+                "Sale {order} recorded. Change {change}",
+                order=result.order_no,
+                change=show_money(result.change, self.symbol),
+            )
+        )
         cash_back = swap is not None and swap.given_back > 0 and swap.back_tender == "cash"
         self.pos.start_print(result.print_job_id, kick_drawer=result.paid_cash or cash_back, reply_to=self)
         if swap is not None:
-            self.show_status(tr("Exchange {refund} for {order} recorded. Give back {amount}",
-                                refund=swap.refund.refund_no, order=result.order_no,
-                                amount=show_money(swap.given_back, self.symbol)))
+            self.show_status(
+                tr(
+                    "Exchange {refund} for {order} recorded. Give back {amount}",
+                    refund=swap.refund.refund_no,
+                    order=result.order_no,
+                    amount=show_money(swap.given_back, self.symbol),
+                )
+            )
             self.pos.start_print(swap.refund.print_job_id, reply_to=self)
 
     def on_print_finished(self, message: PrintFinished) -> None:
@@ -314,8 +332,14 @@ class CheckoutScreen(PosScreen[None]):
             else:
                 self.show_status(tr("Ticket printed"))
         else:
-            self.show_status(tr("{error} - {count} tickets waiting (F9 prints again, Ctrl+P lists them)",
-                                error=outcome.error, count=message.waiting), problem=True)
+            self.show_status(
+                tr(
+                    "{error} - {count} tickets waiting (F9 prints again, Ctrl+P lists them)",
+                    error=outcome.error,
+                    count=message.waiting,
+                ),
+                problem=True,
+            )
         if outcome.drawer_error:
             self.app.notify(tr("Cash drawer did not open: {error}", error=outcome.drawer_error), severity="error")
 

@@ -29,9 +29,15 @@ class ErrorScreen(PosModal[None]):
         with Vertical(id="confirm-dialog", classes="dialog error-dialog"):
             yield Static(tr("Something went wrong in the till"), id="confirm-question")
             yield Static(self.summary, id="error-summary", markup=False)
-            yield Static(tr("Nothing half-done was saved: check the last sale or refund, then carry on. "
-                            "Details for support are in {path}", path=self.log_path),
-                         id="confirm-detail", markup=False)
+            yield Static(
+                tr(
+                    "Nothing half-done was saved: check the last sale or refund, then carry on. "
+                    "Details for support are in {path}",
+                    path=self.log_path,
+                ),
+                id="confirm-detail",
+                markup=False,
+            )
         yield KeyFooter()
 
     def action_close(self) -> None:

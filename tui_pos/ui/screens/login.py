@@ -28,15 +28,13 @@ class LoginScreen(PosScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
-        with Middle():
-            with Center():
-                with Vertical(id="login-box"):
-                    yield Label(tr("Staff log in"), id="login-title")
-                    yield Label(tr("Staff code"), classes="field-label")
-                    yield Input(id="login-code", max_length=20)
-                    yield Label(tr("PIN"), classes="field-label")
-                    yield Input(id="login-pin", password=True, max_length=8, restrict=r"[0-9]*")
-                    yield Static(self.note, id="login-error", classes="error")
+        with Middle(), Center(), Vertical(id="login-box"):
+            yield Label(tr("Staff log in"), id="login-title")
+            yield Label(tr("Staff code"), classes="field-label")
+            yield Input(id="login-code", max_length=20)
+            yield Label(tr("PIN"), classes="field-label")
+            yield Input(id="login-pin", password=True, max_length=8, restrict=r"[0-9]*")
+            yield Static(self.note, id="login-error", classes="error")
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -25,9 +25,11 @@ def purchase_mark(purchase: Purchase, symbol: str) -> str:
     """What the cashier sees next to an order: voided, refunded in full or in part, or waiting."""
     if purchase.sale.status == "voided":
         return tr("voided")
-    marks = {"full": tr("Full {amount}", amount=show_money(purchase.refunded, symbol)),
-             "part": tr("Part {amount}", amount=show_money(purchase.refunded, symbol)),
-             "pending": tr("Awaiting approval")}
+    marks = {
+        "full": tr("Full {amount}", amount=show_money(purchase.refunded, symbol)),
+        "part": tr("Part {amount}", amount=show_money(purchase.refunded, symbol)),
+        "pending": tr("Awaiting approval"),
+    }
     text = marks.get(purchase.mark, "")
     if purchase.refund_count and purchase.pending_count:
         text += " +" + tr("Awaiting approval")
@@ -39,8 +41,10 @@ class MemberProfileScreen(PosScreen[bool]):
 
     CSS_PATH = "../styles/member_profile.tcss"
     AUTO_FOCUS = "#profile-purchases"
-    HELP = ("Up and Down move in a list, Tab switches between purchases and refunds. "
-            "Enter opens the order or the refund; F2 attaches the member to the sale.")
+    HELP = (
+        "Up and Down move in a list, Tab switches between purchases and refunds. "
+        "Enter opens the order or the refund; F2 attaches the member to the sale."
+    )
     BINDINGS = [
         Binding("tab", "switch", "Purchases/Refunds"),
         Binding("shift+tab", "switch", "Purchases/Refunds", show=False),
@@ -96,12 +100,20 @@ class MemberProfileScreen(PosScreen[bool]):
         grid.columns[0].style = grid.columns[2].style = "bold"
         grid.add_row(tr("Name"), f"{m.name}  {m.card_no}  {mask_phone(m.phone)}", tr("Level"), level)
         grid.add_row(tr("Points"), str(m.points), tr("Balance"), show_money(m.balance, symbol))
-        grid.add_row(tr("Purchases"), f"{profile.sale_count} / {show_money(profile.sale_total, symbol)}",
-                     tr("Joined"), m.joined.strftime("%Y-%m-%d") if m.joined else "-")
+        grid.add_row(
+            tr("Purchases"),
+            f"{profile.sale_count} / {show_money(profile.sale_total, symbol)}",
+            tr("Joined"),
+            m.joined.strftime("%Y-%m-%d") if m.joined else "-",
+        )
         self.query_one("#profile-summary", Static).update(grid)
-        rate = tr("Refunds: {count}, {amount} of {bought} bought (rate {rate}%)", count=history.refund_count,
-                  amount=show_money(history.refund_total, symbol), bought=show_money(history.sales_total, symbol),
-                  rate=f"{history.rate_bp / 100:.1f}")
+        rate = tr(
+            "Refunds: {count}, {amount} of {bought} bought (rate {rate}%)",
+            count=history.refund_count,
+            amount=show_money(history.refund_total, symbol),
+            bought=show_money(history.sales_total, symbol),
+            rate=f"{history.rate_bp / 100:.1f}",
+        )
         flag = reports.member_flag(self.pos.ctx, self.member_id)
         if flag is not None:
             rate += "\n[b]" + tr("Worth a look: this member made {text}", text=tr(flag.text, **flag.params)) + "[/b]"
@@ -111,15 +123,27 @@ class MemberProfileScreen(PosScreen[bool]):
         row = purchases.cursor_row
         purchases.clear()
         for p in history.purchases:
-            purchases.add_row(p.sale.order_no, p.sale.created_at.strftime("%Y-%m-%d %H:%M"), str(p.sale.item_count),
-                              show_money(p.sale.total, symbol), purchase_mark(p, symbol), key=p.sale.order_no)
+            purchases.add_row(
+                p.sale.order_no,
+                p.sale.created_at.strftime("%Y-%m-%d %H:%M"),
+                str(p.sale.item_count),
+                show_money(p.sale.total, symbol),
+                purchase_mark(p, symbol),
+                key=p.sale.order_no,
+            )
         purchases.border_title = tr("Purchase history") + f" ({profile.sale_count})"
         refunds = self.query_one("#profile-refunds", DataTable)
         refund_row = refunds.cursor_row
         refunds.clear()
         for r in history.refunds:
-            refunds.add_row(r.refund_no, r.created_at.strftime("%m-%d %H:%M"), r.order_no or tr("No receipt"),
-                            show_money(r.amount, symbol), tr(r.status), key=r.refund_no)
+            refunds.add_row(
+                r.refund_no,
+                r.created_at.strftime("%m-%d %H:%M"),
+                r.order_no or tr("No receipt"),
+                show_money(r.amount, symbol),
+                tr(r.status),
+                key=r.refund_no,
+            )
         refunds.border_title = tr("Refund history") + f" ({len(history.refunds)})"
         if history.purchases:
             purchases.move_cursor(row=min(row, len(history.purchases) - 1))

@@ -28,8 +28,10 @@ class MembersScreen(PosScreen[bool]):
 
     CSS_PATH = "../styles/members.tcss"
     AUTO_FOCUS = "#member-search"
-    HELP = ("Type a card no., at least 4 digits of a phone (4 digits = the last four) or the start of a name. "
-            "Up and Down pick a member; Enter attaches the member to the sale.")
+    HELP = (
+        "Type a card no., at least 4 digits of a phone (4 digits = the last four) or the start of a name. "
+        "Up and Down pick a member; Enter attaches the member to the sale."
+    )
     BINDINGS = [
         Binding("enter", "attach", "Attach", priority=True),
         Binding("f2", "attach", "Attach", show=False),
@@ -91,8 +93,13 @@ class MembersScreen(PosScreen[bool]):
         table.clear()
         config = self.pos.ctx.config
         for member in self.results:
-            table.add_row(member.card_no, member.name, mask_phone(member.phone),
-                          config.level(member.level).name, key=str(member.id))
+            table.add_row(
+                member.card_no,
+                member.name,
+                mask_phone(member.phone),
+                config.level(member.level).name,
+                key=str(member.id),
+            )
         self.show_profile(self.results[0] if self.results else None)
 
     @on(DataTable.RowHighlighted, "#member-results")
@@ -125,17 +132,25 @@ class MembersScreen(PosScreen[bool]):
             (tr("Balance"), show_money(m.balance, symbol)),
             (tr("Purchases"), f"{profile.sale_count} / {show_money(profile.sale_total, symbol)}"),
         ]
-        refunded = Text.assemble((tr("Refunded"), "bold"), " ", tr(
-            "{count} / {amount} ({rate}%)", count=profile.refund_count,
-            amount=show_money(profile.refund_total, symbol), rate=f"{profile.refund_rate_bp / 100:.1f}"))
+        refunded = Text.assemble(
+            (tr("Refunded"), "bold"),
+            " ",
+            tr(
+                "{count} / {amount} ({rate}%)",
+                count=profile.refund_count,
+                amount=show_money(profile.refund_total, symbol),
+                rate=f"{profile.refund_rate_bp / 100:.1f}",
+            ),
+        )
         refunded.no_wrap, refunded.overflow = True, "ellipsis"
         # Orders, refunds and the refund line go on lines of their own (order and refund numbers
         # hold the date), so that neither they nor the labels are cut at 80 columns; F4 shows all.
         parts: list[Table | Text] = [self._grid(rows)]
         parts += [self._line(f"{sale.order_no} {show_money(sale.total, symbol)}") for sale in profile.recent[:3]]
         parts.append(refunded)
-        parts += [self._line(f"{r.refund_no} {show_money(r.amount, symbol)} {tr(r.status)}")
-                  for r in profile.refunds[:2]]
+        parts += [
+            self._line(f"{r.refund_no} {show_money(r.amount, symbol)} {tr(r.status)}") for r in profile.refunds[:2]
+        ]
         panel.update(Group(*parts))
 
     @staticmethod

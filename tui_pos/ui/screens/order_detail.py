@@ -32,8 +32,10 @@ def refunded_qty_text(line: OrderLine) -> str:
 class OrderDetailScreen(PosScreen[None]):
     CSS_PATH = "../styles/order_detail.tcss"
     AUTO_FOCUS = "#order-lines"
-    HELP = ("The order's lines with what each gave back, how it was paid, and every refund made from it. "
-            "Tab moves to the refunds; Enter opens the highlighted refund.")
+    HELP = (
+        "The order's lines with what each gave back, how it was paid, and every refund made from it. "
+        "Tab moves to the refunds; Enter opens the highlighted refund."
+    )
     BINDINGS = [
         Binding("tab", "switch", "Lines/Refunds"),
         Binding("shift+tab", "switch", "Lines/Refunds", show=False),
@@ -87,31 +89,50 @@ class OrderDetailScreen(PosScreen[None]):
         head.append(f"  {sale.created_at:%Y-%m-%d %H:%M}  {tr(sale.status)}  ")
         head.append(f"{tr('Cashier')} {sale.staff_code} {sale.staff_name}")
         grid.add_row(tr("Order no."), head)
-        member = (f"{sale.member_card} {sale.member_name} {mask_phone(sale.member_phone)}"
-                  if sale.member_id else "-")
+        member = f"{sale.member_card} {sale.member_name} {mask_phone(sale.member_phone)}" if sale.member_id else "-"
         grid.add_row(tr("Member"), member)
         total = show_money(sale.total, symbol)
         if sale.discount:
             total += f" ({tr('Discount')} {show_money(sale.discount, symbol)})"
         grid.add_row(tr("Total"), total)
-        grid.add_row(tr("Tender"), ", ".join(
-            f"{tender_label(p.tender)} {show_money(p.amount, symbol)}" for p in detail.tenders) or "-")
-        grid.add_row(tr("Refunded"), tr("{amount} in {count} refunds", amount=show_money(detail.refunded_total, symbol),
-                                        count=sum(1 for r in detail.refunds if r.counts)))
+        grid.add_row(
+            tr("Tender"),
+            ", ".join(f"{tender_label(p.tender)} {show_money(p.amount, symbol)}" for p in detail.tenders) or "-",
+        )
+        grid.add_row(
+            tr("Refunded"),
+            tr(
+                "{amount} in {count} refunds",
+                amount=show_money(detail.refunded_total, symbol),
+                count=sum(1 for r in detail.refunds if r.counts),
+            ),
+        )
         self.query_one("#order-info", Static).update(grid)
 
         lines = self.query_one("#order-lines", DataTable)
         lines.clear()
-        for l in detail.lines:
-            lines.add_row(l.line.name, str(l.line.qty), show_money(l.line.paid, symbol), refunded_qty_text(l),
-                          key=str(l.line.id))
+        for ln in detail.lines:
+            lines.add_row(
+                ln.line.name,
+                str(ln.line.qty),
+                show_money(ln.line.paid, symbol),
+                refunded_qty_text(ln),
+                key=str(ln.line.id),
+            )
         lines.border_title = tr("Order lines")
         refunds = self.query_one("#order-refunds", DataTable)
         row = refunds.cursor_row
         refunds.clear()
         for r in detail.refunds:
-            refunds.add_row(r.refund_no, r.created_at.strftime("%m-%d %H:%M"), r.staff_code, r.approver_code or "-",
-                            show_money(r.amount, symbol), tr(r.status), key=r.refund_no)
+            refunds.add_row(
+                r.refund_no,
+                r.created_at.strftime("%m-%d %H:%M"),
+                r.staff_code,
+                r.approver_code or "-",
+                show_money(r.amount, symbol),
+                tr(r.status),
+                key=r.refund_no,
+            )
         refunds.border_title = tr("Refunded from this order") + f" ({len(detail.refunds)})"
         if detail.refunds:
             refunds.move_cursor(row=min(row, len(detail.refunds) - 1))

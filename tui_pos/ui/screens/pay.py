@@ -15,14 +15,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
+from tui_pos.devices.tickets import tender_label
 from tui_pos.domain.errors import PosError
 from tui_pos.domain.money import parse_money
 from tui_pos.domain.tenders import TENDER_LABELS, PaymentPlan, TenderKind
 from tui_pos.i18n import tr
-from tui_pos.devices.tickets import tender_label
 from tui_pos.services import checkout, exchange
-from tui_pos.services.checkout import SaleResult
-from tui_pos.services.exchange import ExchangeResult
 from tui_pos.ui.screens.base import PosModal
 from tui_pos.ui.widgets.amount_input import AmountInput
 from tui_pos.ui.widgets.key_footer import KeyFooter
@@ -44,11 +42,15 @@ class PayScreen(PosModal["SaleResult | ExchangeResult | None"]):
 
     CSS_PATH = "../styles/pay.tcss"
     AUTO_FOCUS = "#pay-amount"
-    HELP = ("Pick the tender with its letter, type the amount (for cash: what the customer hands over) "
-            "and press Enter. Tab moves to the reference of a card or mobile payment.")
+    HELP = (
+        "Pick the tender with its letter, type the amount (for cash: what the customer hands over) "
+        "and press Enter. Tab moves to the reference of a card or mobile payment."
+    )
     BINDINGS = [
-        *(Binding(key, f"tender('{kind.value}')", TENDER_LABELS[kind], priority=True)
-          for key, kind in TENDER_KEYS.items()),
+        *(
+            Binding(key, f"tender('{kind.value}')", TENDER_LABELS[kind], priority=True)
+            for key, kind in TENDER_KEYS.items()
+        ),
         Binding("s", "split", "Part cash", priority=True),
         Binding("x", "undo", "Undo tender", priority=True),
         Binding("escape", "cancel", "Cancel"),
@@ -77,8 +79,11 @@ class PayScreen(PosModal["SaleResult | ExchangeResult | None"]):
 
     def on_mount(self) -> None:
         credit = self.pos.exchange_credit
-        self.plan = (exchange.new_plan(self.pos.ctx, self.pos.basket, credit) if credit is not None
-                     else checkout.new_plan(self.pos.ctx, self.pos.basket))
+        self.plan = (
+            exchange.new_plan(self.pos.ctx, self.pos.basket, credit)
+            if credit is not None
+            else checkout.new_plan(self.pos.ctx, self.pos.basket)
+        )
         self.choose(TenderKind.CASH)
 
     # -- showing --------------------------------------------------------------
@@ -113,8 +118,10 @@ class PayScreen(PosModal["SaleResult | ExchangeResult | None"]):
         back = plan.credit - plan.used(TenderKind.EXCHANGE)
         if back:
             credit = self.pos.exchange_credit
-            grid.add_row(Text(tr("Give back ({tender})", tender=tender_label(credit.back_tender)), style="bold reverse"),
-                         Text(self.money(back), style="bold reverse"))
+            grid.add_row(
+                Text(tr("Give back ({tender})", tender=tender_label(credit.back_tender)), style="bold reverse"),
+                Text(self.money(back), style="bold reverse"),
+            )
         if plan.change:
             grid.add_row(Text(tr("Change"), style="bold reverse"), Text(self.money(plan.change), style="bold reverse"))
         self.query_one("#pay-summary", Static).update(grid)

@@ -30,8 +30,10 @@ class JobTable(RecordTable):
 
 class PrintQueueScreen(PosScreen[None]):
     CSS_PATH = "../styles/print_queue.tcss"
-    HELP = ("Tickets that did not print. Enter prints the highlighted one, F5 prints them all "
-            "(oldest first), F6 discards one (supervisor). The sale or refund itself is already saved.")
+    HELP = (
+        "Tickets that did not print. Enter prints the highlighted one, F5 prints them all "
+        "(oldest first), F6 discards one (supervisor). The sale or refund itself is already saved."
+    )
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("f5", "print_all", "Print all"),
@@ -44,8 +46,11 @@ class PrintQueueScreen(PosScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
-        title = (tr("Recorded but not printed when the till last stopped: print them now?") if self.left_over
-                 else tr("Tickets waiting to print"))
+        title = (
+            tr("Recorded but not printed when the till last stopped: print them now?")
+            if self.left_over
+            else tr("Tickets waiting to print")
+        )
         yield Static(title, classes="step-title")
         yield JobTable(id="jobs")
         yield TicketPreview(id="job-preview")
@@ -62,8 +67,14 @@ class PrintQueueScreen(PosScreen[None]):
         table = self.query_one("#jobs", DataTable)
         table.clear()
         for job in printing.waiting_jobs(self.pos.ctx):
-            table.add_row(job.ref_no, tr(KINDS.get(job.kind, job.kind)), job.created_at.strftime("%m-%d %H:%M"),
-                          str(job.attempts), job.last_error, key=str(job.id))
+            table.add_row(
+                job.ref_no,
+                tr(KINDS.get(job.kind, job.kind)),
+                job.created_at.strftime("%m-%d %H:%M"),
+                str(job.attempts),
+                job.last_error,
+                key=str(job.id),
+            )
         if not table.row_count:
             self.say(tr("Nothing waiting: every ticket has printed"))
         self.show_highlighted()

@@ -59,13 +59,20 @@ class ProductSearchScreen(PosModal[Product | None]):
         except PosError as exc:
             error.update(exc.message)
             return
-        error.update(tr("No product matches {query}", query=event.value.strip()[:20])
-                     if event.value.strip() and not self.results else "")
+        error.update(
+            tr("No product matches {query}", query=event.value.strip()[:20])
+            if event.value.strip() and not self.results
+            else ""
+        )
         table.clear()
         symbol = self.pos.ctx.config.currency_symbol
         for product in self.results:
-            table.add_row(product.barcode, product.name,
-                          Text(show_money(product.price, symbol), justify="right"), key=str(product.id))
+            table.add_row(
+                product.barcode,
+                product.name,
+                Text(show_money(product.price, symbol), justify="right"),
+                key=str(product.id),
+            )
 
     def action_choose(self) -> None:
         table = self.query_one("#search-results", DataTable)

@@ -54,10 +54,17 @@ class RefundListScreen(PosScreen):
         text = self.query_one("#search", Input).value
         for r in refunds.search(text, self.status):
             flag = "!" if r.no_receipt else ""
-            table.add_row(r.refund_no + flag, r.order_no, tr(r.status), format_money(r.amount, "￥"),
-                          r.created_at.strftime("%m-%d %H:%M"), key=r.refund_no)
+            table.add_row(
+                r.refund_no + flag,
+                r.order_no,
+                tr(r.status),
+                format_money(r.amount, "￥"),
+                r.created_at.strftime("%m-%d %H:%M"),
+                key=r.refund_no,
+            )
         self.query_one("#list-title", Static).update(
-            tr("Refund list") + (f" — {tr(self.status)}" if self.status else ""))
+            tr("Refund list") + (f" — {tr(self.status)}" if self.status else "")
+        )
 
     @on(Input.Changed, "#search")
     def search_changed(self) -> None:
@@ -101,9 +108,13 @@ class RefundDetailScreen(PosScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Only the keys that make sense for this refund's status are offered."""
-        allowed = {"approve": ("pending_approval",), "reject": ("pending_approval",),
-                   "cancel_refund": ("pending_approval",), "complete": ("paid",),
-                   "reprint": ("paid", "completed")}
+        allowed = {
+            "approve": ("pending_approval",),
+            "reject": ("pending_approval",),
+            "cancel_refund": ("pending_approval",),
+            "complete": ("paid",),
+            "reprint": ("paid", "completed"),
+        }
         return self.status in allowed[action] if action in allowed else True
 
     def compose(self) -> ComposeResult:
@@ -134,8 +145,10 @@ class RefundDetailScreen(PosScreen):
             f"{tr('Cashier')}: {s.staff_code} {d.staff_name}   {tr('Approved by')}: "
             f"{d.approver_code or '-'} {d.approver_name}",
         ]
-        rows += [f"  {l.name} x{l.qty} {format_money(l.amount, '￥')} {tr(DISPOSITION_LABELS.get(l.disposition, ''))}"
-                 for l in d.lines]
+        rows += [
+            f"  {ln.name} x{ln.qty} {format_money(ln.amount, '￥')} {tr(DISPOSITION_LABELS.get(ln.disposition, ''))}"
+            for ln in d.lines
+        ]
         if d.reject_reason:
             rows.append(f"{tr('Rejected')}: {d.reject_reason}")
         rows.append(tr("History") + ":")
@@ -190,13 +203,14 @@ class RefundDetailScreen(PosScreen):
 
     def on_print_finished(self, message: PrintFinished) -> None:
         ok = message.outcome.ok
-        self.query_one("#error", Static).update(
-            "" if ok else f"{message.outcome.error} — {tr('press F8 to reprint')}")
-        self.app.notify(tr("Voucher printed") if ok else message.outcome.error,
-                        severity="information" if ok else "error")
+        self.query_one("#error", Static).update("" if ok else f"{message.outcome.error} — {tr('press F8 to reprint')}")
+        self.app.notify(
+            tr("Voucher printed") if ok else message.outcome.error, severity="information" if ok else "error"
+        )
         if message.outcome.drawer_error:
-            self.app.notify(tr("Cash drawer did not open: {error}", error=message.outcome.drawer_error),
-                            severity="error")
+            self.app.notify(
+                tr("Cash drawer did not open: {error}", error=message.outcome.drawer_error), severity="error"
+            )
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -211,8 +225,7 @@ class PolicyScreen(PosScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
         yield Static(tr("Refund policy"), classes="step-title")
-        yield Static("\n".join("• " + line for line in self.app.ctx.config.refund_policy.plain_words()),
-                     id="policy")
+        yield Static("\n".join("• " + line for line in self.app.ctx.config.refund_policy.plain_words()), id="policy")
         yield KeyFooter()
 
     def action_back(self) -> None:

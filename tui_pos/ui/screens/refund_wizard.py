@@ -66,11 +66,21 @@ class WizardState:
         return (self.lookup.sale.member_id if self.lookup is not None else self.member_id) is not None
 
     def draft(self) -> RefundDraft:
-        picks = tuple(Pick(line_id, qty, self.disposition.get(line_id, "restock"))
-                      for line_id, qty in self.qty.items() if qty)
+        picks = tuple(
+            Pick(line_id, qty, self.disposition.get(line_id, "restock")) for line_id, qty in self.qty.items() if qty
+        )
         sale_id = self.lookup.sale.id if self.lookup is not None else None
-        return RefundDraft(sale_id, picks, self.reason, self.note, self.tender, self.reference,
-                           self.amount, self.opened_at, self.member_id)
+        return RefundDraft(
+            sale_id,
+            picks,
+            self.reason,
+            self.note,
+            self.tender,
+            self.reference,
+            self.amount,
+            self.opened_at,
+            self.member_id,
+        )
 
 
 class WizardStep(PosScreen[None]):
@@ -117,8 +127,10 @@ class FindOrderStep(WizardStep):
     STEP = 1
     TITLE_TEXT = "Find the order"
     AUTO_FOCUS = "#find"
-    HELP = ("Scan the receipt barcode or type the order no. and press Enter. A member card or phone "
-            "lists that member's orders: pick one with Enter. A refund no. opens that refund.")
+    HELP = (
+        "Scan the receipt barcode or type the order no. and press Enter. A member card or phone "
+        "lists that member's orders: pick one with Enter. A refund no. opens that refund."
+    )
     BINDINGS = WizardStep.BINDINGS + [
         Binding("f9", "next", "Next"),
         Binding("f4", "refund_list", "Refund list"),
@@ -163,8 +175,13 @@ class FindOrderStep(WizardStep):
         table = self.query_one("#orders", DataTable)
         table.clear()
         for sale in orders:
-            table.add_row(sale.order_no, sale.created_at.strftime("%m-%d %H:%M"), money(sale.total), tr(sale.status),
-                          key=str(sale.id))
+            table.add_row(
+                sale.order_no,
+                sale.created_at.strftime("%m-%d %H:%M"),
+                money(sale.total),
+                tr(sale.status),
+                key=str(sale.id),
+            )
         table.display = True
         self.query_one("#lines", DataTable).display = False
         self.query_one("#order-info", Static).update(tr("Orders of {name}: pick one, Enter", name=name))
@@ -186,12 +203,20 @@ class FindOrderStep(WizardStep):
         self.query_one("#orders", DataTable).display = False
         tenders = ", ".join(f"{tender_label(p.tender)} {money(p.amount)}" for p in sale.payments)
         member = f"{sale.member_card} {sale.member_name}" if sale.member_id else tr("no member")
-        info = [f"[b]{sale.order_no}[/b]  {sale.created_at:%Y-%m-%d %H:%M}  {tr('Total')} {money(sale.total)}",
-                f"{tr('Member')}: {member}   {tenders}"]
+        info = [
+            f"[b]{sale.order_no}[/b]  {sale.created_at:%Y-%m-%d %H:%M}  {tr('Total')} {money(sale.total)}",
+            f"{tr('Member')}: {member}   {tenders}",
+        ]
         if lookup.refunds:
-            info.append(tr("Refunded before: {list}", list=", ".join(
-                f"{r.refund_no} {r.created_at:%m-%d %H:%M} {r.staff_code} {money(r.amount)} {tr(r.status)}"
-                for r in lookup.refunds)))
+            info.append(
+                tr(
+                    "Refunded before: {list}",
+                    list=", ".join(
+                        f"{r.refund_no} {r.created_at:%m-%d %H:%M} {r.staff_code} {money(r.amount)} {tr(r.status)}"
+                        for r in lookup.refunds
+                    ),
+                )
+            )
         if lookup.refusal:
             info.append(f"[b]{tr('Not refundable')}: {lookup.refusal}[/b]")
         else:
@@ -228,9 +253,11 @@ class NoReceiptStep(WizardStep):
     STEP = 1
     TITLE_TEXT = "No receipt"
     AUTO_FOCUS = "#scan-back"
-    HELP = ("Scan each item the customer brought back (3*barcode for three). Type the member's card or "
-            "phone in the second box if they have one. The refund is at today's price, needs a manager's "
-            "approval and is flagged in the refund list.")
+    HELP = (
+        "Scan each item the customer brought back (3*barcode for three). Type the member's card or "
+        "phone in the second box if they have one. The refund is at today's price, needs a manager's "
+        "approval and is flagged in the refund list."
+    )
     BINDINGS = WizardStep.BINDINGS + [Binding("f9", "next", "Next")]
 
     def body(self) -> ComposeResult:
@@ -245,8 +272,8 @@ class NoReceiptStep(WizardStep):
 
     @on(ScanInput.Scanned, "#scan-back")
     def scanned_item(self, event: ScanInput.Scanned) -> None:
-        from tui_pos.ui.screens.checkout import split_quantity
         from tui_pos.services import catalog
+        from tui_pos.ui.screens.checkout import split_quantity
 
         try:
             qty, code = split_quantity(event.code.strip())
@@ -295,8 +322,10 @@ class ChooseLinesStep(WizardStep):
     STEP = 2
     TITLE_TEXT = "Choose what comes back"
     AUTO_FOCUS = "#pick"
-    HELP = ("Up and Down pick a line; + and - change its refund quantity, 0 none, a all that is left; "
-            "d changes what happens to that line's goods. r changes the reason; n writes a note.")
+    HELP = (
+        "Up and Down pick a line; + and - change its refund quantity, 0 none, a all that is left; "
+        "d changes what happens to that line's goods. r changes the reason; n writes a note."
+    )
     BINDINGS = WizardStep.BINDINGS + [
         Binding("plus,equals_sign", "more", "+1"),
         Binding("minus", "less", "-1"),
@@ -317,8 +346,14 @@ class ChooseLinesStep(WizardStep):
         table = self.query_one("#pick", DataTable)
         self.columns = table.add_columns(tr("Item"), tr("Qty sold"), tr("Left"), tr("Refund qty"), tr("Goods"))
         for h in self.state.lines.values():
-            table.add_row(h.name, str(h.qty), str(h.remaining), str(self.state.qty.get(h.sale_line_id, 0)),
-                          self.disposition_text(h.sale_line_id), key=str(h.sale_line_id))
+            table.add_row(
+                h.name,
+                str(h.qty),
+                str(h.remaining),
+                str(self.state.qty.get(h.sale_line_id, 0)),
+                self.disposition_text(h.sale_line_id),
+                key=str(h.sale_line_id),
+            )
         note = self.query_one("#note", Input)
         note.value = self.state.note
         note.display = self.state.reason == "other" or bool(self.state.note)
@@ -330,7 +365,8 @@ class ChooseLinesStep(WizardStep):
     def show_choice(self) -> None:
         total = sum(self.state.qty.values())
         self.query_one("#choice", Static).update(
-            f"{tr('Reason')} (r): [b]{tr(REASON_LABELS[self.state.reason])}[/b]   {tr('Units')}: {total}")
+            f"{tr('Reason')} (r): [b]{tr(REASON_LABELS[self.state.reason])}[/b]   {tr('Units')}: {total}"
+        )
 
     def _selected(self):
         table = self.query_one("#pick", DataTable)
@@ -408,8 +444,10 @@ class ReviewStep(WizardStep):
     STEP = 3
     TITLE_TEXT = "Review the amount"
     AUTO_FOCUS = "#amount"
-    HELP = ("The amount is what the policy allows; you may lower it (a supervisor then approves), never "
-            "raise it. Ctrl+T changes how the money goes back: cash, the original tender, stored value.")
+    HELP = (
+        "The amount is what the policy allows; you may lower it (a supervisor then approves), never "
+        "raise it. Ctrl+T changes how the money goes back: cash, the original tender, stored value."
+    )
     BINDINGS = WizardStep.BINDINGS + [
         Binding("ctrl+t", "tender", "Tender"),
         Binding("f9", "next", "Next"),
@@ -435,7 +473,7 @@ class ReviewStep(WizardStep):
 
     def render_quote(self) -> None:
         q = self.quote
-        rows = [f"{l.name} x{l.qty}  {money(l.amount)}  {tr(DISPOSITION_LABELS[l.disposition])}" for l in q.lines]
+        rows = [f"{ln.name} x{ln.qty}  {money(ln.amount)}  {tr(DISPOSITION_LABELS[ln.disposition])}" for ln in q.lines]
         rows.append(f"{tr('Paid for these units')}: {money(q.value)}")
         if q.points_returned:
             rows.append(f"{tr('Points returned')}: +{q.points_returned}")
@@ -443,8 +481,7 @@ class ReviewStep(WizardStep):
             rows.append(f"{tr('Points taken back')}: -{q.points_reversed}")
         if q.fee:
             rows.append(f"{tr('Fee')}: -{money(q.fee)}")
-        rows.append(f"[b]{tr('Policy allows')}: {money(q.allowed)}   {tr('Refund via')}: "
-                    f"{tender_label(q.tender)}[/b]")
+        rows.append(f"[b]{tr('Policy allows')}: {money(q.allowed)}   {tr('Refund via')}: {tender_label(q.tender)}[/b]")
         if q.rules:
             rows.append(tr("Policy: {rules}", rules="; ".join(q.rules)))
         if q.approvals:
@@ -464,8 +501,7 @@ class ReviewStep(WizardStep):
 
     def action_tender(self) -> None:
         current = self.state.tender
-        nxt = TENDER_CYCLE[(TENDER_CYCLE.index(current) + 1) % len(TENDER_CYCLE)] if current in TENDER_CYCLE \
-            else "cash"
+        nxt = TENDER_CYCLE[(TENDER_CYCLE.index(current) + 1) % len(TENDER_CYCLE)] if current in TENDER_CYCLE else "cash"
         if nxt == "original":
             nxt = refunds.original_tender(self.state.lookup.sale) if self.state.lookup else "cash"
             if nxt == "cash":
@@ -510,8 +546,10 @@ class ConfirmStep(WizardStep):
 
     STEP = 4
     TITLE_TEXT = "Confirm"
-    HELP = ("F9 records the refund and prints the voucher. If the policy needs approval, the supervisor "
-            "or manager types their staff code and PIN here. F6 parks the refund for a manager.")
+    HELP = (
+        "F9 records the refund and prints the voucher. If the policy needs approval, the supervisor "
+        "or manager types their staff code and PIN here. F6 parks the refund for a manager."
+    )
     BINDINGS = WizardStep.BINDINGS + [
         Binding("f9", "confirm", "Confirm"),
         Binding("f6", "park", "Park for approval"),
@@ -527,20 +565,30 @@ class ConfirmStep(WizardStep):
     def on_mount(self) -> None:
         q = self.state.quote
         assert q is not None
-        how = (tr("Exchange: {amount} credit towards new goods", amount=money(q.amount)) if self.state.exchange
-               else f"{tr('Refund amount')}: {money(q.amount)}  {tr('Refund via')}: {tender_label(q.tender)}")
+        how = (
+            tr("Exchange: {amount} credit towards new goods", amount=money(q.amount))
+            if self.state.exchange
+            else f"{tr('Refund amount')}: {money(q.amount)}  {tr('Refund via')}: {tender_label(q.tender)}"
+        )
         self.query_one("#summary", Static).update(
             f"{tr('Order no.')}: {self.state.order_no}\n[b]{how}[/b]\n"
             f"{tr('Reason')}: {tr(REASON_LABELS[self.state.reason])}  {self.state.note}\n"
-            + (tr("Press F9, then scan the new goods in checkout") if self.state.exchange
-               else tr("Press F9 to record the refund and print the voucher"))
+            + (
+                tr("Press F9, then scan the new goods in checkout")
+                if self.state.exchange
+                else tr("Press F9 to record the refund and print the voucher")
+            )
         )
         needs = q.approver_role is not None and self.app.staff.role < q.approver_role
         self.query_one("#approval", Vertical).display = needs
         if needs:
             self.query_one("#approval-why", Static).update(
-                tr("A {role} must approve: {why}", role=tr(q.approver_role.code),
-                   why="; ".join(refunds.approval_text(q))))
+                tr(
+                    "A {role} must approve: {why}",
+                    role=tr(q.approver_role.code),
+                    why="; ".join(refunds.approval_text(q)),
+                )
+            )
             self.query_one("#approver", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -565,8 +613,9 @@ class ConfirmStep(WizardStep):
             if self.state.exchange:
                 self.start_exchange(approval)
                 return
-            result = refunds.confirm(self.app.ctx, self.app.staff, self.state.draft(), approval,
-                                     expected=self.state.quote)
+            result = refunds.confirm(
+                self.app.ctx, self.app.staff, self.state.draft(), approval, expected=self.state.quote
+            )
         except NeedsApproval as exc:
             self.query_one("#approval", Vertical).display = True
             self.show_error(exc.message)
@@ -626,11 +675,15 @@ class PayOutStep(WizardStep):
     def on_mount(self) -> None:
         result = self.result
         cash = result.tender == "cash"
-        text = (tr("Hand over {amount} in cash", amount=money(result.amount)) if cash else
-                tr("Refund {amount} via {tender}", amount=money(result.amount), tender=tender_label(result.tender)))
+        text = (
+            tr("Hand over {amount} in cash", amount=money(result.amount))
+            if cash
+            else tr("Refund {amount} via {tender}", amount=money(result.amount), tender=tender_label(result.tender))
+        )
         self.query_one("#payout", Static).update(
             f"{tr('Refund no.')}: [b]{result.refund_no}[/b]\n[b]{text}[/b]\n"
-            f"{tr('Then press F9: cash handed over, customer signed')}")
+            f"{tr('Then press F9: cash handed over, customer signed')}"
+        )
         self.query_one(TicketPreview).display = False
         self.print_voucher(result.print_job_id, kick=cash)
 

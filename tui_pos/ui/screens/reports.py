@@ -23,9 +23,18 @@ from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.widgets.bar_chart import BarChart
 from tui_pos.ui.widgets.key_footer import KeyFooter
 
-VIEW_TITLES = {"product": "By product", "category": "By category", "reason": "By reason", "cashier": "By cashier",
-               "level": "By member level", "member": "By member", "week": "By week", "cashiers": "Cashier handling",
-               "approvers": "Approvals", "flags": "Worth a look"}
+VIEW_TITLES = {
+    "product": "By product",
+    "category": "By category",
+    "reason": "By reason",
+    "cashier": "By cashier",
+    "level": "By member level",
+    "member": "By member",
+    "week": "By week",
+    "cashiers": "Cashier handling",
+    "approvers": "Approvals",
+    "flags": "Worth a look",
+}
 
 
 def save_csv(screen: PosScreen, build: Callable[[], tuple[str, str, Sequence[str], list]]) -> None:
@@ -43,9 +52,11 @@ def save_csv(screen: PosScreen, build: Callable[[], tuple[str, str, Sequence[str
 class RefundReportScreen(PosScreen[None]):
     CSS_PATH = "../styles/reports.tcss"
     AUTO_FOCUS = "#rows"
-    HELP = ("Refund analytics for the dates shown (From/To, Enter to apply). F5/F6 switch between views: by product, "
-            "category, reason, cashier, member level, member, week, cashier handling, approvals and flags. "
-            "Ctrl+E saves the view as a CSV file.")
+    HELP = (
+        "Refund analytics for the dates shown (From/To, Enter to apply). F5/F6 switch between views: by product, "
+        "category, reason, cashier, member level, member, week, cashier handling, approvals and flags. "
+        "Ctrl+E saves the view as a CSV file."
+    )
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("f5", "view(-1)", "Prev view"),
@@ -85,7 +96,8 @@ class RefundReportScreen(PosScreen[None]):
     def reload(self) -> None:
         name = reports.TABLES[self.view]
         self.query_one("#report-title", Static).update(
-            f"{tr('Refund reports')} — {tr(VIEW_TITLES[name])} ({self.view + 1}/{len(reports.TABLES)})")
+            f"{tr('Refund reports')} — {tr(VIEW_TITLES[name])} ({self.view + 1}/{len(reports.TABLES)})"
+        )
         try:
             since, until = self._range()
             s = reports.summary(self.pos.ctx, self.pos.staff, since, until)
@@ -95,10 +107,18 @@ class RefundReportScreen(PosScreen[None]):
             return
         self.say("")
         hours = "-" if s.median_hours_to_refund is None else f"{s.median_hours_to_refund:.1f}"
-        self.query_one("#summary", Static).update(tr(
-            "{count} refunds {amount} of {sales} sales: rate {rate}; without receipt {nr}; "
-            "median {hours} h from sale to refund", count=s.refunds, amount=format_money(s.refund_amount, "￥"),
-            sales=format_money(s.sales_amount, "￥"), rate=reports.pct(s.rate_bp), nr=s.no_receipt, hours=hours))
+        self.query_one("#summary", Static).update(
+            tr(
+                "{count} refunds {amount} of {sales} sales: rate {rate}; without receipt {nr}; "
+                "median {hours} h from sale to refund",
+                count=s.refunds,
+                amount=format_money(s.refund_amount, "￥"),
+                sales=format_money(s.sales_amount, "￥"),
+                rate=reports.pct(s.rate_bp),
+                nr=s.no_receipt,
+                hours=hours,
+            )
+        )
         grid = self.query_one("#rows", DataTable)
         grid.clear(columns=True)
         grid.add_columns(*table.headers)
@@ -126,8 +146,12 @@ class RefundReportScreen(PosScreen[None]):
         def table() -> tuple[str, str, Sequence[str], list]:
             since, until = self._range()
             shown = self.current_table()
-            return (f"refunds-{shown.title}-{since:%Y%m%d}-{until - timedelta(days=1):%Y%m%d}.csv",
-                    f"refunds:{shown.title}", shown.headers, list(shown.rows))
+            return (
+                f"refunds-{shown.title}-{since:%Y%m%d}-{until - timedelta(days=1):%Y%m%d}.csv",
+                f"refunds:{shown.title}",
+                shown.headers,
+                list(shown.rows),
+            )
 
         save_csv(self, table)
 
@@ -173,11 +197,20 @@ class DaySummaryScreen(PosScreen[None]):
         day = shifts.day_summary(self.pos.ctx, self.pos.staff, shifts.parse_day(self.query_one("#day", Input).value))
         out = []
         for r in day.shifts:
-            out.append((r.till_code, str(r.shift_id), f"{r.opened_at:%H:%M} {r.opened_by}",
-                        f"{r.closed_at:%H:%M}" if r.closed_at else tr("open"), reports.yuan(r.sales_total),
-                        reports.yuan(r.refunds_total), reports.yuan(r.net_total), reports.yuan(r.expected_cash),
-                        "" if r.counted is None else reports.yuan(r.counted),
-                        "" if r.variance is None else reports.yuan(r.variance)))
+            out.append(
+                (
+                    r.till_code,
+                    str(r.shift_id),
+                    f"{r.opened_at:%H:%M} {r.opened_by}",
+                    f"{r.closed_at:%H:%M}" if r.closed_at else tr("open"),
+                    reports.yuan(r.sales_total),
+                    reports.yuan(r.refunds_total),
+                    reports.yuan(r.net_total),
+                    reports.yuan(r.expected_cash),
+                    "" if r.counted is None else reports.yuan(r.counted),
+                    "" if r.variance is None else reports.yuan(r.variance),
+                )
+            )
         self.day = day
         return out
 

@@ -68,9 +68,11 @@ class ShiftScreen(PosScreen[None]):
     """The open shift as an X report, with the cash keys and the way to close."""
 
     CSS_PATH = "../styles/shift.tcss"
-    HELP = ("The X report of this till's open shift: sales and refunds per tender and the cash the drawer "
-            "should hold. F5 prints it. F6/F7 record cash put in or taken out. F9 counts the drawer and closes "
-            "the shift (Z report).")
+    HELP = (
+        "The X report of this till's open shift: sales and refunds per tender and the cash the drawer "
+        "should hold. F5 prints it. F6/F7 record cash put in or taken out. F9 counts the drawer and closes "
+        "the shift (Z report)."
+    )
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("f5", "print_x", "Print X"),
@@ -165,8 +167,9 @@ class CashMoveScreen(PosModal[bool]):
         with Vertical(classes="dialog", id="cash-dialog"):
             yield Label(tr("Paid in") if self.kind == "paid_in" else tr("Paid out"), classes="title")
             yield Input(placeholder=tr("Amount"), id="amount", max_length=12)
-            yield Input(placeholder=tr("Reason (e.g. change from the bank, milk delivery)"), id="reason",
-                        max_length=100)
+            yield Input(
+                placeholder=tr("Reason (e.g. change from the bank, milk delivery)"), id="reason", max_length=100
+            )
             yield Static("", id="error", classes="error")
         yield KeyFooter()
 
@@ -181,8 +184,13 @@ class CashMoveScreen(PosModal[bool]):
         except PosError as exc:
             self.query_one("#error", Static).update(exc.message)
             return
-        self.app.notify(tr("{what} {amount} recorded", what=tr("Paid in") if self.kind == "paid_in" else tr("Paid out"),
-                           amount=format_money(amount, "￥")))
+        self.app.notify(
+            tr(
+                "{what} {amount} recorded",
+                what=tr("Paid in") if self.kind == "paid_in" else tr("Paid out"),
+                amount=format_money(amount, "￥"),
+            )
+        )
         self.dismiss(True)
 
     def on_input_submitted(self) -> None:
@@ -243,9 +251,14 @@ class CloseShiftScreen(PosScreen[None]):
         yield Static(tr("Close the shift: count the drawer"), classes="step-title")
         yield Static("", id="expected")
         yield Input(placeholder=tr(COUNT_HINT), id="counted", max_length=200)
-        yield Input(placeholder=tr("Note (needed when the drawer is off by more than {limit})",
-                                   limit=format_money(self.pos.config.shifts.variance_note_over, "￥")),
-                    id="note", max_length=200)
+        yield Input(
+            placeholder=tr(
+                "Note (needed when the drawer is off by more than {limit})",
+                limit=format_money(self.pos.config.shifts.variance_note_over, "￥"),
+            ),
+            id="note",
+            max_length=200,
+        )
         yield Static("", id="error", classes="error")
         yield TicketPreview(id="z-report")
         yield KeyFooter()
@@ -258,15 +271,19 @@ class CloseShiftScreen(PosScreen[None]):
         report = shifts.report(self.pos.ctx)
         text = tr("Expected in the drawer: {amount}", amount=format_money(report.expected_cash, "￥"))
         if report.pending_refunds:
-            text += "\n" + tr("Waiting for approval: {nos} (Ctrl+K carries them over)",
-                              nos=", ".join(report.pending_refunds))
+            text += "\n" + tr(
+                "Waiting for approval: {nos} (Ctrl+K carries them over)", nos=", ".join(report.pending_refunds)
+            )
         if self.carry_over:
             text += "\n" + tr("They will be carried over to the next shift")
         try:
             counted = parse_cash_count(self.query_one("#counted", Input).value).total
             diff = counted - report.expected_cash
-            text += "\n" + tr("Counted {counted}, variance {diff}", counted=format_money(counted, "￥"),
-                              diff=("+" if diff > 0 else "") + format_money(diff, "￥"))
+            text += "\n" + tr(
+                "Counted {counted}, variance {diff}",
+                counted=format_money(counted, "￥"),
+                diff=("+" if diff > 0 else "") + format_money(diff, "￥"),
+            )
         except PosError:
             pass
         self.query_one("#expected", Static).update(text)
@@ -294,8 +311,13 @@ class CloseShiftScreen(PosScreen[None]):
                 self.query_one("#error", Static).update(exc.message)
                 return
         try:
-            closed = shifts.close_shift(self.pos.ctx, self.pos.staff, parse_cash_count(counted_box.value),
-                                        note_box.value, carry_over=self.carry_over)
+            closed = shifts.close_shift(
+                self.pos.ctx,
+                self.pos.staff,
+                parse_cash_count(counted_box.value),
+                note_box.value,
+                carry_over=self.carry_over,
+            )
         except PosError as exc:
             self.query_one("#error", Static).update(exc.message)
             if "note" in exc.template:

@@ -46,7 +46,7 @@ class BasketTable(DataTable, can_focus=False):
         key = str(line.product.id)
         cells = self._cells(index, line, basket.member is not None)
         if key in self.rows:
-            for column, value in zip(("qty", "price", "amount"), cells[2:]):
+            for column, value in zip(("qty", "price", "amount"), cells[2:], strict=True):
                 self.update_cell(key, column, value)
         else:
             self.add_row(*cells, key=key)

@@ -17,13 +17,13 @@ class ScanInput(Input):
     class Scanned(Message):
         """A code was typed or scanned and Enter pressed."""
 
-        def __init__(self, scan_input: "ScanInput", code: str) -> None:
+        def __init__(self, scan_input: ScanInput, code: str) -> None:
             super().__init__()
             self.scan_input = scan_input
             self.code = code
 
         @property
-        def control(self) -> "ScanInput":
+        def control(self) -> ScanInput:
             return self.scan_input
 
     async def _on_key(self, event: events.Key) -> None:
