@@ -125,6 +125,22 @@ class TestInit:
         assert "--manager-pin" in capsys.readouterr().err
         assert not (home / "shop.db").exists()
 
+    def test_answers_from_a_script(self, home, monkeypatch, capsys):
+        monkeypatch.setattr(sys, "stdin", io.StringIO("007\n王姐\n2468\n2468\n"))
+        assert main(["init"]) == 0
+        assert "Manager 007" in capsys.readouterr().out
+        open_database(home / "shop.db", create=False)
+        try:
+            assert [(s.code, s.name) for s in StaffRow.select()] == [("007", "王姐")]
+        finally:
+            close_database()
+
+    def test_a_script_whose_pins_differ_creates_nothing(self, home, monkeypatch, capsys):
+        monkeypatch.setattr(sys, "stdin", io.StringIO("007\n王姐\n2468\n2469\n"))
+        assert main(["init"]) == 2
+        assert "differ" in capsys.readouterr().err
+        assert not (home / "shop.db").exists()
+
     def test_bad_pin_creates_nothing(self, home, capsys):
         assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "12"]) == 1
         assert "PIN must be 4 to 8 digits" in capsys.readouterr().err

@@ -11,13 +11,17 @@ import sys
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tui_pos import i18n
 from tui_pos.config import Config, ConfigError, load_config
 from tui_pos.domain.errors import PosError
 from tui_pos.domain.money import format_money
 from tui_pos.i18n import tr
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.pilot import Pilot
 
 EXAMPLES = """\
 examples:
@@ -82,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="start the till (the default when no command is given)")
     _global_options(run, top=False)
+    # For install checks (CI, a packager): start headless, wait for the login screen, exit 0.
+    run.add_argument("--check-start", action="store_true", help=argparse.SUPPRESS)
 
     init = commands.add_parser("init", help="create an empty shop database with its first manager")
     _global_options(init, top=False)
@@ -203,6 +209,17 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _ask(prompt: str, *, secret: bool = False) -> str:
+    """One answer: typed at a terminal (a PIN without echo), or the next line of a script's stdin."""
+    if sys.stdin.isatty():
+        return (getpass.getpass(prompt) if secret else input(prompt)).strip()
+    print(prompt, file=sys.stderr)
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.strip()
+
+
 def _err(text: str) -> None:
     print(text, file=sys.stderr)
 
@@ -232,7 +249,26 @@ def run_till(config: Config, args: argparse.Namespace) -> int:
         refuse_exposed(config)
     from tui_pos.ui.app import make_app
 
-    make_app(config).run()
+    app = make_app(config)
+    if getattr(args, "check_start", False):
+        return _check_start(app)
+    app.run()
+    return 0
+
+
+def _check_start(app: App[object]) -> int:
+    """Run the real till headless until its login screen is drawn: proof that an install works."""
+    from tui_pos.ui.screens.login import LoginScreen
+
+    async def reach_login(pilot: Pilot[object]) -> None:
+        await pilot.pause()
+        pilot.app.exit(isinstance(pilot.app.screen, LoginScreen))
+
+    reached = app.run(headless=True, size=(80, 24), auto_pilot=reach_login)
+    if reached is not True:
+        _err(f"the till did not reach its login screen: {app.return_code=}, screen {app.screen!r}")
+        return 1
+    print("tui-pos: the till started and showed its login screen")
     return 0
 
 
@@ -243,17 +279,17 @@ def init_shop(config: Config, args: argparse.Namespace) -> int:
     from tui_pos.services import demo
 
     code, name, pin = args.manager_code, args.manager_name, args.manager_pin
-    if None in (code, name, pin):
-        if not sys.stdin.isatty():
-            _err(tr("init needs --manager-code, --manager-name and --manager-pin when it is not run in a terminal"))
-            return 2
-        code = code or input(tr("Staff code of the first manager [001]: ")).strip() or "001"
-        name = name or input(tr("Name of the manager: ")).strip()
+    try:
+        code = code or _ask(tr("Staff code of the first manager [001]: ")) or "001"
+        name = name or _ask(tr("Name of the manager: "))
         if pin is None:
-            pin = getpass.getpass(tr("PIN (4 to 8 digits): "))
-            if getpass.getpass(tr("PIN again: ")) != pin:
+            pin = _ask(tr("PIN (4 to 8 digits): "), secret=True)
+            if _ask(tr("PIN again: "), secret=True) != pin:
                 _err(tr("The two PINs differ; nothing was created"))
                 return 2
+    except EOFError:
+        _err(tr("init: the answers ended early; give every answer, or --manager-code, --manager-name and --manager-pin"))
+        return 2
     staff = demo.init_shop(config, code, name, pin)
     print(tr("Shop created in {path}", path=config.db_path))
     print(tr("Manager {code} {name} can now log in.", code=staff.code, name=staff.name))

@@ -1,4 +1,4 @@
-"""Configuration: defaults from data/config.toml, then a user TOML file, then environment.
+"""Configuration: defaults from tui_pos/data/config.toml, then a user TOML file, then environment.
 
 One frozen dataclass is handed to everything that needs settings; nothing reads the
 environment anywhere else.
@@ -15,7 +15,7 @@ from typing import Any
 
 from tui_pos.domain.policy import PolicyRule, RefundPolicy
 from tui_pos.domain.staff import Role
-from tui_pos.resources import data_file
+from tui_pos.resources import data_bytes
 
 ENV_PREFIX = "TUI_POS_"
 
@@ -234,7 +234,7 @@ def load_config(
     db_path: Path | None = None,
 ) -> Config:
     env = dict(os.environ if env is None else env)
-    raw = _read_toml(data_file("config.toml"))
+    raw = tomllib.loads(data_bytes("config.toml").decode("utf-8"))
     user_path = path or default_config_path(env)
     if path is not None and not path.exists():
         raise ConfigError(f"config file not found: {path}")

@@ -199,7 +199,7 @@ ZH.update(
         "Training: setting up the demo shop in {path} ...": "训练模式：正在 {path} 中建立演示门店……",
         "No shop set up in {path}. Create one with `tui-pos init`, "
         "or practise on the demo shop with `tui-pos --training`.": "{path} 中还没有门店。请用 `tui-pos init` 新建，或用 `tui-pos --training` 在演示门店中练习。",
-        "init needs --manager-code, --manager-name and --manager-pin when it is not run in a terminal": "不在终端中运行时，init 需要 --manager-code、--manager-name 和 --manager-pin",
+        "init: the answers ended early; give every answer, or --manager-code, --manager-name and --manager-pin": "init：回答不完整；请回答每个问题，或使用 --manager-code、--manager-name 和 --manager-pin",
         "Staff code of the first manager [001]: ": "第一位店长的工号 [001]：",
         "Name of the manager: ": "店长姓名：",
         "PIN (4 to 8 digits): ": "密码（4 到 8 位数字）：",

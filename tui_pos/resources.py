@@ -1,14 +1,10 @@
-"""Where the shipped defaults (config, demo catalogue) live."""
+"""The defaults shipped inside the package (config, demo catalogue), found wherever it is installed."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from importlib.resources import files
 
 
-def data_file(name: str) -> Path:
-    path = DATA_DIR / name
-    if not path.exists():
-        raise FileNotFoundError(f"shipped data file missing: {path} (install with pip install -e .)")
-    return path
+def data_bytes(name: str) -> bytes:
+    """A file of tui_pos/data/, read through importlib.resources so a wheel or a zip install finds it."""
+    return (files("tui_pos") / "data" / name).read_bytes()

@@ -13,7 +13,7 @@ from peewee import fn
 from tui_pos.config import load_config
 from tui_pos.domain.errors import Conflict
 from tui_pos.domain.staff import Role
-from tui_pos.resources import data_file
+from tui_pos.resources import data_bytes
 from tui_pos.services import demo
 from tui_pos.services import staff as staff_service
 from tui_pos.services.context import close_shop, open_shop
@@ -133,7 +133,7 @@ def test_ledgers_match_balances(seeded):
 
 
 def test_stock_is_at_demo_level_after_the_history(seeded):
-    levels = {row["barcode"]: int(row["stock"]) for _, row in read_table(data_file("demo_products.csv")).rows}
+    levels = {row["barcode"]: int(row["stock"]) for _, row in read_table(data_bytes("demo_products.csv")).rows}
     assert {p.barcode: p.stock for p in ProductRow.select()} == levels
 
 

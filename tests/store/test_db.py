@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from dataclasses import replace
 from datetime import date
@@ -11,6 +12,7 @@ from itertools import pairwise
 import pytest
 from peewee import IntegrityError
 
+from tui_pos.domain.errors import Conflict
 from tui_pos.store import audit, models
 from tui_pos.store.db import BUSY_TIMEOUT_MS, SCHEMA_VERSION, close_database, open_database, write
 from tui_pos.store.models import (
@@ -35,6 +37,42 @@ def test_pragmas_in_effect(ctx):
     assert pragma("busy_timeout") > 0
     assert pragma("busy_timeout") == BUSY_TIMEOUT_MS
     assert pragma("synchronous") == 1  # NORMAL
+
+
+def test_an_upgrade_keeps_a_copy_of_the_old_database_first(ctx):
+    """A shop that installs a newer release: its database migrates on the first start, and the
+    file as it was waits in backups/ (a name backup rotation never deletes)."""
+    path = ctx.config.db_path
+    models.database.execute_sql("UPDATE schema_version SET version = ?", (SCHEMA_VERSION - 1,))
+    products = ProductRow.select().count()
+    close_database()
+    open_database(path, create=False)
+    assert max(r.version for r in SchemaVersionRow.select()) == SCHEMA_VERSION
+    copies = list((path.parent / "backups").glob(f"{path.stem}.v{SCHEMA_VERSION - 1}-*.db"))
+    assert len(copies) == 1
+    assert stat.S_IMODE(os.stat(copies[0]).st_mode) == 0o600
+    old = sqlite3.connect(copies[0])
+    try:
+        assert old.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION - 1
+        assert old.execute("SELECT COUNT(*) FROM product").fetchone()[0] == products
+    finally:
+        old.close()
+    assert not list((path.parent / "backups").glob(f"{path.stem}-*.db"))  # not one of the rotated backups
+
+
+def test_a_database_from_a_newer_release_is_left_alone(ctx):
+    path = ctx.config.db_path
+    models.SchemaVersionRow.create(version=SCHEMA_VERSION + 1)
+    close_database()
+    with pytest.raises(Conflict, match="newer tui-pos"):
+        open_database(path, create=False)
+    close_database()
+    check = sqlite3.connect(path)
+    try:
+        assert check.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION + 1
+    finally:
+        check.close()
+    assert not (path.parent / "backups").exists()
 
 
 def test_database_file_is_private(ctx):

@@ -1,7 +1,7 @@
 """Setting up a shop: an empty one (`tui-pos init`) or the demo shop (`tui-pos demo`,
 and the training database on first start).
 
-The demo catalogue and members are the CSV files in data/, loaded with the same import the
+The demo catalogue and members are the CSV files in tui_pos/data/, loaded with the same import the
 owner uses; its history is rung up through the real checkout, so every total, stock move
 and points entry in it is what the till itself would have written.
 """
@@ -23,7 +23,7 @@ from tui_pos.domain.refund import Pick
 from tui_pos.domain.shift import CashCount
 from tui_pos.domain.staff import Role, Staff, check_pin_format
 from tui_pos.domain.tenders import PaymentPlan, TenderKind
-from tui_pos.resources import data_file
+from tui_pos.resources import data_bytes
 from tui_pos.services import checkout, imports, printing, refunds, shifts
 from tui_pos.services import staff as staff_service
 from tui_pos.services.context import Context, close_shop, open_shop
@@ -107,7 +107,7 @@ def init_shop(config: Config, code: str, name: str, pin: str) -> Staff:
 
 
 def demo_barcodes() -> set[str]:
-    table = imports.read_table(data_file("demo_products.csv"))
+    table = imports.read_table(data_bytes("demo_products.csv"))
     return {row["barcode"] for _, row in table.rows}
 
 
@@ -141,13 +141,13 @@ def seed_demo(ctx: Context, *, days: int = 60, sales: int = 200, seed: int = 42)
     """Create the demo shop, or refresh it: existing staff, products and members (by staff code,
     barcode and card no.) are not duplicated, existing sales are left alone, stock is topped up."""
     staff_created = _demo_staff(ctx)
-    product_table = imports.read_table(data_file("demo_products.csv"))
+    product_table = imports.read_table(data_bytes("demo_products.csv"))
     levels = {row["barcode"]: int(row["stock"] or 0) for _, row in product_table.rows}
     for _, row in product_table.rows:
         if queries.product_by_barcode(row["barcode"]) is not None:
             row["stock"] = ""  # keep the stock of a product already there; topped up below
     products = imports.import_products(ctx, DEMO_ACTOR, product_table)
-    member_table = imports.read_table(data_file("demo_members.csv"))
+    member_table = imports.read_table(data_bytes("demo_members.csv"))
     members = imports.import_members(ctx, DEMO_ACTOR, member_table)
     sales_created = 0
     if sales > 0 and not SaleRow.select().exists():

@@ -83,8 +83,18 @@ def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
 
 
 def migrate(db: SqliteDatabase) -> int:
-    if _version(db) == SCHEMA_VERSION:  # the usual start: nothing to do, and no write lock taken
+    found = _version(db)
+    if found == SCHEMA_VERSION:  # the usual start: nothing to do, and no write lock taken
         return SCHEMA_VERSION
+    if found is not None and found > SCHEMA_VERSION:
+        raise Conflict(
+            "This database was written by a newer tui-pos (schema {found}; this one knows {known}). "
+            "Install that version again; nothing was changed.",
+            found=found,
+            known=SCHEMA_VERSION,
+        )
+    if found is not None:
+        copy_before_upgrade(db, found)
     with db.atomic():
         if not db.table_exists(models.SchemaVersionRow._meta.table_name):
             db.create_tables(models.ALL_TABLES, safe=True)
@@ -99,6 +109,25 @@ def migrate(db: SqliteDatabase) -> int:
         db.create_tables(models.ALL_TABLES, safe=True)
         _triggers(db)
         return SCHEMA_VERSION
+
+
+def copy_before_upgrade(db: SqliteDatabase, version: int) -> Path | None:
+    """Keep the database as it was before a migration, in backups/ beside it: an upgrade that goes
+    wrong is then undone with `tui-pos restore`. Named `shop.v3-...db`, so backup rotation
+    (which counts `shop-*.db`) never deletes it."""
+    path = Path(db.database)
+    if str(path) == ":memory:":
+        return None
+    target = path.parent / "backups" / f"{path.stem}.v{version}-{time.strftime('%Y%m%d-%H%M%S')}.db"
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    create_owner_only(target)
+    copy = sqlite3.connect(target)
+    try:
+        db.connection().backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        copy.close()
+    return target
 
 
 def _version(db: SqliteDatabase) -> int | None:
