@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the checkout and refund stacks load when first used, not be
     from tui_pos.services.checkout import SaleResult
     from tui_pos.services.context import Context
     from tui_pos.services.exchange import ExchangeCredit
+    from tui_pos.ui.till import Till
 
 
 PRINTER_RETRY_SECONDS = 30
@@ -338,3 +339,10 @@ def make_app(config: Config, *, printer: Printer | None = None, clock: Callable[
     `.output`); `clock` fixes the time stamped on sales.
     """
     return PosApp(config, printer=printer, clock=clock)
+
+
+if TYPE_CHECKING:
+
+    def _screens_may_take_it_for_a_till(app: PosApp) -> Till:
+        """Never called: mypy checks here that `PosApp` is the `Till` screens see."""
+        return app

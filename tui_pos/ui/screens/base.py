@@ -15,7 +15,13 @@ from tui_pos.ui.keys import translate_bindings
 from tui_pos.ui.widgets.training_banner import TrainingBanner
 
 if TYPE_CHECKING:
-    from tui_pos.ui.app import PosApp
+    from textual.message_pump import MessagePump
+
+    from tui_pos.ui.till import ReportsUnexpected, Till
+
+    _Mixin = MessagePump  # what Guarded is mixed into, so its own body is type-checked
+else:
+    _Mixin = object
 
 R = TypeVar("R")
 
@@ -27,17 +33,17 @@ def compose_chrome(training: bool) -> ComposeResult:
         yield TrainingBanner()
 
 
-class Guarded:
+class Guarded(_Mixin):
     """A bug in a handler becomes an error dialog; the screen itself stays usable (Textual
     would otherwise stop the screen's message loop and end the app with a traceback)."""
 
     async def _dispatch_message(self, message: Message) -> None:
         try:
-            await super()._dispatch_message(message)  # type: ignore[misc]
+            await super()._dispatch_message(message)
         except Exception as exc:
             # a screen that failed while opening is half-built: start again from checkout
             opening = isinstance(message, (events.Mount, events.Compose))
-            self.app.report_unexpected(exc, restart_screen=opening)  # type: ignore[attr-defined]
+            cast("ReportsUnexpected", self.app).report_unexpected(exc, restart_screen=opening)
 
 
 class PosScreen(Guarded, Screen[R], Generic[R]):
@@ -48,8 +54,8 @@ class PosScreen(Guarded, Screen[R], Generic[R]):
         translate_bindings(self)
 
     @property
-    def pos(self) -> PosApp:
-        return cast("PosApp", self.app)
+    def pos(self) -> Till:
+        return cast("Till", self.app)
 
     def compose_chrome(self) -> ComposeResult:
         return compose_chrome(self.pos.config.training)
@@ -71,8 +77,8 @@ class PosModal(Guarded, ModalScreen[R], Generic[R]):
         translate_bindings(self)
 
     @property
-    def pos(self) -> PosApp:
-        return cast("PosApp", self.app)
+    def pos(self) -> Till:
+        return cast("Till", self.app)
 
     def compose_banner(self) -> ComposeResult:
         if self.pos.config.training:

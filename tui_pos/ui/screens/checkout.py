@@ -375,7 +375,7 @@ class CheckoutScreen(PosScreen[None]):
     def action_refund(self) -> None:
         from tui_pos.ui.screens.refund_wizard import open_refund_wizard
 
-        open_refund_wizard(self.pos)
+        open_refund_wizard(self.app)
 
     def action_logout(self) -> None:
         self.pos.logout()

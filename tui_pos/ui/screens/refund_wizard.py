@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
 from tui_pos.devices.tickets import tender_label
+from tui_pos.domain.catalog import split_quantity
 from tui_pos.domain.errors import NeedsApproval, PosError
 from tui_pos.domain.money import format_money, parse_money
 from tui_pos.domain.policy import DISPOSITION_LABELS, DISPOSITIONS, REASON_LABELS, REASONS
@@ -25,6 +26,7 @@ from tui_pos.services import refunds
 from tui_pos.services.refunds import OrderLookup, RefundDraft, RefundResult
 from tui_pos.ui.messages import PrintFinished
 from tui_pos.ui.screens.base import PosScreen
+from tui_pos.ui.screens.refund_list import PolicyScreen, RefundDetailScreen, RefundListScreen
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.scan_input import ScanInput
 from tui_pos.ui.widgets.ticket_preview import TicketPreview
@@ -273,7 +275,6 @@ class NoReceiptStep(WizardStep):
     @on(ScanInput.Scanned, "#scan-back")
     def scanned_item(self, event: ScanInput.Scanned) -> None:
         from tui_pos.services import catalog
-        from tui_pos.ui.screens.checkout import split_quantity
 
         try:
             qty, code = split_quantity(event.code.strip())
@@ -740,6 +741,3 @@ def close_wizard(app) -> None:
 
 def open_refund_wizard(app) -> None:
     app.push_screen(FindOrderStep(WizardState()))
-
-
-from tui_pos.ui.screens.refund_list import PolicyScreen, RefundDetailScreen, RefundListScreen  # noqa: E402
