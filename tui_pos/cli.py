@@ -8,10 +8,10 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tui_pos import i18n
 from tui_pos.config import Config, ConfigError, load_config
@@ -22,6 +22,10 @@ from tui_pos.i18n import tr
 if TYPE_CHECKING:
     from textual.app import App
     from textual.pilot import Pilot
+
+    from tui_pos.domain.shift import ShiftReport
+    from tui_pos.domain.staff import Staff
+    from tui_pos.services.context import Context
 
 EXAMPLES = """\
 examples:
@@ -256,7 +260,7 @@ def run_till(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_start(app: App[object]) -> int:
+def _check_start(app: App[Any]) -> int:
     """Run the real till headless until its login screen is drawn: proof that an install works."""
     from tui_pos.ui.screens.login import LoginScreen
 
@@ -288,7 +292,9 @@ def init_shop(config: Config, args: argparse.Namespace) -> int:
                 _err(tr("The two PINs differ; nothing was created"))
                 return 2
     except EOFError:
-        _err(tr("init: the answers ended early; give every answer, or --manager-code, --manager-name and --manager-pin"))
+        _err(
+            tr("init: the answers ended early; give every answer, or --manager-code, --manager-name and --manager-pin")
+        )
         return 2
     staff = demo.init_shop(config, code, name, pin)
     print(tr("Shop created in {path}", path=config.db_path))
@@ -456,8 +462,9 @@ def config_path_hint(config: Config) -> str:
 
 def _pin(args: argparse.Namespace) -> str | None:
     """--pin, or asked without echo in a terminal; None (after saying so) when neither."""
-    if args.pin is not None:
-        return args.pin
+    pin: str | None = args.pin
+    if pin is not None:
+        return pin
     if not sys.stdin.isatty():
         _err(tr("Give --pin, or run in a terminal to be asked for it"))
         return None
@@ -465,7 +472,7 @@ def _pin(args: argparse.Namespace) -> str | None:
 
 
 @contextmanager
-def _signed_in(config: Config, code: str, pin: str):
+def _signed_in(config: Config, code: str, pin: str) -> Iterator[tuple[Context, Staff]]:
     """The shop open and the staff code + PIN checked (a wrong PIN counts, as at the till)."""
     from tui_pos.services import staff as staff_service
     from tui_pos.services.context import close_shop, open_shop
@@ -509,6 +516,8 @@ def report_command(config: Config, args: argparse.Namespace) -> int:
     pin = _pin(args)
     if pin is None:
         return 2
+    headers: tuple[str, ...]
+    rows: Sequence[tuple[str, ...]]
     with _signed_in(config, args.staff, pin) as (ctx, actor):
         if args.report == "shift":
             report = shifts.report(ctx, args.shift)
@@ -571,7 +580,7 @@ def report_command(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
-def _shift_rows(report) -> list[tuple[str, str]]:
+def _shift_rows(report: ShiftReport) -> list[tuple[str, str]]:
     from tui_pos.services.reports import yuan
 
     rows = [("opening_float", yuan(report.opening_float))]
@@ -593,7 +602,7 @@ def _shift_rows(report) -> list[tuple[str, str]]:
     return rows
 
 
-def _print_table(headers, rows) -> None:
+def _print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     from tui_pos.devices.layout import cells, pad
 
     widths = [max([cells(str(h))] + [cells(str(r[i])) for r in rows]) for i, h in enumerate(headers)]

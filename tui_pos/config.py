@@ -11,11 +11,14 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui_pos.domain.policy import PolicyRule, RefundPolicy
 from tui_pos.domain.staff import Role
 from tui_pos.resources import data_bytes
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 ENV_PREFIX = "TUI_POS_"
 
@@ -289,7 +292,10 @@ def _backup(raw: Mapping[str, Any]) -> BackupConfig:
     return BackupConfig(flag, str(raw.get("folder", "")), keep)
 
 
-def _ints(cls, section: str, raw: Mapping[str, Any]):
+_Section = TypeVar("_Section", bound="DataclassInstance")
+
+
+def _ints(cls: type[_Section], section: str, raw: Mapping[str, Any]) -> _Section:
     """A section of whole numbers (cents, counts, basis points); unknown keys are an error."""
     unknown = set(raw) - set(cls.__dataclass_fields__)
     if unknown:

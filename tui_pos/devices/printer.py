@@ -19,11 +19,17 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_pos.config import PrinterConfig
 from tui_pos.devices.encoding import CHINESE_OFF, CHINESE_ON, code_page_select, encode_text  # noqa: F401
 from tui_pos.devices.tickets import Item, Ticket
 from tui_pos.domain.errors import PosError
+
+if TYPE_CHECKING:  # python-escpos and pyusb have no type information: to the type checker these are Any
+    from escpos.escpos import Escpos
+    from escpos.printer import Dummy
+    from usb.core import Device
 
 
 def _keep_escpos_capabilities(env: MutableMapping[str, str] = os.environ) -> None:
@@ -60,7 +66,7 @@ class PrinterError(PosError):
         self.hint = hint
 
 
-def _dummy(cfg: PrinterConfig):
+def _dummy(cfg: PrinterConfig) -> Dummy:
     from escpos.printer import Dummy
 
     try:
@@ -90,7 +96,8 @@ def _code_bytes(item: Item, cfg: PrinterConfig) -> bytes:
         elif item.kind == "cut":
             dummy.cut()
     # escpos may pick a code page of its own while drawing: choose ours again afterwards
-    return ALIGN["center"] + dummy.output + ALIGN["left"] + code_page_select(cfg.encoding)
+    output: bytes = dummy.output
+    return ALIGN["center"] + output + ALIGN["left"] + code_page_select(cfg.encoding)
 
 
 def _item_bytes(item: Item, cfg: PrinterConfig) -> bytes:
@@ -158,10 +165,10 @@ class EscposPrinter(Printer):
     def __init__(self, cfg: PrinterConfig) -> None:
         self.cfg = cfg
         self.drawer_pin = cfg.drawer_pin
-        self._device = None
+        self._device: Escpos | None = None
         self._answers_status = cfg.backend in PAPER_QUERY_BACKENDS
 
-    def _open(self):
+    def _open(self) -> Escpos:
         from escpos import printer as backends
 
         cfg = self.cfg
@@ -201,7 +208,7 @@ class EscposPrinter(Printer):
             self._check_paper(device)
         device._raw(data)
 
-    def _check_paper(self, device) -> None:
+    def _check_paper(self, device: Escpos) -> None:
         """DLE EOT 4: many printers say when the roll is out. One that never answers is not
         asked again (it would cost a read timeout per ticket)."""
         from escpos.constants import RT_MASK_NOPAPER, RT_STATUS_PAPER
@@ -374,7 +381,7 @@ def list_usb_devices() -> list[UsbDevice]:
     return out
 
 
-def _usb_string(dev, field: str) -> str:
+def _usb_string(dev: Device, field: str) -> str:
     """Reading names needs permission to open the device; without it say so, not crash."""
     try:
         import usb.util
@@ -385,7 +392,7 @@ def _usb_string(dev, field: str) -> str:
         return "?"
 
 
-def _has_printer_interface(dev) -> bool:
+def _has_printer_interface(dev: Device) -> bool:
     try:
         return any(intf.bInterfaceClass == 7 for cfg in dev for intf in cfg)
     except Exception:

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tui_pos.config import Config
 from tui_pos.devices.layout import columns, pad, wrap
 from tui_pos.domain.catalog import mask_phone
 from tui_pos.domain.money import format_money
 from tui_pos.domain.sales import SaleDetail
+from tui_pos.domain.shift import ShiftReport
 from tui_pos.domain.tenders import TENDER_LABELS, TenderKind
 from tui_pos.i18n import tr
+
+if TYPE_CHECKING:  # for the annotation only: a voucher is laid out from what the store read
+    from tui_pos.store.refund_queries import RefundDetail
 
 
 def on_paper(text: str) -> str:
@@ -154,7 +159,7 @@ def receipt(config: Config, sale: SaleDetail, *, copy: str = "") -> Ticket:
     return t
 
 
-def refund_voucher(config: Config, refund, sale: SaleDetail | None) -> Ticket:
+def refund_voucher(config: Config, refund: RefundDetail, sale: SaleDetail | None) -> Ticket:
     """退款单据: a customer copy and a store copy with a signature line, in one job. Both copies
     carry the same body, laid out once."""
     from tui_pos.domain.policy import DISPOSITION_LABELS, REASON_LABELS
@@ -235,7 +240,7 @@ def printer_test_page(config: Config) -> Ticket:
     return t
 
 
-def shift_ticket(config: Config, report) -> Ticket:
+def shift_ticket(config: Config, report: ShiftReport) -> Ticket:
     """X report (shift still open) or Z report (closed): what the drawer should hold and why."""
     z = report.is_closed
     t = header(config, tr("Z report (shift closed)") if z else tr("X report (shift open)"))

@@ -33,9 +33,8 @@ def change_price(ctx: Context, actor: Staff, barcode: str, price: str, member_pr
     require(actor, "change_price")
     code = clean_barcode(barcode)
     cents = parse_money(price, allow_zero=False, maximum=MAX_PRICE)
-    member_cents = (
-        None if not (member_price or "").strip() else parse_money(member_price, allow_zero=False, maximum=MAX_PRICE)
-    )
+    member_text = member_price or ""
+    member_cents = None if not member_text.strip() else parse_money(member_text, allow_zero=False, maximum=MAX_PRICE)
     if member_cents is not None and member_cents > cents:
         raise InvalidInput("The member price cannot be more than the price")
 
@@ -51,6 +50,8 @@ def change_price(ctx: Context, actor: Staff, barcode: str, price: str, member_pr
             f"product:{code}",
             {"before": before, "after": {"price": cents, "member_price": member_cents}},
         )
-        return queries.product_by_barcode(code) or queries.product_by_id(row.id)
+        product = queries.product_by_barcode(code) or queries.product_by_id(row.id)
+        assert product is not None  # the row this transaction just updated
+        return product
 
     return write(record)

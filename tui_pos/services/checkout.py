@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tui_pos.domain.basket import Basket, points_earned
 from tui_pos.domain.errors import InvalidInput, PaymentError
@@ -98,7 +99,7 @@ def complete_sale(
         )
         lines = []
         for line_no, line in enumerate(totals.lines, start=1):
-            values = dict(
+            values: dict[str, Any] = dict(
                 line_no=line_no,
                 product_id=line.product.id,
                 barcode=line.product.barcode,
@@ -206,7 +207,7 @@ def void_basket(ctx: Context, actor: Staff, basket: Basket) -> None:
     basket.clear()
 
 
-def sale_by_order_no(order_no: str):
+def sale_by_order_no(order_no: str) -> SaleDetail | None:
     return queries.sale_detail(order_no=order_no.strip())
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -195,7 +195,10 @@ def _history(ctx: Context, barcodes: list[str], cards: list[str], *, days: int, 
         day = (now - timedelta(days=offset)).date()
         if day not in by_day and day not in refunds_due:
             continue
-        at_day = lambda hour, minute=0, day=day: datetime.combine(day, time(hour, minute))  # noqa: E731
+
+        def at_day(hour: int, minute: int = 0, day: date = day) -> datetime:
+            return datetime.combine(day, time(hour, minute))
+
         if shifts.current(ctx) is None:
             shifts.open_shift(replace(ctx, clock=_fixed(at_day(6, 50))), opener, CashCount(50000))
         for at in by_day.get(day, []):
@@ -204,7 +207,7 @@ def _history(ctx: Context, barcodes: list[str], cards: list[str], *, days: int, 
             plan = checkout.new_plan(ctx, basket)
             _pay(rng, plan, member)
             actor = rng.choices([s for s, _ in sellers], [w for _, w in sellers])[0]
-            result = checkout.complete_sale(replace(ctx, clock=lambda at=at: at), actor, basket, plan)
+            result = checkout.complete_sale(replace(ctx, clock=_fixed(at)), actor, basket, plan)
             jobs.append(result.print_job_id)
             if rng.random() < 0.08:  # about one sale in twelve comes back, partly
                 back = at + timedelta(days=rng.choice([0, 1, 1, 2, 3, 5]), hours=rng.randrange(1, 4))
@@ -213,7 +216,7 @@ def _history(ctx: Context, barcodes: list[str], cards: list[str], *, days: int, 
                 if back > at and back < now - timedelta(minutes=5):
                     refunds_due.setdefault(back.date(), []).append((back, result.sale_id))
         for back, sale_id in sorted(refunds_due.pop(day, [])):
-            jobs.extend(_refund(replace(ctx, clock=lambda t=back: t), rng, opener, sale_id))
+            jobs.extend(_refund(replace(ctx, clock=_fixed(back)), rng, opener, sale_id))
         if day != now.date():
             _close(replace(ctx, clock=_fixed(at_day(23, 10))), rng, opener)
     # History is history: its receipts and vouchers are not waiting at the printer.
@@ -242,7 +245,7 @@ def _refund(ctx: Context, rng: random.Random, actor: Staff, sale_id: int) -> lis
         )
         result = refunds.confirm(ctx, actor, draft, MANAGER_APPROVAL)
         refunds.complete(ctx, actor, result.refund_no)
-        return [result.print_job_id]
+        return [result.print_job_id] if result.print_job_id is not None else []
     except (RefundNotAllowed, InvalidInput, NeedsApproval):
         return []
 
@@ -275,7 +278,7 @@ def _sale_times(rng: random.Random, now: datetime, days: int, count: int) -> lis
 
 
 def _basket(
-    ctx: Context, rng: random.Random, products: list[Product], weights: list[float], member: Member | None
+    ctx: Context, rng: random.Random, products: list[Product], weights: Sequence[float], member: Member | None
 ) -> Basket:
     basket = Basket()
     if member is not None:

@@ -10,6 +10,7 @@ new sale, the rest goes back the way the cashier chose on the review step (cash 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from tui_pos.domain.basket import Basket
 from tui_pos.domain.errors import InvalidInput
@@ -78,7 +79,7 @@ def complete(ctx: Context, actor: Staff, basket: Basket, plan: PaymentPlan, cred
     given_back = credit.amount - used
     recorded: list[RefundResult] = []
 
-    def record_refund(sale_id: int, at) -> None:
+    def record_refund(sale_id: int, at: datetime) -> None:
         payments = {TenderKind.EXCHANGE.value: used}
         payments[credit.back_tender] = payments.get(credit.back_tender, 0) + given_back
         recorded.append(

@@ -278,7 +278,8 @@ def _date(row: Mapping[str, str], column: str) -> datetime | None:
     try:
         if not match:
             raise ValueError
-        return datetime(*(int(part or 0) for part in match.groups()))
+        year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+        return datetime(year, month, day, hour, minute, second)
     except ValueError:
         raise _RowProblem(
             tr("{column} '{value}' is not a date like 2024-03-15", column=column, value=_shown(value))

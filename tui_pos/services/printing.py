@@ -23,6 +23,9 @@ from tui_pos.store.db import write
 from tui_pos.store.models import PrintJobRow
 
 if TYPE_CHECKING:  # ticket layout loads with the first ticket, not before the login screen
+    from peewee import ModelSelect
+
+    from tui_pos.devices.printer import Printer, PrinterError, UsbDevice
     from tui_pos.devices.tickets import Ticket
     from tui_pos.domain.sales import SaleDetail
 
@@ -54,18 +57,21 @@ def _job(row: PrintJobRow) -> PrintJob:
 
 
 def _ticket(config: Config, row: PrintJobRow) -> Ticket:
+    from tui_pos.devices.tickets import Ticket
+
     # only queue_voucher leaves the layout empty: the refund it names is laid out now
-    return _tickets().Ticket.from_json(row.layout) if row.layout else _voucher(config, row.ref_no)
+    return Ticket.from_json(row.layout) if row.layout else _voucher(config, row.ref_no)
 
 
 def _voucher(config: Config, refund_no: str) -> Ticket:
+    from tui_pos.devices.tickets import refund_voucher
     from tui_pos.store import queries, refund_queries
 
     refund = refund_queries.refund_detail(refund_no)
     if refund is None:
         raise NotFound("No refund {no}", no=refund_no)
     sale = queries.sale_detail(sale_id=refund.sale_id) if refund.sale_id else None
-    return _tickets().refund_voucher(config, refund, sale)
+    return refund_voucher(config, refund, sale)
 
 
 def queue_voucher(ctx: Context, refund_no: str) -> int:
@@ -81,13 +87,9 @@ def queue_ticket(ctx: Context, kind: str, ref_no: str, ticket: Ticket) -> int:
 
 
 def queue_receipt(ctx: Context, sale: SaleDetail) -> int:
-    return queue_ticket(ctx, "receipt", sale.order_no, _tickets().receipt(ctx.config, sale))
+    from tui_pos.devices.tickets import receipt
 
-
-def _tickets():
-    from tui_pos.devices import tickets
-
-    return tickets
+    return queue_ticket(ctx, "receipt", sale.order_no, receipt(ctx.config, sale))
 
 
 def _row(job_id: int) -> PrintJobRow:
@@ -106,7 +108,7 @@ def job_ticket(ctx: Context, job_id: int) -> Ticket:
     return _ticket(ctx.config, _row(job_id))
 
 
-def _waiting(ctx: Context):
+def _waiting(ctx: Context) -> ModelSelect[PrintJobRow]:
     """This till's unprinted tickets: another till's queue is for another printer."""
     return PrintJobRow.select().where((PrintJobRow.status == "queued") & (PrintJobRow.till == ctx.config.till_code))
 
@@ -119,13 +121,16 @@ def waiting_count(ctx: Context) -> int:
     return _waiting(ctx).count()
 
 
-def _deliver(config: Config, ticket: Ticket, *, kick_drawer: bool, printer):
+def _deliver(
+    config: Config, ticket: Ticket, *, kick_drawer: bool, printer: Printer | None
+) -> tuple[PrinterError | None, bytes, str]:
     """Render, send, then kick the drawer even when the ticket failed (the cashier still has
     change to give). Returns (the PrinterError or None, bytes rendered, drawer error text)."""
     from tui_pos.devices.printer import PrinterError, open_printer, render
 
     device = printer or open_printer(config.printer)
-    data, failed, drawer_error = b"", None, ""
+    data, drawer_error = b"", ""
+    failed: PrinterError | None = None
     try:
         try:
             data = render(ticket, config.printer)
@@ -143,7 +148,7 @@ def _deliver(config: Config, ticket: Ticket, *, kick_drawer: bool, printer):
     return failed, data, drawer_error
 
 
-def open_drawer(ctx: Context, actor: Staff, reason: str, *, printer=None) -> str:
+def open_drawer(ctx: Context, actor: Staff, reason: str, *, printer: Printer | None = None) -> str:
     """'No sale': the drawer opens without a sale (change for the next till, a wrong count).
     It is written to the audit trail first, so an opening is never unrecorded; returns the
     drawer error text, "" when it opened."""
@@ -166,7 +171,7 @@ def open_drawer(ctx: Context, actor: Staff, reason: str, *, printer=None) -> str
             device.close()
 
 
-def print_job(ctx: Context, job_id: int, *, kick_drawer: bool = False, printer=None) -> PrintOutcome:
+def print_job(ctx: Context, job_id: int, *, kick_drawer: bool = False, printer: Printer | None = None) -> PrintOutcome:
     """Send one queued ticket and record the outcome. Safe to call from a worker thread."""
     ticket = job_ticket(ctx, job_id)
     failed, data, drawer_error = _deliver(ctx.config, ticket, kick_drawer=kick_drawer, printer=printer)
@@ -189,7 +194,7 @@ def print_job(ctx: Context, job_id: int, *, kick_drawer: bool = False, printer=N
     return PrintOutcome(job_id, True, "", "", data, drawer_error, ticket)
 
 
-def retry_waiting(ctx: Context, printer) -> list[PrintOutcome]:
+def retry_waiting(ctx: Context, printer: Printer | None) -> list[PrintOutcome]:
     """Print this till's queue oldest first, stopping at the first failure (the printer is
     still offline, no point hammering it)."""
     outcomes = []
@@ -210,7 +215,7 @@ class TestPageResult:
     drawer_error: str = ""
 
 
-def usb_devices():
+def usb_devices() -> list[UsbDevice]:
     """What pyusb sees on this PC, for choosing usb_vendor/usb_product (PrinterError without libusb)."""
     from tui_pos.devices.printer import list_usb_devices
 
@@ -224,12 +229,12 @@ def printer_nodes() -> list[str]:
     return sorted(glob.glob("/dev/usb/lp*"))
 
 
-def print_test_page(config: Config, *, printer=None, kick_drawer: bool = False) -> TestPageResult:
+def print_test_page(config: Config, *, printer: Printer | None = None, kick_drawer: bool = False) -> TestPageResult:
     """The page `tui-pos printer test` prints: header, Chinese and English, amounts, CODE128,
     QR, a cut and, if asked, a drawer kick. It touches no database."""
-    failed, data, drawer_error = _deliver(
-        config, _tickets().printer_test_page(config), kick_drawer=kick_drawer, printer=printer
-    )
+    from tui_pos.devices.tickets import printer_test_page
+
+    failed, data, drawer_error = _deliver(config, printer_test_page(config), kick_drawer=kick_drawer, printer=printer)
     if failed is not None:
         return TestPageResult(False, failed.message, failed.hint, data, drawer_error)
     return TestPageResult(True, "Test page sent", "", data, drawer_error)
@@ -272,7 +277,7 @@ def mark_printed(job_ids: list[int], *, staff_code: str = "demo") -> int:
     transaction with an audit entry; returns how many were still queued."""
 
     def settle() -> int:
-        count = (
+        count: int = (
             PrintJobRow.update(status="printed")
             .where(PrintJobRow.id.in_(job_ids) & (PrintJobRow.status == "queued"))
             .execute()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any, TypedDict
 
 from tui_pos.domain.catalog import clean_text
 from tui_pos.domain.errors import Conflict, InvalidInput, NeedsApproval, NotFound, RefundNotAllowed
@@ -110,6 +111,7 @@ def _refusal(ctx: Context, order: OrderToRefund) -> tuple[str, list[str]]:
 def _load(ctx: Context, sale: SaleDetail) -> OrderLookup:
     """The order as step 1 shows it: with what was refunded of it, and why it may not be."""
     order = refund_queries.order_to_refund(sale.id)
+    assert order is not None  # the sale was just read, and sales are never deleted
     refusal, warnings = _refusal(ctx, order)
     flag = reports.member_flag(ctx, sale.member_id)
     if flag is not None:
@@ -285,7 +287,7 @@ def _stored(row: RefundRow, lines: list[RefundLineRow]) -> _Stored:
         row.id,
         row.refund_no,
         row.sale_id,
-        row.sale.order_no if row.sale_id else None,
+        row.sale.order_no if row.sale_id and row.sale else None,
         row.member_id,
         row.tender,
         row.reason,
@@ -297,9 +299,16 @@ def _stored(row: RefundRow, lines: list[RefundLineRow]) -> _Stored:
     )
 
 
-def _paid(ctx: Context, approved_by: Staff | None, at: datetime) -> dict:
+class _PaidColumns(TypedDict):
+    status: str
+    paid_at: datetime
+    shift: int | None
+    approver: int | None
+
+
+def _paid(ctx: Context, approved_by: Staff | None, at: datetime) -> _PaidColumns:
     """The columns of a refund whose money is out: when, from which drawer, who approved."""
-    return dict(
+    return _PaidColumns(
         status="paid", paid_at=at, shift=shifts.open_shift_id(ctx), approver=approved_by.id if approved_by else None
     )
 
@@ -413,7 +422,7 @@ def check_approver(ctx: Context, actor: Staff, q: RefundQuote, approver: tuple[s
 
 
 def _record(
-    ctx: Context, actor: Staff, draft: RefundDraft, at: datetime, expected: RefundQuote | None, **columns
+    ctx: Context, actor: Staff, draft: RefundDraft, at: datetime, expected: RefundQuote | None, **columns: Any
 ) -> tuple[_Stored, RefundQuote]:
     """Re-read the order under the write lock, re-quote, and store the refund and its lines.
     `columns`: its status (with _paid's when it is paid at once), an exchange's tender and sale."""
@@ -635,9 +644,18 @@ def _parked_quote(row: RefundRow, lines: list[RefundLineRow]) -> RefundQuote:
     from tui_pos.domain.policy import DEFAULT_RULE
     from tui_pos.domain.refund import LineQuote
 
+    # a no-receipt refund stores no sale line: its quote keyed each line by product id (see _basis)
     return RefundQuote(
         lines=tuple(
-            LineQuote(ln.sale_line_id, ln.name, ln.qty, ln.amount, ln.disposition, DEFAULT_RULE) for ln in lines
+            LineQuote(
+                ln.sale_line_id if ln.sale_line_id is not None else ln.product_id,
+                ln.name,
+                ln.qty,
+                ln.amount,
+                ln.disposition,
+                DEFAULT_RULE,
+            )
+            for ln in lines
         ),
         value=sum(ln.amount for ln in lines),
         points_returned=row.points_returned,

@@ -129,7 +129,7 @@ class Flag:
     kind: str  # member / cashier / edge / just_under
     who: str
     text: str  # already worded for the screen (English template + params, translated there)
-    params: dict
+    params: dict[str, object]
 
 
 def _member_flagged(ctx: Context, count: int, amount: int, sales: int) -> bool:

@@ -29,7 +29,7 @@ def login(ctx: Context, code: str, pin: str, *, action: str = "login") -> Staff:
             )
         if not verify_pin(pin or "", row.pin_hash):
             row.failed_pins += 1
-            detail = {"failed": row.failed_pins}
+            detail: dict[str, int | str] = {"failed": row.failed_pins}
             if row.failed_pins >= ctx.config.security.max_failed_pins:
                 row.locked_until = now + timedelta(minutes=ctx.config.security.lockout_minutes)
                 row.failed_pins = 0

@@ -13,6 +13,8 @@ from datetime import datetime, time
 
 from peewee import SqliteDatabase
 
+from tui_pos.store import fast
+
 TABLES = (
     """CREATE TABLE IF NOT EXISTS sale_day (
         day TEXT NOT NULL, staff_id INTEGER NOT NULL, level TEXT NOT NULL,
@@ -76,10 +78,10 @@ BACKFILL = (
 
 def create(db: SqliteDatabase, *, backfill: bool) -> None:
     for sql in TABLES + TRIGGERS:
-        db.execute_sql(sql)
+        fast.execute(db, sql)
     if backfill:
         for sql in BACKFILL:
-            db.execute_sql(sql)
+            fast.execute(db, sql)
 
 
 def days(since: datetime, until: datetime) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from peewee import OperationalError, SqliteDatabase
 
 from tui_pos.domain.errors import Conflict, StoreBusy
 from tui_pos.files import create_owner_only
-from tui_pos.store import aggregates, models
+from tui_pos.store import aggregates, fast, models
 
 SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 5000
@@ -21,14 +21,14 @@ T = TypeVar("T")
 
 # version -> function that upgrades the schema from version-1 to it. Later issues append.
 def _print_job_till(db: SqliteDatabase) -> None:
-    db.execute_sql("ALTER TABLE print_job ADD COLUMN till VARCHAR(255) NOT NULL DEFAULT ''")
+    fast.execute(db, "ALTER TABLE print_job ADD COLUMN till VARCHAR(255) NOT NULL DEFAULT ''")
 
 
 def _shifts(db: SqliteDatabase) -> None:
     db.create_tables([models.ShiftRow, models.CashMoveRow], safe=True)
     for table in ("sale", "refund", "payment"):
-        db.execute_sql(f"ALTER TABLE {table} ADD COLUMN shift_id INTEGER REFERENCES shift (id)")
-        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {table}_shift_id ON {table} (shift_id)")
+        fast.execute(db, f"ALTER TABLE {table} ADD COLUMN shift_id INTEGER REFERENCES shift (id)")
+        fast.execute(db, f"CREATE INDEX IF NOT EXISTS {table}_shift_id ON {table} (shift_id)")
 
 
 def _daily_totals(db: SqliteDatabase) -> None:
@@ -123,7 +123,7 @@ def copy_before_upgrade(db: SqliteDatabase, version: int) -> Path | None:
     create_owner_only(target)
     copy = sqlite3.connect(target)
     try:
-        db.connection().backup(copy)
+        db.connection().backup(copy)  # type: ignore[no-untyped-call]  # untyped in peewee
         copy.execute("PRAGMA journal_mode=DELETE")
     finally:
         copy.close()
@@ -132,14 +132,15 @@ def copy_before_upgrade(db: SqliteDatabase, version: int) -> Path | None:
 
 def _version(db: SqliteDatabase) -> int | None:
     try:
-        return db.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()[0]
+        version: int | None = fast.execute(db, "SELECT MAX(version) FROM schema_version").fetchone()[0]
     except OperationalError:  # a new file: no table yet
         return None
+    return version
 
 
 def _triggers(db: SqliteDatabase) -> None:
     for sql in TRIGGERS:
-        db.execute_sql(sql)
+        fast.execute(db, sql)
     aggregates.create(db, backfill=False)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from peewee import Field, Model
+from peewee import Database, Field, Model
 
 from tui_pos.store.models import database
 
@@ -25,7 +25,8 @@ def _connection(model: type[Model]) -> sqlite3.Connection:
     """The sqlite3 connection itself: peewee's execute_sql adds a cursor, a log call and an
     exception wrapper per statement, about as much again as SQLite needs for these inserts.
     (store.db.write still sees SQLite's own OperationalError, e.g. 'database is locked'.)"""
-    return model._meta.database.connection()
+    connection: sqlite3.Connection = model._meta.database.connection()
+    return connection
 
 
 def _default(field: Field) -> Any:
@@ -33,8 +34,9 @@ def _default(field: Field) -> Any:
 
 
 def _db(field: Field, value: Any) -> Any:
-    # ints, strings and None go to SQLite as they are (the column affinity does the rest)
-    return value if type(value) in _AS_IS else field.db_value(value)
+    # ints, strings and None go to SQLite as they are (the column affinity does the rest);
+    # the ignore: peewee's stubs leave Field.db_value untyped
+    return value if type(value) in _AS_IS else field.db_value(value)  # type: ignore[no-untyped-call]
 
 
 def insert(model: type[Model], **values: Any) -> int:
@@ -49,7 +51,9 @@ def insert(model: type[Model], **values: Any) -> int:
     if not names.issuperset(values):
         raise TypeError(f"{model.__name__} has no {', '.join(sorted(set(values) - names))}")
     params = [_db(f, values[f.name] if f.name in values else _default(f)) for f in fields]
-    return _connection(model).execute(sql, params).lastrowid
+    row_id = _connection(model).execute(sql, params).lastrowid
+    assert row_id is not None  # set by every INSERT
+    return row_id
 
 
 def update(model: type[Model], row_id: int, **values: Any) -> None:
@@ -75,6 +79,14 @@ def add(model: type[Model], row_id: int, **deltas: int) -> None:
     _connection(model).execute(sql, [*deltas.values(), row_id])
 
 
-def run(sql: str, params: tuple = ()) -> sqlite3.Cursor:
+def run(sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
     """A plain statement on the models' database, for the few reads every sale makes."""
-    return database.connection().execute(sql, params)
+    connection: sqlite3.Connection = database.connection()
+    return connection.execute(sql, params)
+
+
+def execute(db: Database, sql: str, params: tuple[Any, ...] | None = None) -> sqlite3.Cursor:
+    """`db.execute_sql`, typed (peewee's stubs leave it untyped): DDL and migrations on the
+    database being opened."""
+    cursor: sqlite3.Cursor = db.execute_sql(sql, params)  # type: ignore[no-untyped-call]
+    return cursor

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from peewee import (
+    AutoField,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -32,6 +33,11 @@ def _table_name(model: type) -> str:
 
 
 class BaseRow(Model):
+    # What peewee adds by itself when a table names no primary key; declared so that `.id` is typed.
+    # Each foreign key `x` below is followed by `x_id`: peewee's accessor for the column's value
+    # (no query), declared for the type checker only.
+    id = AutoField()
+
     class Meta:
         database = database
         table_function = _table_name
@@ -48,6 +54,7 @@ class StoreRow(BaseRow):
 
 class TillRow(BaseRow):
     store = ForeignKeyField(StoreRow, backref="tills")
+    store_id: int
     code = CharField()
 
     class Meta:
@@ -111,6 +118,7 @@ class CashMoveRow(BaseRow):
     """Cash into or out of the drawer that is not a sale or refund (change from the bank, a delivery paid)."""
 
     shift = ForeignKeyField(ShiftRow, backref="cash_moves")
+    shift_id: int
     kind = CharField()  # paid_in / paid_out
     amount = IntegerField()  # positive cents
     reason = CharField()
@@ -122,7 +130,9 @@ class SaleRow(BaseRow):
     order_no = CharField(unique=True)
     till_code = CharField()
     staff = ForeignKeyField(StaffRow, backref="sales")
+    staff_id: int
     member = ForeignKeyField(MemberRow, null=True, backref="sales")
+    member_id: int | None
     status = CharField(default="completed", index=True)  # completed / voided
     created_at = DateTimeField(default=now, index=True)
     completed_at = DateTimeField(null=True)
@@ -134,14 +144,19 @@ class SaleRow(BaseRow):
     points_redeemed = IntegerField(default=0)
     training = BooleanField(default=False)
     shift = ForeignKeyField(ShiftRow, null=True, backref="sales")
+    shift_id: int | None
 
 
 class RefundRow(BaseRow):
     refund_no = CharField(unique=True)
     sale = ForeignKeyField(SaleRow, null=True, backref="refunds")  # None = no-receipt refund
+    sale_id: int | None
     member = ForeignKeyField(MemberRow, null=True, backref="refunds")
+    member_id: int | None
     staff = ForeignKeyField(StaffRow, backref="refunds")
+    staff_id: int
     approver = ForeignKeyField(StaffRow, null=True, backref="approved_refunds")
+    approver_id: int | None
     status = CharField(index=True)  # pending_approval / paid / completed / rejected / cancelled
     reason = CharField()
     note = CharField(default="")
@@ -163,13 +178,17 @@ class RefundRow(BaseRow):
     completed_at = DateTimeField(null=True)
     opened_at = DateTimeField(null=True)  # when the wizard started: refund handling time
     exchange_sale = ForeignKeyField(SaleRow, null=True, backref="exchanged_from")  # exchange: the new sale
+    exchange_sale_id: int | None
     shift = ForeignKeyField(ShiftRow, null=True, backref="refunds")  # where it was recorded (and paid)
+    shift_id: int | None
 
 
 class SaleLineRow(BaseRow):
     sale = ForeignKeyField(SaleRow, backref="lines", on_delete="CASCADE")
+    sale_id: int
     line_no = IntegerField()
     product = ForeignKeyField(ProductRow, backref="sale_lines")
+    product_id: int
     barcode = CharField()
     name = CharField()
     category = CharField()
@@ -182,8 +201,11 @@ class SaleLineRow(BaseRow):
 
 class RefundLineRow(BaseRow):
     refund = ForeignKeyField(RefundRow, backref="lines", on_delete="CASCADE")
+    refund_id: int
     sale_line = ForeignKeyField(SaleLineRow, null=True, backref="refund_lines")
+    sale_line_id: int | None
     product = ForeignKeyField(ProductRow, backref="refund_lines")
+    product_id: int
     name = CharField()
     qty = IntegerField()
     amount = IntegerField()  # value of these units as paid (money + points share), cents
@@ -192,6 +214,7 @@ class RefundLineRow(BaseRow):
 
 class RefundEventRow(BaseRow):
     refund = ForeignKeyField(RefundRow, backref="events", on_delete="CASCADE")
+    refund_id: int
     at = DateTimeField(default=now)
     staff_code = CharField()
     event = CharField()  # created / parked / approved / rejected / cancelled / paid / completed / reprint
@@ -200,7 +223,9 @@ class RefundEventRow(BaseRow):
 
 class PaymentRow(BaseRow):
     sale = ForeignKeyField(SaleRow, null=True, backref="payments")
+    sale_id: int | None
     refund = ForeignKeyField(RefundRow, null=True, backref="payments")
+    refund_id: int | None
     tender = CharField()
     amount = IntegerField()  # negative for money going back
     given = IntegerField(default=0)
@@ -209,32 +234,42 @@ class PaymentRow(BaseRow):
     reference = CharField(default="")
     created_at = DateTimeField(default=now, index=True)
     shift = ForeignKeyField(ShiftRow, null=True, backref="payments")  # the drawer the money went in or out of
+    shift_id: int | None
 
 
 class StockMoveRow(BaseRow):
     product = ForeignKeyField(ProductRow, backref="stock_moves")
+    product_id: int
     qty = IntegerField()  # signed
     reason = CharField()  # sale / refund / damaged / scrap / import / adjust
     sale = ForeignKeyField(SaleRow, null=True, backref="stock_moves")
+    sale_id: int | None
     refund = ForeignKeyField(RefundRow, null=True, backref="stock_moves")
+    refund_id: int | None
     at = DateTimeField(default=now)
 
 
 class PointsMoveRow(BaseRow):
     member = ForeignKeyField(MemberRow, backref="points_moves")
+    member_id: int
     points = IntegerField()  # signed
     reason = CharField()  # earn / redeem / refund / adjust
     sale = ForeignKeyField(SaleRow, null=True, backref="points_moves")
+    sale_id: int | None
     refund = ForeignKeyField(RefundRow, null=True, backref="points_moves")
+    refund_id: int | None
     at = DateTimeField(default=now)
 
 
 class StoredValueMoveRow(BaseRow):
     member = ForeignKeyField(MemberRow, backref="balance_moves")
+    member_id: int
     amount = IntegerField()  # signed cents
     reason = CharField()  # topup / sale / refund / adjust
     sale = ForeignKeyField(SaleRow, null=True, backref="balance_moves")
+    sale_id: int | None
     refund = ForeignKeyField(RefundRow, null=True, backref="balance_moves")
+    refund_id: int | None
     at = DateTimeField(default=now)
 
 

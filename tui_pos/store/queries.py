@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from peewee import fn
+from collections.abc import Iterable
+from datetime import datetime
+from typing import cast
+
+from peewee import Expression, Field, fn
 
 from tui_pos.domain.catalog import Member, Product
 from tui_pos.domain.sales import PaymentView, SaleDetail, SaleLineView, SaleSummary
@@ -39,7 +43,7 @@ def to_member(row: MemberRow) -> Member:
     )
 
 
-def _prefix(field, text: str):
+def _prefix(field: Field[str], text: str) -> Expression:
     """`field LIKE 'text%'` written as a range, so SQLite uses the index (also for Chinese)."""
     return (field >= text) & (field < text + PREFIX_END)
 
@@ -72,7 +76,8 @@ def search_products(text: str, limit: int = 20) -> list[Product]:
 
 def member_money(member_id: int) -> tuple[int, int]:
     """(stored value, points) as they are now: checked again under the write lock of a sale."""
-    return fast.run("SELECT balance, points FROM member WHERE id = ?", (member_id,)).fetchone()
+    row: tuple[int, int] = fast.run("SELECT balance, points FROM member WHERE id = ?", (member_id,)).fetchone()
+    return row
 
 
 def member_by_id(member_id: int) -> Member | None:
@@ -80,7 +85,11 @@ def member_by_id(member_id: int) -> Member | None:
     row = fast.run(
         "SELECT id, card_no, name, phone, level, points, balance, joined FROM member WHERE id = ?", (member_id,)
     ).fetchone()
-    return Member(*row[:7], MemberRow.joined.python_value(row[7])) if row else None
+    if row is None:
+        return None
+    found_id, card_no, name, phone, level, points, balance, joined = row
+    joined = MemberRow.joined.python_value(joined)  # type: ignore[no-untyped-call]  # untyped in peewee
+    return Member(found_id, card_no, name, phone, level, points, balance, joined)
 
 
 def member_by_card(card_no: str) -> Member | None:
@@ -129,8 +138,9 @@ def recent_sales(member_id: int, limit: int = 10) -> list[SaleSummary]:
         .where(SaleRow.member == member_id)
         .order_by(SaleRow.created_at.desc(), SaleRow.id.desc())
         .limit(limit)
+        .tuples()
     )
-    return [SaleSummary(r.id, r.order_no, r.created_at, r.total, r.status, r.items) for r in query]
+    return [SaleSummary(*r) for r in cast("Iterable[tuple[int, str, datetime, int, str, int]]", query)]
 
 
 def member_sales_total(member_id: int) -> tuple[int, int]:
@@ -205,7 +215,7 @@ def sale_detail(*, order_no: str | None = None, sale_id: int | None = None) -> S
         member_name=member_name or "",
         member_phone=phone or "",
         status=status,
-        created_at=SaleRow.created_at.python_value(created_at),
+        created_at=SaleRow.created_at.python_value(created_at),  # type: ignore[no-untyped-call]  # untyped in peewee
         subtotal=subtotal,
         discount=discount,
         total=total,
@@ -219,7 +229,8 @@ def sale_detail(*, order_no: str | None = None, sale_id: int | None = None) -> S
 
 
 def order_no_of(sale_id: int) -> str:
-    return fast.run("SELECT order_no FROM sale WHERE id = ?", (sale_id,)).fetchone()[0]
+    order_no: str = fast.run("SELECT order_no FROM sale WHERE id = ?", (sale_id,)).fetchone()[0]
+    return order_no
 
 
 def last_order_no(till_code: str) -> str | None:

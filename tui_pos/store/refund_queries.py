@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from peewee import JOIN, fn
+from peewee import JOIN, ModelSelect, fn
 
 from tui_pos.domain.refund import LineHistory, SaleFacts
 from tui_pos.store import fast
@@ -139,7 +141,7 @@ def order_to_refund(sale_id: int) -> OrderToRefund | None:
         history[line_id] = LineHistory(line_id, name, category, policy, qty, paid, done_qty, done_amount)
         product_of[line_id] = product_id
     facts = SaleFacts(
-        sold_at=SaleRow.created_at.python_value(created_at),
+        sold_at=SaleRow.created_at.python_value(created_at),  # type: ignore[no-untyped-call]  # untyped in peewee
         total=sum(h.paid for h in history.values()),
         points_cents=points_cents,
         points_earned=earned,
@@ -152,17 +154,17 @@ def order_to_refund(sale_id: int) -> OrderToRefund | None:
     return OrderToRefund(sid, order_no, status, bool(training), member_id, card or "", facts, history, product_of)
 
 
-def _summaries(query) -> list[RefundSummary]:
+def _summaries(query: Iterable[RefundRow]) -> list[RefundSummary]:
     return [
         RefundSummary(
             r.refund_no,
-            r.sale.order_no if r.sale_id else "",
+            r.sale.order_no if r.sale_id and r.sale else "",
             r.status,
             r.amount,
             r.tender,
             r.reason,
             r.staff.code,
-            r.member.card_no if r.member_id else "",
+            r.member.card_no if r.member_id and r.member else "",
             r.created_at,
             r.no_receipt,
         )
@@ -170,7 +172,7 @@ def _summaries(query) -> list[RefundSummary]:
     ]
 
 
-def _base():
+def _base() -> ModelSelect[RefundRow]:
     return (
         RefundRow.select(RefundRow, SaleRow, StaffRow, MemberRow)
         .join(SaleRow, JOIN.LEFT_OUTER, on=(RefundRow.sale == SaleRow.id))
@@ -232,7 +234,8 @@ _DETAIL = """SELECT r.id, r.refund_no, s.order_no, r.status, r.amount, r.tender,
 def refund_detail(refund_no: str) -> RefundDetail | None:
     """Plain SQL: read inside every refund's transaction for its voucher, where the ORM's
     four-table model join cost more than the whole refund's writes."""
-    run, when = database.execute_sql, RefundRow.created_at.python_value
+    run = database.execute_sql
+    when: Callable[[Any], datetime] = RefundRow.created_at.python_value  # peewee's stubs leave it untyped
     row = run(_DETAIL, (refund_no,)).fetchone()
     if row is None:
         return None
@@ -363,7 +366,8 @@ def refunds_of_sale_detailed(sale_id: int) -> list[SaleRefund]:
         else {}
     )
     lines: dict[int, list[RefundedLine]] = {}
-    for refund_id, refund_no, status, sale_line_id, name, qty, amount in (
+    for refund_id, refund_no, status, sale_line_id, name, qty, amount in cast(
+        "Iterable[tuple[int, str, str, int | None, str, int, int]]",
         RefundLineRow.select(
             RefundRow.id,
             RefundRow.refund_no,
@@ -376,12 +380,12 @@ def refunds_of_sale_detailed(sale_id: int) -> list[SaleRefund]:
         .join(RefundRow)
         .where(RefundRow.sale == sale_id)
         .order_by(RefundLineRow.id)
-        .tuples()
+        .tuples(),
     ):
         lines.setdefault(refund_id, []).append(RefundedLine(refund_no, status, sale_line_id, name, qty, amount))
     out = []
     for r, summary in zip(rows, _summaries(rows), strict=True):
-        approver = approvers.get(r.approver_id)
+        approver = approvers.get(r.approver_id) if r.approver_id else None
         out.append(
             SaleRefund(
                 summary,
@@ -407,19 +411,23 @@ def refund_totals_by_sale(sale_ids: list[int]) -> dict[int, dict[str, StatusTota
     """sale id -> refund status -> how many refunds, how much money and how many units."""
     if not sale_ids:
         return {}
-    money = (
+    money = cast(
+        "Iterable[tuple[int, str, int, int | None]]",
         RefundRow.select(RefundRow.sale, RefundRow.status, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
         .where(RefundRow.sale.in_(sale_ids))
         .group_by(RefundRow.sale, RefundRow.status)
-        .tuples()
+        .tuples(),
     )
     units = {
         (sale_id, status): qty
-        for sale_id, status, qty in RefundLineRow.select(RefundRow.sale, RefundRow.status, fn.SUM(RefundLineRow.qty))
-        .join(RefundRow)
-        .where(RefundRow.sale.in_(sale_ids))
-        .group_by(RefundRow.sale, RefundRow.status)
-        .tuples()
+        for sale_id, status, qty in cast(
+            "Iterable[tuple[int, str, int | None]]",
+            RefundLineRow.select(RefundRow.sale, RefundRow.status, fn.SUM(RefundLineRow.qty))
+            .join(RefundRow)
+            .where(RefundRow.sale.in_(sale_ids))
+            .group_by(RefundRow.sale, RefundRow.status)
+            .tuples(),
+        )
     }
     out: dict[int, dict[str, StatusTotals]] = {}
     for sale_id, status, count, amount in money:

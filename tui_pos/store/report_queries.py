@@ -7,26 +7,32 @@ daily totals (store/aggregates.py) instead of every sale line.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any, cast
 
-from peewee import JOIN, SQL, fn
+from peewee import JOIN, SQL, Expression, fn
 
 from tui_pos.store import aggregates
 from tui_pos.store.models import MemberRow, ProductRow, RefundLineRow, RefundRow, SaleRow, ShiftRow, StaffRow, database
 
 PAID = ("paid", "completed")
-Row = tuple  # (key, label, refund count, refund amount, sales amount)
+Key = int | str  # a product id; a category, reason, staff code, member level or week
+Row = tuple[Key, str, int, int, int]  # (key, label, refund count, refund amount, sales amount)
+# what the grouped queries give _merge (peewee's stubs type .tuples() as rows of the model):
+RefundGroups = Iterable[tuple[Key, str | None, int, int | None]]  # (key, label, count, SUM(amount))
+SalesGroups = Iterable[tuple[Key, str, int | None]]  # (key, label, SUM(amount))
 
 
-def _refunds(since: datetime, until: datetime):
+def _refunds(since: datetime, until: datetime) -> Expression:
     return (RefundRow.created_at >= since) & (RefundRow.created_at < until) & RefundRow.status.in_(PAID)
 
 
-def _sales(since: datetime, until: datetime):
+def _sales(since: datetime, until: datetime) -> Expression:
     return (SaleRow.created_at >= since) & (SaleRow.created_at < until) & (SaleRow.status == "completed")
 
 
-def _daily(sql: str, since: datetime, until: datetime) -> list[tuple]:
+def _daily(sql: str, since: datetime, until: datetime) -> list[tuple[Any, ...]]:
     """`sql` over the daily totals, with ? ? = the first day and the day after the last."""
     return list(database.execute_sql(sql, aggregates.days(since, until)).fetchall())
 
@@ -37,7 +43,8 @@ def sales_amount(since: datetime, until: datetime) -> int:
 
 def totals(since: datetime, until: datetime) -> tuple[int, int, int, int, int]:
     """(refund count, refund amount, sales amount, no-receipt count, no-receipt amount)."""
-    count, amount, nr_count, nr_amount = (
+    count, amount, nr_count, nr_amount = cast(
+        "tuple[int, int | None, int | None, int | None]",
         RefundRow.select(
             fn.COUNT(RefundRow.id),
             fn.SUM(RefundRow.amount),
@@ -46,12 +53,12 @@ def totals(since: datetime, until: datetime) -> tuple[int, int, int, int, int]:
         )
         .where(_refunds(since, until))
         .tuples()
-        .get()
+        .get(),
     )
     return count or 0, amount or 0, sales_amount(since, until), nr_count or 0, nr_amount or 0
 
 
-def _merge(refund_rows, sales_rows) -> list[Row]:
+def _merge(refund_rows: RefundGroups, sales_rows: SalesGroups) -> list[Row]:
     sales = {key: amount or 0 for key, _, amount in sales_rows}
     labels = {key: label for key, label, _ in sales_rows}
     out = [
@@ -62,7 +69,8 @@ def _merge(refund_rows, sales_rows) -> list[Row]:
 
 
 def by_product(since: datetime, until: datetime) -> list[Row]:
-    refunds = (
+    refunds = cast(
+        RefundGroups,
         RefundLineRow.select(
             RefundLineRow.product,
             fn.MAX(RefundLineRow.name),
@@ -72,7 +80,7 @@ def by_product(since: datetime, until: datetime) -> list[Row]:
         .join(RefundRow)
         .where(_refunds(since, until))
         .group_by(RefundLineRow.product)
-        .tuples()
+        .tuples(),
     )
     return _merge(
         refunds,
@@ -85,7 +93,8 @@ def by_product(since: datetime, until: datetime) -> list[Row]:
 
 
 def by_category(since: datetime, until: datetime) -> list[Row]:
-    refunds = (
+    refunds = cast(
+        RefundGroups,
         RefundLineRow.select(
             ProductRow.category,
             ProductRow.category,
@@ -97,7 +106,7 @@ def by_category(since: datetime, until: datetime) -> list[Row]:
         .join(ProductRow)
         .where(_refunds(since, until))
         .group_by(ProductRow.category)
-        .tuples()
+        .tuples(),
     )
     return _merge(
         refunds,
@@ -110,23 +119,25 @@ def by_category(since: datetime, until: datetime) -> list[Row]:
 
 
 def by_reason(since: datetime, until: datetime) -> list[Row]:
-    refunds = (
+    refunds = cast(
+        RefundGroups,
         RefundRow.select(RefundRow.reason, RefundRow.reason, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
         .where(_refunds(since, until))
         .group_by(RefundRow.reason)
-        .tuples()
+        .tuples(),
     )
     whole = sales_amount(since, until)
     return _merge(refunds, [(key, "", whole) for key, *_ in refunds])
 
 
 def by_cashier(since: datetime, until: datetime) -> list[Row]:
-    refunds = (
+    refunds = cast(
+        RefundGroups,
         RefundRow.select(StaffRow.code, StaffRow.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
         .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
         .where(_refunds(since, until))
         .group_by(StaffRow.code)
-        .tuples()
+        .tuples(),
     )
     return _merge(
         refunds,
@@ -141,12 +152,13 @@ def by_cashier(since: datetime, until: datetime) -> list[Row]:
 
 def by_level(since: datetime, until: datetime) -> list[Row]:
     level = fn.COALESCE(MemberRow.level, "")
-    refunds = (
+    refunds = cast(
+        RefundGroups,
         RefundRow.select(level, level, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
         .join(MemberRow, JOIN.LEFT_OUTER, on=(RefundRow.member == MemberRow.id))
         .where(_refunds(since, until))
         .group_by(level)
-        .tuples()
+        .tuples(),
     )
     return _merge(
         refunds,
@@ -157,33 +169,36 @@ def by_level(since: datetime, until: datetime) -> list[Row]:
 
 
 def by_member(since: datetime, until: datetime, limit: int = 50) -> list[Row]:
-    refunds = (
+    refunds = cast(
+        RefundGroups,
         RefundRow.select(MemberRow.card_no, MemberRow.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
         .join(MemberRow, on=(RefundRow.member == MemberRow.id))
         .where(_refunds(since, until))
         .group_by(MemberRow.card_no)
         .order_by(fn.SUM(RefundRow.amount).desc())
         .limit(limit)
-        .tuples()
+        .tuples(),
     )
     cards = [key for key, *_ in refunds]
-    sales = (
+    sales = cast(
+        SalesGroups,
         SaleRow.select(MemberRow.card_no, MemberRow.name, fn.SUM(SaleRow.total))
         .join(MemberRow)
         .where(_sales(since, until) & MemberRow.card_no.in_(cards))
         .group_by(MemberRow.card_no)
-        .tuples()
+        .tuples(),
     )
     return _merge(refunds, sales)
 
 
 def by_week(since: datetime, until: datetime) -> list[Row]:
     week = fn.strftime("%Y-W%W", RefundRow.created_at)
-    refunds = (
+    refunds = cast(
+        RefundGroups,
         RefundRow.select(week, week, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
         .where(_refunds(since, until))
         .group_by(week)
-        .tuples()
+        .tuples(),
     )
     sales = _daily(
         "SELECT strftime('%Y-W%W', day) AS w, strftime('%Y-W%W', day), SUM(amount) FROM sale_day "
@@ -197,7 +212,8 @@ def by_week(since: datetime, until: datetime) -> list[Row]:
 def by_approver(since: datetime, until: datetime) -> list[tuple[str, str, int, int, int]]:
     """(code, name, approvals, amount approved, overrides) for refunds someone approved."""
     approver = StaffRow.alias()
-    return list(
+    rows = cast(
+        "Iterable[tuple[str, str, int, int, int]]",
         RefundRow.select(
             approver.code,
             approver.name,
@@ -209,8 +225,9 @@ def by_approver(since: datetime, until: datetime) -> list[tuple[str, str, int, i
         .where(_refunds(since, until) & (RefundRow.approver != RefundRow.staff))
         .group_by(approver.code)
         .order_by(fn.COUNT(RefundRow.id).desc())
-        .tuples()
+        .tuples(),
     )
+    return list(rows)
 
 
 def hours_sale_to_refund(since: datetime, until: datetime) -> float | None:
@@ -229,7 +246,8 @@ def hours_sale_to_refund(since: datetime, until: datetime) -> float | None:
 def cashier_handling(since: datetime, until: datetime) -> list[tuple[str, str, int, int, float | None]]:
     """(code, name, refunds handled, rejected, median minutes wizard-open to paid) per cashier."""
     in_range = (RefundRow.created_at >= since) & (RefundRow.created_at < until)
-    rows = (
+    rows = cast(
+        "Iterable[tuple[int, str, str, int | None, int | None]]",
         RefundRow.select(
             StaffRow.id,
             StaffRow.code,
@@ -241,7 +259,7 @@ def cashier_handling(since: datetime, until: datetime) -> list[tuple[str, str, i
         .where(in_range)
         .group_by(StaffRow.id)
         .order_by(StaffRow.code)
-        .tuples()
+        .tuples(),
     )
     # every cashier's handling times in one ordered pass (a year is ~30,000 small rows), medians
     # taken from the sorted lists; two ORDER BY ... OFFSET queries per cashier cost ten times more
@@ -266,7 +284,9 @@ def _middle(ordered: list[float]) -> float | None:
     return ordered[half] if len(ordered) % 2 else (ordered[half - 1] + ordered[half]) / 2
 
 
-def member_window(member_id: int | None, since: datetime, until: datetime, limit: int = 100):
+def member_window(
+    member_id: int | None, since: datetime, until: datetime, limit: int = 100
+) -> list[tuple[str, str, int, int, int]]:
     """(card, name, refund count, refund amount, sales amount) per member with refunds in the
     window (or just `member_id`), biggest refunders first."""
     query = (
@@ -278,13 +298,21 @@ def member_window(member_id: int | None, since: datetime, until: datetime, limit
     )
     if member_id is not None:
         query = query.where(MemberRow.id == member_id)
-    rows = list(query.group_by(MemberRow.id).order_by(fn.SUM(RefundRow.amount).desc()).limit(limit).tuples())
+    rows = list(
+        cast(
+            "Iterable[tuple[int, str, str, int, int | None]]",
+            query.group_by(MemberRow.id).order_by(fn.SUM(RefundRow.amount).desc()).limit(limit).tuples(),
+        )
+    )
     ids = [r[0] for r in rows]
     sales = dict(
-        SaleRow.select(SaleRow.member, fn.SUM(SaleRow.total))
-        .where(_sales(since, until) & SaleRow.member.in_(ids))
-        .group_by(SaleRow.member)
-        .tuples()
+        cast(
+            "Iterable[tuple[int, int | None]]",
+            SaleRow.select(SaleRow.member, fn.SUM(SaleRow.total))
+            .where(_sales(since, until) & SaleRow.member.in_(ids))
+            .group_by(SaleRow.member)
+            .tuples(),
+        )
     )
     return [(card, name, count, amount or 0, sales.get(mid, 0) or 0) for mid, card, name, count, amount in rows]
 
@@ -294,7 +322,8 @@ def edge_refunds(since: datetime, until: datetime, minutes: int) -> list[tuple[s
     opening or closing."""
     after_open = (fn.julianday(RefundRow.created_at) - fn.julianday(ShiftRow.opened_at)) * 1440
     before_close = (fn.julianday(ShiftRow.closed_at) - fn.julianday(RefundRow.created_at)) * 1440
-    rows = (
+    rows = cast(
+        "Iterable[tuple[str, str, datetime, float | None, float | None]]",
         RefundRow.select(RefundRow.refund_no, StaffRow.code, RefundRow.created_at, after_open, before_close)
         .join(ShiftRow, on=(RefundRow.shift == ShiftRow.id))
         .switch(RefundRow)
@@ -304,7 +333,7 @@ def edge_refunds(since: datetime, until: datetime, minutes: int) -> list[tuple[s
             & ((after_open < minutes) | (ShiftRow.closed_at.is_null(False) & (before_close < minutes)))
         )
         .order_by(RefundRow.created_at)
-        .tuples()
+        .tuples(),
     )
     return [
         (no, code, at, "open" if opened is not None and opened < minutes else "close")
@@ -314,7 +343,8 @@ def edge_refunds(since: datetime, until: datetime, minutes: int) -> list[tuple[s
 
 def just_under(since: datetime, until: datetime, role: str, low: int, high: int) -> list[tuple[str, int]]:
     """(staff code, count) of refunds by staff of `role` worth [low, high] cents that needed nobody's approval."""
-    return list(
+    rows = cast(
+        "Iterable[tuple[str, int]]",
         RefundRow.select(StaffRow.code, fn.COUNT(RefundRow.id))
         .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
         .where(
@@ -325,5 +355,6 @@ def just_under(since: datetime, until: datetime, role: str, low: int, high: int)
             & (RefundRow.amount <= high)
         )
         .group_by(StaffRow.code)
-        .tuples()
+        .tuples(),
     )
+    return list(rows)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import cast
 
 from peewee import JOIN, Case, fn
 
@@ -28,7 +30,8 @@ def open_shift_id(till_code: str) -> int | None:
 
 def tender_totals(shift_id: int) -> tuple[TenderTotals, ...]:
     refund = PaymentRow.refund.is_null(False)
-    rows = (
+    rows = cast(
+        "Iterable[tuple[str, int | None, int | None]]",
         PaymentRow.select(
             PaymentRow.tender,
             fn.SUM(Case(None, [(refund, 0)], PaymentRow.amount)).alias("sales"),
@@ -37,50 +40,58 @@ def tender_totals(shift_id: int) -> tuple[TenderTotals, ...]:
         .where(PaymentRow.shift == shift_id)
         .group_by(PaymentRow.tender)
         .order_by(PaymentRow.tender)
-        .tuples()
+        .tuples(),
     )
     return tuple(TenderTotals(tender, sales or 0, refunds or 0) for tender, sales, refunds in rows)
 
 
 def cash_moves(shift_id: int) -> tuple[tuple[str, int, str], ...]:
-    return tuple(
+    rows = cast(
+        "Iterable[tuple[str, int, str]]",
         CashMoveRow.select(CashMoveRow.kind, CashMoveRow.amount, CashMoveRow.reason)
         .where(CashMoveRow.shift == shift_id)
         .order_by(CashMoveRow.id)
-        .tuples()
+        .tuples(),
     )
+    return tuple(rows)
 
 
 def build_report(shift: ShiftRow) -> ShiftReport:
     """The live figures of a shift (an X report; the Z report is this, frozen at close)."""
     sid = shift.id
-    sales = (
+    sales = cast(
+        "tuple[int, int | None, int | None]",
         SaleRow.select(fn.COUNT(SaleRow.id), fn.SUM(SaleRow.discount), fn.SUM(SaleRow.points_earned))
         .where((SaleRow.shift == sid) & (SaleRow.status == "completed"))
         .tuples()
-        .get()
+        .get(),
     )
     paid = RefundRow.status.in_(PAID)
-    refunds = (
+    refunds = cast(
+        "tuple[int, int | None, int | None]",
         RefundRow.select(fn.COUNT(RefundRow.id), fn.SUM(RefundRow.points_reversed), fn.SUM(RefundRow.points_returned))
         .where((RefundRow.shift == sid) & paid)
         .tuples()
-        .get()
+        .get(),
     )
     original = SaleRow.alias()
-    late = (
+    late = cast(
+        "tuple[int, int | None]",
         RefundRow.select(fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
         .join(original, JOIN.INNER, on=(RefundRow.sale == original.id))
         .where((RefundRow.shift == sid) & paid & (original.shift.is_null() | (original.shift != sid)))
         .tuples()
-        .get()
+        .get(),
     )
     pending = tuple(
         r
-        for (r,) in RefundRow.select(RefundRow.refund_no)
-        .where((RefundRow.shift == sid) & (RefundRow.status == "pending_approval"))
-        .order_by(RefundRow.id)
-        .tuples()
+        for (r,) in cast(
+            "Iterable[tuple[str]]",
+            RefundRow.select(RefundRow.refund_no)
+            .where((RefundRow.shift == sid) & (RefundRow.status == "pending_approval"))
+            .order_by(RefundRow.id)
+            .tuples(),
+        )
     )
     moves = cash_moves(sid)
     return ShiftReport(
