@@ -20,7 +20,7 @@ from tui_pos.store.models import (
     StockMoveRow,
 )
 from tui_pos.ui.screens.checkout import CheckoutScreen
-from tui_pos.ui.screens.refund_wizard import (
+from tui_pos.ui.screens.refund import (
     ChooseLinesStep,
     ConfirmStep,
     FindOrderStep,

@@ -373,7 +373,7 @@ class CheckoutScreen(PosScreen[None]):
 
     # -- elsewhere ------------------------------------------------------------
     def action_refund(self) -> None:
-        from tui_pos.ui.screens.refund_wizard import open_refund_wizard
+        from tui_pos.ui.screens.refund import open_refund_wizard
 
         open_refund_wizard(self.app)
 

@@ -21,7 +21,7 @@ STATUSES = ("", "pending_approval", "paid", "completed", "rejected", "cancelled"
 
 
 class RefundListScreen(PosScreen):
-    CSS_PATH = "../styles/refund_wizard.tcss"
+    CSS_PATH = "../styles/refund.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+s", "status", "Status filter"),
@@ -91,7 +91,7 @@ class RefundListScreen(PosScreen):
 class RefundDetailScreen(PosScreen):
     """Everything about one refund, and what can still be done with it."""
 
-    CSS_PATH = "../styles/refund_wizard.tcss"
+    CSS_PATH = "../styles/refund.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("f5", "approve", "Approve"),
@@ -219,7 +219,7 @@ class RefundDetailScreen(PosScreen):
 class PolicyScreen(PosScreen):
     """Every refund rule in plain words, so the cashier can explain it to the customer."""
 
-    CSS_PATH = "../styles/refund_wizard.tcss"
+    CSS_PATH = "../styles/refund.tcss"
     BINDINGS = [Binding("escape", "back", "Back")]
 
     def compose(self) -> ComposeResult:

@@ -1,0 +1,128 @@
+"""Step 4 (确认): a supervisor approves where policy demands; the refund is recorded (or parked,
+or handed to checkout as exchange credit)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from tui_pos.devices.tickets import tender_label
+from tui_pos.domain.errors import NeedsApproval, PosError
+from tui_pos.domain.policy import REASON_LABELS
+from tui_pos.i18n import tr
+from tui_pos.services import refunds
+from tui_pos.ui.screens.refund.pay_out import PayOutStep
+from tui_pos.ui.screens.refund.step import WizardStep, close_wizard, money
+
+
+class ConfirmStep(WizardStep):
+    """Step 4: a supervisor's code and PIN where policy demands; records the refund."""
+
+    STEP = 4
+    TITLE_TEXT = "Confirm"
+    HELP = (
+        "F9 records the refund and prints the voucher. If the policy needs approval, the supervisor "
+        "or manager types their staff code and PIN here. F6 parks the refund for a manager."
+    )
+    BINDINGS = WizardStep.BINDINGS + [
+        Binding("f9", "confirm", "Confirm"),
+        Binding("f6", "park", "Park for approval"),
+    ]
+
+    def body(self) -> ComposeResult:
+        yield Static("", id="summary")
+        with Vertical(id="approval"):
+            yield Static("", id="approval-why")
+            yield Input(placeholder=tr("Approver staff code"), id="approver", max_length=16)
+            yield Input(placeholder=tr("Approver PIN"), password=True, id="approver-pin", max_length=16)
+
+    def on_mount(self) -> None:
+        q = self.state.quote
+        assert q is not None
+        how = (
+            tr("Exchange: {amount} credit towards new goods", amount=money(q.amount))
+            if self.state.exchange
+            else f"{tr('Refund amount')}: {money(q.amount)}  {tr('Refund via')}: {tender_label(q.tender)}"
+        )
+        self.query_one("#summary", Static).update(
+            f"{tr('Order no.')}: {self.state.order_no}\n[b]{how}[/b]\n"
+            f"{tr('Reason')}: {tr(REASON_LABELS[self.state.reason])}  {self.state.note}\n"
+            + (
+                tr("Press F9, then scan the new goods in checkout")
+                if self.state.exchange
+                else tr("Press F9 to record the refund and print the voucher")
+            )
+        )
+        needs = q.approver_role is not None and self.app.staff.role < q.approver_role
+        self.query_one("#approval", Vertical).display = needs
+        if needs:
+            self.query_one("#approval-why", Static).update(
+                tr(
+                    "A {role} must approve: {why}",
+                    role=tr(q.approver_role.code),
+                    why="; ".join(refunds.approval_text(q)),
+                )
+            )
+            self.query_one("#approver", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "park":  # only a refund that waits for someone can be parked
+            q = self.state.quote
+            return q is not None and q.approver_role is not None and self.pos.staff.role < q.approver_role
+        return True
+
+    @on(Input.Submitted, "#approver")
+    def to_pin(self) -> None:
+        self.query_one("#approver-pin", Input).focus()
+
+    @on(Input.Submitted, "#approver-pin")
+    def pin_entered(self) -> None:
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        approval = None
+        if self.query_one("#approval", Vertical).display:
+            approval = (self.query_one("#approver", Input).value, self.query_one("#approver-pin", Input).value)
+        try:
+            if self.state.exchange:
+                self.start_exchange(approval)
+                return
+            result = refunds.confirm(
+                self.app.ctx, self.app.staff, self.state.draft(), approval, expected=self.state.quote
+            )
+        except NeedsApproval as exc:
+            self.query_one("#approval", Vertical).display = True
+            self.show_error(exc.message)
+            self.query_one("#approver", Input).focus()
+            return
+        except PosError as exc:
+            pin = self.query_one("#approver-pin", Input)
+            pin.value = ""
+            self.show_error(exc.message)
+            if pin.display and self.query_one("#approval", Vertical).display:
+                pin.focus()
+            return
+        self.state.result = result
+        self.app.switch_screen(PayOutStep(self.state))
+
+    def start_exchange(self, approval: tuple[str, str] | None) -> None:
+        from tui_pos.services import exchange, members
+
+        credit = exchange.start(self.app.ctx, self.app.staff, self.state.draft(), approval)
+        if credit.member_id is not None:
+            profile = members.profile(self.app.ctx, credit.member_id)
+            self.pos.basket.attach(profile.member, profile.discount_bp)
+        self.pos.exchange_credit = credit
+        close_wizard(self.app)  # checkout picks the credit up when it is shown again
+
+    def action_park(self) -> None:
+        try:
+            result = refunds.park(self.app.ctx, self.app.staff, self.state.draft())
+        except PosError as exc:
+            self.show_error(exc.message)
+            return
+        self.app.notify(tr("Refund {no} parked: a manager picks it up from the refund list", no=result.refund_no))
+        close_wizard(self.app)

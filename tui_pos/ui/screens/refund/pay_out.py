@@ -1,0 +1,97 @@
+"""Step 5 (退款): the money goes over and the voucher prints; the refund is already recorded."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from tui_pos.devices.tickets import tender_label
+from tui_pos.domain.errors import PosError
+from tui_pos.i18n import tr
+from tui_pos.services import refunds
+from tui_pos.services.refunds import RefundResult
+from tui_pos.ui.messages import PrintFinished
+from tui_pos.ui.screens.refund.step import WizardStep, close_wizard, money
+from tui_pos.ui.widgets.ticket_preview import TicketPreview
+
+
+class PayOutStep(WizardStep):
+    """Step 5: the drawer opens, the cash goes over, the customer signs the store copy.
+
+    The refund is already recorded: Escape leaves it `paid` (finish it later from the refund
+    list) and a printer failure only means F8 prints the voucher again.
+    """
+
+    STEP = 5
+    TITLE_TEXT = "Pay out"
+    BINDINGS = [
+        Binding("f9", "done", "Handed over & signed"),
+        Binding("f8", "reprint", "Reprint voucher"),
+        Binding("escape", "back", "Later"),
+        Binding("f2", "policy", "Policy"),
+    ]
+
+    def body(self) -> ComposeResult:
+        yield Static("", id="payout")
+        yield Static("", id="printer-status")
+        yield TicketPreview(id="voucher-preview")
+
+    def on_mount(self) -> None:
+        result = self.result
+        cash = result.tender == "cash"
+        text = (
+            tr("Hand over {amount} in cash", amount=money(result.amount))
+            if cash
+            else tr("Refund {amount} via {tender}", amount=money(result.amount), tender=tender_label(result.tender))
+        )
+        self.query_one("#payout", Static).update(
+            f"{tr('Refund no.')}: [b]{result.refund_no}[/b]\n[b]{text}[/b]\n"
+            f"{tr('Then press F9: cash handed over, customer signed')}"
+        )
+        self.query_one(TicketPreview).display = False
+        self.print_voucher(result.print_job_id, kick=cash)
+
+    @property
+    def result(self) -> RefundResult:
+        assert self.state.result is not None
+        return self.state.result
+
+    def print_voucher(self, job_id: int | None, kick: bool = False) -> None:
+        if job_id is not None:
+            self.query_one("#printer-status", Static).update(tr("Printing..."))
+            self.pos.start_print(job_id, kick_drawer=kick, reply_to=self)
+
+    def on_print_finished(self, message: PrintFinished) -> None:
+        status = self.query_one("#printer-status", Static)
+        ok = message.outcome.ok
+        text = tr("Voucher printed") if ok else f"{message.outcome.error} — {tr('press F8 to reprint')}"
+        if message.outcome.drawer_error:
+            text += "\n" + tr("Cash drawer did not open: {error}", error=message.outcome.drawer_error)
+        status.update(text)
+        status.set_class(not ok or bool(message.outcome.drawer_error), "error")
+        if message.preview:
+            preview = self.query_one(TicketPreview)
+            preview.show_ticket(message.preview)
+            preview.display = True
+
+    def action_reprint(self) -> None:
+        try:
+            job = refunds.voucher_job_to_print(self.app.ctx, self.app.staff, self.result.refund_no)
+        except PosError as exc:
+            self.show_error(exc.message)
+            return
+        self.print_voucher(job)
+
+    def action_done(self) -> None:
+        try:
+            refunds.complete(self.app.ctx, self.app.staff, self.result.refund_no)
+        except PosError as exc:
+            self.show_error(exc.message)
+            return
+        self.app.notify(tr("Refund {no} completed", no=self.result.refund_no))
+        close_wizard(self.app)
+
+    def action_back(self) -> None:
+        self.app.notify(tr("Refund {no} is paid; complete it from the refund list", no=self.result.refund_no))
+        close_wizard(self.app)

@@ -1,0 +1,124 @@
+"""Step 3 (核对退款金额): the amount the policy allows, how the money goes back, or an exchange."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
+
+from tui_pos.devices.tickets import tender_label
+from tui_pos.domain.errors import PosError
+from tui_pos.domain.money import format_money, parse_money
+from tui_pos.domain.policy import DISPOSITION_LABELS
+from tui_pos.domain.refund import RefundQuote
+from tui_pos.i18n import tr
+from tui_pos.services import refunds
+from tui_pos.ui.screens.refund.confirm import ConfirmStep
+from tui_pos.ui.screens.refund.step import WizardStep, money
+
+TENDER_CYCLE = ("cash", "original", "stored_value", "card", "wechat", "alipay")
+
+
+class ReviewStep(WizardStep):
+    """Step 3: what the policy allows, the tender, and a lower amount if agreed."""
+
+    STEP = 3
+    TITLE_TEXT = "Review the amount"
+    AUTO_FOCUS = "#amount"
+    HELP = (
+        "The amount is what the policy allows; you may lower it (a supervisor then approves), never "
+        "raise it. Ctrl+T changes how the money goes back: cash, the original tender, stored value."
+    )
+    BINDINGS = WizardStep.BINDINGS + [
+        Binding("ctrl+t", "tender", "Tender"),
+        Binding("f9", "next", "Next"),
+        Binding("f7", "exchange", "Exchange"),
+    ]
+
+    def body(self) -> ComposeResult:
+        yield Static("", id="quote")
+        yield Static(tr("Refund amount (you may lower it, never raise it)"), id="amount-label")
+        with Horizontal(id="amount-row"):
+            yield Input(placeholder=tr("Refund amount"), id="amount", max_length=16)
+            yield Input(placeholder=tr("Reference (card/app)"), id="reference", max_length=64)
+
+    def on_mount(self) -> None:
+        self.query_one("#amount", Input).value = format_money(self.quote.amount)
+        self.query_one("#reference", Input).value = self.state.reference
+        self.render_quote()
+
+    @property
+    def quote(self) -> RefundQuote:
+        assert self.state.quote is not None
+        return self.state.quote
+
+    def render_quote(self) -> None:
+        q = self.quote
+        rows = [f"{ln.name} x{ln.qty}  {money(ln.amount)}  {tr(DISPOSITION_LABELS[ln.disposition])}" for ln in q.lines]
+        rows.append(f"{tr('Paid for these units')}: {money(q.value)}")
+        if q.points_returned:
+            rows.append(f"{tr('Points returned')}: +{q.points_returned}")
+        if q.points_reversed:
+            rows.append(f"{tr('Points taken back')}: -{q.points_reversed}")
+        if q.fee:
+            rows.append(f"{tr('Fee')}: -{money(q.fee)}")
+        rows.append(f"[b]{tr('Policy allows')}: {money(q.allowed)}   {tr('Refund via')}: {tender_label(q.tender)}[/b]")
+        if q.rules:
+            rows.append(tr("Policy: {rules}", rules="; ".join(q.rules)))
+        if q.approvals:
+            rows.append(tr("Needs approval: {why}", why="; ".join(refunds.approval_text(q))))
+        self.query_one("#quote", Static).update("\n".join(rows))
+        self.query_one("#reference", Input).display = q.tender not in ("cash", "stored_value")
+
+    def requote(self) -> bool:
+        try:
+            self.state.quote = refunds.quote(self.app.ctx, self.app.staff, self.state.draft())
+        except PosError as exc:
+            self.show_error(exc.message)
+            return False
+        self.clear_error()
+        self.render_quote()
+        return True
+
+    def action_tender(self) -> None:
+        current = self.state.tender
+        nxt = TENDER_CYCLE[(TENDER_CYCLE.index(current) + 1) % len(TENDER_CYCLE)] if current in TENDER_CYCLE else "cash"
+        if nxt == "original":
+            nxt = refunds.original_tender(self.state.lookup.sale) if self.state.lookup else "cash"
+            if nxt == "cash":
+                nxt = "stored_value"
+        if nxt == "stored_value" and not self.state.has_member:
+            nxt = "card"
+        self.state.tender = nxt
+        self.state.amount = None
+        if self.requote():
+            self.query_one("#amount", Input).value = format_money(self.quote.amount)
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_next()
+
+    def action_next(self) -> None:
+        try:
+            amount = parse_money(self.query_one("#amount", Input).value)
+        except PosError as exc:
+            self.show_error(exc.message)
+            return
+        previous = self.state.amount
+        self.state.amount = None if amount == self.quote.allowed else amount
+        self.state.reference = self.query_one("#reference", Input).value.strip()
+        if self.requote():
+            self.app.push_screen(ConfirmStep(self.state))
+        else:
+            self.state.amount = previous
+
+    def action_exchange(self) -> None:
+        """The customer takes other goods instead: the amount becomes credit on a new sale."""
+        if self.pos.basket.lines or self.pos.exchange_credit is not None:
+            self.show_error(tr("Finish or void the sale in checkout first"))
+            return
+        self.state.exchange = True
+        self.action_next()
+        self.state.exchange = isinstance(self.app.screen, ConfirmStep)

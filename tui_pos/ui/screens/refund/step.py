@@ -1,0 +1,65 @@
+"""The frame every refund step shares: title with the step number, an error line, the keys,
+Escape back and F2 for the policy page; and the helpers the steps have in common."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from tui_pos.domain.money import format_money
+from tui_pos.i18n import tr
+from tui_pos.ui.screens.base import PosScreen
+from tui_pos.ui.screens.refund.state import WizardState
+from tui_pos.ui.screens.refund_list import PolicyScreen
+from tui_pos.ui.widgets.key_footer import KeyFooter
+
+
+def money(cents: int) -> str:
+    """An amount as the voucher prints it: full-width ￥, which GBK printers can encode."""
+    return format_money(cents, "￥")
+
+
+class WizardStep(PosScreen[None]):
+    """Common frame: step title, banner, an error line and the keys; F2 opens the policy page."""
+
+    # resolved from each step's own file, so every step lives in this package
+    CSS_PATH = "../../styles/refund.tcss"
+    STEP = 0
+    TITLE_TEXT = ""
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("f2", "policy", "Policy"),
+    ]
+
+    def __init__(self, state: WizardState) -> None:
+        super().__init__()
+        self.state = state
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_chrome()
+        yield Static(f"{tr('Cash refund')}  {self.STEP}/5  {tr(self.TITLE_TEXT)}", classes="step-title")
+        yield from self.body()
+        yield Static("", id="error", classes="error")
+        yield KeyFooter()
+
+    def body(self) -> ComposeResult:
+        yield from ()
+
+    def show_error(self, text: str) -> None:
+        self.query_one("#error", Static).update(text)
+
+    def clear_error(self) -> None:
+        self.show_error("")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_policy(self) -> None:
+        self.app.push_screen(PolicyScreen())
+
+
+def close_wizard(app) -> None:
+    """Back to the screen the wizard was opened from."""
+    while isinstance(app.screen, (WizardStep, PolicyScreen)):
+        app.pop_screen()
