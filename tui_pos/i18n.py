@@ -683,3 +683,12 @@ ZH.update(
         "No backup at {path}": "{path} 没有备份",
     }
 )
+
+# The cashier's screen, the smaller things (issue 17, item 9).
+ZH.update(
+    {
+        "Next field": "下一项",
+        "Previous field": "上一项",
+        "A phone number is {count} digits, nothing else": "手机号为 {count} 位数字，不能输入其他字符",
+    }
+)

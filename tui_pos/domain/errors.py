@@ -1,5 +1,7 @@
 """Errors the rules raise; every message is fit to show a cashier."""
 
+from typing import Self
+
 from tui_pos.domain.text import without_controls
 from tui_pos.i18n import tr
 
@@ -17,6 +19,8 @@ class PosError(Exception):
     cashier's language, from the one catalogue in `tui_pos.i18n`.
     """
 
+    field: str | None = None  # the form field at fault, if one is (e.g. "phone"); see `at`
+
     def __init__(self, template: str, **params: object) -> None:
         self.template = template
         self.params = {key: _shown(value) for key, value in params.items()}
@@ -25,6 +29,12 @@ class PosError(Exception):
     @property
     def message(self) -> str:
         return tr(self.template, **self.params)
+
+    def at(self, field: str) -> Self:
+        """Name the field at fault, so that a form can put the cursor there:
+        `raise InvalidInput("Enter a name").at("name")`."""
+        self.field = field
+        return self
 
 
 class InvalidInput(PosError):

@@ -16,6 +16,8 @@ from tui_pos.store.db import write
 from tui_pos.store.models import MemberRow
 from tui_pos.store.refund_queries import RefundSummary
 
+PHONE_DIGITS = 11  # a mainland mobile number: 1 and ten more digits
+
 
 @dataclass(frozen=True)
 class MemberProfile:
@@ -82,14 +84,15 @@ def _validate(ctx: Context, card_no: str, phone: str, name: str, level: str) -> 
     card_no = normalize_digits(clean_text(card_no, 40)).upper()
     phone = normalize_digits(clean_text(phone, 40))
     name = clean_text(name, 40)
+    # in the order of the sign-up form, each naming its field, so the form can put the cursor there
+    if len(phone) != PHONE_DIGITS or not re.fullmatch(r"1[0-9]+", phone):
+        raise InvalidInput("Phone must be 11 digits").at("phone")
     if not name:
-        raise InvalidInput("Enter a name")
-    if not re.fullmatch(r"1\d{10}", phone):
-        raise InvalidInput("Phone must be 11 digits")
+        raise InvalidInput("Enter a name").at("name")
     if not re.fullmatch(r"[0-9A-Z]{4,20}", card_no):
-        raise InvalidInput("Card no. must be 4 to 20 letters or digits")
+        raise InvalidInput("Card no. must be 4 to 20 letters or digits").at("card")
     if level not in {lvl.code for lvl in ctx.config.member_levels}:
-        raise InvalidInput("Unknown member level: {level}", level=level[:20])
+        raise InvalidInput("Unknown member level: {level}", level=level[:20]).at("level")
     return card_no, phone, name, level
 
 
@@ -100,9 +103,10 @@ def create(ctx: Context, actor: Staff, card_no: str, phone: str, name: str, leve
     def insert() -> Member:
         same_phone = queries.member_by_phone(phone)
         if same_phone:
-            raise Conflict("Phone {phone} already belongs to member {card}", phone=phone, card=same_phone.card_no)
+            taken = Conflict("Phone {phone} already belongs to member {card}", phone=phone, card=same_phone.card_no)
+            raise taken.at("phone")
         if queries.member_by_card(card_no):
-            raise Conflict("Card no. {card} already exists", card=card_no)
+            raise Conflict("Card no. {card} already exists", card=card_no).at("card")
         row = MemberRow.create(
             card_no=card_no, phone=phone, phone_tail=phone[-4:], name=name, level=level, joined=ctx.now()
         )
