@@ -113,7 +113,8 @@ def test_create_validates(ctx, cashier, card, phone, name, level, message):
 def test_duplicate_phone_is_a_clear_conflict(ctx, cashier):
     with pytest.raises(Conflict) as info:
         members.create(ctx, cashier, "M000010", "13800001234", "王五")
-    assert "13800001234" in str(info.value) and "M000001" in str(info.value)
+    assert "138****1234" in str(info.value) and "M000001" in str(info.value)
+    assert "13800001234" not in str(info.value)  # the full number is never shown
     set_language("zh")
     assert "M000001" in info.value.message and "手机号" in info.value.message
     assert MemberRow.select().count() == 1

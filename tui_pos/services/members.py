@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tui_pos.domain.catalog import Member, clean_text
+from tui_pos.domain.catalog import Member, clean_text, mask_phone
 from tui_pos.domain.errors import Conflict, InvalidInput, NotFound
 from tui_pos.domain.money import normalize_digits
 from tui_pos.domain.sales import SaleSummary
@@ -102,8 +102,9 @@ def create(ctx: Context, actor: Staff, card_no: str, phone: str, name: str, leve
 
     def insert() -> Member:
         same_phone = queries.member_by_phone(phone)
-        if same_phone:
-            taken = Conflict("Phone {phone} already belongs to member {card}", phone=phone, card=same_phone.card_no)
+        if same_phone:  # masked, as a phone is everywhere on screen: the customer may be reading along
+            shown = mask_phone(phone)
+            taken = Conflict("Phone {phone} already belongs to member {card}", phone=shown, card=same_phone.card_no)
             raise taken.at("phone")
         if queries.member_by_card(card_no):
             raise Conflict("Card no. {card} already exists", card=card_no).at("card")
