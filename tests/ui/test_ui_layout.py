@@ -89,3 +89,26 @@ async def test_checkout_fits_80x24(ctx, language, training):
         await pilot.pause()
         assert fully_visible(app, app.screen.query_one("#pay-reference"))
         assert fully_visible(app, dialog)
+
+
+async def test_date_boxes_show_the_whole_date(ctx, language):
+    """From/To of the refund reports and the day of the day summary, with the cursor in them too."""
+    app = make_app(replace(ctx.config, language=language))
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "003", "3333")
+        await pilot.press("ctrl+o", "f4")
+        await pilot.pause()
+        since, until = app.screen.query_one("#since"), app.screen.query_one("#until")
+        await pilot.press("f7")  # the cursor goes into From, at the end of the date
+        await pilot.pause()
+        await pilot.press("tab")  # and on into To; From keeps what it showed
+        await pilot.pause()
+        for box in (since, until):
+            assert len(box.value) == 10 and box.value in rendered(box), rendered(box)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f3")  # the day summary: its date box has the cursor from the start
+        await pilot.pause()
+        day = app.screen.query_one("#day")
+        assert app.screen.focused is day
+        assert len(day.value) == 10 and day.value in rendered(day), rendered(day)
