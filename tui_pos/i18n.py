@@ -165,13 +165,13 @@ ZH.update(
         "supervisor": "主管",
         "manager": "店长",
         "Refunds within {days} days of the sale, with the receipt.": "凭小票，售出 {days} 天内可退款。",
-        "{level} members: within {days} days.": "{level} 会员：{days} 天内可退。",
+        "{level} members: within {days} days.": "{level}：{days} 天内可退。",
         "Later than that only with a supervisor's approval.": "超过期限须主管审批。",
         "Later than that: no refund.": "超过期限不予退款。",
         "Without the receipt: only with a {role}'s approval, and flagged.": "无小票退款须{role}审批，并作标记。",
         "Refunds to {tender} carry a fee of {pct}%.": "退回{tender}收取 {pct}% 手续费。",
-        "{role} may refund up to {amount} without approval.": "{role}无需审批可退至 {amount}。",
-        "{role} may refund any amount.": "{role}可退任意金额。",
+        "A {role} may refund up to {amount} without approval.": "{role}无需审批可退至 {amount}。",
+        "A {role} may refund any amount.": "{role}可退任意金额。",
         "Category {category}: {rule}": "{category}类：{rule}",
         # voucher (退款单据)
         "Refund voucher": "退款单据",
@@ -367,7 +367,7 @@ ZH.update(
         "Rejected": "已驳回",
         "Policy": "退款政策",
         "Handed over & signed": "已付款并签字",
-        "Reprint voucher": "补打凭证",
+        "Reprint voucher": "重打退款单据",
         "Later": "稍后处理",
         "Next": "下一步",
         "Refund list": "退款记录",
@@ -410,7 +410,7 @@ ZH.update(
         "Approver PIN": "审批人密码",
         "press F8 to reprint": "按 F8 补打",
         "Qty sold": "购买数量",
-        "Refunds": "退款记录",
+        "Refunds": "退款",
         "{count} / {amount} ({rate}%)": "{count}笔 {amount} 占{rate}%",
         "Nothing to exchange": "没有可换货的金额",
         "Exchange credit is {credit}": "换货抵扣额为 {credit}",
@@ -644,7 +644,7 @@ ZH.update(
         "Refund rate": "退款率",
         "Code": "工号",
         "Refunds handled": "处理退款",
-        "Rejected": "驳回",
+        "Rejections": "驳回数",
         "Rejection rate": "驳回率",
         "Median minutes": "中位用时（分）",
         "Approved amount": "审批金额",
@@ -653,7 +653,7 @@ ZH.update(
         "Who": "对象",
         "Why": "原因",
         "Counted": "实点",
-        "Item": "项目",
+        "Entry": "项目",
         "Refund analytics for the dates shown (From/To, Enter to apply). F5/F6 switch between views: by product, "
         "category, reason, cashier, member level, member, week, cashier handling, approvals and flags. "
         "Ctrl+E saves the view as a CSV file.": "所示日期范围内的退款分析（开始/结束日期，回车生效）。F5/F6 切换视图：按商品、分类、原因、收银员、会员等级、"
@@ -690,5 +690,58 @@ ZH.update(
         "Next field": "下一项",
         "Previous field": "上一项",
         "A phone number is {count} digits, nothing else": "手机号为 {count} 位数字，不能输入其他字符",
+        "Expected": "应有现金",
+        "Day: sales {sales}, refunds {refunds}, net {net}": "全天：销售 {sales}，退款 {refunds}，净额 {net}",
+    }
+)
+
+# The cashier's screen: totals that add up, search as Chinese cashiers search (issue 17, items 7-8).
+ZH.update(
+    {
+        "Disc": "优惠",
+        "Saved": "已优惠",
+        "Give back": "应退",
+    }
+)
+
+# Every code named, never shown (issue 17, item 5): the words of tui_pos/labels.py and report heads.
+ZH.update(
+    {
+        # permissions, as in "Your role may not {action}"
+        "sell": "销售",
+        "void a sale": "作废整单",
+        "add members": "新增会员",
+        "make refunds": "办理退款",
+        "approve refunds": "审批退款",
+        "reject refunds": "驳回退款",
+        "manage staff": "管理员工",
+        "import data": "导入数据",
+        "see the reports": "查看报表",
+        "discard tickets": "作废小票",
+        "open or close a shift": "开班或交班",
+        "pay cash in or out": "存取现金",
+        "see the day summary": "查看日汇总",
+        "change prices": "修改价格",
+        "open the drawer": "打开钱箱",
+        # statuses and a refund's history
+        "awaiting approval": "待审批",
+        "closed": "已交班",
+        "parked for approval": "挂起待审批",
+        "paid out": "已退款",
+        "voucher reprinted": "重打退款单据",
+        "exchanged": "换货",
+        # what the refund analytics point out
+        "Near shift open/close": "临近开班/交班",
+        "Just under the limit": "略低于审批额度",
+        # print jobs
+        "Report": "报表",
+        # report heads
+        "Category": "分类",
+        "Week": "周",
+        "Refund count": "退款笔数",
+        "Sales count": "销售笔数",
+        # store
+        "This database was written by a newer tui-pos (schema {found}; this one knows {known}). "
+        "Install that version again; nothing was changed.": "该数据库由更新版本的 tui-pos 写入（结构版本 {found}，本版本只认识 {known}）。请重新安装那个版本；未做任何改动。",
     }
 )

@@ -229,3 +229,27 @@ def test_totals_always_add_up(items, with_member, bp):
     assert totals.discount == totals.subtotal - totals.total
     assert totals.item_count == sum(line.qty for line in basket.lines)
     assert totals.total >= 0
+
+
+@settings(max_examples=250, deadline=None)
+@given(products(), st.booleans(), st.integers(min_value=0, max_value=10000), st.integers(0, 2 * MAX_CENTS))
+def test_what_the_screen_shows_adds_up_with_an_exchange_credit(items, with_member, bp, credit):
+    """The basket table shows each line's qty, list price, discount and amount; the totals panel
+    what was saved, the total, the exchange credit and what is due or given back. Each figure is
+    read from these totals, so every sum a cashier or customer can do on screen comes out, to the fen."""
+    basket = Basket()
+    for product, qty in items:
+        with contextlib.suppress(InvalidInput):
+            basket.add(product, qty)
+    basket.attach(GOLD if with_member else None, bp)
+    totals = basket.totals()
+
+    for line in totals.lines:  # one row: qty x price - discount = amount
+        assert line.qty * line.list_price - line.discount == line.net
+    assert sum(line.net for line in totals.lines) == totals.total  # the amounts sum to the total
+    assert sum(line.discount for line in totals.lines) == totals.discount  # the discounts to "saved"
+    due, back = totals.due(credit), totals.give_back(credit)
+    assert due >= 0 and back >= 0 and not (due and back)
+    assert totals.total - credit == due - back
+    assert totals.subtotal - totals.discount - credit == due - back  # list prices - discount - credit
+    assert totals.due() == totals.total and totals.give_back() == 0  # no exchange: the total is due

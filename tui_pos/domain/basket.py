@@ -3,6 +3,12 @@
 All amounts are integer cents. The sale-level discount is spread over the lines with
 `prorate`, so the per-line paid amounts always add up to the sale total; a later refund
 works from those per-line amounts.
+
+The screen and the receipt show exactly these figures, so what sits side by side adds up:
+each line at list price with its discount and what is paid for it (list_price * qty -
+discount = net), the lines' amounts summed to the total, their discounts to what the
+customer saved, and in an exchange the credit with what is left to pay (`due`) or to give
+back (`give_back`).
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ class LineTotal:
     unit_price: int  # unit price charged
     gross: int  # unit_price * qty
     discount: int  # member price saving + share of the sale discount
-    net: int  # what the customer pays for this line
+    net: int  # what the customer pays for this line: list_price * qty - discount
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,16 @@ class Totals:
 
     @property
     def discount(self) -> int:
+        """Member price saving plus the level discount: the sum of the lines' discounts."""
         return self.member_saving + self.level_discount
+
+    def due(self, credit: int = 0) -> int:
+        """What the customer still pays once an exchange credit has paid what it can."""
+        return max(0, self.total - credit)
+
+    def give_back(self, credit: int = 0) -> int:
+        """Exchange credit the new goods do not use: it goes back to the customer."""
+        return max(0, credit - self.total)
 
 
 @dataclass

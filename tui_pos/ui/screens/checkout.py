@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from tui_pos.domain.basket import Totals
 from tui_pos.domain.catalog import Product, split_quantity
 from tui_pos.domain.errors import InvalidInput, PosError
 from tui_pos.i18n import tr
@@ -106,8 +107,15 @@ class CheckoutScreen(PosScreen[None]):
         status.update(message)
         status.set_class(problem, "problem")
 
-    def show_totals(self) -> None:
-        self.query_one(TotalsPanel).show_totals(self.pos.basket.totals(), self.symbol)
+    def show_totals(self, totals: Totals | None = None) -> None:
+        """The sums, with an exchange's credit and what is left to pay or give back from the moment
+        the exchange starts."""
+        credit = self.pos.exchange_credit
+        self.query_one(TotalsPanel).show_totals(
+            totals if totals is not None else self.pos.basket.totals(),
+            self.symbol,
+            credit=None if credit is None else credit.amount,
+        )
 
     def show_member(self) -> None:
         self.query_one(MemberPanel).show_member(self.pos.basket.member, self.pos.ctx.config)
@@ -115,9 +123,9 @@ class CheckoutScreen(PosScreen[None]):
 
     def basket_changed(self, index: int | None = None) -> None:
         """One line changed (or none): update that row and the totals, not the whole table."""
-        if index is not None:
-            self.table.show_line(index)
-        self.show_totals()
+        totals = self.pos.basket.totals()
+        self.table.show(totals, index)
+        self.show_totals(totals)
         self.show_error("")
         self.remove_class("-preview")
 
@@ -222,7 +230,7 @@ class CheckoutScreen(PosScreen[None]):
             if not yes:
                 return
             try:
-                checkout.void_basket(self.pos.ctx, self.pos.staff, basket)
+                checkout.void_basket(self.pos.ctx, self.pos.user, basket)
             except PosError as exc:
                 self.show_error(exc.message)
                 return
@@ -245,6 +253,7 @@ class CheckoutScreen(PosScreen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self.pos.exchange_credit = None
+                self.show_totals()
                 self.show_exchange()
                 self.show_status(tr("Exchange dropped; nothing was recorded"))
 
@@ -292,33 +301,33 @@ class CheckoutScreen(PosScreen[None]):
         if result is None:
             return
         swap = result if isinstance(result, ExchangeResult) else None
-        if swap is not None:
-            result = swap.sale
-        self.pos.last_sale = result
+        sale = result.sale if isinstance(result, ExchangeResult) else result
+        self.pos.last_sale = sale
         self.pos.basket.clear()
         self.table.rebuild()
         self.show_member()
         self.show_totals()
-        self.query_one(TotalsPanel).show_done(result, self.symbol)
+        self.query_one(TotalsPanel).show_done(sale, self.symbol)
         self.show_status(
             tr(
                 "Sale {order} recorded. Change {change}",
-                order=result.order_no,
-                change=show_money(result.change, self.symbol),
+                order=sale.order_no,
+                change=show_money(sale.change, self.symbol),
             )
         )
         cash_back = swap is not None and swap.given_back > 0 and swap.back_tender == "cash"
-        self.pos.start_print(result.print_job_id, kick_drawer=result.paid_cash or cash_back, reply_to=self)
+        self.pos.start_print(sale.print_job_id, kick_drawer=sale.paid_cash or cash_back, reply_to=self)
         if swap is not None:
             self.show_status(
                 tr(
                     "Exchange {refund} for {order} recorded. Give back {amount}",
                     refund=swap.refund.refund_no,
-                    order=result.order_no,
+                    order=sale.order_no,
                     amount=show_money(swap.given_back, self.symbol),
                 )
             )
-            self.pos.start_print(swap.refund.print_job_id, reply_to=self)
+            if swap.refund.print_job_id is not None:  # an exchange always queues its voucher
+                self.pos.start_print(swap.refund.print_job_id, reply_to=self)
 
     def on_print_finished(self, message: PrintFinished) -> None:
         outcome = message.outcome
@@ -346,6 +355,7 @@ class CheckoutScreen(PosScreen[None]):
     def action_reprint(self) -> None:
         ctx = self.pos.ctx
         last = self.pos.last_sale
+        order_no: str | None
         try:
             if last is not None and printing.get_job(last.print_job_id).status == "queued":
                 job_id = last.print_job_id  # never printed: try the same ticket again
@@ -354,7 +364,7 @@ class CheckoutScreen(PosScreen[None]):
                 order_no = last.order_no if last is not None else checkout.last_order_no(ctx)
                 if order_no is None:
                     raise InvalidInput("No sale to reprint yet")
-                job_id = printing.reprint(ctx, self.pos.staff, order_no)
+                job_id = printing.reprint(ctx, self.pos.user, order_no)
         except PosError as exc:
             self.show_error(exc.message)
             return

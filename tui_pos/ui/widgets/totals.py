@@ -13,19 +13,31 @@ from tui_pos.ui.widgets.money import show_money
 
 
 class TotalsPanel(Static):
-    """Items, subtotal, discount and total due; or the last sale's total and change."""
+    """Items, what was saved, the total and what is due; or the last sale's total and change.
+
+    The total is the sum of the basket table's Amount column and "saved" the sum of its Disc
+    column: the discounts are already in the amounts, so nothing below the lines is taken off
+    twice. During an exchange the credit is taken off the total, leaving what the customer pays
+    or what goes back to them. Always the same rows in the same places, the bottom one in bold.
+    """
 
     def on_mount(self) -> None:
         self.border_title = tr("Totals")
 
-    def show_totals(self, totals: Totals, symbol: str = "￥") -> None:
+    def show_totals(self, totals: Totals, symbol: str = "￥", *, credit: int | None = None) -> None:
+        """`credit`: an exchange's credit, from the moment the exchange starts (None: no exchange)."""
         grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(no_wrap=True)
         grid.add_column(justify="right", no_wrap=True)
         grid.add_row(tr("Items"), str(totals.item_count))
-        grid.add_row(tr("Subtotal"), show_money(totals.subtotal, symbol))
-        grid.add_row(tr("Discount"), ("-" if totals.discount else "") + show_money(totals.discount, symbol))
-        grid.add_row(Text(tr("Total due"), style="bold"), Text(show_money(totals.total, symbol), style="bold"))
+        grid.add_row(tr("Saved"), show_money(totals.discount, symbol))
+        grid.add_row(tr("Total"), show_money(totals.total, symbol))
+        label, amount = tr("Total due"), totals.due(credit or 0)
+        if credit is not None:
+            grid.add_row(tr("Exchange credit"), "-" + show_money(credit, symbol))
+            if totals.give_back(credit):
+                label, amount = tr("Give back"), totals.give_back(credit)
+        grid.add_row(Text(label, style="bold"), Text(show_money(amount, symbol), style="bold"))
         self.update(grid)
         self.remove_class("done")
 
