@@ -77,7 +77,7 @@ class PosApp(App[None]):
         free_removed_widgets()
         self.config = config
         self._clock = clock
-        self.ctx: Context | None = None  # set on mount, when the database is opened
+        self._ctx: Context | None = None  # set on mount, when the database is opened
         self.staff: Staff | None = None
         self._basket: Basket | None = None
         self.printer: Printer | None = printer
@@ -91,6 +91,20 @@ class PosApp(App[None]):
         self.unexpected: list[str] = []  # bugs shown to the cashier this run (tests assert it stays empty)
         self.log_path = config.data_dir / "tui-pos.log"
         self.last_key = time.monotonic()
+
+    @property
+    def ctx(self) -> Context:
+        """The open shop (settings, clock, database); opened on mount, before any screen shows."""
+        if self._ctx is None:
+            raise RuntimeError("the shop is not open yet")
+        return self._ctx
+
+    @property
+    def user(self) -> Staff:
+        """Who is logged in; every screen but the login screen has someone."""
+        if self.staff is None:
+            raise RuntimeError("nobody is logged in")
+        return self.staff
 
     @property
     def basket(self) -> Basket:
@@ -111,7 +125,7 @@ class PosApp(App[None]):
         # and eighth blocks: the stylesheet switches to plain box lines there.
         self.set_class(self.console.color_system in ("standard", "windows"), "-plain")
         self.title = self.config.store_name
-        self.ctx = context.open_shop(self.config, clock=self._clock)
+        self._ctx = context.open_shop(self.config, clock=self._clock)
         self._waiting = printing.waiting_count(self.ctx)  # e.g. committed before a crash, never printed
         self._offer_reprint = self._waiting > 0 and self.offer_left_over  # once, to the first who logs in
         self._update_sub_title()
@@ -242,7 +256,7 @@ class PosApp(App[None]):
     def _handle_exception(self, error: Exception) -> None:
         """Textual's last resort (a timer, a worker, a widget's own handler): report instead
         of quitting, unless the app is not up yet or the dialog itself keeps failing."""
-        if not self.is_running or self.ctx is None or len(self.unexpected) > 20:
+        if not self.is_running or self._ctx is None or len(self.unexpected) > 20:
             super()._handle_exception(error)
             return
         self.report_unexpected(error, restart_screen=True)
@@ -265,11 +279,11 @@ class PosApp(App[None]):
     def _print_worker(self, job_id: int, kick_drawer: bool, reply_to: MessagePump) -> None:
         from tui_pos.services import printing
 
-        assert self.ctx is not None
+        ctx = self.ctx
         preview = ""
         with self._print_lock:  # one ticket at a time on one printer
             try:
-                outcome = printing.print_job(self.ctx, job_id, kick_drawer=kick_drawer, printer=self._device())
+                outcome = printing.print_job(ctx, job_id, kick_drawer=kick_drawer, printer=self._device())
                 if outcome.ok and self.config.training and outcome.ticket is not None:
                     preview = outcome.ticket.preview()
             except Exception as exc:  # a printing fault must never take the till down
@@ -284,10 +298,10 @@ class PosApp(App[None]):
         """'No sale' from the shift screen: recorded in the audit trail, then the drawer kicked."""
         from tui_pos.services import printing
 
-        assert self.ctx is not None and self.staff is not None
+        ctx, staff = self.ctx, self.user
         with self._print_lock:
             try:
-                error = printing.open_drawer(self.ctx, self.staff, reason, printer=self._device())
+                error = printing.open_drawer(ctx, staff, reason, printer=self._device())
             except PosError as exc:
                 error = exc.message
         reply_to.post_message(DrawerOpened(error))
@@ -305,13 +319,13 @@ class PosApp(App[None]):
     def _queue_worker(self, reply_to: MessagePump | None) -> None:
         from tui_pos.services import printing
 
-        assert self.ctx is not None
+        ctx = self.ctx
         # the timer skips a round while a ticket is printing; a cashier's request waits its turn
         if not self._print_lock.acquire(blocking=reply_to is not None):
             return
         try:
             try:
-                outcomes = printing.retry_waiting(self.ctx, self._device())
+                outcomes = printing.retry_waiting(ctx, self._device())
             except Exception as exc:  # a printing fault must never take the till down
                 message = exc.message if isinstance(exc, PosError) else f"{type(exc).__name__}: {exc}"
                 outcomes = [printing.PrintOutcome(0, False, tr("Printer: {error}", error=message), "", b"")]

@@ -27,4 +27,5 @@ def free_removed_widgets() -> None:
     except ImportError:
         return
     if getattr(getattr(StylesCache, "get_inner_outer", None), "cache_info", None) is not None:
-        StylesCache.get_inner_outer = staticmethod(_inner_outer)  # type: ignore[method-assign]
+        # typeshed calls the attribute an lru_cache wrapper; a cached plain function does the same job
+        StylesCache.get_inner_outer = staticmethod(_inner_outer)  # type: ignore[method-assign,assignment]

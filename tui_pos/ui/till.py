@@ -30,10 +30,14 @@ class Till(ReportsUnexpected, Protocol):
     """The shared state and the routing a screen uses; Textual's own App API stays on `app`."""
 
     config: Config
-    ctx: Context | None
-    staff: Staff | None
     last_sale: SaleResult | None
     exchange_credit: ExchangeCredit | None
+
+    @property
+    def ctx(self) -> Context: ...
+
+    @property
+    def user(self) -> Staff: ...
 
     @property
     def basket(self) -> Basket: ...

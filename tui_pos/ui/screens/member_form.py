@@ -85,7 +85,7 @@ class MemberFormScreen(PosModal[Member | None]):
         try:
             member = members.create(
                 self.pos.ctx,
-                self.pos.staff,
+                self.pos.user,
                 card_no=self.query_one("#form-card", Input).value,
                 phone=self.query_one("#form-phone", Input).value,
                 name=self.query_one("#form-name", Input).value,

@@ -7,6 +7,8 @@ in the reference box (Tab) the same letters type normally, since that box claims
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -25,6 +27,10 @@ from tui_pos.ui.screens.base import PosModal
 from tui_pos.ui.widgets.amount_input import AmountInput
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.money import show_money
+
+if TYPE_CHECKING:
+    from tui_pos.services.checkout import SaleResult
+    from tui_pos.services.exchange import ExchangeResult
 
 TENDER_KEYS: dict[str, TenderKind] = {
     "c": TenderKind.CASH,
@@ -116,8 +122,8 @@ class PayScreen(PosModal["SaleResult | ExchangeResult | None"]):
         grid.add_row(tr("Paid"), self.money(plan.paid))
         grid.add_row(Text(tr("Remaining"), style="bold"), Text(self.money(plan.remaining), style="bold"))
         back = plan.credit - plan.used(TenderKind.EXCHANGE)
-        if back:
-            credit = self.pos.exchange_credit
+        credit = self.pos.exchange_credit
+        if back and credit is not None:  # credit to give back comes only with an exchange
             grid.add_row(
                 Text(tr("Give back ({tender})", tender=tender_label(credit.back_tender)), style="bold reverse"),
                 Text(self.money(back), style="bold reverse"),
@@ -205,12 +211,13 @@ class PayScreen(PosModal["SaleResult | ExchangeResult | None"]):
         """Record the sale; the checkout screen shows the change and prints the receipt."""
         assert self.plan is not None
         credit = self.pos.exchange_credit
+        result: SaleResult | ExchangeResult
         try:
             if credit is not None:
-                result = exchange.complete(self.pos.ctx, self.pos.staff, self.pos.basket, self.plan, credit)
+                result = exchange.complete(self.pos.ctx, self.pos.user, self.pos.basket, self.plan, credit)
                 self.pos.exchange_credit = None
             else:
-                result = checkout.complete_sale(self.pos.ctx, self.pos.staff, self.pos.basket, self.plan)
+                result = checkout.complete_sale(self.pos.ctx, self.pos.user, self.pos.basket, self.plan)
         except PosError as exc:
             self.query_one("#pay-error", Static).update(exc.message + " " + tr("(x removes the last tender)"))
             return

@@ -16,6 +16,7 @@ from tui_pos.domain.errors import PosError
 from tui_pos.i18n import tr
 from tui_pos.services import printing
 from tui_pos.ui.messages import PrintFinished
+from tui_pos.ui.row_keys import row_id
 from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.record_table import RecordTable
@@ -83,7 +84,7 @@ class PrintQueueScreen(PosScreen[None]):
         table = self.query_one("#jobs", DataTable)
         if not table.row_count:
             return None
-        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return row_id(table.coordinate_to_cell_key(table.cursor_coordinate).row_key)
 
     @on(DataTable.RowHighlighted, "#jobs")
     def show_highlighted(self) -> None:
@@ -119,7 +120,7 @@ class PrintQueueScreen(PosScreen[None]):
         if job_id is None:
             return
         try:
-            printing.discard(self.pos.ctx, self.pos.staff, job_id)
+            printing.discard(self.pos.ctx, self.pos.user, job_id)
         except PosError as exc:
             self.say(exc.message, problem=True)
             return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,7 +22,7 @@ from tui_pos.ui.widgets.key_footer import KeyFooter
 STATUSES = ("", "pending_approval", "paid", "completed", "rejected", "cancelled")
 
 
-class RefundListScreen(PosScreen):
+class RefundListScreen(PosScreen[None]):
     CSS_PATH = "../styles/refund.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -88,7 +90,7 @@ class RefundListScreen(PosScreen):
         self.app.pop_screen()
 
 
-class RefundDetailScreen(PosScreen):
+class RefundDetailScreen(PosScreen[None]):
     """Everything about one refund, and what can still be done with it."""
 
     CSS_PATH = "../styles/refund.tcss"
@@ -155,9 +157,10 @@ class RefundDetailScreen(PosScreen):
         rows += [f"  {e.at:%m-%d %H:%M} {e.staff_code} {tr(e.event)} {e.note}" for e in d.events]
         self.query_one("#detail", Static).update("\n".join(rows))
 
-    def _do(self, fn, *args) -> None:
+    def _do(self, fn: Callable[..., object], *args: str) -> None:
+        """Run a refund service on this refund; its error, if any, goes on the error line."""
         try:
-            fn(self.app.ctx, self.app.staff, self.refund_no, *args)
+            fn(self.pos.ctx, self.pos.user, self.refund_no, *args)
         except PosError as exc:
             self.query_one("#error", Static).update(exc.message)
             return
@@ -166,7 +169,7 @@ class RefundDetailScreen(PosScreen):
 
     def action_approve(self) -> None:
         try:
-            result = refunds.approve_parked(self.app.ctx, self.app.staff, self.refund_no)
+            result = refunds.approve_parked(self.pos.ctx, self.pos.user, self.refund_no)
         except PosError as exc:
             self.query_one("#error", Static).update(exc.message)
             return
@@ -190,7 +193,7 @@ class RefundDetailScreen(PosScreen):
 
     def action_reprint(self) -> None:
         try:
-            job = refunds.voucher_job_to_print(self.app.ctx, self.app.staff, self.refund_no)
+            job = refunds.voucher_job_to_print(self.pos.ctx, self.pos.user, self.refund_no)
         except PosError as exc:
             self.query_one("#error", Static).update(exc.message)
             return
@@ -216,7 +219,7 @@ class RefundDetailScreen(PosScreen):
         self.app.pop_screen()
 
 
-class PolicyScreen(PosScreen):
+class PolicyScreen(PosScreen[None]):
     """Every refund rule in plain words, so the cashier can explain it to the customer."""
 
     CSS_PATH = "../styles/refund.tcss"
@@ -225,7 +228,7 @@ class PolicyScreen(PosScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
         yield Static(tr("Refund policy"), classes="step-title")
-        yield Static("\n".join("• " + line for line in self.app.ctx.config.refund_policy.plain_words()), id="policy")
+        yield Static("\n".join("• " + line for line in self.pos.ctx.config.refund_policy.plain_words()), id="policy")
         yield KeyFooter()
 
     def action_back(self) -> None:

@@ -7,7 +7,8 @@ screen to a CSV file in the data folder's exports/ (UTF-8 with BOM, formula-safe
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +24,9 @@ from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.widgets.bar_chart import BarChart
 from tui_pos.ui.widgets.key_footer import KeyFooter
 
+if TYPE_CHECKING:
+    from tui_pos.config import Config
+
 VIEW_TITLES = {
     "product": "By product",
     "category": "By category",
@@ -37,12 +41,16 @@ VIEW_TITLES = {
 }
 
 
-def save_csv(screen: PosScreen, build: Callable[[], tuple[str, str, Sequence[str], list]]) -> None:
+# what a report hands to Ctrl+E: file name, what for the audit trail, headers, rows
+CsvExport = tuple[str, str, Sequence[str], Sequence[Sequence[object]]]
+
+
+def save_csv(screen: PosScreen[None], build: Callable[[], CsvExport]) -> None:
     """Ctrl+E on a report: `build` gives (file name, what for the audit trail, headers, rows);
     the file goes to exports/ in the data folder and the status line says where."""
     try:
         name, what, headers, rows = build()
-        path = export.write_csv(screen.pos.staff, screen.pos.config.data_dir / "exports" / name, what, headers, rows)
+        path = export.write_csv(screen.pos.user, screen.pos.config.data_dir / "exports" / name, what, headers, rows)
     except (PosError, OSError) as exc:
         screen.say(getattr(exc, "message", str(exc)), problem=True)
         return
@@ -85,12 +93,12 @@ class RefundReportScreen(PosScreen[None]):
     def on_mount(self) -> None:
         self.reload()
 
-    def _range(self):
+    def _range(self) -> tuple[datetime, datetime]:
         return reports.date_range(self.query_one("#since", Input).value, self.query_one("#until", Input).value)
 
     def current_table(self) -> reports.Table:
         since, until = self._range()
-        table = reports.table(self.pos.ctx, self.pos.staff, reports.TABLES[self.view], since, until)
+        table = reports.table(self.pos.ctx, self.pos.user, reports.TABLES[self.view], since, until)
         return localise(table, self.pos.config)
 
     def reload(self) -> None:
@@ -100,7 +108,7 @@ class RefundReportScreen(PosScreen[None]):
         )
         try:
             since, until = self._range()
-            s = reports.summary(self.pos.ctx, self.pos.staff, since, until)
+            s = reports.summary(self.pos.ctx, self.pos.user, since, until)
             table = self.current_table()
         except PosError as exc:
             self.say(exc.message, problem=True)
@@ -143,7 +151,7 @@ class RefundReportScreen(PosScreen[None]):
         self.reload()
 
     def action_export(self) -> None:
-        def table() -> tuple[str, str, Sequence[str], list]:
+        def table() -> CsvExport:
             since, until = self._range()
             shown = self.current_table()
             return (
@@ -159,7 +167,7 @@ class RefundReportScreen(PosScreen[None]):
         self.app.pop_screen()
 
 
-def localise(table: reports.Table, config) -> reports.Table:
+def localise(table: reports.Table, config: Config) -> reports.Table:
     """Headers and the codes in the first columns (reasons, member levels) in the cashier's words."""
     rows = table.rows
     if table.title == "reason":
@@ -194,8 +202,8 @@ class DaySummaryScreen(PosScreen[None]):
         self.reload()
 
     def rows(self) -> list[tuple[str, ...]]:
-        day = shifts.day_summary(self.pos.ctx, self.pos.staff, shifts.parse_day(self.query_one("#day", Input).value))
-        out = []
+        day = shifts.day_summary(self.pos.ctx, self.pos.user, shifts.parse_day(self.query_one("#day", Input).value))
+        out: list[tuple[str, ...]] = []
         for r in day.shifts:
             out.append(
                 (

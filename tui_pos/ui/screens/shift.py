@@ -48,7 +48,7 @@ class OpenShiftScreen(PosScreen[None]):
     def action_open(self) -> None:
         try:
             count = parse_cash_count(self.query_one("#float", Input).value)
-            shifts.open_shift(self.pos.ctx, self.pos.staff, count)
+            shifts.open_shift(self.pos.ctx, self.pos.user, count)
         except PosError as exc:
             self.query_one("#error", Static).update(exc.message)
             return
@@ -107,7 +107,7 @@ class ShiftScreen(PosScreen[None]):
 
     def action_print_x(self) -> None:
         try:
-            job = shifts.print_x_report(self.pos.ctx, self.pos.staff)
+            job = shifts.print_x_report(self.pos.ctx, self.pos.user)
         except PosError as exc:
             self.say(exc.message, problem=True)
             return
@@ -180,7 +180,7 @@ class CashMoveScreen(PosModal[bool]):
             return
         try:
             amount = parse_money(amount_box.value, allow_zero=False)
-            shifts.cash_move(self.pos.ctx, self.pos.staff, self.kind, amount, reason_box.value)
+            shifts.cash_move(self.pos.ctx, self.pos.user, self.kind, amount, reason_box.value)
         except PosError as exc:
             self.query_one("#error", Static).update(exc.message)
             return
@@ -313,7 +313,7 @@ class CloseShiftScreen(PosScreen[None]):
         try:
             closed = shifts.close_shift(
                 self.pos.ctx,
-                self.pos.staff,
+                self.pos.user,
                 parse_cash_count(counted_box.value),
                 note_box.value,
                 carry_over=self.carry_over,

@@ -7,13 +7,14 @@ Enter; a priority binding on the screen would overtake them and open the wrong r
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from textual.binding import Binding
 from textual.widgets import DataTable
 
 from tui_pos.ui.keys import translate_bindings
 
 
-class RecordTable(DataTable):
+class RecordTable(DataTable[RenderableType]):
     BINDINGS = [Binding("enter", "select_cursor", "Open")]
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import RowKey
 
 from tui_pos.domain.errors import PosError
 from tui_pos.domain.policy import DISPOSITION_LABELS, DISPOSITIONS, REASON_LABELS, REASONS
+from tui_pos.domain.refund import LineHistory
 from tui_pos.i18n import tr
 from tui_pos.services import refunds
+from tui_pos.ui.row_keys import row_id
 from tui_pos.ui.screens.refund.review import ReviewStep
 from tui_pos.ui.screens.refund.step import WizardStep
 
@@ -67,17 +72,20 @@ class ChooseLinesStep(WizardStep):
             f"{tr('Reason')} (r): [b]{tr(REASON_LABELS[self.state.reason])}[/b]   {tr('Units')}: {total}"
         )
 
-    def _selected(self):
+    def _selected(self) -> tuple[RowKey, LineHistory] | None:
+        """The highlighted row's key and its sale line; None while the table is empty."""
         table = self.query_one("#pick", DataTable)
         if table.row_count == 0:
-            return None, None
+            return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return key, self.state.lines[int(key.value)]
+        return key, self.state.lines[row_id(key)]
 
-    def _set(self, qty_for) -> None:
-        key, line = self._selected()
-        if line is None:
+    def _set(self, qty_for: Callable[[int, int], int]) -> None:
+        """`qty_for(current, left)` gives the highlighted line's new quantity, kept in 0..left."""
+        selected = self._selected()
+        if selected is None:
             return
+        key, line = selected
         qty = max(0, min(line.remaining, qty_for(self.state.qty.get(line.sale_line_id, 0), line.remaining)))
         self.state.qty[line.sale_line_id] = qty
         self.query_one("#pick", DataTable).update_cell(key, self.columns[3], str(qty))
@@ -96,9 +104,10 @@ class ChooseLinesStep(WizardStep):
         self._set(lambda q, left: left)
 
     def action_disposition(self) -> None:
-        key, line = self._selected()
-        if line is None:
+        selected = self._selected()
+        if selected is None:
             return
+        key, line = selected
         now = self.state.disposition.get(line.sale_line_id, "restock")
         self.state.disposition[line.sale_line_id] = DISPOSITIONS[(DISPOSITIONS.index(now) + 1) % len(DISPOSITIONS)]
         self.query_one("#pick", DataTable).update_cell(key, self.columns[4], self.disposition_text(line.sale_line_id))
@@ -126,7 +135,7 @@ class ChooseLinesStep(WizardStep):
             return
         self.state.amount = None
         try:
-            self.state.quote = refunds.quote(self.app.ctx, self.app.staff, self.state.draft())
+            self.state.quote = refunds.quote(self.pos.ctx, self.pos.user, self.state.draft())
         except PosError as exc:
             self.show_error(exc.message)
             return

@@ -56,13 +56,14 @@ class ConfirmStep(WizardStep):
                 else tr("Press F9 to record the refund and print the voucher")
             )
         )
-        needs = q.approver_role is not None and self.app.staff.role < q.approver_role
+        role = q.approver_role
+        needs = role is not None and self.pos.user.role < role
         self.query_one("#approval", Vertical).display = needs
-        if needs:
+        if needs and role is not None:
             self.query_one("#approval-why", Static).update(
                 tr(
                     "A {role} must approve: {why}",
-                    role=tr(q.approver_role.code),
+                    role=tr(role.code),
                     why="; ".join(refunds.approval_text(q)),
                 )
             )
@@ -71,7 +72,7 @@ class ConfirmStep(WizardStep):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "park":  # only a refund that waits for someone can be parked
             q = self.state.quote
-            return q is not None and q.approver_role is not None and self.pos.staff.role < q.approver_role
+            return q is not None and q.approver_role is not None and self.pos.user.role < q.approver_role
         return True
 
     @on(Input.Submitted, "#approver")
@@ -91,7 +92,7 @@ class ConfirmStep(WizardStep):
                 self.start_exchange(approval)
                 return
             result = refunds.confirm(
-                self.app.ctx, self.app.staff, self.state.draft(), approval, expected=self.state.quote
+                self.pos.ctx, self.pos.user, self.state.draft(), approval, expected=self.state.quote
             )
         except NeedsApproval as exc:
             self.query_one("#approval", Vertical).display = True
@@ -111,16 +112,16 @@ class ConfirmStep(WizardStep):
     def start_exchange(self, approval: tuple[str, str] | None) -> None:
         from tui_pos.services import exchange, members
 
-        credit = exchange.start(self.app.ctx, self.app.staff, self.state.draft(), approval)
+        credit = exchange.start(self.pos.ctx, self.pos.user, self.state.draft(), approval)
         if credit.member_id is not None:
-            profile = members.profile(self.app.ctx, credit.member_id)
+            profile = members.profile(self.pos.ctx, credit.member_id)
             self.pos.basket.attach(profile.member, profile.discount_bp)
         self.pos.exchange_credit = credit
         close_wizard(self.app)  # checkout picks the credit up when it is shown again
 
     def action_park(self) -> None:
         try:
-            result = refunds.park(self.app.ctx, self.app.staff, self.state.draft())
+            result = refunds.park(self.pos.ctx, self.pos.user, self.state.draft())
         except PosError as exc:
             self.show_error(exc.message)
             return

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
@@ -12,6 +14,7 @@ from tui_pos.domain.errors import PosError
 from tui_pos.i18n import tr
 from tui_pos.services import refunds
 from tui_pos.services.refunds import OrderLookup
+from tui_pos.ui.row_keys import row_id
 from tui_pos.ui.screens.refund.choose_lines import ChooseLinesStep
 from tui_pos.ui.screens.refund.no_receipt import NoReceiptStep
 from tui_pos.ui.screens.refund.state import WizardState
@@ -60,7 +63,7 @@ class FindOrderStep(WizardStep):
                 self.app.push_screen(RefundDetailScreen(refunds.detail(text).summary.refund_no))
                 return
             try:
-                self.show_order(refunds.find_order(self.app.ctx, text))
+                self.show_order(refunds.find_order(self.pos.ctx, text))
             except PosError as not_order:
                 if not text.isdigit() and not text.upper().startswith("M"):
                     raise not_order
@@ -70,7 +73,7 @@ class FindOrderStep(WizardStep):
             self.query_one("#find", ScanInput).keep(text)
 
     def show_member_orders(self, text: str) -> None:
-        _member_id, name, orders = refunds.member_orders(self.app.ctx, text)
+        _member_id, name, orders = refunds.member_orders(self.pos.ctx, text)
         table = self.query_one("#orders", DataTable)
         table.clear()
         for sale in orders:
@@ -89,7 +92,7 @@ class FindOrderStep(WizardStep):
     @on(DataTable.RowSelected, "#orders")
     def pick_order(self, event: DataTable.RowSelected) -> None:
         try:
-            self.show_order(refunds.load_order(self.app.ctx, int(event.row_key.value)))
+            self.show_order(refunds.load_order(self.pos.ctx, row_id(event.row_key)))
         except PosError as exc:
             self.show_error(exc.message)
 
@@ -146,5 +149,6 @@ class FindOrderStep(WizardStep):
         self.app.push_screen(NoReceiptStep(WizardState(no_receipt=True)))
 
 
-def open_refund_wizard(app) -> None:
+def open_refund_wizard(app: App[Any]) -> None:
+    """Checkout's F8: the wizard opens on step 1 with nothing gathered yet."""
     app.push_screen(FindOrderStep(WizardState()))

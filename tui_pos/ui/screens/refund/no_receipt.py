@@ -70,7 +70,7 @@ class NoReceiptStep(WizardStep):
         self.query_one("#scan-back", ScanInput).focus()
 
     def show_lines(self) -> None:
-        self.state.history = refunds.lines_without_receipt(self.app.ctx, self.scanned, self.state.member_id)
+        self.state.history = refunds.lines_without_receipt(self.pos.ctx, self.scanned, self.state.member_id)
         table = self.query_one("#lines", DataTable)
         table.clear()
         for h in self.state.history.values():

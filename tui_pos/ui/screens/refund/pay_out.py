@@ -77,7 +77,7 @@ class PayOutStep(WizardStep):
 
     def action_reprint(self) -> None:
         try:
-            job = refunds.voucher_job_to_print(self.app.ctx, self.app.staff, self.result.refund_no)
+            job = refunds.voucher_job_to_print(self.pos.ctx, self.pos.user, self.result.refund_no)
         except PosError as exc:
             self.show_error(exc.message)
             return
@@ -85,7 +85,7 @@ class PayOutStep(WizardStep):
 
     def action_done(self) -> None:
         try:
-            refunds.complete(self.app.ctx, self.app.staff, self.result.refund_no)
+            refunds.complete(self.pos.ctx, self.pos.user, self.result.refund_no)
         except PosError as exc:
             self.show_error(exc.message)
             return

@@ -74,7 +74,7 @@ class ReviewStep(WizardStep):
 
     def requote(self) -> bool:
         try:
-            self.state.quote = refunds.quote(self.app.ctx, self.app.staff, self.state.draft())
+            self.state.quote = refunds.quote(self.pos.ctx, self.pos.user, self.state.draft())
         except PosError as exc:
             self.show_error(exc.message)
             return False

@@ -3,7 +3,9 @@ Escape back and F2 for the policy page; and the helpers the steps have in common
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import Any
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
@@ -59,7 +61,7 @@ class WizardStep(PosScreen[None]):
         self.app.push_screen(PolicyScreen())
 
 
-def close_wizard(app) -> None:
+def close_wizard(app: App[Any]) -> None:
     """Back to the screen the wizard was opened from."""
     while isinstance(app.screen, (WizardStep, PolicyScreen)):
         app.pop_screen()
