@@ -692,6 +692,8 @@ ZH.update(
         "A phone number is {count} digits, nothing else": "手机号为 {count} 位数字，不能输入其他字符",
         "Expected": "应有现金",
         "Day: sales {sales}, refunds {refunds}, net {net}": "全天：销售 {sales}，退款 {refunds}，净额 {net}",
+        "Expected": "应有现金",
+        "Day: sales {sales}, refunds {refunds}, net {net}": "全天：销售 {sales}，退款 {refunds}，净额 {net}",
     }
 )
 

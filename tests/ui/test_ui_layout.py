@@ -7,12 +7,15 @@ from dataclasses import replace
 import pytest
 from textual.widgets._footer import FooterKey
 
-from tui_pos.i18n import set_language
+from tui_pos.domain.shift import CashCount
+from tui_pos.i18n import set_language, tr
+from tui_pos.services import shifts
+from tui_pos.services import staff as staff_service
 from tui_pos.ui.app import make_app
 from tui_pos.ui.widgets.member_panel import MemberPanel
 from tui_pos.ui.widgets.totals import TotalsPanel
 
-from ui_helpers import log_in, scan, type_text
+from ui_helpers import log_in, scan, sell, type_text
 
 SIZE = (80, 24)
 
@@ -112,3 +115,26 @@ async def test_date_boxes_show_the_whole_date(ctx, language):
         day = app.screen.query_one("#day")
         assert app.screen.focused is day
         assert len(day.value) == 10 and day.value in rendered(day), rendered(day)
+
+
+async def test_day_summary_shows_every_figure_at_80_columns(ctx, language):
+    """A busy shift (five-figure sums, a big shortfall) closed, and the next one still open."""
+    manager = staff_service.login(ctx, "003", "3333")
+    sell(ctx, {"6902": 999})  # 12977.01 in cash: the drawer should hold 13477.01
+    shifts.close_shift(ctx, manager, CashCount(1_224_245), "counted twice, short")  # 12242.45: -1234.56
+    shifts.open_shift(ctx, manager, CashCount(50000))
+    sell(ctx, {"6901": 3})
+    app = make_app(replace(ctx.config, language=language))
+    app.offer_left_over = False  # the sales above were recorded, never printed
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "003", "3333")
+        await pilot.press("ctrl+o", "f3")
+        await pilot.pause()
+        table = app.screen.query_one("#rows")
+        assert table.row_count == 2
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # nothing off to the right
+        shown = rendered(table)
+        for figure in ("12977.01", "13477.01", "12242.45", "-1234.56", "10.50", "510.50", tr("open")):
+            assert figure in shown, (figure, shown)
+        summary = rendered(app.screen.query_one("#summary"))
+        assert "12987.51" in summary and "cash" not in summary.replace("Cash", "")  # tenders in words

@@ -151,8 +151,8 @@ async def test_day_summary_for_a_supervisor(ctx, app):
         await pilot.press("ctrl+o", "f3")
         await pilot.pause()
         rows = app.screen.query_one("#rows")
-        assert rows.row_count == 1 and rows.get_row_at(0)[0] == "01"
-        assert "cash 12.99" in text_of(app, "#summary")
+        assert rows.row_count == 1 and str(rows.get_row_at(0)[0]) == "01"
+        assert "Cash 12.99" in text_of(app, "#summary")  # the tender in words, not its code
         await pilot.press("ctrl+e")
         await pilot.pause()
         assert "Saved" in text_of(app, "#status")

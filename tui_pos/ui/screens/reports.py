@@ -10,14 +10,17 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static
 
+from tui_pos.devices.tickets import tender_label
 from tui_pos.domain.errors import PosError
 from tui_pos.domain.money import format_money
 from tui_pos.domain.policy import REASON_LABELS
+from tui_pos.domain.shift import ShiftReport
 from tui_pos.i18n import tr
 from tui_pos.services import export, reports, shifts
 from tui_pos.ui.screens.base import PosScreen
@@ -188,6 +191,10 @@ class DaySummaryScreen(PosScreen[None]):
     ]
 
     HEADERS = ("Till", "Shift", "Opened", "Closed", "Sales", "Refunds", "Net", "Expected cash", "Counted", "Variance")
+    # Ctrl+E writes every column above. The screen leaves out Closed (an open shift says so under
+    # Counted) and Net (sales - refunds; the day's net is on the line below), so that a shift's
+    # figures fit on one line at 80 columns in both languages, up to 99999.99 each.
+    SHOWN = ("Till", "Shift", "Opened", "Sales", "Refunded", "Expected", "Counted", "Variance")
 
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
@@ -225,16 +232,45 @@ class DaySummaryScreen(PosScreen[None]):
     def reload(self) -> None:
         table = self.query_one("#rows", DataTable)
         try:
-            rows = self.rows()
+            self.rows()  # reads the day (and checks the date typed) for the table and Ctrl+E
         except PosError as exc:
             self.say(exc.message, problem=True)
             return
         table.clear(columns=True)
-        table.add_columns(*(tr(h) for h in self.HEADERS))
-        table.add_rows(rows)
-        tenders = "  ".join(f"{tr(t)} {reports.yuan(s - r)}" for t, (s, r) in self.day.tender_net().items())
-        self.query_one("#summary", Static).update(tr("Net by tender: {tenders}", tenders=tenders or "-"))
+        table.add_columns(*(tr(h) for h in self.SHOWN))
+        table.add_rows(self.shown_row(r) for r in self.day.shifts)
+        day = self.day
+        tenders = "  ".join(f"{tender_label(t)} {reports.yuan(s - r)}" for t, (s, r) in day.tender_net().items())
+        sales, refunds = day.total("sales_total"), day.total("refunds_total")
+        totals = tr(
+            "Day: sales {sales}, refunds {refunds}, net {net}",
+            sales=reports.yuan(sales),
+            refunds=reports.yuan(refunds),
+            net=reports.yuan(sales - refunds),
+        )
+        self.query_one("#summary", Static).update(
+            Text(totals + "\n" + tr("Net by tender: {tenders}", tenders=tenders or "-"))
+        )
         self.say("")
+
+    @staticmethod
+    def shown_row(r: ShiftReport) -> tuple[Text, ...]:
+        """A shift as the screen shows it (see SHOWN): text cells, figures to the right."""
+
+        def figure(cents: int | None, sign: str = "") -> Text:
+            shown = "" if cents is None else (sign if cents > 0 else "") + reports.yuan(cents)
+            return Text(shown, justify="right")
+
+        return (
+            Text(r.till_code),
+            Text(str(r.shift_id)),
+            Text(f"{r.opened_at:%H:%M} {r.opened_by}"),
+            figure(r.sales_total),
+            figure(r.refunds_total),
+            figure(r.expected_cash),
+            figure(r.counted) if r.is_closed else Text(tr("open")),
+            figure(r.variance, "+"),
+        )
 
     def on_input_submitted(self) -> None:
         self.reload()
