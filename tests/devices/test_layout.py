@@ -95,6 +95,14 @@ def test_fit():
         assert cells(fit(long, width)) <= width
 
 
+def test_fit_with_another_ellipsis():
+    assert fit("可口可乐可口可乐", 7, "..") == "可口.."  # a wide character never split
+    assert fit("Notebook A5", 8, "..") == "Notebo.."
+    assert fit("Notebook A5", 1, "..") == "."
+    for width in WIDTHS:
+        assert cells(fit("中" * 40 + "abc", width, "..")) <= width
+
+
 def test_pad():
     assert pad("中a", 6) == "中a   "
     assert pad("中a", 6, "right") == "   中a"

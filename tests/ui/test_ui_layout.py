@@ -7,10 +7,14 @@ from dataclasses import replace
 import pytest
 from textual.widgets._footer import FooterKey
 
+from tui_pos.devices.layout import cells
+from tui_pos.domain.refund import Pick
 from tui_pos.domain.shift import CashCount
 from tui_pos.i18n import set_language, tr
-from tui_pos.services import shifts
+from tui_pos.services import refunds, shifts
 from tui_pos.services import staff as staff_service
+from tui_pos.services.refunds import RefundDraft
+from tui_pos.store.models import ProductRow
 from tui_pos.ui.app import make_app
 from tui_pos.ui.widgets.member_panel import MemberPanel
 from tui_pos.ui.widgets.totals import TotalsPanel
@@ -138,3 +142,34 @@ async def test_day_summary_shows_every_figure_at_80_columns(ctx, language):
             assert figure in shown, (figure, shown)
         summary = rendered(app.screen.query_one("#summary"))
         assert "12987.51" in summary and "cash" not in summary.replace("Cash", "")  # tenders in words
+
+
+async def test_refund_report_chart_labels_fit_and_keep_the_figures(ctx, language):
+    """Chart labels as long as the width allows, cut with ".." (not "…") past that; every
+    figure whole at the right; laid out again when the terminal is resized."""
+    long_name = "德芙 丝滑牛奶巧克力 43g 家庭分享装 [b]超值[/b]"  # 46 cells; the brackets stay text
+    ProductRow.create(barcode="6909", name=long_name, category="food", price=1000, stock=10)
+    manager = staff_service.login(ctx, "003", "3333")
+    sale = sell(ctx, {"6909": 2, "6901": 1})
+    lines = refunds.load_order(ctx, sale.sale_id).history.values()
+    draft = RefundDraft(sale.sale_id, tuple(Pick(line.sale_line_id, 1) for line in lines), "quality")
+    refunds.confirm(ctx, manager, draft, ("003", "3333"))
+    app = make_app(replace(ctx.config, language=language))
+    app.offer_left_over = False  # the sale above was recorded, never printed
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "003", "3333")
+        await pilot.press("ctrl+o", "f4")  # refund reports, by product
+        await pilot.pause()
+        chart = app.screen.query_one("#chart")
+        drawn = [line.rstrip() for line in rendered(chart).splitlines() if line.strip()]
+        assert len(drawn) == 2, drawn
+        for line in drawn:
+            assert cells(line) <= chart.content_region.right and "…" not in line
+        assert drawn[0].endswith(" 10.00") and drawn[1].endswith(" 3.50")  # the figures, whole
+        assert "德芙 丝滑牛奶巧克力 43g" in drawn[0] and long_name not in drawn[0] and ".." in drawn[0]  # cut
+        assert "可口可乐 330ml" in drawn[1]
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        drawn = [line.rstrip() for line in rendered(chart).splitlines() if line.strip()]
+        assert long_name in drawn[0] and drawn[0].endswith(" 10.00")  # room enough: the whole name
+        assert len(drawn[0]) > 80  # the bars use the new width

@@ -49,18 +49,21 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def fit(text: str, width: int) -> str:
-    """Cut `text` to `width` cells (with … when cut)."""
+def fit(text: str, width: int, ellipsis: str = "…") -> str:
+    """Cut `text` to `width` cells (ending in `ellipsis` when cut)."""
     if cells(text) <= width:
         return text
+    room = width - cells(ellipsis)
+    if room < 0:
+        return ellipsis[: max(0, width)]
     out, used = [], 0
     for ch in text:
         w = char_cells(ch)
-        if used + w > width - 1:
+        if used + w > room:
             break
         out.append(ch)
         used += w
-    return "".join(out) + "…"
+    return "".join(out) + ellipsis
 
 
 def pad(text: str, width: int, align: str = "left") -> str:
