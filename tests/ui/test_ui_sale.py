@@ -7,8 +7,14 @@ from tui_pos.store.models import MemberRow, PaymentRow, PointsMoveRow, SaleRow
 from tui_pos.ui.screens.checkout import CheckoutScreen
 from tui_pos.ui.screens.login import LoginScreen
 from tui_pos.ui.widgets.basket_table import BasketTable
+from tui_pos.ui.widgets.totals import TotalsPanel
 
 from ui_helpers import log_in, scan, strip_escpos, type_text
+
+
+def totals_text(app) -> str:
+    panel = app.screen.query_one(TotalsPanel)
+    return "\n".join(strip.text for strip in panel.render_lines(panel.region.reset_offset))
 
 
 async def test_sale_with_member_and_cash_change(app, printer):
@@ -74,3 +80,38 @@ async def test_wrong_pin_stays_on_login(app):
         assert app.staff is None
         # the code is kept, the PIN is selected so typing replaces it
         assert app.screen.query_one("#login-code").value == "001"
+
+
+async def test_a_new_session_starts_with_its_own_totals(app):
+    """After a shift close and the next log in, the totals are the (empty) basket's, not the
+    last customer's change."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await scan(pilot, "6902")
+        await pilot.press("f4")
+        await pilot.pause()
+        await type_text(pilot, "20")
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "7.01" in totals_text(app)  # the change, shown to the customer
+        await pilot.press("ctrl+o", "f9")  # close the shift: 500.00 float + 12.99 in cash
+        await pilot.pause()
+        await type_text(pilot, "512.99")
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("enter")  # closed: log out
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        await log_in(pilot, "002", "2222")
+        await type_text(pilot, "500")  # the next shift's float
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckoutScreen)
+        totals = totals_text(app)
+        assert app.last_sale.order_no not in totals and "7.01" not in totals
+        assert "Total due" in totals and "0.00" in totals
+        await scan(pilot, "6901")
+        assert "3.50" in totals_text(app)

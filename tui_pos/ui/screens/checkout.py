@@ -83,8 +83,8 @@ class CheckoutScreen(PosScreen[None]):
         self.show_member()
         self.show_totals()
         self.show_exchange()
-        if self.pos.last_sale is not None and not self.pos.basket.lines:
-            self.query_one(TotalsPanel).show_done(self.pos.last_sale, self.symbol)
+        # A new checkout screen is a new session (log in, shift opened): it shows the basket as it
+        # is, empty or kept, never the previous session's last sale; F9 still reprints that one.
 
     # -- helpers --------------------------------------------------------------
     @property
