@@ -148,3 +148,38 @@ async def test_log_out_keeps_the_basket(app):
         assert isinstance(app.screen, CheckoutScreen) and app.staff.code == "002"
         assert app.screen.query_one(BasketTable).row_count == 1
         assert "002" in app.sub_title
+
+
+async def test_a_notice_goes_when_the_cashier_moves_on(app):
+    """A notice such as "Line voided" is about the last action: it does not stay through member
+    lookup, payment or the next scan."""
+
+    def status() -> str:
+        return str(app.screen.query_one("#status").content)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        for code in ("6901", "6902", "6903", "6903"):
+            await scan(pilot, code)
+        await pilot.press("f6")  # void the selected line
+        await pilot.pause()
+        assert "Line voided" in status()
+        await pilot.press("f2")  # member lookup, and back
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckoutScreen) and status() == ""
+        await pilot.press("f6")
+        await pilot.pause()
+        assert "Line voided" in status()
+        await pilot.press("f4")  # payment, and back
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckoutScreen) and status() == ""
+        await pilot.press("f6")
+        await pilot.pause()
+        assert "Line voided" in status()
+        await scan(pilot, "6901")  # the next item
+        assert status() == ""
+        assert len(app.basket.lines) == 1

@@ -107,6 +107,13 @@ class CheckoutScreen(PosScreen[None]):
         status.update(message)
         status.set_class(problem, "problem")
 
+    def move_on(self) -> None:
+        """The cashier goes on to something else (a scan, another screen): what the status line said
+        about the last action ("Line voided", "Sale recorded"...) goes; an exchange still under way
+        is said again."""
+        self.show_status("")
+        self.show_exchange()
+
     def show_totals(self, totals: Totals | None = None) -> None:
         """The sums, with an exchange's credit and what is left to pay or give back from the moment
         the exchange starts."""
@@ -144,6 +151,7 @@ class CheckoutScreen(PosScreen[None]):
     # -- scanning -------------------------------------------------------------
     @on(ScanInput.Scanned, "#scan")
     def scanned(self, event: ScanInput.Scanned) -> None:
+        self.move_on()
         try:
             qty, code = split_quantity(event.code)
             product = catalog.product_for_scan(code)
@@ -155,6 +163,7 @@ class CheckoutScreen(PosScreen[None]):
         self.basket_changed(index)
 
     def add_product(self, product: Product, qty: int = 1) -> None:
+        self.move_on()
         try:
             index = self.pos.basket.add(product, qty)
         except PosError as exc:
@@ -165,6 +174,7 @@ class CheckoutScreen(PosScreen[None]):
     def action_clear(self) -> None:
         self.scan_input.clear()
         self.show_error("")
+        self.move_on()
 
     def action_move(self, step: int) -> None:
         table = self.table
@@ -180,6 +190,8 @@ class CheckoutScreen(PosScreen[None]):
 
     # -- lines ----------------------------------------------------------------
     def action_find(self) -> None:
+        self.move_on()
+
         def chosen(product: Product | None) -> None:
             if product is not None:
                 self.add_product(product)
@@ -190,6 +202,7 @@ class CheckoutScreen(PosScreen[None]):
         index = self.selected_line()
         if index is None:
             return
+        self.move_on()
         line = self.pos.basket.lines[index]
 
         def done(qty: int | None) -> None:
@@ -214,6 +227,7 @@ class CheckoutScreen(PosScreen[None]):
         self.show_status(tr("Line voided: {item} x {qty}", item=line.product.name, qty=line.qty))
 
     def action_void_sale(self) -> None:
+        self.move_on()
         basket = self.pos.basket
         if not basket.lines and self.pos.exchange_credit is not None:
             self.drop_exchange()
@@ -272,6 +286,8 @@ class CheckoutScreen(PosScreen[None]):
 
     # -- member ---------------------------------------------------------------
     def action_members(self) -> None:
+        self.move_on()
+
         def back(attached: bool | None) -> None:
             if attached:
                 self.member_changed()
@@ -295,6 +311,7 @@ class CheckoutScreen(PosScreen[None]):
             self.show_error(tr("The basket is empty"))
             return
         self.show_error("")
+        self.move_on()
         self.app.push_screen(PayScreen(), self.paid)
 
     def paid(self, result: SaleResult | ExchangeResult | None) -> None:
@@ -372,17 +389,20 @@ class CheckoutScreen(PosScreen[None]):
         self.pos.start_print(job_id, reply_to=self)
 
     def action_shift(self) -> None:
+        self.move_on()
         from tui_pos.ui.screens.shift import ShiftScreen
 
         self.app.push_screen(ShiftScreen())
 
     def action_print_queue(self) -> None:
+        self.move_on()
         from tui_pos.ui.screens.print_queue import PrintQueueScreen
 
         self.app.push_screen(PrintQueueScreen())
 
     # -- elsewhere ------------------------------------------------------------
     def action_refund(self) -> None:
+        self.move_on()
         from tui_pos.ui.screens.refund import open_refund_wizard
 
         open_refund_wizard(self.app)
