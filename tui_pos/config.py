@@ -51,6 +51,7 @@ class MemberLevel:
     code: str
     name: str
     discount_bp: int  # basis points off the whole sale, 100 = 1 %
+    name_en: str = ""  # shown with the English UI; "" = the name above
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,7 @@ def load_config(
     data_dir = default_data_dir(env)
     points = raw.get("points", {})
     levels = tuple(
-        MemberLevel(code, str(spec[0]), _as_int("member_levels", code, spec[1]))
+        MemberLevel(code, str(spec[0]), _as_int("member_levels", code, spec[1]), str(spec[2]) if len(spec) > 2 else "")
         for code, spec in raw.get("member_levels", {}).items()
     )
     limits = {role: _as_int("refund_limits", role, v) for role, v in raw.get("refund_limits", {}).items()}

@@ -6,25 +6,21 @@ words, why a refund is allowed, needs approval or is refused.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from tui_pos import labels
 from tui_pos.domain.money import apply_bp, format_money
 from tui_pos.domain.staff import Role
 from tui_pos.i18n import language, tr
 
+# Codes; what they are called on screen and paper: tui_pos.labels.REASONS / DISPOSITIONS.
 REASONS = ("quality", "wrong_item", "changed_mind", "service", "price_error", "other")
-REASON_LABELS = {
-    "quality": "Quality problem",
-    "wrong_item": "Wrong item",
-    "changed_mind": "Changed mind",
-    "service": "Service problem",
-    "price_error": "Price error",
-    "other": "Other",
-}
 DISPOSITIONS = ("restock", "damaged", "scrap")
-DISPOSITION_LABELS = {"restock": "Back to stock", "damaged": "Damaged", "scrap": "Scrap"}
+# The words moved to tui_pos.labels; these names for them go once no screen reads them.
+REASON_LABELS = labels.REASONS
+DISPOSITION_LABELS = labels.DISPOSITIONS
 
 
 @dataclass(frozen=True)
@@ -78,37 +74,45 @@ class RefundPolicy:
                 return role
         return Role.MANAGER
 
-    def plain_words(self) -> list[str]:
-        """Every rule as a sentence a cashier can read out to a customer."""
+    def plain_words(
+        self,
+        level_name: Callable[[str], str] = str,
+        category_name: Callable[[str], str] = str,
+        money: Callable[[int], str] = lambda cents: format_money(cents, "￥"),
+    ) -> list[str]:
+        """Every rule as a sentence a cashier can read out to a customer. Member levels and
+        categories are the shop's own codes: `level_name` and `category_name` say what they
+        are called (the config knows, the policy does not); `money` writes an amount."""
         lines = [tr("Refunds within {days} days of the sale, with the receipt.", days=self.window_days)]
         for level, days in sorted(self.level_window_days.items()):
-            lines.append(tr("{level} members: within {days} days.", level=level, days=days))
+            lines.append(tr("{level} members: within {days} days.", level=level_name(level), days=days))
         if self.approval_outside_window:
             lines.append(tr("Later than that only with a supervisor's approval."))
         else:
             lines.append(tr("Later than that: no refund."))
-        lines.append(
-            tr("Without the receipt: only with a {role}'s approval, and flagged.", role=tr(self.no_receipt_role.code))
-        )
+        approver = labels.role(self.no_receipt_role)
+        lines.append(tr("Without the receipt: only with a {role}'s approval, and flagged.", role=approver))
         for tender, bp in sorted(self.fee_bp.items()):
             if bp:
-                lines.append(tr("Refunds to {tender} carry a fee of {pct}%.", tender=tender, pct=f"{bp / 100:g}"))
+                lines.append(
+                    tr("Refunds to {tender} carry a fee of {pct}%.", tender=labels.tender(tender), pct=f"{bp / 100:g}")
+                )
         for role in Role:
             limit = self.limit(role)
             lines.append(
-                tr(
-                    "{role} may refund up to {amount} without approval.",
-                    role=tr(role.code),
-                    amount=format_money(limit, "￥"),
-                )
+                tr("A {role} may refund up to {amount} without approval.", role=labels.role(role), amount=money(limit))
                 if limit is not None
-                else tr("{role} may refund any amount.", role=tr(role.code))
+                else tr("A {role} may refund any amount.", role=labels.role(role))
             )
         for rule in self.rules.values():
             lines.append(rule.text())
         for category, code in sorted(self.categories.items()):
             lines.append(
-                tr("Category {category}: {rule}", category=category, rule=self.rules.get(code, DEFAULT_RULE).text())
+                tr(
+                    "Category {category}: {rule}",
+                    category=category_name(category),
+                    rule=self.rules.get(code, DEFAULT_RULE).text(),
+                )
             )
         return lines
 

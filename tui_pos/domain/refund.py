@@ -11,18 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from tui_pos import labels
 from tui_pos.domain.errors import InvalidInput, RefundNotAllowed
 from tui_pos.domain.money import format_money, share_of
 from tui_pos.domain.policy import DISPOSITIONS, REASONS, PolicyRule, RefundPolicy, within_window
 from tui_pos.domain.staff import Role
 
 REFUND_TENDERS = ("cash", "card", "wechat", "alipay", "stored_value")
-APPROVAL_LABELS = {
-    "over_limit": "Amount over your refund limit",
-    "outside_window": "Outside the refund window",
-    "no_receipt": "No receipt",
-    "override": "Amount lowered by the cashier",
-}
+# Why someone above the cashier must approve (their words: tui_pos.labels.APPROVALS).
+APPROVALS = ("over_limit", "outside_window", "no_receipt", "override")
+APPROVAL_LABELS = labels.APPROVALS  # moved to tui_pos.labels; this name goes once nothing reads it
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ class RefundQuote:
     allowed: int  # the most money policy lets go back
     amount: int  # the money that will go back (allowed, or lower if the cashier lowered it)
     tender: str
-    approvals: tuple[str, ...]  # why someone above the cashier must approve (APPROVAL_LABELS keys)
+    approvals: tuple[str, ...]  # why someone above the cashier must approve (APPROVALS codes)
     approver_role: Role | None
     rules: tuple[str, ...]  # the policy rules that applied, in plain words
     outside_window: bool

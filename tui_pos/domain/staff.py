@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from tui_pos.domain.errors import InsufficientPermission, InvalidInput
+from tui_pos.labels import permission
 
 
 class Role(IntEnum):
@@ -60,7 +61,7 @@ PERMISSIONS: dict[str, Role] = {
 def require(staff: Staff, action: str) -> None:
     needed = PERMISSIONS[action]
     if staff.role < needed:
-        raise InsufficientPermission("Your role may not {action}", action=action.replace("_", " "))
+        raise InsufficientPermission("Your role may not {action}", action=permission(action))
 
 
 # n=2^12, r=8, p=4: the work of the former n=2^14, p=1 per guess, but 4 MiB of memory instead of

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tui_pos import labels
 from tui_pos.domain.catalog import Member, clean_text
 from tui_pos.domain.errors import PaymentError
 from tui_pos.domain.money import format_money
 
 
 class TenderKind(StrEnum):
+    """How money is taken; tui_pos.labels.TENDERS says what each is called."""
+
     CASH = "cash"
     CARD = "card"
     WECHAT = "wechat"
@@ -20,15 +23,8 @@ class TenderKind(StrEnum):
     EXCHANGE = "exchange"  # credit from goods returned in an exchange
 
 
-TENDER_LABELS = {
-    TenderKind.CASH: "Cash",
-    TenderKind.CARD: "Card",
-    TenderKind.WECHAT: "WeChat Pay",
-    TenderKind.ALIPAY: "Alipay",
-    TenderKind.STORED_VALUE: "Stored value",
-    TenderKind.POINTS: "Points",
-    TenderKind.EXCHANGE: "Exchange credit",
-}
+# The words moved to tui_pos.labels.TENDERS; this view of them goes once no screen reads it.
+TENDER_LABELS = {TenderKind(code): text for code, text in labels.TENDERS.items()}
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,12 @@ from typing import Any, TypedDict
 from tui_pos.domain.catalog import clean_text
 from tui_pos.domain.errors import Conflict, InvalidInput, NeedsApproval, NotFound, RefundNotAllowed
 from tui_pos.domain.money import normalize_digits
-from tui_pos.domain.refund import APPROVAL_LABELS, LineHistory, Pick, RefundQuote, SaleFacts, quote_refund
+from tui_pos.domain.refund import LineHistory, Pick, RefundQuote, SaleFacts, quote_refund
 from tui_pos.domain.sales import SaleDetail, SaleSummary
 from tui_pos.domain.staff import Role, Staff, require
 from tui_pos.domain.tenders import TenderKind
 from tui_pos.i18n import tr
+from tui_pos.labels import approvals, role, status
 from tui_pos.services import printing, reports, shifts
 from tui_pos.services import staff as staff_service
 from tui_pos.services.context import Context
@@ -256,7 +257,7 @@ def quote(ctx: Context, actor: Staff, draft: RefundDraft) -> RefundQuote:
 
 
 def approval_text(quote_: RefundQuote) -> list[str]:
-    return [tr(APPROVAL_LABELS[key]) for key in quote_.approvals]
+    return approvals(quote_.approvals)
 
 
 # ---- step 4 ---------------------------------------------------------------------------
@@ -410,7 +411,7 @@ def check_approver(ctx: Context, actor: Staff, q: RefundQuote, approver: tuple[s
         raise NeedsApproval(
             "A {role} must approve: {why}",
             reasons=q.approvals,
-            role=tr(q.approver_role.code),
+            role=role(q.approver_role),
             why="; ".join(approval_text(q)),
         )
     code, pin = approver
@@ -605,8 +606,10 @@ def _row(refund_no: str, *statuses: str) -> RefundRow:
         raise NotFound("No refund {no}", no=refund_no[:30])
     if statuses and row.status not in statuses:
         if "pending_approval" in statuses:
-            raise InvalidInput("Refund {no} is {status}, not waiting for approval", no=row.refund_no, status=row.status)
-        raise InvalidInput("Refund {no} is {status}, not paid", no=row.refund_no, status=row.status)
+            raise InvalidInput(
+                "Refund {no} is {status}, not waiting for approval", no=row.refund_no, status=status(row.status)
+            )
+        raise InvalidInput("Refund {no} is {status}, not paid", no=row.refund_no, status=status(row.status))
     return row
 
 
@@ -620,7 +623,9 @@ def approve_parked(ctx: Context, approver: Staff, refund_no: str) -> RefundResul
         if approver.role < max(needed, Role.SUPERVISOR) or (
             "no_receipt" in row.approval_reasons and approver.role < ctx.config.refund_policy.no_receipt_role
         ):
-            raise NeedsApproval("A {role} must approve: {why}", role=tr(needed.code), why=row.approval_reasons)
+            raise NeedsApproval(
+                "A {role} must approve: {why}", role=role(needed), why="; ".join(approvals(row.approval_reasons))
+            )
         at = ctx.now()
         lines = list(RefundLineRow.select().where(RefundLineRow.refund == row.id))
         paid = _paid(ctx, approver, at)
@@ -710,7 +715,8 @@ def complete(ctx: Context, actor: Staff, refund_no: str) -> None:
         at = ctx.now()
         row.status, row.completed_at = "completed", at
         row.save()
-        _event(row.id, actor.code, "completed", tr("cash handed over, customer signed"), at=at)
+        # the note is kept as its English template and shown in the reader's language (labels.event_note)
+        _event(row.id, actor.code, "completed", "cash handed over, customer signed", at=at)
         audit.append(actor.code, "refund_completed", row.refund_no)
 
     write(record)

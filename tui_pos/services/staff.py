@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from tui_pos.domain.errors import AuthError, InsufficientPermission
 from tui_pos.domain.staff import Role, Staff, check_pin_format, hash_pin, needs_rehash, require, verify_pin
+from tui_pos.labels import permission
 from tui_pos.services.context import Context
 from tui_pos.store import audit
 from tui_pos.store.db import write
@@ -57,7 +58,7 @@ def approve(ctx: Context, code: str, pin: str, minimum: Role, *, for_action: str
     """A supervisor or manager confirms on the spot with their own code and PIN."""
     staff = login(ctx, code, pin, action=f"approve_{for_action}")
     if staff.role < minimum:
-        raise InsufficientPermission("Your role may not {action}", action=f"approve {for_action}")
+        raise InsufficientPermission("Your role may not {action}", action=permission(f"approve_{for_action}"))
     return staff
 
 
@@ -69,7 +70,7 @@ def create_staff(ctx: Context, actor: Staff | None, code: str, name: str, role: 
         if actor is not None:
             require(actor, "manage_staff")
         elif StaffRow.select().exists():
-            raise InsufficientPermission("Your role may not {action}", action="manage staff")
+            raise InsufficientPermission("Your role may not {action}", action=permission("manage_staff"))
         row = StaffRow.create(code=code, name=name, role=role.code, pin_hash=hash_pin(pin))
         audit.append(actor.code if actor else "setup", "staff_create", f"staff:{code}", {"role": role.code})
         return to_staff(row)

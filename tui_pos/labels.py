@@ -1,0 +1,210 @@
+"""What each internal code is called where people read it: screens, tickets, the command line.
+
+Codes stay codes in the database and between the layers (cash, over_limit, gold,
+pending_approval, edge, reports ...); they turn into words only here, one table per kind.
+Each table maps a code to an English catalogue key that `tui_pos.i18n` translates, and the
+catalogue test checks that every key has its Chinese. A code missing from its table (a row
+written by a newer release) is shown as it is: better a code than nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from tui_pos.i18n import language, tr
+
+if TYPE_CHECKING:
+    from tui_pos.config import Config
+
+# How the money was taken or goes back (domain.tenders.TenderKind, refund tenders).
+TENDERS: dict[str, str] = {
+    "cash": "Cash",
+    "card": "Card",
+    "wechat": "WeChat Pay",
+    "alipay": "Alipay",
+    "stored_value": "Stored value",
+    "points": "Points",
+    "exchange": "Exchange credit",
+}
+
+# Staff roles (domain.staff.Role.code), as a sentence names them: "a supervisor must approve".
+ROLES: dict[str, str] = {"cashier": "cashier", "supervisor": "supervisor", "manager": "manager"}
+
+# What a role may do (domain.staff.PERMISSIONS), as in "Your role may not {action}".
+PERMISSIONS: dict[str, str] = {
+    "sell": "sell",
+    "void_sale": "void a sale",
+    "create_member": "add members",
+    "refund": "make refunds",
+    "approve_refund": "approve refunds",
+    "reject_refund": "reject refunds",
+    "manage_staff": "manage staff",
+    "import": "import data",
+    "reports": "see the reports",
+    "discard_ticket": "discard tickets",
+    "shift": "open or close a shift",
+    "cash_move": "pay cash in or out",
+    "day_summary": "see the day summary",
+    "change_price": "change prices",
+    "open_drawer": "open the drawer",
+}
+
+# Why someone above the cashier must approve a refund (domain.refund RefundQuote.approvals).
+APPROVALS: dict[str, str] = {
+    "over_limit": "Amount over your refund limit",
+    "outside_window": "Outside the refund window",
+    "no_receipt": "No receipt",
+    "override": "Amount lowered by the cashier",
+}
+
+# Why the customer brings goods back (domain.policy.REASONS).
+REASONS: dict[str, str] = {
+    "quality": "Quality problem",
+    "wrong_item": "Wrong item",
+    "changed_mind": "Changed mind",
+    "service": "Service problem",
+    "price_error": "Price error",
+    "other": "Other",
+}
+
+# What happens to goods that come back (domain.policy.DISPOSITIONS).
+DISPOSITIONS: dict[str, str] = {"restock": "Back to stock", "damaged": "Damaged", "scrap": "Scrap"}
+
+# Where a refund, a sale or a shift stands.
+STATUSES: dict[str, str] = {
+    "pending_approval": "awaiting approval",
+    "paid": "paid",
+    "completed": "completed",
+    "rejected": "rejected",
+    "cancelled": "cancelled",
+    "voided": "voided",
+    "open": "open",
+    "closed": "closed",
+}
+
+# What happened to a refund, in its history (store RefundEventRow.event).
+EVENTS: dict[str, str] = {
+    "created": "created",
+    "parked": "parked for approval",
+    "approved": "approved",
+    "rejected": "rejected",
+    "cancelled": "cancelled",
+    "paid": "paid out",
+    "completed": "completed",
+    "reprint": "voucher reprinted",
+    "exchange": "exchanged",
+}
+
+# What the owner's refund analytics point out (services.reports.Flag.kind).
+FLAGS: dict[str, str] = {
+    "member": "Member",
+    "cashier": "Cashier",
+    "edge": "Near shift open/close",
+    "just_under": "Just under the limit",
+}
+
+# Cash into or out of the drawer that is not a sale (domain.shift.check_cash_move).
+CASH_MOVES: dict[str, str] = {"paid_in": "Paid in", "paid_out": "Paid out"}
+
+# What a print job holds (store PrintJobRow.kind).
+PRINT_JOBS: dict[str, str] = {"receipt": "Sales receipt", "refund": "Refund voucher", "report": "Report"}
+
+# The notes events carry as codes: an approval's reasons, the tender a refund was paid by.
+_NOTE_KINDS = {"approved": APPROVALS, "parked": APPROVALS}
+
+# Every table above, for the catalogue test and for anything that lists the codes.
+TABLES: dict[str, dict[str, str]] = {
+    "tender": TENDERS,
+    "role": ROLES,
+    "permission": PERMISSIONS,
+    "approval": APPROVALS,
+    "reason": REASONS,
+    "disposition": DISPOSITIONS,
+    "status": STATUSES,
+    "event": EVENTS,
+    "flag": FLAGS,
+    "cash_move": CASH_MOVES,
+    "print_job": PRINT_JOBS,
+}
+
+
+def word(table: dict[str, str], code: str) -> str:
+    """The code's words in the cashier's language; an unknown code as it is."""
+    key = table.get(code)
+    return tr(key) if key is not None else code
+
+
+def tender(code: str) -> str:
+    return word(TENDERS, str(code))
+
+
+def role(code: object) -> str:
+    """A Role or its code: 'cashier' -> 收银员."""
+    return word(ROLES, str(getattr(code, "code", code)))
+
+
+def permission(action: str) -> str:
+    return word(PERMISSIONS, action)
+
+
+def approval(code: str) -> str:
+    return word(APPROVALS, code)
+
+
+def approvals(codes: Iterable[str] | str) -> list[str]:
+    """The reasons an approval is needed; a stored 'over_limit,no_receipt' is split first."""
+    if isinstance(codes, str):
+        codes = [c for c in codes.split(",") if c]
+    return [approval(code.strip()) for code in codes]
+
+
+def reason(code: str) -> str:
+    return word(REASONS, code)
+
+
+def disposition(code: str) -> str:
+    return word(DISPOSITIONS, code)
+
+
+def status(code: str) -> str:
+    return word(STATUSES, code)
+
+
+def event(code: str) -> str:
+    return word(EVENTS, code)
+
+
+def event_note(code: str, note: str) -> str:
+    """An event's note: approval reasons and tenders are codes and get their words; a rejection
+    reason or an order no. is shop data and stays as typed."""
+    if code in _NOTE_KINDS:
+        return "; ".join(approvals(note))
+    if code == "paid":
+        return tender(note)
+    if code == "completed":
+        return tr(note) if note else ""  # written as an English template; older rows in their words
+    return note
+
+
+def flag(kind: str) -> str:
+    return word(FLAGS, kind)
+
+
+def cash_move(kind: str) -> str:
+    return word(CASH_MOVES, kind)
+
+
+def print_job(kind: str) -> str:
+    return word(PRINT_JOBS, kind)
+
+
+def level(config: Config, code: str | None) -> str:
+    """A member level by the name the shop gave it in its config ([member_levels]); with the
+    English UI its English name there. No level: not a member."""
+    if not code:
+        return tr("(no member)")
+    found = config.level(code)
+    if language() == "en" and found.name_en:
+        return found.name_en
+    return found.name
