@@ -692,8 +692,17 @@ ZH.update(
         "A phone number is {count} digits, nothing else": "手机号为 {count} 位数字，不能输入其他字符",
         "Expected": "应有现金",
         "Day: sales {sales}, refunds {refunds}, net {net}": "全天：销售 {sales}，退款 {refunds}，净额 {net}",
-        "Expected": "应有现金",
-        "Day: sales {sales}, refunds {refunds}, net {net}": "全天：销售 {sales}，退款 {refunds}，净额 {net}",
+        "Stay": "返回",
+        "Quit the till?": "退出收银系统？",
+        "The basket (items: {items}, total {total}) is kept in memory only: quitting drops it. "
+        "Nothing of it was sold; scan it again after the restart.": "购物车（{items}件，{total}）只保存在内存中：退出后将被清空。"
+        "其中商品尚未售出，重新启动后请重新扫描。",
+        "The exchange (credit {amount}) is not recorded yet: quitting drops it.": "换货（抵扣 {amount}）尚未记录：退出后将被取消。",
+        "The refund being entered is not recorded yet: quitting drops it; nothing was paid out.": "正在录入的退款尚未记录：退出后将被取消，未退出任何款项。",
+        "Refund {no} is recorded; after the restart, finish the payout from the refund list.": "退款 {no} 已记录；重新启动后请在退款管理中完成退款。",
+        "Nothing is lost: every sale and refund is already recorded.": "不会丢失数据：所有销售和退款都已记录。",
+        "Everything recorded stays.": "已记录的数据都会保留。",
+        "Ctrl+Q quits the till": "按 Ctrl+Q 退出收银系统",
     }
 )
 

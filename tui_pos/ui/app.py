@@ -67,7 +67,10 @@ class PosApp(App[None]):
     # every sheet again when it is first shown, which the first screen need not pay for.
     CSS_PATH = ["styles/app.tcss", "styles/login.tcss"]
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("f1", "help", "Help")]
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "ask_quit", "Quit", show=False, priority=True),  # in place of Textual's own
+    ]
     offer_left_over = True  # tickets found unprinted at start are offered for printing after log in
 
     def __init__(
@@ -219,6 +222,62 @@ class PosApp(App[None]):
         ]
         note = getattr(screen, "HELP", "")
         self.push_screen(HelpScreen(keys, tr(note) if note else ""))
+
+    # -- quitting -----------------------------------------------------------------
+    def action_ask_quit(self) -> None:
+        """Ctrl+Q, from any screen: ask first (Enter quits, Escape stays), saying what would go."""
+        from tui_pos.ui.screens.quit import QuitScreen
+
+        if isinstance(self.screen, QuitScreen):
+            return
+
+        def answered(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit()
+
+        self.push_screen(QuitScreen(tr("Quit the till?"), self._what_quitting_drops()), answered)
+
+    def _what_quitting_drops(self) -> str:
+        """Everything recorded is in the database and stays; what is only in memory goes."""
+        from tui_pos.domain.money import format_money
+        from tui_pos.ui.screens.refund.step import WizardStep
+
+        symbol = self.config.currency_symbol
+        lost = []
+        if self._basket is not None and self._basket.lines:
+            totals = self._basket.totals()
+            lost.append(
+                tr(
+                    "The basket (items: {items}, total {total}) is kept in memory only: quitting drops it. "
+                    "Nothing of it was sold; scan it again after the restart.",
+                    items=totals.item_count,
+                    total=format_money(totals.total, symbol),
+                )
+            )
+        if self.exchange_credit is not None:
+            lost.append(
+                tr(
+                    "The exchange (credit {amount}) is not recorded yet: quitting drops it.",
+                    amount=format_money(self.exchange_credit.amount, symbol),
+                )
+            )
+        wizard = next((screen for screen in self.screen_stack if isinstance(screen, WizardStep)), None)
+        if wizard is not None and wizard.state.result is None and (wizard.state.lookup or wizard.state.history):
+            lost.append(tr("The refund being entered is not recorded yet: quitting drops it; nothing was paid out."))
+        elif wizard is not None and wizard.state.result is not None:
+            lost.append(
+                tr(
+                    "Refund {no} is recorded; after the restart, finish the payout from the refund list.",
+                    no=wizard.state.result.refund_no,
+                )
+            )
+        if not lost:
+            return tr("Nothing is lost: every sale and refund is already recorded.")
+        return "\n".join([*lost, tr("Everything recorded stays.")])
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit (in a box it copies): say which key does."""
+        self.notify(tr("Ctrl+Q quits the till"), markup=False)
 
     # -- bugs ---------------------------------------------------------------------
     def report_unexpected(self, exc: BaseException, *, restart_screen: bool = False) -> None:

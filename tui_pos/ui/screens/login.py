@@ -19,7 +19,7 @@ class LoginScreen(PosScreen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Clear"),
-        Binding("ctrl+q", "app.quit", "Quit", priority=True),
+        Binding("ctrl+q", "app.ask_quit", "Quit", priority=True),
     ]
 
     def __init__(self, note: str = "") -> None:
