@@ -22,11 +22,105 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tui_pos.store import models
+from tui_pos.store import models, product_search
 from tui_pos.store.db import close_database, open_database
 
+GENERATOR = 2  # kept in the file (PRAGMA user_version): 2 = realistic product names
 FULL = {"members": 200_000, "products": 20_000, "sale_lines": 1_000_000, "refunds": 30_000, "days": 365}
 CATEGORIES = ("饮料", "零食", "乳制品", "熟食", "日用品", "文具", "服务")
+# Product names as a Chinese shop's catalogue has them (brand + goods + variant + size), most with
+# an English name: the product search (any part of a name, pinyin initials) is measured on these.
+BRANDS = (
+    ("可口可乐", "Coca-Cola"),
+    ("百事", "Pepsi"),
+    ("康师傅", "Master Kong"),
+    ("统一", "Uni-President"),
+    ("农夫山泉", "Nongfu Spring"),
+    ("怡宝", "C'estbon"),
+    ("娃哈哈", "Wahaha"),
+    ("元气森林", "Genki Forest"),
+    ("伊利", "Yili"),
+    ("蒙牛", "Mengniu"),
+    ("光明", "Bright"),
+    ("君乐宝", "Junlebao"),
+    ("旺旺", "Want Want"),
+    ("乐事", "Lay's"),
+    ("奥利奥", "Oreo"),
+    ("好丽友", "Orion"),
+    ("三只松鼠", "Three Squirrels"),
+    ("良品铺子", "Bestore"),
+    ("卫龙", "Weilong"),
+    ("洽洽", "ChaCha"),
+    ("德芙", "Dove"),
+    ("雀巢", "Nestle"),
+    ("双汇", "Shuanghui"),
+    ("金龙鱼", "Arawana"),
+    ("海天", "Haday"),
+    ("老干妈", "Lao Gan Ma"),
+    ("清风", "Breeze"),
+    ("心相印", "Mind Act Upon Mind"),
+    ("舒肤佳", "Safeguard"),
+    ("海飞丝", "Head & Shoulders"),
+    ("高露洁", "Colgate"),
+    ("云南白药", "Yunnan Baiyao"),
+    ("晨光", "M&G"),
+    ("得力", "Deli"),
+    ("白象", "Baixiang"),
+    ("今麦郎", "Jinmailang"),
+    ("青岛", "Tsingtao"),
+    ("雪花", "Snow"),
+    ("百威", "Budweiser"),
+    ("红牛", "Red Bull"),
+)
+GOODS = (
+    ("矿泉水", "mineral water"),
+    ("纯净水", "purified water"),
+    ("绿茶", "green tea"),
+    ("冰红茶", "iced tea"),
+    ("茉莉花茶", "jasmine tea"),
+    ("可乐", "cola"),
+    ("苏打水", "soda water"),
+    ("橙汁", "orange juice"),
+    ("纯牛奶", "whole milk"),
+    ("酸奶", "yogurt"),
+    ("豆奶", "soy milk"),
+    ("方便面", "instant noodles"),
+    ("薯片", "potato chips"),
+    ("饼干", "biscuits"),
+    ("夹心饼干", "sandwich cookies"),
+    ("巧克力", "chocolate"),
+    ("瓜子", "sunflower seeds"),
+    ("坚果", "mixed nuts"),
+    ("火腿肠", "ham sausage"),
+    ("面包", "bread"),
+    ("辣条", "spicy gluten strips"),
+    ("啤酒", "beer"),
+    ("食用油", "cooking oil"),
+    ("酱油", "soy sauce"),
+    ("抽纸", "facial tissues"),
+    ("湿巾", "wet wipes"),
+    ("香皂", "soap"),
+    ("洗发水", "shampoo"),
+    ("牙膏", "toothpaste"),
+    ("中性笔", "gel pen"),
+    ("笔记本", "notebook"),
+    ("功能饮料", "energy drink"),
+)
+VARIANTS = (
+    ("", ""),
+    ("原味", "original"),
+    ("番茄味", "tomato"),
+    ("香辣", "spicy"),
+    ("柠檬味", "lemon"),
+    ("草莓味", "strawberry"),
+    ("红烧牛肉", "braised beef"),
+    ("无糖", "sugar free"),
+    ("低脂", "low fat"),
+    ("经典", "classic"),
+    ("家庭装", "family pack"),
+    ("黑色", "black"),
+)
+SIZES = ("250ml", "330ml", "500ml", "550ml", "1.5L", "70g", "100g", "250g", "500g", "5包", "12瓶装", "24罐", "3支")
 REASONS = ("quality", "quality", "wrong_item", "changed_mind", "changed_mind", "price_error")
 TENDERS = ("cash", "cash", "cash", "wechat", "wechat", "alipay", "card")
 END = datetime(2026, 11, 22, 23, 0)
@@ -52,6 +146,38 @@ def _insert(conn: sqlite3.Connection, model, rows: list[dict]) -> None:
     conn.executemany(sql, ([{**base, **row}[c] for c in columns] for row in rows))
 
 
+def made_by(path: Path) -> int | None:
+    """Which generator made the file (None: no file)."""
+    if not path.exists():
+        return None
+    db = sqlite3.connect(path)
+    try:
+        version: int = db.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        db.close()
+    return version
+
+
+def product_names(rng: random.Random, count: int) -> list[tuple[str, str]]:
+    """`count` different names like 康师傅方便面 红烧牛肉 100g / Master Kong instant noodles braised
+    beef 100g; seven in ten have the English name."""
+    names: dict[str, str] = {}
+    while len(names) < count:
+        (brand, brand_en), (goods, goods_en), (variant, variant_en) = (
+            rng.choice(BRANDS),
+            rng.choice(GOODS),
+            rng.choice(VARIANTS),
+        )
+        size = rng.choice(SIZES)
+        name = " ".join(part for part in (brand + goods, variant, size) if part)
+        if name in names:
+            name = f"{name} {rng.randrange(2, 100)}号"  # a shop's own numbering of near twins
+        if name not in names:
+            english = " ".join(part for part in (brand_en, goods_en, variant_en, size) if part)
+            names[name] = english if rng.random() < 0.7 else ""
+    return list(names.items())
+
+
 def generate(path: Path, scale: float = 1.0, seed: int = 1) -> dict:
     sizes = {
         k: max(1, int(v * scale)) if k != "days" else max(2, min(v, int(v * scale**0.5) or 2)) for k, v in FULL.items()
@@ -62,6 +188,7 @@ def generate(path: Path, scale: float = 1.0, seed: int = 1) -> dict:
     rng = random.Random(seed)
     started = time.perf_counter()
     conn = sqlite3.connect(path)
+    product_search.register(conn)  # the product triggers make each name's search key
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=OFF")
     with conn:
@@ -76,12 +203,13 @@ def generate(path: Path, scale: float = 1.0, seed: int = 1) -> dict:
             ],
         )
         products = []
-        for i in range(sizes["products"]):
+        for i, (name, name_en) in enumerate(product_names(rng, sizes["products"])):
             price = rng.choice((150, 300, 350, 599, 1299, 2500, 4990))
             products.append(
                 {
                     "barcode": f"69{i:011d}",
-                    "name": f"商品 {i} 名称",
+                    "name": name,
+                    "name_en": name_en,
                     "category": CATEGORIES[i % 7],
                     "price": price,
                     "member_price": price - 20 if i % 5 == 0 else None,
@@ -239,6 +367,7 @@ def generate(path: Path, scale: float = 1.0, seed: int = 1) -> dict:
         _insert(conn, models.PaymentRow, payouts)
         conn.execute("UPDATE shift SET status = 'closed'")
     conn.execute("ANALYZE")
+    conn.execute(f"PRAGMA user_version = {GENERATOR}")
     conn.close()
     return {**sizes, "sales": sale_id, "seconds": round(time.perf_counter() - started, 1)}
 

@@ -10,11 +10,13 @@ from common import SCANNER, Result, median, python, till_env
 SCRIPT = """
 import asyncio, json, sqlite3, time
 from tui_pos.config import load_config
+from tui_pos.store.product_search import register
 from tui_pos.ui.app import make_app
 
 SCANS = {scans}
 config = load_config(training=True)
 db = sqlite3.connect(config.db_path)
+register(db)  # the product triggers make each new name's search key
 with db:  # one basket line per scan: the demo shop gets more products if it has too few
     db.executemany("INSERT OR IGNORE INTO product (barcode, name, name_en, category, price, stock, refund_policy,"
                    " active) VALUES (?, ?, '', 'bench', 100 + ?, 100, '', 1)",

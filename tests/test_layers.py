@@ -64,6 +64,14 @@ def test_escpos_is_imported_only_when_printing():
     assert loaded_after_import(modules, ["escpos"]) == {"escpos": False}
 
 
+def test_pinyin_is_imported_only_to_write_a_product():
+    """pypinyin and its dictionaries (about 55 MB) wait for a product's name to be written."""
+    modules = submodules("tui_pos.services") + submodules("tui_pos.store") + submodules("tui_pos.domain")
+    if (PACKAGE_DIR / "ui" / "app.py").exists():
+        modules.append("tui_pos.ui.app")
+    assert loaded_after_import(modules, ["pypinyin"]) == {"pypinyin": False}
+
+
 def test_ui_app_does_not_import_escpos():
     if importlib.util.find_spec("tui_pos.ui") is None or not (PACKAGE_DIR / "ui" / "app.py").exists():
         pytest.skip("tui_pos.ui.app does not exist yet")

@@ -32,6 +32,33 @@ def language() -> str:
     return _language
 
 
+_console = False
+
+
+def resolve_console(setting: str, env: Mapping[str, str] | None = None) -> bool:
+    """Console mode: what the bare Linux console's font can draw (ASCII, Latin-1, box lines) and
+    nothing else. 'auto' turns it on where that console is (TERM=linux); 'true'/'false' force it."""
+    env = os.environ if env is None else env
+    value = str(setting).strip().lower()
+    if value in ("true", "yes", "on", "1"):
+        return True
+    if value in ("false", "no", "off", "0"):
+        return False
+    return env.get("TERM", "") == "linux"
+
+
+def set_console(on: bool) -> None:
+    """Console mode comes with the English UI (the console cannot draw Chinese)."""
+    global _console
+    _console = bool(on)
+    if _console:
+        set_language("en")
+
+
+def console() -> bool:
+    return _console
+
+
 def tr(template: str, **params: object) -> str:
     text = ZH.get(template, template) if _language == "zh" else template
     return text.format(**params) if params else text
@@ -446,9 +473,6 @@ ZH.update(
         "Scan, or type a barcode and press Enter; 3*barcode rings up three. "
         "Up and Down pick the line for F5 and F6. PageUp and PageDown scroll the ticket preview.": "扫描条码，或输入条码后按回车；3*条码 一次录入三件。上下键选择 F5、F6 要操作的行。"
         "PageUp / PageDown 翻动小票预览。",
-        "Pick the tender with its letter, type the amount (for cash: what the customer hands over) "
-        "and press Enter. Tab moves to the reference of a card or mobile payment.": "按字母键选择付款方式，输入金额（现金请输入顾客实付金额）后按回车。"
-        "Tab 键移到银行卡或移动支付的流水号。",
         "Type a card no., at least 4 digits of a phone (4 digits = the last four) or the start of a name. "
         "Up and Down pick a member; Enter attaches the member to the sale.": "输入会员编号、至少 4 位手机号（4 位即手机尾号）或姓名开头。上下键选择会员，回车关联到本单。",
     }
@@ -658,10 +682,6 @@ ZH.update(
         "category, reason, cashier, member level, member, week, cashier handling, approvals and flags. "
         "Ctrl+E saves the view as a CSV file.": "所示日期范围内的退款分析（开始/结束日期，回车生效）。F5/F6 切换视图：按商品、分类、原因、收银员、会员等级、"
         "会员、周，收银员处理、审批和值得关注。Ctrl+E 将当前视图保存为 CSV 文件。",
-        "The X report of this till's open shift: sales and refunds per tender and the cash the drawer "
-        "should hold. F5 prints it. F6/F7 record cash put in or taken out. F9 counts the drawer and closes "
-        "the shift (Z report).": "本收银台当前班次的 X 报表：各支付方式的销售和退款，以及钱箱应有现金。F5 打印；F6/F7 记录存入或取出现金；"
-        "F9 清点钱箱并交班（Z 报表）。",
         "A total like 500, or notes and coins like 100x3 50x2 1x12. Ctrl+K carries refunds that still wait for "
         "approval over to the next shift.": "总额如 500，或按面额如 100x3 50x2 1x12。Ctrl+K 将待审批的退款转入下一班。",
     }
@@ -712,6 +732,8 @@ ZH.update(
         "Disc": "优惠",
         "Saved": "已优惠",
         "Give back": "应退",
+        "Find a product: part of a name, pinyin initials or barcode": "查找商品：名称的任意部分、拼音首字母或条码",
+        "e.g. 可乐, cola, kkkl (可口可乐) or 6901": "例如：可乐、cola、kkkl（可口可乐）或 6901",
     }
 )
 
@@ -754,5 +776,65 @@ ZH.update(
         # store
         "This database was written by a newer tui-pos (schema {found}; this one knows {known}). "
         "Install that version again; nothing was changed.": "该数据库由更新版本的 tui-pos 写入（结构版本 {found}，本版本只认识 {known}）。请重新安装那个版本；未做任何改动。",
+    }
+)
+
+
+# The payment dialog (收款): the order of its keys, part cash, leaving with tenders taken (issue 17).
+ZH.update(
+    {
+        "1. Type the amount   2. Press the tender's letter   Enter = cash": "1. 输入金额   2. 按付款方式字母   回车 = 现金",
+        "Two keys pay: 1. type the amount, 2. press the tender's letter: c cash, k card, w WeChat Pay, "
+        "a Alipay, v stored value, p points. Typing 10 then v takes 10.00 in stored value; a tender "
+        "that cannot take it says why and the amount stays. Enter takes the amount in the tender "
+        "shown, cash unless you picked another; for cash type what the customer hands over and the "
+        "change is shown. A letter pressed before typing picks the tender and puts in what it can "
+        "take; then Tab moves to the reference of a card or mobile payment, and Enter takes it. "
+        "s takes exactly the cash amount typed as part of the payment (never more than is left) "
+        "and the rest is collected next. x removes the last tender. Escape leaves without paying; "
+        "with tenders taken it lists them and asks first. Nothing is recorded until the whole "
+        "amount is paid.": "两步收款：1. 输入金额，2. 按付款方式字母：c 现金，k 银行卡，w 微信支付，a 支付宝，"
+        "v 储值卡，p 积分。先输入 10 再按 v，即用储值卡收 10.00；该方式收不了时会说明原因，金额保留。"
+        "回车按当前显示的付款方式收款（未另选时为现金）；现金请输入顾客实付金额，屏幕显示找零。"
+        "未输入金额先按字母，则选中该付款方式并填入它可收的金额；此时 Tab 键移到银行卡或移动支付的流水号，"
+        "回车收款。s 把输入的现金金额原样作为部分付款（不超过剩余应付），其余继续收。x 撤销上一笔付款。"
+        "Esc 不收款返回；已收了款项时会先列出并询问。全部付清之前不记录任何交易。",
+        "Type the cash the customer gives first, then s": "请先输入顾客给的现金金额，再按 s",
+        "Part cash cannot be more than what is left ({due}); Enter takes cash with change": "部分现金不能超过剩余应付（{due}）；需要找零请按回车收现金",
+        "Leave the payment?": "放弃本次收款？",
+        "Tenders taken so far:": "已收款项：",
+        "Nothing is recorded. Give back any money already taken.": "不会记录任何交易。已收的钱请退还顾客。",
+    }
+)
+
+# The Linux console (issue 17, item 6): a store with no English name is called by its code.
+ZH.update(
+    {
+        "Store {code}": "门店 {code}",
+    }
+)
+
+
+# Long views at 80x24: the keys that scroll them, and the pages that say so (issue 17).
+ZH.update(
+    {
+        "Page down": "下一页",
+        "Page up": "上一页",
+        "End": "到末尾",
+        "Top": "到开头",
+        "Scroll down": "向下",
+        "Scroll up": "向上",
+        "The X report of this till's open shift: sales and refunds per tender; the cash the drawer "
+        "should hold stays at the top. PageDown and PageUp scroll the report (End and Home jump to its "
+        "ends). F5 prints it. F6/F7 record cash put in or taken out. F9 counts the drawer and closes "
+        "the shift (Z report).": "本收银台当前班次的 X 报表：各支付方式的销售和退款；钱箱应有现金固定显示在上方。"
+        "PageDown / PageUp 翻动报表（End / Home 跳到末尾 / 开头）。F5 打印；F6/F7 记录存入或取出现金；"
+        "F9 清点钱箱并交班（Z 报表）。",
+        "Hand over what the line under the title says, have the customer sign the store copy of the "
+        "voucher, then press F9. PageDown and PageUp scroll the voucher (End and Home jump to its "
+        "ends); the amount stays at the top. F8 prints the voucher again. Escape finishes later: the "
+        "refund stays paid, to complete from the refund list.": "按标题下方那一行把钱退给顾客，请顾客在退款单据的门店联上签字，"
+        "然后按 F9。PageDown / PageUp 翻动单据（End / Home 跳到末尾 / 开头），退款金额固定显示在上方。"
+        "F8 重打单据。Esc 稍后再办：退款保持已退款状态，可在退款列表中完成。",
     }
 )

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
+from tui_pos.domain import search
 from tui_pos.domain.catalog import clean_barcode, clean_text
 from tui_pos.domain.errors import InvalidInput, PosError
 from tui_pos.domain.money import normalize_digits, parse_money
@@ -420,7 +421,10 @@ def import_products(ctx: Context, actor: Staff, source: Source, *, progress: Pro
         )
         return imported, updated, unchanged
 
-    imported, updated, unchanged = write(apply)
+    try:
+        imported, updated, unchanged = write(apply)
+    finally:
+        search.release()  # the names' pinyin is made; its dictionaries need not stay in memory
     return ImportReport(imported, updated, sorted(errors, key=lambda e: e.row_no), unchanged)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from peewee import (
+    SQL,
     AutoField,
     BooleanField,
     CharField,
@@ -64,6 +65,7 @@ class TillRow(BaseRow):
 class StaffRow(BaseRow):
     code = CharField(unique=True)
     name = CharField()
+    name_en = CharField(default="", constraints=[SQL("DEFAULT ''")])  # with the English UI and on the console
     role = CharField()  # cashier / supervisor / manager
     pin_hash = CharField()
     active = BooleanField(default=True)
@@ -81,6 +83,8 @@ class ProductRow(BaseRow):
     stock = IntegerField(default=0)
     refund_policy = CharField(default="")
     active = BooleanField(default=True)
+    # name, English name and pinyin as a search compares them; kept by triggers (store/product_search.py)
+    search_key = CharField(default="", constraints=[SQL("DEFAULT ''")])
 
 
 class MemberRow(BaseRow):

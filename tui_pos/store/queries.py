@@ -10,7 +10,7 @@ from peewee import Expression, Field, fn
 
 from tui_pos.domain.catalog import Member, Product
 from tui_pos.domain.sales import PaymentView, SaleDetail, SaleLineView, SaleSummary
-from tui_pos.store import fast
+from tui_pos.store import fast, product_search
 from tui_pos.store.models import MemberRow, ProductRow, SaleLineRow, SaleRow, database
 
 PREFIX_END = "\U0010ffff"
@@ -59,19 +59,8 @@ def product_by_id(product_id: int) -> Product | None:
 
 
 def search_products(text: str, limit: int = 20) -> list[Product]:
-    text = text.strip()
-    if not text:
-        return []
-    query = (
-        ProductRow.select()
-        .where(
-            (ProductRow.active == True)  # noqa: E712
-            & (_prefix(ProductRow.barcode, text) | _prefix(ProductRow.name, text) | _prefix(ProductRow.name_en, text))
-        )
-        .order_by(ProductRow.name)
-        .limit(limit)
-    )
-    return [to_product(r) for r in query]
+    """Barcode or name prefix, any part of a name or English name, pinyin (store/product_search.py)."""
+    return product_search.find(text, limit)
 
 
 def member_money(member_id: int) -> tuple[int, int]:
@@ -155,7 +144,7 @@ def member_sales_total(member_id: int) -> tuple[int, int]:
 
 _SALE = """SELECT s.id, s.order_no, s.till_code, st.code, st.name, s.member_id, m.card_no, m.name, m.phone,
                   s.status, s.created_at, s.subtotal, s.discount, s.total, s.change, s.points_earned,
-                  s.points_redeemed, s.training
+                  s.points_redeemed, s.training, st.name_en
            FROM sale s JOIN staff st ON st.id = s.staff_id LEFT JOIN member m ON m.id = s.member_id WHERE """
 
 
@@ -186,12 +175,14 @@ def sale_detail(*, order_no: str | None = None, sale_id: int | None = None) -> S
         earned,
         redeemed,
         training,
+        staff_name_en,
     ) = row
     lines = tuple(
         SaleLineView(*line)
         for line in run(
-            "SELECT id, line_no, product_id, barcode, name, category, qty, list_price, unit_price, discount, paid"
-            " FROM sale_line WHERE sale_id = ? ORDER BY line_no",
+            "SELECT l.id, l.line_no, l.product_id, l.barcode, l.name, l.category, l.qty, l.list_price, l.unit_price,"
+            " l.discount, l.paid, COALESCE(p.name_en, '') FROM sale_line l LEFT JOIN product p ON p.id = l.product_id"
+            " WHERE l.sale_id = ? ORDER BY l.line_no",
             (sid,),
         )
     )
@@ -225,6 +216,7 @@ def sale_detail(*, order_no: str | None = None, sale_id: int | None = None) -> S
         training=bool(training),
         lines=lines,
         payments=payments,
+        staff_name_en=staff_name_en or "",
     )
 
 
