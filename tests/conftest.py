@@ -9,7 +9,7 @@ import pytest
 from tui_pos.config import Config, load_config
 from tui_pos.domain.shift import CashCount
 from tui_pos.domain.staff import Role
-from tui_pos.i18n import set_language
+from tui_pos.i18n import set_console, set_language
 from tui_pos.services import shifts
 from tui_pos.services import staff as staff_service
 from tui_pos.services.context import Context, close_shop, open_shop
@@ -23,8 +23,10 @@ PINS = {"001": "1111", "002": "2222", "003": "3333"}
 
 @pytest.fixture(autouse=True)
 def english():
+    set_console(False)  # console mode is the app's to turn on (TERM=linux); never left on for the next test
     set_language("en")
     yield
+    set_console(False)
     set_language("en")
 
 

@@ -340,7 +340,11 @@ class TestReportCommands:
         out = capsys.readouterr().out
         assert "refunds" in out and "Refund rate" in out and "Saved" in out
         data = out_file.read_bytes()
-        assert data.startswith(b"\xef\xbb\xbf") and data.decode("utf-8-sig").startswith("Key,Name,Refunds")
+        assert data.startswith(b"\xef\xbb\xbf")
+        csv_text = data.decode("utf-8-sig")
+        # headed by what the rows are (reasons), in words, never by their codes
+        assert csv_text.startswith("Reason,Refund count,Refund amount,Sales,Refund rate")
+        assert "Quality problem" in csv_text and "quality" not in csv_text
 
     def test_needs_a_manager_and_a_sane_range(self, shop, capsys):
         assert main(["--training", "report", "refunds", "--staff", "001", "--pin", "1111"]) == 1

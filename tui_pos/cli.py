@@ -13,10 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from tui_pos import i18n
+from tui_pos import i18n, labels
 from tui_pos.config import Config, ConfigError, load_config
 from tui_pos.domain.errors import PosError
 from tui_pos.domain.money import format_money
+from tui_pos.domain.text import without_controls
 from tui_pos.i18n import tr
 
 if TYPE_CHECKING:
@@ -521,29 +522,32 @@ def report_command(config: Config, args: argparse.Namespace) -> int:
     with _signed_in(config, args.staff, pin) as (ctx, actor):
         if args.report == "shift":
             report = shifts.report(ctx, args.shift)
-            headers = ("Item", "Amount")
+            headers = (tr("Entry"), tr("Amount"))
             rows = _shift_rows(report)
-            print(shift_ticket(config, report).preview())
+            print("\n".join(without_controls(line) for line in shift_ticket(config, report).preview().split("\n")))
         elif args.report == "day":
             day = shifts.day_summary(ctx, actor, shifts.parse_day(args.date) if args.date else None)
-            headers = (
-                "Till",
-                "Shift",
-                "Opened",
-                "Closed",
-                "Sales",
-                "Refunds",
-                "Net",
-                "Expected cash",
-                "Counted",
-                "Variance",
+            headers = tuple(
+                tr(h)
+                for h in (
+                    "Till",
+                    "Shift",
+                    "Opened",
+                    "Closed",
+                    "Sales",
+                    "Refunds",
+                    "Net",
+                    "Expected cash",
+                    "Counted",
+                    "Variance",
+                )
             )
             rows = [
                 (
                     r.till_code,
                     str(r.shift_id),
                     f"{r.opened_at:%Y-%m-%d %H:%M}",
-                    f"{r.closed_at:%Y-%m-%d %H:%M}" if r.closed_at else "open",
+                    f"{r.closed_at:%Y-%m-%d %H:%M}" if r.closed_at else labels.status("open"),
                     reports.yuan(r.sales_total),
                     reports.yuan(r.refunds_total),
                     reports.yuan(r.net_total),
@@ -560,7 +564,7 @@ def report_command(config: Config, args: argparse.Namespace) -> int:
                 args.since or f"{today - timedelta(days=29):%Y-%m-%d}", args.until or f"{today:%Y-%m-%d}"
             )
             table = reports.table(ctx, actor, args.by, since, until)
-            headers, rows = tuple(tr(h) for h in table.headers), list(table.rows)
+            headers, rows = table.headers, list(table.rows)
             s = reports.summary(ctx, actor, since, until)
             print(
                 tr(
@@ -581,34 +585,42 @@ def report_command(config: Config, args: argparse.Namespace) -> int:
 
 
 def _shift_rows(report: ShiftReport) -> list[tuple[str, str]]:
+    """The X/Z report's figures, one per row, named as the printed report names them."""
     from tui_pos.services.reports import yuan
 
-    rows = [("opening_float", yuan(report.opening_float))]
+    rows = [(tr("Opening float"), yuan(report.opening_float))]
     for t in report.tenders:
-        rows += [(f"{t.tender}_sales", yuan(t.sales)), (f"{t.tender}_refunds", yuan(t.refunds))]
+        name = labels.tender(t.tender)
+        rows += [(f"{name} {tr('Sales')}", yuan(t.sales)), (f"{name} {tr('Refunds')}", yuan(t.refunds))]
     rows += [
-        ("paid_in", yuan(report.paid_in)),
-        ("paid_out", yuan(report.paid_out)),
-        ("expected_cash", yuan(report.expected_cash)),
-        ("sales_count", str(report.sales_count)),
-        ("refund_count", str(report.refund_count)),
-        ("voids", str(report.voids)),
-        ("discounts", yuan(report.discounts)),
-        ("points_issued", str(report.points_issued)),
-        ("points_taken_back", str(report.points_taken_back)),
+        (tr("Paid in"), yuan(report.paid_in)),
+        (tr("Paid out"), yuan(report.paid_out)),
+        (tr("Expected cash"), yuan(report.expected_cash)),
+        (tr("Sales count"), str(report.sales_count)),
+        (tr("Refund count"), str(report.refund_count)),
+        (tr("Voids"), str(report.voids)),
+        (tr("Discounts"), yuan(report.discounts)),
+        (tr("Points issued"), str(report.points_issued)),
+        (tr("Points taken back"), str(report.points_taken_back)),
     ]
     if report.counted is not None:
-        rows += [("counted", yuan(report.counted)), ("variance", yuan(report.variance or 0)), ("note", report.note)]
+        rows += [
+            (tr("Counted cash"), yuan(report.counted)),
+            (tr("Variance"), yuan(report.variance or 0)),
+            (tr("Note"), report.note),
+        ]
     return rows
 
 
 def _print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """Columns of plain text; names (products, members, staff) are printed as they are, less any
+    control character, which the terminal would obey instead of showing."""
     from tui_pos.devices.layout import cells, pad
 
-    widths = [max([cells(str(h))] + [cells(str(r[i])) for r in rows]) for i, h in enumerate(headers)]
-    print("  ".join(pad(str(h), w) for h, w in zip(headers, widths, strict=True)).rstrip())
-    for row in rows:
-        print("  ".join(pad(str(c), w) for c, w in zip(row, widths, strict=True)).rstrip())
+    table = [[without_controls(str(c)) for c in row] for row in [headers, *rows]]
+    widths = [max(cells(row[i]) for row in table) for i in range(len(headers))]
+    for row in table:
+        print("  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 # --- backup, restore, audit ----------------------------------------------------------------------

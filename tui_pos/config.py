@@ -90,16 +90,19 @@ class RefundFlags:
 @dataclass(frozen=True)
 class Config:
     store_name: str = "tui-pos"
+    store_name_en: str = ""  # the name with the English UI (and on the Linux console); "" = store_name
     store_code: str = "01"
     till_code: str = "01"
     currency_symbol: str = "￥"
     language: str = "auto"
+    console_safe: str = "auto"  # auto (on TERM=linux), true, false: draw only what the Linux console can
     data_dir: Path = Path(".")
     db_path: Path = Path("shop.db")
     training: bool = False
     earn_points_per_yuan: int = 1
     cents_per_point: int = 1
     member_levels: tuple[MemberLevel, ...] = ()
+    categories_en: Mapping[str, str] = field(default_factory=dict)  # category -> its English name
     refund_limits: Mapping[str, int] = field(default_factory=dict)
     printer: PrinterConfig = PrinterConfig()
     refund_policy: RefundPolicy = RefundPolicy()
@@ -260,16 +263,19 @@ def load_config(
         db_path = data_dir / ("training.db" if training else "shop.db")
     return Config(
         store_name=str(raw.get("store_name", "tui-pos")),
+        store_name_en=str(raw.get("store_name_en", "")),
         store_code=str(raw.get("store_code", "01")),
         till_code=str(raw.get("till_code", "01")),
         currency_symbol=str(raw.get("currency_symbol", "￥")),
         language=str(raw.get("language", "auto")),
+        console_safe=_console_safe(raw.get("console_safe", "auto")),
         data_dir=data_dir,
         db_path=Path(db_path),
         training=training,
         earn_points_per_yuan=_as_int("points", "earn_per_yuan", points.get("earn_per_yuan", 1)),
         cents_per_point=max(1, _as_int("points", "cents_per_point", points.get("cents_per_point", 1))),
         member_levels=levels,
+        categories_en={str(k): str(v) for k, v in raw.get("categories_en", {}).items()},
         refund_limits=limits,
         printer=printer,
         refund_policy=_refund_policy(raw.get("refund_policy", {}), limits),
@@ -278,6 +284,14 @@ def load_config(
         security=_ints(SecurityConfig, "security", raw.get("security", {})),
         backup=_backup(raw.get("backup", {})),
     )
+
+
+def _console_safe(value: Any) -> str:
+    """true / false (TOML booleans too) or auto."""
+    text = str(value).strip().lower()
+    if text not in ("auto", "true", "false"):
+        raise ConfigError(f"console_safe must be auto, true or false, not {value!r}")
+    return text
 
 
 def _backup(raw: Mapping[str, Any]) -> BackupConfig:

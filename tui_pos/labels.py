@@ -10,9 +10,9 @@ written by a newer release) is shown as it is: better a code than nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from tui_pos.i18n import language, tr
+from tui_pos.i18n import console, language, tr
 
 if TYPE_CHECKING:
     from tui_pos.config import Config
@@ -184,7 +184,7 @@ def event_note(code: str, note: str) -> str:
         return tender(note)
     if code == "completed":
         return tr(note) if note else ""  # written as an English template; older rows in their words
-    return note
+    return console_text(note)  # a rejection reason, an order no.: as typed
 
 
 def flag(kind: str) -> str:
@@ -205,6 +205,142 @@ def level(config: Config, code: str | None) -> str:
     if not code:
         return tr("(no member)")
     found = config.level(code)
-    if language() == "en" and found.name_en:
-        return found.name_en
-    return found.name
+    return _english(found.name, found.name_en, code.title())
+
+
+# --- names in the reader's script ----------------------------------------------------------------
+# With the English UI every name has an English form where the shop gave one (a product's name_en,
+# store_name_en, a staff member's name_en, [categories_en] in the config). In console mode (the
+# bare Linux console, whose font has ASCII, Latin-1 and box lines only) a name it cannot draw
+# falls back to the code people also know it by: barcode, staff code, card no., store code.
+
+# Punctuation and signs with a drawable stand-in; anything else undrawable becomes "?".
+_STAND_INS = str.maketrans(
+    {
+        "￥": "CNY ",
+        "…": "...",
+        "—": "-",
+        "–": "-",
+        "•": "*",
+        "✂": "8<",
+        "→": "->",
+        "←": "<-",
+        "↑": "^",
+        "↓": "v",
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "、": ",",
+        "。": ".",
+        "【": "[",
+        "】": "]",
+        "「": '"',
+        "」": '"',
+    }
+)
+# The box lines and blocks of code page 437, which every Linux console font has (the VGA font
+# built into the kernel, Terminus): no rounded corners, heavy lines or eighth blocks.
+CONSOLE_BOX = frozenset("─│┌┐└┘├┤┬┴┼═║╒╓╔╕╖╗╘╙╚╛╜╝╞╟╠╡╢╣╤╥╦╧╨╩╪╫╬█▄▌▐▀░▒▓")
+
+
+def drawable(ch: str) -> bool:
+    """Can the Linux console's font draw this character: printable ASCII, Latin-1, box lines."""
+    code = ord(ch)
+    return 0x20 <= code < 0x7F or 0xA0 <= code <= 0xFF or ch in CONSOLE_BOX or ch in "\n\t"
+
+
+def all_drawable(text: str) -> bool:
+    return text.isascii() or all(drawable(ch) for ch in text)
+
+
+def console_text(text: str) -> str:
+    """In console mode, `text` with what the console cannot draw replaced: full-width forms by
+    their ASCII (NFKC), known signs by stand-ins, anything else by '?'. Unchanged otherwise."""
+    if not console() or all_drawable(text):
+        return text
+    import unicodedata
+
+    text = text.translate(_STAND_INS)
+    out = []
+    for ch in text:
+        if not drawable(ch):
+            folded = unicodedata.normalize("NFKC", ch)
+            ch = folded if all_drawable(folded) else "?"
+        out.append(ch)
+    return "".join(out)
+
+
+def _english(name: str, name_en: str, fallback: str) -> str:
+    """The English form if there is one; console mode: else the name if drawable, else `fallback`."""
+    if language() != "en":
+        return name
+    if name_en:
+        return console_text(name_en)
+    if console() and not all_drawable(name):
+        return fallback
+    return name
+
+
+def product(name: str, name_en: str = "", barcode: str = "") -> str:
+    """A product as the reader knows it: 可口可乐 330ml, Coca-Cola 330ml, or on the console
+    without an English name its barcode."""
+    return _english(name, name_en, barcode or console_text(name))
+
+
+class Named(Protocol):
+    """A product as the catalogue, a basket, a sale line or a refund line knows it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+    @property
+    def barcode(self) -> str: ...
+
+
+def item(thing: Named) -> str:
+    """labels.product for anything that carries a product's names and barcode."""
+    return product(thing.name, thing.name_en, thing.barcode)
+
+
+def staff(name: str, name_en: str = "", code: str = "") -> str:
+    """A staff member's name; on the console without an English one, `code` (or nothing, where
+    the code stands beside it anyway)."""
+    return _english(name, name_en, code)
+
+
+def member(name: str, card_no: str = "") -> str:
+    """Members have no English name: on the console a name it cannot draw gives way to the card
+    no. (or to nothing, where the card no. stands beside it anyway)."""
+    return _english(name, "", card_no)
+
+
+def with_code(code: str, name: str) -> str:
+    """'001 小李', 'M000001 张三'; just the code when the name gave way to it (see staff, member)."""
+    return f"{code} {name}" if name and name != code else code
+
+
+def store(config: Config) -> str:
+    """The store's name for the title bar and the tickets' head (store_name_en with English)."""
+    return _english(config.store_name, config.store_name_en, tr("Store {code}", code=config.store_code))
+
+
+def category(config: Config, code: str) -> str:
+    """A product category ([categories_en] in the config has English names for them)."""
+    return _english(code, config.categories_en.get(code, ""), console_text(code))
+
+
+def money_symbol(configured: str = "￥") -> str:
+    """The currency sign on screen: the configured one, or CNY where the console cannot draw ￥."""
+    return "CNY " if console() and not all_drawable(configured) else configured
+
+
+def bullet() -> str:
+    """What starts a line of a list."""
+    return "* " if console() else "• "
+
+
+def dash() -> str:
+    """What joins a title and what it is about: 'Refund reports — By reason'."""
+    return " - " if console() else " — "

@@ -35,6 +35,8 @@ class LineHistory:
     paid: int
     refunded_qty: int = 0
     refunded_amount: int = 0
+    name_en: str = ""  # the product's English name and barcode: what the English UI shows (labels.product)
+    barcode: str = ""
 
     @property
     def remaining(self) -> int:
@@ -69,6 +71,8 @@ class LineQuote:
     amount: int
     disposition: str
     rule: PolicyRule
+    name_en: str = ""
+    barcode: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,11 @@ def quote_refund(
             outside = True
         rules[rule.code] = rule.text()
         amount = share_of(line.paid, pick.qty, line.qty, line.refunded_amount, line.refunded_qty) if line.paid else 0
-        lines.append(LineQuote(line.sale_line_id, line.name, pick.qty, amount, pick.disposition, rule))
+        lines.append(
+            LineQuote(
+                line.sale_line_id, line.name, pick.qty, amount, pick.disposition, rule, line.name_en, line.barcode
+            )
+        )
 
     value = sum(ln.amount for ln in lines)
     points_cents = _cumulative(

@@ -19,6 +19,7 @@ class SaleLineView:
     unit_price: int
     discount: int
     paid: int
+    name_en: str = ""  # the product's English name today (the line keeps the name it was sold by)
 
 
 @dataclass(frozen=True)
@@ -63,3 +64,4 @@ class SaleDetail:
     training: bool
     lines: tuple[SaleLineView, ...]
     payments: tuple[PaymentView, ...]
+    staff_name_en: str = ""

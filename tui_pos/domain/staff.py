@@ -36,6 +36,7 @@ class Staff:
     code: str
     name: str
     role: Role
+    name_en: str = ""  # shown with the English UI; "" = name (on the Linux console: the code)
 
 
 # action -> lowest role that may do it. Services check this; screens only hide keys.

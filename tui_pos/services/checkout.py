@@ -114,7 +114,7 @@ def complete_sale(
             line_id = fast.insert(
                 SaleLineRow, sale=sale_id, **{k if k != "product_id" else "product": v for k, v in values.items()}
             )
-            lines.append(SaleLineView(line_id, **values))
+            lines.append(SaleLineView(line_id, **values, name_en=line.product.name_en))
             fast.add(ProductRow, line.product.id, stock=-line.qty)
             fast.insert(StockMoveRow, product=line.product.id, qty=-line.qty, reason="sale", sale=sale_id, at=now)
         for tender in plan.tenders:
@@ -160,6 +160,7 @@ def complete_sale(
             till_code=ctx.config.till_code,
             staff_code=actor.code,
             staff_name=actor.name,
+            staff_name_en=actor.name_en,
             member_id=member.id if member else None,
             member_card=member.card_no if member else "",
             member_name=member.name if member else "",

@@ -39,13 +39,14 @@ class DemoStaff:
     name: str
     role: Role
     pin: str
+    name_en: str = ""
 
 
 # Documented in the README and printed by `tui-pos demo`: the PINs of the demo shop.
 DEMO_STAFF = (
-    DemoStaff("001", "收银员 小李", Role.CASHIER, "1111"),
-    DemoStaff("002", "值班主管 老赵", Role.SUPERVISOR, "2222"),
-    DemoStaff("003", "店长 王姐", Role.MANAGER, "3333"),
+    DemoStaff("001", "收银员 小李", Role.CASHIER, "1111", "Xiao Li (cashier)"),
+    DemoStaff("002", "值班主管 老赵", Role.SUPERVISOR, "2222", "Lao Zhao (supervisor)"),
+    DemoStaff("003", "店长 王姐", Role.MANAGER, "3333", "Wang Jie (manager)"),
 )
 # Imports made by the demo loader appear in the audit trail under this code.
 DEMO_ACTOR = Staff(id=0, code="demo", name="demo data", role=Role.MANAGER)
@@ -163,7 +164,9 @@ def _demo_staff(ctx: Context) -> int:
     actor: Staff | None = DEMO_ACTOR if existing else None
     # The manager first: in an empty shop the first staff member is created without an actor.
     for demo in sorted(missing, key=lambda s: -s.role):
-        created = staff_service.create_staff(ctx, actor, demo.code, demo.name, demo.role, demo.pin)
+        created = staff_service.create_staff(
+            ctx, actor, demo.code, demo.name, demo.role, demo.pin, name_en=demo.name_en
+        )
         if actor is None:
             actor = created
     return len(missing)

@@ -199,7 +199,14 @@ def _basis(ctx: Context, draft: RefundDraft) -> _Basis:
             raise NotFound("No product {code}", code=str(pick.sale_line_id))
         unit = product.member_price if member is not None and product.member_price else product.price
         history[product.id] = LineHistory(
-            product.id, product.name, product.category, product.refund_policy, pick.qty, unit * pick.qty
+            product.id,
+            product.name,
+            product.category,
+            product.refund_policy,
+            pick.qty,
+            unit * pick.qty,
+            name_en=product.name_en,
+            barcode=product.barcode,
         )
     facts = SaleFacts(
         sold_at=ctx.now(),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tui_pos import labels
 from tui_pos.domain.errors import InvalidInput
 from tui_pos.domain.staff import Staff, require
 from tui_pos.services.context import Context
@@ -164,6 +165,7 @@ def flags(ctx: Context, actor: Staff, since: datetime, until: datetime) -> list[
     refunds just under the approval limit."""
     require(actor, "reports")
     cfg = ctx.config.refund_flags
+    english = _staff_en()
     out: list[Flag] = []
     member_until = min(until, ctx.now() + timedelta(seconds=1))
     for card, name, count, amount, sales in q.member_window(
@@ -173,7 +175,7 @@ def flags(ctx: Context, actor: Staff, since: datetime, until: datetime) -> list[
             out.append(
                 Flag(
                     "member",
-                    f"{card} {name}",
+                    labels.with_code(card, labels.member(name)),
                     "{count} refunds in {days} days, {rate} of what they bought",
                     {"count": count, "days": cfg.member_days, "rate": pct(rate_bp(amount, sales)), "amount": amount},
                 )
@@ -186,7 +188,7 @@ def flags(ctx: Context, actor: Staff, since: datetime, until: datetime) -> list[
             out.append(
                 Flag(
                     "cashier",
-                    f"{key} {label}",
+                    labels.with_code(str(key), labels.staff(label, english.get(str(key), ""))),
                     "refund rate {rate}, store {store}",
                     {"rate": pct(rate), "store": pct(store), "count": count},
                 )
@@ -209,7 +211,7 @@ def flags(ctx: Context, actor: Staff, since: datetime, until: datetime) -> list[
                         "just_under",
                         code,
                         "{count} refunds just under the {limit} approval limit",
-                        {"count": count, "limit": limit},
+                        {"count": count, "limit": yuan(limit)},
                     )
                 )
     return out
@@ -223,12 +225,27 @@ def pct(bp: int) -> str:
 
 TABLES = VIEWS + ("cashiers", "approvers", "flags")
 
+# What each view's rows are about, as their first columns are headed; the figures follow.
+VIEW_HEADS: dict[str, tuple[str, ...]] = {
+    "product": ("Barcode", "Item"),
+    "category": ("Category",),
+    "reason": ("Reason",),
+    "cashier": ("Code", "Name"),
+    "level": ("Level",),
+    "member": ("Card no.", "Name"),
+    "week": ("Week",),
+}
+FIGURE_HEADS = ("Refund count", "Refund amount", "Sales", "Refund rate")
+
 
 @dataclass(frozen=True)
 class Table:
+    """A report in the reader's words: headers and cells translated, codes named (labels)."""
+
     title: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    chart: tuple[tuple[str, int, str], ...] = ()  # (label, refund amount in cents, shown amount)
 
 
 def yuan(cents: int) -> str:
@@ -238,27 +255,62 @@ def yuan(cents: int) -> str:
     return f"{sign}{cents // 100}.{cents % 100:02d}"
 
 
+def _names(ctx: Context, view: str, rows: list[Breakdown]) -> list[tuple[str, ...]]:
+    """The first columns of a view: what the grouped code is called, in the reader's script."""
+    if view == "product":
+        codes = q.product_codes([int(r.key) for r in rows])
+        named: list[tuple[str, ...]] = []
+        for r in rows:
+            barcode, name_en = codes.get(int(r.key), ("", ""))
+            named.append((barcode, labels.product(r.label, name_en, barcode)))
+        return named
+    if view == "category":
+        return [(labels.category(ctx.config, r.key),) for r in rows]
+    if view == "reason":
+        return [(labels.reason(r.key),) for r in rows]
+    if view == "level":
+        return [(labels.level(ctx.config, r.key),) for r in rows]
+    if view == "week":
+        return [(r.key,) for r in rows]
+    if view == "cashier":
+        english = _staff_en()
+        return [(r.key, labels.staff(r.label, english.get(r.key, ""), "")) for r in rows]
+    return [(r.key, labels.member(r.label, "")) for r in rows]  # member: card no. and name
+
+
+def _staff_en() -> dict[str, str]:
+    """English staff names, read only where they are shown."""
+    from tui_pos.i18n import language
+
+    return q.staff_names_en() if language() == "en" else {}
+
+
 def table(ctx: Context, actor: Staff, view: str, since: datetime, until: datetime) -> Table:
-    """Header names are English templates; the screen translates them, CSV keeps them as they are
-    translated by the caller's language too (tr is applied by the caller)."""
+    """Any report as one table, for the screen, `tui-pos report` and CSV alike: headed and
+    worded in the current language, with no code left for the reader to decode."""
+    from tui_pos.i18n import tr
+
+    english = _staff_en()
     if view in VIEWS:
-        rows = breakdown(ctx, actor, view, since, until)
-        return Table(
-            view,
-            ("Key", "Name", "Refunds", "Refunded", "Sales", "Refund rate"),
-            tuple(
-                (r.key, r.label, str(r.refunds), yuan(r.refund_amount), yuan(r.sales_amount), pct(r.rate_bp))
-                for r in rows
-            ),
+        found = breakdown(ctx, actor, view, since, until)
+        names = _names(ctx, view, found)
+        rows = tuple(
+            (*name, str(r.refunds), yuan(r.refund_amount), yuan(r.sales_amount), pct(r.rate_bp))
+            for name, r in zip(names, found, strict=True)
         )
+        charted = list(zip(names, found, strict=True))
+        if view != "week":  # the biggest few; weeks in their order, the latest ones
+            charted = charted[:6]
+        chart = tuple((name[-1] or name[0], r.refund_amount, yuan(r.refund_amount)) for name, r in charted[-8:])
+        return Table(view, tuple(tr(h) for h in VIEW_HEADS[view] + FIGURE_HEADS), rows, chart)
     if view == "cashiers":
         return Table(
             view,
-            ("Code", "Name", "Refunds handled", "Rejected", "Rejection rate", "Median minutes"),
+            tuple(tr(h) for h in ("Code", "Name", "Refunds handled", "Rejections", "Rejection rate", "Median minutes")),
             tuple(
                 (
                     c.code,
-                    c.name,
+                    labels.staff(c.name, english.get(c.code, "")),
                     str(c.handled),
                     str(c.rejected),
                     pct(c.rejection_bp),
@@ -270,18 +322,16 @@ def table(ctx: Context, actor: Staff, view: str, since: datetime, until: datetim
     if view == "approvers":
         return Table(
             view,
-            ("Code", "Name", "Approvals", "Approved amount", "Overrides"),
+            tuple(tr(h) for h in ("Code", "Name", "Approvals", "Approved amount", "Overrides")),
             tuple(
-                (code, name, str(n), yuan(amount or 0), str(over or 0))
+                (code, labels.staff(name, english.get(code, "")), str(n), yuan(amount or 0), str(over or 0))
                 for code, name, n, amount, over in approvers(ctx, actor, since, until)
             ),
         )
     if view == "flags":
-        from tui_pos.i18n import tr
-
         return Table(
             view,
-            ("Kind", "Who", "Why"),
-            tuple((f.kind, f.who, tr(f.text, **f.params)) for f in flags(ctx, actor, since, until)),
+            tuple(tr(h) for h in ("Kind", "Who", "Why")),
+            tuple((labels.flag(f.kind), f.who, tr(f.text, **f.params)) for f in flags(ctx, actor, since, until)),
         )
     raise InvalidInput("Unknown report {name}", name=view)

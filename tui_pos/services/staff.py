@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tui_pos.domain.catalog import clean_text
 from tui_pos.domain.errors import AuthError, InsufficientPermission
 from tui_pos.domain.staff import Role, Staff, check_pin_format, hash_pin, needs_rehash, require, verify_pin
 from tui_pos.labels import permission
@@ -62,16 +63,20 @@ def approve(ctx: Context, code: str, pin: str, minimum: Role, *, for_action: str
     return staff
 
 
-def create_staff(ctx: Context, actor: Staff | None, code: str, name: str, role: Role, pin: str) -> Staff:
-    """Managers add staff; `actor=None` only while setting up an empty shop."""
+def create_staff(
+    ctx: Context, actor: Staff | None, code: str, name: str, role: Role, pin: str, *, name_en: str = ""
+) -> Staff:
+    """Managers add staff; `actor=None` only while setting up an empty shop. `name_en` is the
+    name with the English UI (and on the Linux console, which cannot draw Chinese)."""
     check_pin_format(pin)
+    name_en = clean_text(name_en, 40)
 
     def create() -> Staff:
         if actor is not None:
             require(actor, "manage_staff")
         elif StaffRow.select().exists():
             raise InsufficientPermission("Your role may not {action}", action=permission("manage_staff"))
-        row = StaffRow.create(code=code, name=name, role=role.code, pin_hash=hash_pin(pin))
+        row = StaffRow.create(code=code, name=name, name_en=name_en, role=role.code, pin_hash=hash_pin(pin))
         audit.append(actor.code if actor else "setup", "staff_create", f"staff:{code}", {"role": role.code})
         return to_staff(row)
 

@@ -52,6 +52,8 @@ class RefundLineView:
     qty: int
     amount: int
     disposition: str
+    name_en: str = ""  # the product's English name and barcode (labels.product)
+    barcode: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class RefundDetail:
     completed_at: datetime | None
     lines: tuple[RefundLineView, ...]
     events: tuple[RefundEvent, ...]
+    staff_name_en: str = ""
+    approver_name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,7 @@ _ORDER = f"""SELECT s.id, s.order_no, s.status, s.training, s.created_at, s.poin
        (SELECT COALESCE(SUM(r.points_reversed), 0) FROM refund r WHERE r.sale_id = s.id AND {_LIVE})
   FROM sale s LEFT JOIN member m ON m.id = s.member_id WHERE s.id = ?"""
 _LINES = f"""SELECT l.id, l.product_id, l.name, l.category, COALESCE(p.refund_policy, ''), l.qty, l.paid,
-       COALESCE(done.qty, 0), COALESCE(done.amount, 0)
+       COALESCE(done.qty, 0), COALESCE(done.amount, 0), COALESCE(p.name_en, ''), l.barcode
   FROM sale_line l
   LEFT JOIN product p ON p.id = l.product_id
   LEFT JOIN (SELECT rl.sale_line_id AS line, SUM(rl.qty) AS qty, SUM(rl.amount) AS amount
@@ -137,8 +141,12 @@ def order_to_refund(sale_id: int) -> OrderToRefund | None:
         reversed_,
     ) = row
     history, product_of = {}, {}
-    for line_id, product_id, name, category, policy, qty, paid, done_qty, done_amount in fast.run(_LINES, (sid, sid)):
-        history[line_id] = LineHistory(line_id, name, category, policy, qty, paid, done_qty, done_amount)
+    for line_id, product_id, name, category, policy, qty, paid, done_qty, done_amount, name_en, barcode in fast.run(
+        _LINES, (sid, sid)
+    ):
+        history[line_id] = LineHistory(
+            line_id, name, category, policy, qty, paid, done_qty, done_amount, name_en=name_en, barcode=barcode
+        )
         product_of[line_id] = product_id
     facts = SaleFacts(
         sold_at=SaleRow.created_at.python_value(created_at),  # type: ignore[no-untyped-call]  # untyped in peewee
@@ -225,7 +233,8 @@ def member_refund_totals(member_id: int) -> tuple[int, int]:
 _DETAIL = """SELECT r.id, r.refund_no, s.order_no, r.status, r.amount, r.tender, r.reason, st.code, m.card_no,
                     r.created_at, r.no_receipt, r.sale_id, r.member_id, st.name, ap.code, ap.name, r.allowed,
                     r.fee, r.points_returned, r.points_reversed, r.note, r.reference, r.override, r.training,
-                    r.policy_text, r.approval_reasons, r.reject_reason, r.paid_at, r.completed_at
+                    r.policy_text, r.approval_reasons, r.reject_reason, r.paid_at, r.completed_at,
+                    st.name_en, ap.name_en
              FROM refund r LEFT JOIN sale s ON s.id = r.sale_id JOIN staff st ON st.id = r.staff_id
              LEFT JOIN member m ON m.id = r.member_id LEFT JOIN staff ap ON ap.id = r.approver_id
              WHERE r.refund_no = ?"""
@@ -269,11 +278,15 @@ def refund_detail(refund_no: str) -> RefundDetail | None:
         reject_reason,
         paid_at,
         completed_at,
+        staff_name_en,
+        approver_name_en,
     ) = row
     lines = tuple(
         RefundLineView(*line)
         for line in run(
-            "SELECT name, qty, amount, disposition FROM refund_line WHERE refund_id = ? ORDER BY id", (rid,)
+            "SELECT l.name, l.qty, l.amount, l.disposition, COALESCE(p.name_en, ''), COALESCE(p.barcode, '')"
+            " FROM refund_line l LEFT JOIN product p ON p.id = l.product_id WHERE l.refund_id = ? ORDER BY l.id",
+            (rid,),
         )
     )
     events = tuple(
@@ -317,6 +330,8 @@ def refund_detail(refund_no: str) -> RefundDetail | None:
         completed_at=when(completed_at) if completed_at else None,
         lines=lines,
         events=events,
+        staff_name_en=staff_name_en or "",
+        approver_name_en=approver_name_en or "",
     )
 
 

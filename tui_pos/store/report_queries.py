@@ -92,6 +92,23 @@ def by_product(since: datetime, until: datetime) -> list[Row]:
     )
 
 
+def product_codes(ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(barcode, English name) of the products `by_product` grouped by id: what a report shows for them."""
+    if not ids:
+        return {}
+    rows = cast(
+        "Iterable[tuple[int, str, str]]",
+        ProductRow.select(ProductRow.id, ProductRow.barcode, ProductRow.name_en).where(ProductRow.id.in_(ids)).tuples(),
+    )
+    return {pid: (barcode, name_en) for pid, barcode, name_en in rows}
+
+
+def staff_names_en() -> dict[str, str]:
+    """Staff code -> English name, for reports read with the English UI (a shop has a handful)."""
+    rows = cast("Iterable[tuple[str, str]]", StaffRow.select(StaffRow.code, StaffRow.name_en).tuples())
+    return {code: name_en for code, name_en in rows if name_en}
+
+
 def by_category(since: datetime, until: datetime) -> list[Row]:
     refunds = cast(
         RefundGroups,

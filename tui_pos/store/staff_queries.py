@@ -8,7 +8,7 @@ from tui_pos.store.models import StaffRow
 
 
 def to_staff(row: StaffRow) -> Staff:
-    return Staff(id=row.id, code=row.code, name=row.name, role=Role.parse(row.role))
+    return Staff(id=row.id, code=row.code, name=row.name, role=Role.parse(row.role), name_en=row.name_en)
 
 
 def staff_row(code: str) -> StaffRow | None:
