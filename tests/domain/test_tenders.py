@@ -247,3 +247,14 @@ def test_random_attempts_keep_the_plan_consistent(due, attempts, balance, points
         assert plan.points_spent <= points
         assert plan.used(TenderKind.POINTS) == plan.points_spent * cents_per_point
         assert all(t.amount > 0 for t in plan.tenders)
+
+
+def test_part_cash_takes_exactly_what_was_given_never_more_than_left():
+    plan = PaymentPlan(1299)
+    with pytest.raises(PaymentError, match="Part cash cannot be more than what is left"):
+        plan.add(TenderKind.CASH, 2000, partial_cash=True)
+    assert plan.tenders == []
+    tender = plan.add(TenderKind.CASH, 500, partial_cash=True)
+    assert (tender.amount, tender.given, tender.change) == (500, 500, 0)
+    tender = plan.add(TenderKind.CASH, 799, partial_cash=True)  # exactly what is left completes the sale
+    assert (tender.amount, tender.given) == (799, 799) and plan.complete and plan.change == 0

@@ -74,7 +74,9 @@ class PaymentPlan:
         return sum(t.amount for t in self.tenders if t.kind is kind)
 
     def add(self, kind: TenderKind, amount: int, reference: str = "", *, partial_cash: bool = False) -> Tender:
-        """Validate and record one tender. For cash, `amount` is what the customer handed over."""
+        """Validate and record one tender. For cash, `amount` is what the customer handed over;
+        `partial_cash` takes exactly that amount towards the sale (no change), so never more than
+        what is left. Every other tender takes exactly `amount`, never more than what is left."""
         remaining = self.remaining
         if remaining <= 0:
             raise PaymentError("Nothing left to pay")
@@ -82,6 +84,11 @@ class PaymentPlan:
             raise PaymentError("The amount must be more than zero")
         reference = clean_text(reference, 64)
         if kind is TenderKind.CASH:
+            if partial_cash and amount > remaining:
+                raise PaymentError(
+                    "Part cash cannot be more than what is left ({due}); Enter takes cash with change",
+                    due=format_money(remaining),
+                )
             if amount < remaining and not partial_cash:
                 raise PaymentError("Cash given is less than due ({due})", due=format_money(remaining))
             tender = Tender(kind, min(amount, remaining), given=amount)
