@@ -15,7 +15,7 @@ from tui_pos.devices.tickets import Item, Ticket, receipt
 from tui_pos.domain.basket import Basket
 from tui_pos.domain.sales import PaymentView, SaleDetail, SaleLineView
 from tui_pos.domain.tenders import TenderKind
-from tui_pos.i18n import set_language
+from tui_pos.i18n import set_language, tr
 from tui_pos.services import catalog, checkout, members
 
 
@@ -125,7 +125,7 @@ def test_receipt_without_member_or_discount(config):
     )
     text = receipt(config, sale).preview()
     assert "Member" not in text and "****" not in text
-    assert "Discount" not in text
+    assert "Saved" not in text and "Discount" not in text
     assert "Change" not in text
 
 
@@ -184,3 +184,38 @@ def test_receipt_for_a_completed_sale(ctx, cashier):
     assert "可口可乐 330ml" in text
     assert "TRAINING" not in text
     assert PrinterConfig().width == ctx.config.printer.width == 32
+
+
+LINE = re.compile(r"^  (\d+) x ￥(\d+\.\d\d)(?: -￥(\d+\.\d\d))? +￥(\d+\.\d\d)$")
+
+
+def cents(text: str | None) -> int:
+    return round(float(text) * 100) if text else 0
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_receipt_adds_up_like_the_screen(ctx, cashier, language):
+    """A gold member's sale: each line reads qty x list price - its discount = what was paid, the
+    paid amounts sum to the total and the discounts to "saved" (nothing is taken off twice)."""
+    set_language(language)
+    basket = Basket()
+    basket.add(catalog.product_for_scan("6901"), 2)  # member price 3.00, list 3.50
+    basket.add(catalog.product_for_scan("6902"))
+    basket.add(catalog.product_for_scan("6903"), 3)
+    basket.attach(members.find_one("M000001"), ctx.config.level("gold").discount_bp)
+    plan = checkout.new_plan(ctx, basket)
+    plan.add(TenderKind.CASH, 10000)
+    sale = checkout.sale_by_order_no(checkout.complete_sale(ctx, cashier, basket, plan).order_no)
+    items = [i.text for i in receipt(ctx.config, sale).items if i.kind == "text"]
+    rows = [m.groups() for text in items if (m := LINE.match(text))]
+    assert len(rows) == 3
+    paid = discounts = 0
+    for qty, price, discount, amount in rows:
+        assert int(qty) * cents(price) - cents(discount) == cents(amount)
+        paid += cents(amount)
+        discounts += cents(discount)
+    saved, total = tr("Saved"), tr("Total")
+    (saved_row,) = [t for t in items if t.startswith(saved)]
+    (total_row,) = [t for t in items if t.startswith(total + " ")]
+    assert paid == sale.total == cents(total_row.rsplit("￥", 1)[1])
+    assert discounts == sale.discount == cents(saved_row.rsplit("￥", 1)[1]) > 0

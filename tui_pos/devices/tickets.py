@@ -10,14 +10,15 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from tui_pos import labels
 from tui_pos.config import Config
 from tui_pos.devices.layout import columns, pad, wrap
 from tui_pos.domain.catalog import mask_phone
 from tui_pos.domain.money import format_money
 from tui_pos.domain.sales import SaleDetail
 from tui_pos.domain.shift import ShiftReport
-from tui_pos.domain.tenders import TENDER_LABELS, TenderKind
-from tui_pos.i18n import tr
+from tui_pos.domain.tenders import TenderKind
+from tui_pos.i18n import console, tr
 
 if TYPE_CHECKING:  # for the annotation only: a voucher is laid out from what the store read
     from tui_pos.store.refund_queries import RefundDetail
@@ -25,8 +26,15 @@ if TYPE_CHECKING:  # for the annotation only: a voucher is laid out from what th
 
 def on_paper(text: str) -> str:
     """Tickets use the full-width yen (GBK has no half-width one; code-page printers get it
-    back as ' ¥'), so the layout counts the cells the printer will draw."""
-    return text.replace("\u00a5", "￥")
+    back as ' ¥'), so the layout counts the cells the printer will draw. A till in console mode
+    lays its tickets out in what the Linux console draws (CNY for ￥, English names), so that the
+    preview on its screen is the paper."""
+    return labels.console_text(text.replace("\u00a5", "￥"))
+
+
+def training_mark() -> str:
+    """On every training ticket, top and bottom; its Chinese is left out where the console draws it."""
+    return "*** TRAINING ***" if console() else "*** TRAINING 培训 ***"
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,7 @@ class Ticket:
             elif item.kind == "feed":
                 out.append("")
             elif item.kind == "cut":
-                out.append("- " * (self.width // 2) + "✂")
+                out.append(labels.console_text("- " * (self.width // 2) + "✂"))
         return "\n".join(out)
 
 
@@ -104,33 +112,34 @@ def money(cents: int) -> str:
 def header(config: Config, title: str) -> Ticket:
     ticket = Ticket(config.printer.width)
     if config.training:
-        ticket.text("*** TRAINING 培训 ***", bold=True, align="center")
-    ticket.text(config.store_name, double=True, align="center", bold=True)
+        ticket.text(training_mark(), bold=True, align="center")
+    ticket.text(labels.store(config), double=True, align="center", bold=True)
     ticket.text(title, align="center")
     return ticket
 
 
 def tender_label(tender: str) -> str:
-    try:
-        return tr(TENDER_LABELS[TenderKind(tender)])
-    except ValueError:
-        return tender
+    return labels.tender(tender)
 
 
 def receipt(config: Config, sale: SaleDetail, *, copy: str = "") -> Ticket:
     t = header(config, tr("Sales receipt") + (f" ({copy})" if copy else ""))
     t.pair(tr("Order no."), sale.order_no)
     t.pair(tr("Time"), sale.created_at.strftime("%Y-%m-%d %H:%M"))
-    t.pair(tr("Cashier"), f"{sale.staff_code} {sale.staff_name}")
+    t.pair(tr("Cashier"), labels.with_code(sale.staff_code, labels.staff(sale.staff_name, sale.staff_name_en)))
     t.rule()
+    # As the till's screen shows them: qty x list price, the line's discount (member price and its
+    # share of the level discount), and at the right what was paid for the line, which is also what
+    # a refund of the whole line gives back. The right column sums to the total; the discounts are
+    # in it already, so "saved" is said, not taken off again.
     for line in sale.lines:
-        t.text(line.name)
-        t.pair(f"  {line.qty} x {money(line.unit_price)}", money(line.unit_price * line.qty))
+        t.text(labels.product(line.name, line.name_en, line.barcode))
+        discount = f" -{money(line.discount)}" if line.discount else ""
+        t.pair(f"  {line.qty} x {money(line.list_price)}{discount}", money(line.paid))
     t.rule()
     t.pair(tr("Items"), str(sum(line.qty for line in sale.lines)))
-    t.pair(tr("Subtotal"), money(sale.subtotal))
     if sale.discount:
-        t.pair(tr("Discount"), "-" + money(sale.discount))
+        t.pair(tr("Saved"), money(sale.discount))
     t.pair(tr("Total"), money(sale.total), bold=True)
     for p in sale.payments:
         label = tender_label(p.tender)
@@ -153,7 +162,7 @@ def receipt(config: Config, sale: SaleDetail, *, copy: str = "") -> Ticket:
     t.text(tr("Keep this receipt for refunds"), align="center")
     t.text(tr("Thank you!"), align="center")
     if config.training:
-        t.text("*** TRAINING 培训 ***", bold=True, align="center")
+        t.text(training_mark(), bold=True, align="center")
     t.feed()
     t.cut()
     return t
@@ -162,8 +171,6 @@ def receipt(config: Config, sale: SaleDetail, *, copy: str = "") -> Ticket:
 def refund_voucher(config: Config, refund: RefundDetail, sale: SaleDetail | None) -> Ticket:
     """退款单据: a customer copy and a store copy with a signature line, in one job. Both copies
     carry the same body, laid out once."""
-    from tui_pos.domain.policy import DISPOSITION_LABELS, REASON_LABELS
-
     s = refund.summary
     body = Ticket(config.printer.width)
     body.pair(tr("Refund no."), s.refund_no)
@@ -174,10 +181,10 @@ def refund_voucher(config: Config, refund: RefundDetail, sale: SaleDetail | None
     body.pair(tr("Time"), (refund.paid_at or s.created_at).strftime("%Y-%m-%d %H:%M"))
     body.rule()
     for line in refund.lines:
-        body.text(line.name)
-        body.pair(f"  x{line.qty} {tr(DISPOSITION_LABELS.get(line.disposition, line.disposition))}", money(line.amount))
+        body.text(labels.product(line.name, line.name_en, line.barcode))
+        body.pair(f"  x{line.qty} {labels.disposition(line.disposition)}", money(line.amount))
     body.rule()
-    body.pair(tr("Reason"), tr(REASON_LABELS.get(s.reason, s.reason)))
+    body.pair(tr("Reason"), labels.reason(s.reason))
     if refund.note:
         body.text(refund.note)
     if refund.fee:
@@ -208,7 +215,7 @@ def refund_voucher(config: Config, refund: RefundDetail, sale: SaleDetail | None
             part.feed()
             part.text("_" * (config.printer.width - 2))
         if config.training:
-            part.text("*** TRAINING 培训 ***", bold=True, align="center")
+            part.text(training_mark(), bold=True, align="center")
         part.feed()
         part.cut()
         t.items.extend(part.items)
