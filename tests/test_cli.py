@@ -343,7 +343,7 @@ class TestReportCommands:
         assert data.startswith(b"\xef\xbb\xbf")
         csv_text = data.decode("utf-8-sig")
         # headed by what the rows are (reasons), in words, never by their codes
-        assert csv_text.startswith("Reason,Refund count,Refund amount,Sales,Refund rate")
+        assert csv_text.startswith("Reason,Refunds,Refunded,Sales,Refund rate")
         assert "Quality problem" in csv_text and "quality" not in csv_text
 
     def test_needs_a_manager_and_a_sane_range(self, shop, capsys):

@@ -217,7 +217,7 @@ def level(config: Config, code: str | None) -> str:
 # Punctuation and signs with a drawable stand-in; anything else undrawable becomes "?".
 _STAND_INS = str.maketrans(
     {
-        "￥": "CNY ",
+        "￥": "CNY",  # 'CNY3.00': a ticket's 32 columns hold a line's figures on one line
         "…": "...",
         "—": "-",
         "–": "-",

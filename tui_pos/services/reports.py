@@ -235,7 +235,7 @@ VIEW_HEADS: dict[str, tuple[str, ...]] = {
     "member": ("Card no.", "Name"),
     "week": ("Week",),
 }
-FIGURE_HEADS = ("Refund count", "Refund amount", "Sales", "Refund rate")
+FIGURE_HEADS = ("Refunds", "Refunded", "Sales", "Refund rate")  # how many, how much, sold, refunded / sold
 
 
 @dataclass(frozen=True)
