@@ -9,7 +9,9 @@ written by a newer release) is shown as it is: better a code than nothing.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 from tui_pos.i18n import console, language, tr
@@ -257,13 +259,17 @@ def all_drawable(text: str) -> bool:
 def console_text(text: str) -> str:
     """In console mode, `text` with what the console cannot draw replaced: full-width forms by
     their ASCII (NFKC), known signs by stand-ins, anything else by '?'. Unchanged otherwise."""
-    if not console() or all_drawable(text):
+    if not console() or text.isascii():
         return text
-    import unicodedata
+    return _drawable_form(text)
 
-    text = text.translate(_STAND_INS)
+
+@lru_cache(maxsize=4096)  # ticket lines and names come back on every sale
+def _drawable_form(text: str) -> str:
+    if all_drawable(text):
+        return text
     out = []
-    for ch in text:
+    for ch in text.translate(_STAND_INS):
         if not drawable(ch):
             folded = unicodedata.normalize("NFKC", ch)
             ch = folded if all_drawable(folded) else "?"
