@@ -8,10 +8,12 @@ import pytest
 
 from tui_pos.domain.basket import Basket
 from tui_pos.domain.errors import InsufficientPermission, InvalidInput, PaymentError
+from tui_pos.domain.refund import Pick
 from tui_pos.domain.staff import Role, Staff
 from tui_pos.domain.tenders import TenderKind
-from tui_pos.services import catalog, checkout, members, printing
+from tui_pos.services import catalog, checkout, members, printing, refunds
 from tui_pos.services.context import Context
+from tui_pos.services.refunds import RefundDraft
 from tui_pos.store import audit
 from tui_pos.store.models import (
     AuditRow,
@@ -155,6 +157,22 @@ def test_second_sale_takes_the_next_number(fixed_ctx, cashier):
         plan = checkout.new_plan(fixed_ctx, basket)
         plan.add(TenderKind.CARD, 599)
         assert checkout.complete_sale(fixed_ctx, cashier, basket, plan).order_no == expected
+
+
+def test_tickets_wait_stamped_by_the_tills_clock(fixed_ctx, cashier):
+    """The print queue shows when each ticket was recorded: by the till's clock, as the sale,
+    the refund and the reprint themselves are (it showed the computer's clock)."""
+    basket = Basket()
+    basket.add(catalog.product_for_scan("6901"))
+    plan = checkout.new_plan(fixed_ctx, basket)
+    plan.add(TenderKind.CASH, 350)
+    sale = checkout.complete_sale(fixed_ctx, cashier, basket, plan)
+    line = SaleLineRow.get(SaleLineRow.sale == sale.sale_id)
+    refund = refunds.confirm(fixed_ctx, cashier, RefundDraft(sale.sale_id, (Pick(line.id, 1),), "changed_mind"))
+    again = printing.reprint(fixed_ctx, cashier, sale.order_no)
+    jobs = {job.id: job for job in printing.waiting_jobs(fixed_ctx)}
+    assert refund.print_job_id is not None
+    assert [jobs[i].created_at for i in (sale.print_job_id, refund.print_job_id, again)] == [FIXED] * 3
 
 
 def test_sale_without_member_touches_no_member_rows(fixed_ctx, cashier):

@@ -76,13 +76,27 @@ def _voucher(config: Config, refund_no: str) -> Ticket:
 
 def queue_voucher(ctx: Context, refund_no: str) -> int:
     """The voucher of a refund that is paid (or being paid in this transaction): laid out when printed."""
-    return fast.insert(PrintJobRow, kind="refund", ref_no=refund_no, till=ctx.config.till_code, text="", layout="")
+    return fast.insert(
+        PrintJobRow,
+        kind="refund",
+        ref_no=refund_no,
+        till=ctx.config.till_code,
+        text="",
+        layout="",
+        created_at=ctx.now(),
+    )
 
 
 def queue_ticket(ctx: Context, kind: str, ref_no: str, ticket: Ticket) -> int:
     """Call inside the transaction that records what the ticket is for."""
     return fast.insert(
-        PrintJobRow, kind=kind, ref_no=ref_no, till=ctx.config.till_code, text=ticket.preview(), layout=ticket.to_json()
+        PrintJobRow,
+        kind=kind,
+        ref_no=ref_no,
+        till=ctx.config.till_code,
+        text=ticket.preview(),
+        layout=ticket.to_json(),
+        created_at=ctx.now(),  # the till's clock, as on the sale or refund it prints
     )
 
 
@@ -255,7 +269,12 @@ def reprint(ctx: Context, actor: Staff, ref_no: str) -> int:
             raise NotFound("No ticket {ref}", ref=ref_no[:30])
         audit.append(actor.code, "reprint", ref_no)
         return PrintJobRow.create(
-            kind=row.kind, ref_no=row.ref_no, till=ctx.config.till_code, text=row.text, layout=row.layout
+            kind=row.kind,
+            ref_no=row.ref_no,
+            till=ctx.config.till_code,
+            text=row.text,
+            layout=row.layout,
+            created_at=ctx.now(),
         ).id
 
     return write(again)
