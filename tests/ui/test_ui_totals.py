@@ -11,6 +11,7 @@ import pytest
 from rich.console import Console
 
 from tui_pos.i18n import set_language, tr
+from tui_pos.store.models import ProductRow
 from tui_pos.ui.app import make_app
 from tui_pos.ui.screens.checkout import CheckoutScreen
 from tui_pos.ui.widgets.basket_table import BasketTable
@@ -138,3 +139,20 @@ async def test_an_exchange_shows_its_credit_before_pay(ctx, app):
         with console.capture() as summary:
             console.print(app.screen.query_one("#pay-summary").content)
         assert "￥18.98" in summary.get()
+
+
+async def test_huge_figures_are_never_cut_the_name_gives_way(ctx, app):
+    ProductRow.create(barcode="6909", name="金条 Gold bar 999", category="gold", price=9999999, member_price=9000000)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        for code in ("6901", "2*6909", "6902"):
+            await scan(pilot, code)
+        await pilot.press("f2")
+        await pilot.pause()
+        await type_text(pilot, "1234")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = check_adds_up(app)  # every figure read whole off the screen
+        assert [row[1:] for row in basket_rows(app)][1] == (2, 9999999, 2899998, 17100000)
+        assert shown["Total due"] == app.basket.totals().total == 17101519

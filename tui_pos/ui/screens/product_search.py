@@ -1,4 +1,5 @@
-"""Finding a product without its barcode: type part of the name (or barcode), Enter adds it."""
+"""Finding a product without its barcode: type any part of its name (Chinese or English), its
+pinyin initials or the start of its barcode; Enter adds the highlighted one."""
 
 from __future__ import annotations
 
@@ -36,8 +37,8 @@ class ProductSearchScreen(PosModal[Product | None]):
     def compose(self) -> ComposeResult:
         yield from self.compose_banner()
         with Vertical(id="search-dialog", classes="dialog"):
-            yield Label(tr("Find a product: name or barcode"), id="search-title")
-            yield Input(placeholder=tr("Type to search"), id="search-input")
+            yield Label(tr("Find a product: part of a name, pinyin initials or barcode"), id="search-title")
+            yield Input(placeholder=tr("e.g. 可乐, cola, kkkl (可口可乐) or 6901"), id="search-input")
             yield Static("", id="search-error", classes="error")
             yield DataTable(id="search-results", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()

@@ -12,6 +12,8 @@ gets what is left.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
@@ -23,8 +25,10 @@ from tui_pos.ui.widgets.money import show_money
 
 COLUMNS = (("no", "#"), ("item", "Item"), ("qty", "Qty"), ("price", "Price"), ("disc", "Disc"), ("amount", "Amount"))
 FIGURES = ("qty", "price", "disc", "amount")
+FIELDS = ("qty", "list_price", "discount", "net")  # of domain.basket.LineTotal, in FIGURES order
 NO_WIDTH = 3
 MIN_ITEM = 10
+ITEM_FLOOR = 4  # two Chinese characters: all the name keeps when huge figures need the room
 
 
 def figures(line: LineTotal) -> tuple[str, str, str, str]:
@@ -111,17 +115,13 @@ class BasketTable(DataTable[Text | str], can_focus=False):
         """Each figure column as wide as its header or its widest figure; the item name gets the rest."""
         if not self._headers:  # not mounted yet
             return
-        lines = (totals or self.basket.totals()).lines
-        money = len(show_money(max((line.list_price * line.qty for line in lines), default=0), ""))
-        needed = {
-            "qty": len(str(max((line.qty for line in lines), default=0))),
-            "price": money,  # a unit price, a discount and an amount are each at most qty x list price
-            "disc": money + 1 if any(line.discount for line in lines) else 0,
-            "amount": money,
-        }
-        widths = {key: max(self._headers[key], needed[key]) for key in FIGURES}
-        room = self.scrollable_content_region.width - NO_WIDTH - sum(widths.values()) - 2 * len(COLUMNS)
-        widths["item"] = max(MIN_ITEM, room)
+        lines = (totals if totals is not None else self.basket.totals()).lines
+        widths = dict(self._headers)
+        for column, (key, field) in enumerate(zip(FIGURES, FIELDS, strict=True)):
+            if lines:  # the largest value has the widest figure
+                widths[key] = max(widths[key], len(figures(max(lines, key=attrgetter(field)))[column]))
+        room = self.scrollable_content_region.width - NO_WIDTH - sum(widths[key] for key in FIGURES) - 2 * len(COLUMNS)
+        widths = {key: widths[key] for key in FIGURES} | {"item": max(ITEM_FLOOR, room)}  # figures are never cut
         changed = False
         for key, width in widths.items():
             column = self.columns.get(ColumnKey(key))
