@@ -67,7 +67,7 @@ async def test_profile_shows_refund_and_rate_and_opens_the_refunded_order(ctx, a
         for label, value in (
             ("Points", str(member.points)),
             ("Balance", f"￥{member.balance / 100:.2f}"),
-            ("Level", "金卡会员"),
+            ("Level", "Gold"),  # the level's English name from the config, with the English UI
             ("Joined", f"{member.joined:%Y-%m-%d}"),
         ):
             assert label in summary and value in summary, (label, value, summary)

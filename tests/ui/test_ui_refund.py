@@ -411,7 +411,7 @@ async def test_parked_refund_is_approved_from_the_list_by_a_manager(ctx, app, pr
         await pilot.press("enter")  # open the found refund
         await pilot.pause()
         detail = str(app.screen.query_one("#detail").content)
-        assert parked.refund_no in detail and "pending_approval" in detail
+        assert parked.refund_no in detail and "awaiting approval" in detail  # the status in words, not its code
         await pilot.press("f9")  # 'handed over' is not offered before approval
         await pilot.pause()
         assert RefundRow.get().status == "pending_approval"

@@ -18,9 +18,6 @@ from tui_pos.i18n import language, tr
 # Codes; what they are called on screen and paper: tui_pos.labels.REASONS / DISPOSITIONS.
 REASONS = ("quality", "wrong_item", "changed_mind", "service", "price_error", "other")
 DISPOSITIONS = ("restock", "damaged", "scrap")
-# The words moved to tui_pos.labels; these names for them go once no screen reads them.
-REASON_LABELS = labels.REASONS
-DISPOSITION_LABELS = labels.DISPOSITIONS
 
 
 @dataclass(frozen=True)

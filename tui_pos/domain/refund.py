@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from tui_pos import labels
 from tui_pos.domain.errors import InvalidInput, RefundNotAllowed
 from tui_pos.domain.money import format_money, share_of
 from tui_pos.domain.policy import DISPOSITIONS, REASONS, PolicyRule, RefundPolicy, within_window
@@ -20,7 +19,6 @@ from tui_pos.domain.staff import Role
 REFUND_TENDERS = ("cash", "card", "wechat", "alipay", "stored_value")
 # Why someone above the cashier must approve (their words: tui_pos.labels.APPROVALS).
 APPROVALS = ("over_limit", "outside_window", "no_receipt", "override")
-APPROVAL_LABELS = labels.APPROVALS  # moved to tui_pos.labels; this name goes once nothing reads it
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from tui_pos import labels
 from tui_pos.domain.catalog import Member, clean_text
 from tui_pos.domain.errors import PaymentError
 from tui_pos.domain.money import format_money
@@ -21,10 +20,6 @@ class TenderKind(StrEnum):
     STORED_VALUE = "stored_value"
     POINTS = "points"
     EXCHANGE = "exchange"  # credit from goods returned in an exchange
-
-
-# The words moved to tui_pos.labels.TENDERS; this view of them goes once no screen reads it.
-TENDER_LABELS = {TenderKind(code): text for code, text in labels.TENDERS.items()}
 
 
 @dataclass(frozen=True)

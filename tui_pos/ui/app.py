@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,13 +19,16 @@ from typing import TYPE_CHECKING, Any
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.content import Content
+from textual.filter import LineFilter
 from textual.message_pump import MessagePump
 
-from tui_pos import i18n
+from tui_pos import i18n, labels
 from tui_pos.config import Config
 from tui_pos.domain.errors import PosError
 from tui_pos.files import create_owner_only
 from tui_pos.i18n import tr
+from tui_pos.ui.console import CutMarks, key_display, use_console_glyphs
 from tui_pos.ui.keys import translate_bindings
 from tui_pos.ui.messages import DrawerOpened, PrintFinished
 from tui_pos.ui.textual_fixes import free_removed_widgets
@@ -94,6 +97,7 @@ class PosApp(App[None]):
         self.unexpected: list[str] = []  # bugs shown to the cashier this run (tests assert it stays empty)
         self.log_path = config.data_dir / "tui-pos.log"
         self.last_key = time.monotonic()
+        self._cut_marks = CutMarks()
 
     @property
     def ctx(self) -> Context:
@@ -123,11 +127,15 @@ class PosApp(App[None]):
         from tui_pos.ui.screens.login import LoginScreen
 
         i18n.set_language(i18n.resolve_language(self.config.language))
+        # console mode (TERM=linux, or console_safe = true): English, names in their English form,
+        # CNY for ￥, nothing the console's font lacks (tui_pos/labels.py, tui_pos/ui/console.py)
+        i18n.set_console(i18n.resolve_console(self.config.console_safe))
+        use_console_glyphs(i18n.console())
         translate_bindings(self)
         # 16 colours usually means the bare Linux console, whose font lacks rounded corners
         # and eighth blocks: the stylesheet switches to plain box lines there.
-        self.set_class(self.console.color_system in ("standard", "windows"), "-plain")
-        self.title = self.config.store_name
+        self.set_class(i18n.console() or self.console.color_system in ("standard", "windows"), "-plain")
+        self.title = labels.store(self.config)
         self._ctx = context.open_shop(self.config, clock=self._clock)
         self._waiting = printing.waiting_count(self.ctx)  # e.g. committed before a crash, never printed
         self._offer_reprint = self._waiting > 0 and self.offer_left_over  # once, to the first who logs in
@@ -145,7 +153,7 @@ class PosApp(App[None]):
     def _update_sub_title(self) -> None:
         parts = [tr("Till {till}", till=self.config.till_code)]
         if self.staff is not None:
-            parts.append(f"{self.staff.code} {self.staff.name}")
+            parts.append(labels.with_code(self.staff.code, labels.staff(self.staff.name, self.staff.name_en)))
         if self.config.training:
             parts.append(tr("TRAINING"))
         if self.printer_problem:
@@ -209,6 +217,21 @@ class PosApp(App[None]):
     def _to_base_screen(self) -> None:
         while len(self.screen_stack) > 2:  # Textual's default screen, then the till's own
             self.pop_screen()
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, and in console mode the one that makes Rich's cut marks drawable."""
+        filters = super().get_line_filters()
+        return [*filters, self._cut_marks] if i18n.console() else filters
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys in the footer and help; on the console by name where Textual shows a symbol (⏎)."""
+        return key_display(super().get_key_display(binding), binding)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """The title bar: 'store — till · staff'; the console gets a dash it can draw."""
+        if not i18n.console():
+            return super().format_title(title, sub_title)
+        return Content.assemble(Content(title), (" - ", "dim"), Content(sub_title).stylize("dim"))
 
     def action_help(self) -> None:
         """F1: the keys shown in the footer, spelled out, and the screen's own HELP note."""

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from tui_pos import labels
 from tui_pos.domain.basket import Totals
 from tui_pos.domain.catalog import Product, split_quantity
 from tui_pos.domain.errors import InvalidInput, PosError
@@ -210,7 +211,7 @@ class CheckoutScreen(PosScreen[None]):
                 self.basket_changed(index)
 
         self.app.push_screen(
-            QuantityScreen(line.product.name, line.qty, lambda qty: self.pos.basket.set_qty(index, qty)), done
+            QuantityScreen(labels.item(line.product), line.qty, lambda qty: self.pos.basket.set_qty(index, qty)), done
         )
 
     def action_void_line(self) -> None:
@@ -224,7 +225,7 @@ class CheckoutScreen(PosScreen[None]):
         line = self.pos.basket.void_line(index)
         self.table.remove_line(index, line.product.id)
         self.basket_changed()
-        self.show_status(tr("Line voided: {item} x {qty}", item=line.product.name, qty=line.qty))
+        self.show_status(tr("Line voided: {item} x {qty}", item=labels.item(line.product), qty=line.qty))
 
     def action_void_sale(self) -> None:
         self.move_on()

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, Static
 
+from tui_pos import labels
 from tui_pos.domain.catalog import Member
 from tui_pos.domain.errors import PosError
 from tui_pos.i18n import tr
@@ -42,7 +43,9 @@ class MemberFormScreen(PosModal[Member | None]):
 
     def compose(self) -> ComposeResult:
         config = self.pos.ctx.config
-        levels = [(level.name, level.code) for level in config.member_levels] or [(tr("Regular"), "regular")]
+        levels = [(labels.level(config, level.code), level.code) for level in config.member_levels] or [
+            (tr("Regular"), "regular")
+        ]
         with Vertical(id="form-dialog", classes="dialog"):
             yield Label(tr("New member"), id="form-title")
             with Horizontal(classes="form-field"):

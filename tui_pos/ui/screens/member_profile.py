@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from tui_pos import labels
 from tui_pos.domain.catalog import mask_phone
 from tui_pos.domain.errors import PosError
 from tui_pos.i18n import tr
@@ -93,12 +94,15 @@ class MemberProfileScreen(PosScreen[bool]):
         self.history = history
         symbol = self.pos.ctx.config.currency_symbol
         profile, m = history.profile, history.profile.member
-        level = profile.level_name + (f" -{profile.discount_bp / 100:g}%" if profile.discount_bp else "")
+        level = labels.level(self.pos.config, m.level) + (
+            f" -{profile.discount_bp / 100:g}%" if profile.discount_bp else ""
+        )
         grid = Table.grid(padding=(0, 1))
         for _ in range(4):
             grid.add_column(no_wrap=True, overflow="ellipsis")
         grid.columns[0].style = grid.columns[2].style = "bold"
-        grid.add_row(tr("Name"), f"{m.name}  {m.card_no}  {mask_phone(m.phone)}", tr("Level"), level)
+        name = f"{labels.member(m.name)}  {m.card_no}  {mask_phone(m.phone)}".strip()
+        grid.add_row(tr("Name"), name, tr("Level"), level)
         grid.add_row(tr("Points"), str(m.points), tr("Balance"), show_money(m.balance, symbol))
         grid.add_row(
             tr("Purchases"),
@@ -141,7 +145,7 @@ class MemberProfileScreen(PosScreen[bool]):
                 r.created_at.strftime("%m-%d %H:%M"),
                 r.order_no or tr("No receipt"),
                 show_money(r.amount, symbol),
-                tr(r.status),
+                labels.status(r.status),
                 key=r.refund_no,
             )
         refunds.border_title = tr("Refund history") + f" ({len(history.refunds)})"

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static
 
+from tui_pos import labels
 from tui_pos.domain.catalog import Member, mask_phone
 from tui_pos.domain.errors import PosError
 from tui_pos.i18n import tr
@@ -95,9 +96,9 @@ class MembersScreen(PosScreen[bool]):
         for member in self.results:
             table.add_row(
                 member.card_no,
-                member.name,
+                labels.member(member.name),
                 mask_phone(member.phone),
-                config.level(member.level).name,
+                labels.level(config, member.level),
                 key=str(member.id),
             )
         self.show_profile(self.results[0] if self.results else None)
@@ -121,9 +122,11 @@ class MembersScreen(PosScreen[bool]):
         self.profile = profile
         symbol = self.pos.ctx.config.currency_symbol
         m = profile.member
-        level = profile.level_name + (f" -{profile.discount_bp / 100:g}%" if profile.discount_bp else "")
+        level = labels.level(self.pos.config, m.level) + (
+            f" -{profile.discount_bp / 100:g}%" if profile.discount_bp else ""
+        )
         rows = [
-            (tr("Name"), m.name),
+            (tr("Name"), labels.member(m.name, "-")),  # the card no. is on the next line
             (tr("Card no."), m.card_no),
             (tr("Phone"), mask_phone(m.phone)),
             (tr("Level"), level),
@@ -149,7 +152,8 @@ class MembersScreen(PosScreen[bool]):
         parts += [self._line(f"{sale.order_no} {show_money(sale.total, symbol)}") for sale in profile.recent[:3]]
         parts.append(refunded)
         parts += [
-            self._line(f"{r.refund_no} {show_money(r.amount, symbol)} {tr(r.status)}") for r in profile.refunds[:2]
+            self._line(f"{r.refund_no} {show_money(r.amount, symbol)} {labels.status(r.status)}")
+            for r in profile.refunds[:2]
         ]
         panel.update(Group(*parts))
 

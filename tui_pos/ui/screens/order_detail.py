@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from tui_pos import labels
 from tui_pos.devices.tickets import tender_label
 from tui_pos.domain.catalog import mask_phone
 from tui_pos.domain.errors import PosError
@@ -86,10 +87,16 @@ class OrderDetailScreen(PosScreen[None]):
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(no_wrap=True, overflow="ellipsis")
         head = Text(sale.order_no, style="bold")
-        head.append(f"  {sale.created_at:%Y-%m-%d %H:%M}  {tr(sale.status)}  ")
-        head.append(f"{tr('Cashier')} {sale.staff_code} {sale.staff_name}")
+        head.append(f"  {sale.created_at:%Y-%m-%d %H:%M}  {labels.status(sale.status)}  ")
+        head.append(
+            f"{tr('Cashier')} {labels.with_code(sale.staff_code, labels.staff(sale.staff_name, sale.staff_name_en))}"
+        )
         grid.add_row(tr("Order no."), head)
-        member = f"{sale.member_card} {sale.member_name} {mask_phone(sale.member_phone)}" if sale.member_id else "-"
+        member = (
+            f"{labels.with_code(sale.member_card, labels.member(sale.member_name))} {mask_phone(sale.member_phone)}"
+            if sale.member_id
+            else "-"
+        )
         grid.add_row(tr("Member"), member)
         total = show_money(sale.total, symbol)
         if sale.discount:
@@ -113,7 +120,7 @@ class OrderDetailScreen(PosScreen[None]):
         lines.clear()
         for ln in detail.lines:
             lines.add_row(
-                ln.line.name,
+                labels.item(ln.line),
                 str(ln.line.qty),
                 show_money(ln.line.paid, symbol),
                 refunded_qty_text(ln),
@@ -130,7 +137,7 @@ class OrderDetailScreen(PosScreen[None]):
                 r.staff_code,
                 r.approver_code or "-",
                 show_money(r.amount, symbol),
-                tr(r.status),
+                labels.status(r.status),
                 key=r.refund_no,
             )
         refunds.border_title = tr("Refunded from this order") + f" ({len(detail.refunds)})"

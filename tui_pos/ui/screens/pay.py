@@ -17,10 +17,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
+from tui_pos import labels
 from tui_pos.devices.tickets import tender_label
 from tui_pos.domain.errors import PosError
 from tui_pos.domain.money import parse_money
-from tui_pos.domain.tenders import TENDER_LABELS, PaymentPlan, TenderKind
+from tui_pos.domain.tenders import PaymentPlan, TenderKind
 from tui_pos.i18n import tr
 from tui_pos.services import checkout, exchange
 from tui_pos.ui.screens.base import PosModal
@@ -54,7 +55,7 @@ class PayScreen(PosModal["SaleResult | ExchangeResult | None"]):
     )
     BINDINGS = [
         *(
-            Binding(key, f"tender('{kind.value}')", TENDER_LABELS[kind], priority=True)
+            Binding(key, f"tender('{kind.value}')", labels.TENDERS[kind.value], priority=True)
             for key, kind in TENDER_KEYS.items()
         ),
         Binding("s", "split", "Part cash", priority=True),
@@ -133,7 +134,7 @@ class PayScreen(PosModal["SaleResult | ExchangeResult | None"]):
         self.query_one("#pay-summary", Static).update(grid)
         taken = Text()
         for tender in plan.tenders:
-            line = f"{tr(TENDER_LABELS[tender.kind])} {self.money(tender.amount)}"
+            line = f"{labels.tender(tender.kind)} {self.money(tender.amount)}"
             if tender.change:
                 line += " (" + tr("given {given}", given=self.money(tender.given)) + ")"
             if tender.reference:
@@ -144,7 +145,7 @@ class PayScreen(PosModal["SaleResult | ExchangeResult | None"]):
     def refresh_tenders(self) -> None:
         bar = Text()
         for key, kind in TENDER_KEYS.items():
-            bar.append(f"{key} {tr(TENDER_LABELS[kind])}", style="reverse bold" if kind is self.kind else "")
+            bar.append(f"{key} {labels.tender(kind)}", style="reverse bold" if kind is self.kind else "")
             bar.append("  ")
         self.query_one("#pay-tenders", Static).update(bar)
         self.query_one("#pay-dialog").set_class(self.kind in NEEDS_REFERENCE, "-reference")

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from tui_pos import labels
 from tui_pos.domain.errors import PosError
 from tui_pos.i18n import tr
 from tui_pos.services import printing
@@ -21,8 +22,6 @@ from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.record_table import RecordTable
 from tui_pos.ui.widgets.ticket_preview import TicketPreview
-
-KINDS = {"receipt": "Sales receipt", "refund": "Refund voucher", "report": "Report"}
 
 
 class JobTable(RecordTable):
@@ -70,7 +69,7 @@ class PrintQueueScreen(PosScreen[None]):
         for job in printing.waiting_jobs(self.pos.ctx):
             table.add_row(
                 job.ref_no,
-                tr(KINDS.get(job.kind, job.kind)),
+                labels.print_job(job.kind),
                 job.created_at.strftime("%m-%d %H:%M"),
                 str(job.attempts),
                 job.last_error,

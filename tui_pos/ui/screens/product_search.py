@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Label, Static
 
+from tui_pos import labels
 from tui_pos.domain.catalog import Product
 from tui_pos.domain.errors import PosError
 from tui_pos.i18n import tr
@@ -70,7 +71,7 @@ class ProductSearchScreen(PosModal[Product | None]):
         for product in self.results:
             table.add_row(
                 product.barcode,
-                product.name,
+                labels.item(product),
                 Text(show_money(product.price, symbol), justify="right"),
                 key=str(product.id),
             )

@@ -9,15 +9,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
+from tui_pos import labels
 from tui_pos.devices.tickets import tender_label
 from tui_pos.domain.errors import PosError
-from tui_pos.domain.money import format_money
-from tui_pos.domain.policy import DISPOSITION_LABELS, REASON_LABELS
 from tui_pos.i18n import tr
 from tui_pos.services import refunds
 from tui_pos.ui.messages import PrintFinished
 from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.widgets.key_footer import KeyFooter
+from tui_pos.ui.widgets.money import show_money
 
 STATUSES = ("", "pending_approval", "paid", "completed", "rejected", "cancelled")
 
@@ -59,13 +59,13 @@ class RefundListScreen(PosScreen[None]):
             table.add_row(
                 r.refund_no + flag,
                 r.order_no,
-                tr(r.status),
-                format_money(r.amount, "￥"),
+                labels.status(r.status),
+                show_money(r.amount),
                 r.created_at.strftime("%m-%d %H:%M"),
                 key=r.refund_no,
             )
         self.query_one("#list-title", Static).update(
-            tr("Refund list") + (f" — {tr(self.status)}" if self.status else "")
+            tr("Refund list") + (f"{labels.dash()}{labels.status(self.status)}" if self.status else "")
         )
 
     @on(Input.Changed, "#search")
@@ -99,7 +99,7 @@ class RefundDetailScreen(PosScreen[None]):
         Binding("f5", "approve", "Approve"),
         Binding("f6", "reject", "Reject"),
         Binding("f7", "cancel_refund", "Cancel refund"),
-        Binding("f8", "reprint", "Reprint"),
+        Binding("f8", "reprint", "Reprint voucher"),  # 重打退款单据, not the receipt
         Binding("f9", "complete", "Handed over & signed"),
     ]
 
@@ -140,21 +140,25 @@ class RefundDetailScreen(PosScreen[None]):
         self.status = s.status
         self.refresh_bindings()
         rows = [
-            f"[b]{s.refund_no}[/b]  {tr(s.status)}  {format_money(s.amount, '￥')} {tender_label(s.tender)}"
+            f"[b]{s.refund_no}[/b]  {labels.status(s.status)}  {show_money(s.amount)} {tender_label(s.tender)}"
             + ("  [b]" + tr("No receipt") + "[/b]" if s.no_receipt else ""),
             f"{tr('Original order')}: {s.order_no or '-'}   {tr('Member')}: {s.member_card or '-'}",
-            f"{tr('Reason')}: {tr(REASON_LABELS.get(s.reason, s.reason))} {d.note}",
-            f"{tr('Cashier')}: {s.staff_code} {d.staff_name}   {tr('Approved by')}: "
-            f"{d.approver_code or '-'} {d.approver_name}",
+            f"{tr('Reason')}: {labels.reason(s.reason)} {labels.console_text(d.note)}",
+            f"{tr('Cashier')}: {labels.with_code(s.staff_code, labels.staff(d.staff_name, d.staff_name_en))}   "
+            f"{tr('Approved by')}: "
+            + (labels.with_code(d.approver_code, labels.staff(d.approver_name, d.approver_name_en)) or "-"),
         ]
         rows += [
-            f"  {ln.name} x{ln.qty} {format_money(ln.amount, '￥')} {tr(DISPOSITION_LABELS.get(ln.disposition, ''))}"
+            f"  {labels.item(ln)} x{ln.qty} {show_money(ln.amount)} {labels.disposition(ln.disposition)}"
             for ln in d.lines
         ]
         if d.reject_reason:
-            rows.append(f"{tr('Rejected')}: {d.reject_reason}")
+            rows.append(f"{tr('Rejected')}: {labels.console_text(d.reject_reason)}")
         rows.append(tr("History") + ":")
-        rows += [f"  {e.at:%m-%d %H:%M} {e.staff_code} {tr(e.event)} {e.note}" for e in d.events]
+        rows += [
+            f"  {e.at:%m-%d %H:%M} {e.staff_code} {labels.event(e.event)} {labels.event_note(e.event, e.note)}"
+            for e in d.events
+        ]
         self.query_one("#detail", Static).update("\n".join(rows))
 
     def _do(self, fn: Callable[..., object], *args: str) -> None:
@@ -206,7 +210,9 @@ class RefundDetailScreen(PosScreen[None]):
 
     def on_print_finished(self, message: PrintFinished) -> None:
         ok = message.outcome.ok
-        self.query_one("#error", Static).update("" if ok else f"{message.outcome.error} — {tr('press F8 to reprint')}")
+        self.query_one("#error", Static).update(
+            "" if ok else f"{message.outcome.error}{labels.dash()}{tr('press F8 to reprint')}"
+        )
         self.app.notify(
             tr("Voucher printed") if ok else message.outcome.error, severity="information" if ok else "error"
         )
@@ -228,7 +234,13 @@ class PolicyScreen(PosScreen[None]):
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
         yield Static(tr("Refund policy"), classes="step-title")
-        yield Static("\n".join("• " + line for line in self.pos.ctx.config.refund_policy.plain_words()), id="policy")
+        config = self.pos.config
+        rules = config.refund_policy.plain_words(
+            level_name=lambda code: labels.level(config, code),
+            category_name=lambda code: labels.category(config, code),
+            money=show_money,
+        )
+        yield Static("\n".join(labels.bullet() + labels.console_text(line) for line in rules), id="policy")
         yield KeyFooter()
 
     def action_back(self) -> None:

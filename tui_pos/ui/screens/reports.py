@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,19 +15,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static
 
+from tui_pos import labels
 from tui_pos.devices.tickets import tender_label
 from tui_pos.domain.errors import PosError
-from tui_pos.domain.money import format_money
-from tui_pos.domain.policy import REASON_LABELS
 from tui_pos.domain.shift import ShiftReport
 from tui_pos.i18n import tr
 from tui_pos.services import export, reports, shifts
 from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.widgets.bar_chart import BarChart
 from tui_pos.ui.widgets.key_footer import KeyFooter
-
-if TYPE_CHECKING:
-    from tui_pos.config import Config
+from tui_pos.ui.widgets.money import show_money
 
 VIEW_TITLES = {
     "product": "By product",
@@ -101,13 +97,12 @@ class RefundReportScreen(PosScreen[None]):
 
     def current_table(self) -> reports.Table:
         since, until = self._range()
-        table = reports.table(self.pos.ctx, self.pos.user, reports.TABLES[self.view], since, until)
-        return localise(table, self.pos.config)
+        return reports.table(self.pos.ctx, self.pos.user, reports.TABLES[self.view], since, until)
 
     def reload(self) -> None:
         name = reports.TABLES[self.view]
         self.query_one("#report-title", Static).update(
-            f"{tr('Refund reports')} — {tr(VIEW_TITLES[name])} ({self.view + 1}/{len(reports.TABLES)})"
+            f"{tr('Refund reports')}{labels.dash()}{tr(VIEW_TITLES[name])} ({self.view + 1}/{len(reports.TABLES)})"
         )
         try:
             since, until = self._range()
@@ -123,8 +118,8 @@ class RefundReportScreen(PosScreen[None]):
                 "{count} refunds {amount} of {sales} sales: rate {rate}; without receipt {nr}; "
                 "median {hours} h from sale to refund",
                 count=s.refunds,
-                amount=format_money(s.refund_amount, "￥"),
-                sales=format_money(s.sales_amount, "￥"),
+                amount=show_money(s.refund_amount),
+                sales=show_money(s.sales_amount),
                 rate=reports.pct(s.rate_bp),
                 nr=s.no_receipt,
                 hours=hours,
@@ -135,9 +130,8 @@ class RefundReportScreen(PosScreen[None]):
         grid.add_columns(*table.headers)
         grid.add_rows(table.rows)
         chart = self.query_one("#chart", BarChart)
-        if name in reports.VIEWS and table.rows:
-            shown = table.rows if name == "week" else table.rows[:6]
-            chart.show([(row[1] or row[0], round(float(row[3]) * 100), row[3]) for row in shown[-8:]])
+        if table.chart:
+            chart.show(list(table.chart))
             chart.display = True
         else:
             chart.display = False
@@ -168,16 +162,6 @@ class RefundReportScreen(PosScreen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-
-def localise(table: reports.Table, config: Config) -> reports.Table:
-    """Headers and the codes in the first columns (reasons, member levels) in the cashier's words."""
-    rows = table.rows
-    if table.title == "reason":
-        rows = tuple((r[0], tr(REASON_LABELS.get(r[0], r[0])), *r[2:]) for r in rows)
-    elif table.title == "level":
-        rows = tuple((r[0], config.level(r[0]).name if r[0] else tr("(no member)"), *r[2:]) for r in rows)
-    return reports.Table(table.title, tuple(tr(h) for h in table.headers), rows)
 
 
 class DaySummaryScreen(PosScreen[None]):

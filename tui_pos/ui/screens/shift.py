@@ -13,13 +13,14 @@ from textual.widgets import Input, Label, Static
 
 from tui_pos.devices.tickets import shift_ticket
 from tui_pos.domain.errors import PosError
-from tui_pos.domain.money import format_money, parse_money
+from tui_pos.domain.money import parse_money
 from tui_pos.domain.shift import parse_cash_count
 from tui_pos.i18n import tr
 from tui_pos.services import shifts
 from tui_pos.ui.messages import DrawerOpened, PrintFinished
 from tui_pos.ui.screens.base import PosModal, PosScreen
 from tui_pos.ui.widgets.key_footer import KeyFooter
+from tui_pos.ui.widgets.money import show_money
 from tui_pos.ui.widgets.ticket_preview import TicketPreview
 
 COUNT_HINT = "A total like 500, or notes and coins like 100x3 50x2 1x12"
@@ -52,7 +53,7 @@ class OpenShiftScreen(PosScreen[None]):
         except PosError as exc:
             self.query_one("#error", Static).update(exc.message)
             return
-        self.app.notify(tr("Shift opened with a float of {amount}", amount=format_money(count.total, "￥")))
+        self.app.notify(tr("Shift opened with a float of {amount}", amount=show_money(count.total)))
         self.pos.start_selling()
 
     def on_input_submitted(self) -> None:
@@ -188,7 +189,7 @@ class CashMoveScreen(PosModal[bool]):
             tr(
                 "{what} {amount} recorded",
                 what=tr("Paid in") if self.kind == "paid_in" else tr("Paid out"),
-                amount=format_money(amount, "￥"),
+                amount=show_money(amount),
             )
         )
         self.dismiss(True)
@@ -254,7 +255,7 @@ class CloseShiftScreen(PosScreen[None]):
         yield Input(
             placeholder=tr(
                 "Note (needed when the drawer is off by more than {limit})",
-                limit=format_money(self.pos.config.shifts.variance_note_over, "￥"),
+                limit=show_money(self.pos.config.shifts.variance_note_over),
             ),
             id="note",
             max_length=200,
@@ -269,7 +270,7 @@ class CloseShiftScreen(PosScreen[None]):
 
     def show_expected(self) -> None:
         report = shifts.report(self.pos.ctx)
-        text = tr("Expected in the drawer: {amount}", amount=format_money(report.expected_cash, "￥"))
+        text = tr("Expected in the drawer: {amount}", amount=show_money(report.expected_cash))
         if report.pending_refunds:
             text += "\n" + tr(
                 "Waiting for approval: {nos} (Ctrl+K carries them over)", nos=", ".join(report.pending_refunds)
@@ -281,8 +282,8 @@ class CloseShiftScreen(PosScreen[None]):
             diff = counted - report.expected_cash
             text += "\n" + tr(
                 "Counted {counted}, variance {diff}",
-                counted=format_money(counted, "￥"),
-                diff=("+" if diff > 0 else "") + format_money(diff, "￥"),
+                counted=show_money(counted),
+                diff=("+" if diff > 0 else "") + show_money(diff),
             )
         except PosError:
             pass

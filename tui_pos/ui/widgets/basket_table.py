@@ -19,6 +19,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
+from tui_pos import labels
 from tui_pos.domain.basket import Basket, LineTotal, Totals
 from tui_pos.i18n import tr
 from tui_pos.ui.widgets.money import show_money
@@ -58,7 +59,7 @@ class BasketTable(DataTable[Text | str], can_focus=False):
         shown = figures(line)
         self.add_row(
             Text(str(index + 1), justify="right"),
-            Text(line.product.name),  # shop data: text, never markup
+            Text(labels.item(line.product)),  # shop data: text, never markup
             *(Text(figure, justify="right") for figure in shown),
             key=key,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from textual.widgets import Static
 
+from tui_pos import labels
 from tui_pos.config import Config
 from tui_pos.domain.catalog import Member
 from tui_pos.i18n import tr
@@ -27,8 +28,11 @@ class MemberPanel(Static):
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(no_wrap=True, overflow="ellipsis")
         grid.add_row(tr("Card no."), member.card_no)
-        grid.add_row(tr("Name"), member.name)
-        grid.add_row(tr("Level"), level.name + (f" -{level.discount_bp / 100:g}%" if level.discount_bp else ""))
+        grid.add_row(tr("Name"), labels.member(member.name, "-"))
+        grid.add_row(
+            tr("Level"),
+            labels.level(config, member.level) + (f" -{level.discount_bp / 100:g}%" if level.discount_bp else ""),
+        )
         grid.add_row(tr("Points"), str(member.points))
         grid.add_row(tr("Balance"), show_money(member.balance, config.currency_symbol))
         self.update(grid)

@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tui_pos import labels
 from tui_pos.i18n import tr
 
 
@@ -23,5 +24,6 @@ class TicketPreview(VerticalScroll, can_focus=False):
         return str(self.query_one("#ticket-text", Static).content)
 
     def show_ticket(self, text: str) -> None:
-        self.query_one("#ticket-text", Static).update(text)
+        """A ticket's text; on the Linux console made drawable (one laid out by a Chinese till)."""
+        self.query_one("#ticket-text", Static).update(labels.console_text(text))
         self.scroll_home(animate=False)

@@ -10,8 +10,9 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import RowKey
 
+from tui_pos import labels
 from tui_pos.domain.errors import PosError
-from tui_pos.domain.policy import DISPOSITION_LABELS, DISPOSITIONS, REASON_LABELS, REASONS
+from tui_pos.domain.policy import DISPOSITIONS, REASONS
 from tui_pos.domain.refund import LineHistory
 from tui_pos.i18n import tr
 from tui_pos.services import refunds
@@ -51,7 +52,7 @@ class ChooseLinesStep(WizardStep):
         self.columns = table.add_columns(tr("Item"), tr("Qty sold"), tr("Left"), tr("Refund qty"), tr("Goods"))
         for h in self.state.lines.values():
             table.add_row(
-                h.name,
+                labels.item(h),
                 str(h.qty),
                 str(h.remaining),
                 str(self.state.qty.get(h.sale_line_id, 0)),
@@ -64,12 +65,12 @@ class ChooseLinesStep(WizardStep):
         self.show_choice()
 
     def disposition_text(self, line_id: int) -> str:
-        return tr(DISPOSITION_LABELS[self.state.disposition.get(line_id, "restock")])
+        return labels.disposition(self.state.disposition.get(line_id, "restock"))
 
     def show_choice(self) -> None:
         total = sum(self.state.qty.values())
         self.query_one("#choice", Static).update(
-            f"{tr('Reason')} (r): [b]{tr(REASON_LABELS[self.state.reason])}[/b]   {tr('Units')}: {total}"
+            f"{tr('Reason')} (r): [b]{labels.reason(self.state.reason)}[/b]   {tr('Units')}: {total}"
         )
 
     def _selected(self) -> tuple[RowKey, LineHistory] | None:

@@ -9,9 +9,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from tui_pos import labels
 from tui_pos.devices.tickets import tender_label
 from tui_pos.domain.errors import NeedsApproval, PosError
-from tui_pos.domain.policy import REASON_LABELS
 from tui_pos.i18n import tr
 from tui_pos.services import refunds
 from tui_pos.ui.screens.refund.pay_out import PayOutStep
@@ -49,7 +49,7 @@ class ConfirmStep(WizardStep):
         )
         self.query_one("#summary", Static).update(
             f"{tr('Order no.')}: {self.state.order_no}\n[b]{how}[/b]\n"
-            f"{tr('Reason')}: {tr(REASON_LABELS[self.state.reason])}  {self.state.note}\n"
+            f"{tr('Reason')}: {labels.reason(self.state.reason)}  {self.state.note}\n"
             + (
                 tr("Press F9, then scan the new goods in checkout")
                 if self.state.exchange
@@ -63,7 +63,7 @@ class ConfirmStep(WizardStep):
             self.query_one("#approval-why", Static).update(
                 tr(
                     "A {role} must approve: {why}",
-                    role=tr(role.code),
+                    role=labels.role(role),
                     why="; ".join(refunds.approval_text(q)),
                 )
             )

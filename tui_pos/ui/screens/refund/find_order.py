@@ -9,6 +9,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from tui_pos import labels
 from tui_pos.devices.tickets import tender_label
 from tui_pos.domain.errors import PosError
 from tui_pos.i18n import tr
@@ -81,12 +82,14 @@ class FindOrderStep(WizardStep):
                 sale.order_no,
                 sale.created_at.strftime("%m-%d %H:%M"),
                 money(sale.total),
-                tr(sale.status),
+                labels.status(sale.status),
                 key=str(sale.id),
             )
         table.display = True
         self.query_one("#lines", DataTable).display = False
-        self.query_one("#order-info", Static).update(tr("Orders of {name}: pick one, Enter", name=name))
+        self.query_one("#order-info", Static).update(
+            tr("Orders of {name}: pick one, Enter", name=labels.member(name, text.strip()))
+        )
         table.focus()
 
     @on(DataTable.RowSelected, "#orders")
@@ -104,7 +107,9 @@ class FindOrderStep(WizardStep):
         sale = lookup.sale
         self.query_one("#orders", DataTable).display = False
         tenders = ", ".join(f"{tender_label(p.tender)} {money(p.amount)}" for p in sale.payments)
-        member = f"{sale.member_card} {sale.member_name}" if sale.member_id else tr("no member")
+        member = (
+            labels.with_code(sale.member_card, labels.member(sale.member_name)) if sale.member_id else tr("no member")
+        )
         info = [
             f"[b]{sale.order_no}[/b]  {sale.created_at:%Y-%m-%d %H:%M}  {tr('Total')} {money(sale.total)}",
             f"{tr('Member')}: {member}   {tenders}",
@@ -114,7 +119,8 @@ class FindOrderStep(WizardStep):
                 tr(
                     "Refunded before: {list}",
                     list=", ".join(
-                        f"{r.refund_no} {r.created_at:%m-%d %H:%M} {r.staff_code} {money(r.amount)} {tr(r.status)}"
+                        f"{r.refund_no} {r.created_at:%m-%d %H:%M} {r.staff_code} "
+                        f"{money(r.amount)} {labels.status(r.status)}"
                         for r in lookup.refunds
                     ),
                 )
@@ -129,7 +135,7 @@ class FindOrderStep(WizardStep):
         table.clear()
         table.display = True
         for h in lookup.history.values():
-            table.add_row(h.name, str(h.qty), money(h.paid), f"{h.refunded_qty} / {money(h.refunded_amount)}")
+            table.add_row(labels.item(h), str(h.qty), money(h.paid), f"{h.refunded_qty} / {money(h.refunded_amount)}")
         self.query_one("#find", ScanInput).focus()
 
     def action_next(self) -> None:

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
+from tui_pos import labels
 from tui_pos.domain.catalog import split_quantity
 from tui_pos.domain.errors import PosError
 from tui_pos.i18n import tr
@@ -74,7 +75,7 @@ class NoReceiptStep(WizardStep):
         table = self.query_one("#lines", DataTable)
         table.clear()
         for h in self.state.history.values():
-            table.add_row(h.name, str(h.qty), money(h.paid))
+            table.add_row(labels.item(h), str(h.qty), money(h.paid))
 
     def action_next(self) -> None:
         if not self.state.history:

@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from tui_pos import labels
 from tui_pos.devices.tickets import tender_label
 from tui_pos.domain.errors import PosError
 from tui_pos.i18n import tr
@@ -65,7 +66,7 @@ class PayOutStep(WizardStep):
     def on_print_finished(self, message: PrintFinished) -> None:
         status = self.query_one("#printer-status", Static)
         ok = message.outcome.ok
-        text = tr("Voucher printed") if ok else f"{message.outcome.error} — {tr('press F8 to reprint')}"
+        text = tr("Voucher printed") if ok else f"{message.outcome.error}{labels.dash()}{tr('press F8 to reprint')}"
         if message.outcome.drawer_error:
             text += "\n" + tr("Cash drawer did not open: {error}", error=message.outcome.drawer_error)
         status.update(text)

@@ -8,10 +8,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
+from tui_pos import labels
 from tui_pos.devices.tickets import tender_label
 from tui_pos.domain.errors import PosError
 from tui_pos.domain.money import format_money, parse_money
-from tui_pos.domain.policy import DISPOSITION_LABELS
 from tui_pos.domain.refund import RefundQuote
 from tui_pos.i18n import tr
 from tui_pos.services import refunds
@@ -56,7 +56,9 @@ class ReviewStep(WizardStep):
 
     def render_quote(self) -> None:
         q = self.quote
-        rows = [f"{ln.name} x{ln.qty}  {money(ln.amount)}  {tr(DISPOSITION_LABELS[ln.disposition])}" for ln in q.lines]
+        rows = [
+            f"{labels.item(ln)} x{ln.qty}  {money(ln.amount)}  {labels.disposition(ln.disposition)}" for ln in q.lines
+        ]
         rows.append(f"{tr('Paid for these units')}: {money(q.value)}")
         if q.points_returned:
             rows.append(f"{tr('Points returned')}: +{q.points_returned}")

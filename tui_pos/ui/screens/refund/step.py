@@ -9,17 +9,17 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from tui_pos.domain.money import format_money
 from tui_pos.i18n import tr
 from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.screens.refund.state import WizardState
 from tui_pos.ui.screens.refund_list import PolicyScreen
 from tui_pos.ui.widgets.key_footer import KeyFooter
+from tui_pos.ui.widgets.money import show_money
 
 
 def money(cents: int) -> str:
-    """An amount as the voucher prints it: full-width ￥, which GBK printers can encode."""
-    return format_money(cents, "￥")
+    """An amount as the voucher prints it: ￥ (CNY on the Linux console, which cannot draw it)."""
+    return show_money(cents)
 
 
 class WizardStep(PosScreen[None]):
