@@ -15,8 +15,9 @@ from tui_pos.services import staff as staff_service
 from tui_pos.services.context import Context, close_shop, open_shop
 from tui_pos.store.models import MemberRow, ProductRow
 
-# The UI tests' fixtures (app, printer) live with their helpers in tests/ui/ui_helpers.py.
-pytest_plugins = ["ui_helpers"]
+# The UI tests' fixtures (app, printer) live with their helpers in tests/ui/ui_helpers.py; the
+# snapshot tests' shop (fixed data, fixed clock, the looks) in tests/ui/snapshot_shop.py.
+pytest_plugins = ["ui_helpers", "snapshot_shop"]
 
 PINS = {"001": "1111", "002": "2222", "003": "3333"}
 

@@ -301,8 +301,6 @@ ZH.update(
         "Reprint": "重打小票",
         "Log out": "登出",
         "Detach": "解除会员",
-        "Preview up": "小票上翻",
-        "Preview down": "小票下翻",
         "Item": "商品",
         "Price": "单价",
         "Amount": "金额",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
+from textual import events
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
 
 from tui_pos.devices.printer import TrainingPrinter
@@ -38,6 +41,31 @@ def sell(ctx, items: dict[str, int], *, member: str | None = None, ago: timedelt
 async def type_text(pilot: Pilot, text: str) -> None:
     """Type like a keyboard (or a barcode scanner) would, one key at a time."""
     await pilot.press(*text)
+
+
+async def burst(pilot: Pilot, *keys: str) -> None:
+    """Keys as a terminal delivers a scanner's code or a fast typist's keys: all of them in the
+    app's queue before the first is handled (`pilot.press` waits for the app after each key).
+    Single characters type themselves ("-" is the minus key); names ("f5", "enter") are keys."""
+    app = pilot.app
+    for name in keys:
+        key = _character_to_key(name) if len(name) == 1 and not name.isalnum() else name
+        try:
+            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app.post_message(event)
+    for _ in range(3):
+        await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(app: PosApp) -> str:
+    """What the terminal shows of the current screen (a dialog: the dialog), line by line."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def scan(pilot: Pilot, code: str) -> None:

@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.filter import LineFilter
 from textual.message_pump import MessagePump
+from textual.notifications import SeverityLevel
 
 from tui_pos import i18n, labels
 from tui_pos.config import Config
@@ -29,9 +30,11 @@ from tui_pos.domain.errors import PosError
 from tui_pos.files import create_owner_only
 from tui_pos.i18n import tr
 from tui_pos.ui.console import CutMarks, key_display, use_console_glyphs
+from tui_pos.ui.key_order import KeysInOrder
 from tui_pos.ui.keys import translate_bindings
 from tui_pos.ui.messages import DrawerOpened, PrintFinished
 from tui_pos.ui.textual_fixes import free_removed_widgets
+from tui_pos.ui.widgets.plain import visible
 
 if TYPE_CHECKING:  # the checkout and refund stacks load when first used, not before the login screen
     from tui_pos.devices.printer import Printer
@@ -63,7 +66,7 @@ def log_to(folder: Path) -> Path:
     return path
 
 
-class PosApp(App[None]):
+class PosApp(KeysInOrder, App[None]):
     """A keyboard-only till. Build it with `make_app`; see the module docstring for its state."""
 
     # The login screen's sheet loads with the app's: a screen's own CSS_PATH makes Textual parse
@@ -135,7 +138,7 @@ class PosApp(App[None]):
         # 16 colours usually means the bare Linux console, whose font lacks rounded corners
         # and eighth blocks: the stylesheet switches to plain box lines there.
         self.set_class(i18n.console() or self.console.color_system in ("standard", "windows"), "-plain")
-        self.title = labels.store(self.config)
+        self.title = visible(labels.store(self.config))  # the Header shows titles as text, not markup
         self._ctx = context.open_shop(self.config, clock=self._clock)
         self._waiting = printing.waiting_count(self.ctx)  # e.g. committed before a crash, never printed
         self._offer_reprint = self._waiting > 0 and self.offer_left_over  # once, to the first who logs in
@@ -153,7 +156,7 @@ class PosApp(App[None]):
     def _update_sub_title(self) -> None:
         parts = [tr("Till {till}", till=self.config.till_code)]
         if self.staff is not None:
-            parts.append(labels.with_code(self.staff.code, labels.staff(self.staff.name, self.staff.name_en)))
+            parts.append(visible(labels.with_code(self.staff.code, labels.staff(self.staff.name, self.staff.name_en))))
         if self.config.training:
             parts.append(tr("TRAINING"))
         if self.printer_problem:
@@ -305,20 +308,41 @@ class PosApp(App[None]):
     # -- bugs ---------------------------------------------------------------------
     def report_unexpected(self, exc: BaseException, *, restart_screen: bool = False) -> None:
         """A bug must not end the till with a traceback in front of a customer: log it, show
-        it in a dialog; `restart_screen` when Textual already stopped the screen that failed."""
-        summary = f"{type(exc).__name__}: {exc}"[:300]
-        log_to(self.config.data_dir)
-        log.error("unexpected error: %s", summary, exc_info=exc)
+        it in a dialog; `restart_screen` when Textual already stopped the screen that failed.
+
+        Never raises and never stacks dialogs: a fault while the dialog is up is only logged
+        (a screen failing to draw reports itself more than once), and if the dialog cannot be
+        shown the fault is said in a notice. Either way the till keeps running and the basket,
+        which lives on the app, stays."""
+        from tui_pos.ui.screens.error import ErrorScreen, describe
+
+        summary = describe(exc)
         self.unexpected.append(summary)
+        try:
+            log_to(self.config.data_dir)
+            log.error("unexpected error: %s", summary, exc_info=exc)
+        except Exception:  # e.g. a full disk: the fault is still shown
+            pass
         if self._closing or not self.is_running:  # on the way out: the log is all that is left to do
             return
-        from tui_pos.ui.screens.error import ErrorScreen
+        shown = next((screen for screen in self.screen_stack if isinstance(screen, ErrorScreen)), None)
+        if shown is not None:
+            shown.restart = shown.restart or restart_screen
+            return
 
-        def after(_: None) -> None:
-            if restart_screen:
+        def after(restart: bool | None) -> None:
+            if restart:
                 self._fresh_screen()
 
-        self.push_screen(ErrorScreen(summary, str(self.log_path)), after)
+        try:
+            self.push_screen(ErrorScreen(summary, str(self.log_path), restart=restart_screen), after)
+        except Exception:
+            try:
+                self.notify(tr("Something went wrong in the till") + ": " + summary, severity="error", timeout=30)
+                if restart_screen:
+                    self._fresh_screen()
+            except Exception:
+                log.exception("could not show the fault")
 
     def _fresh_screen(self) -> None:
         """Back to a new checkout (or login) screen; the basket lives on the app, so it stays."""
@@ -328,6 +352,19 @@ class PosApp(App[None]):
         else:
             self.start_selling()
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notice in the corner. Its words are text, not markup, unless a caller says otherwise:
+        they often name a product, a refund or hold an error's own words."""
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=markup)
+
     async def _dispatch_action(self, namespace: Any, action_name: str, params: Any) -> bool:
         try:
             return await super()._dispatch_action(namespace, action_name, params)
@@ -336,9 +373,9 @@ class PosApp(App[None]):
             return True
 
     def _handle_exception(self, error: Exception) -> None:
-        """Textual's last resort (a timer, a worker, a widget's own handler): report instead
-        of quitting, unless the app is not up yet or the dialog itself keeps failing."""
-        if not self.is_running or self._ctx is None or len(self.unexpected) > 20:
+        """Textual's last resort (a timer, a worker, a widget's own handler or drawing): report
+        instead of quitting, unless the app is not up yet."""
+        if not self.is_running or self._ctx is None:
             super()._handle_exception(error)
             return
         self.report_unexpected(error, restart_screen=True)

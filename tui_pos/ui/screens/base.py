@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Static
 
 from tui_pos.ui.keys import translate_bindings
+from tui_pos.ui.widgets.plain import plain
 from tui_pos.ui.widgets.training_banner import TrainingBanner
 
 if TYPE_CHECKING:
@@ -42,8 +44,11 @@ class Guarded(_Mixin):
             await super()._dispatch_message(message)
         except Exception as exc:
             # a screen that failed while opening is half-built: start again from checkout
-            opening = isinstance(message, (events.Mount, events.Compose))
-            cast("ReportsUnexpected", self.app).report_unexpected(exc, restart_screen=opening)
+            self.fault(exc, opening=isinstance(message, (events.Mount, events.Compose)))
+
+    def fault(self, exc: Exception, *, opening: bool) -> None:
+        """A handler of this screen failed: the app logs it and shows it."""
+        cast("ReportsUnexpected", self.app).report_unexpected(exc, restart_screen=opening)
 
 
 class PosScreen(Guarded, Screen[R], Generic[R]):
@@ -60,10 +65,11 @@ class PosScreen(Guarded, Screen[R], Generic[R]):
     def compose_chrome(self) -> ComposeResult:
         return compose_chrome(self.pos.config.training)
 
-    def say(self, text: str, *, problem: bool = False) -> None:
-        """The screen's one-line `#status`: what just happened, or (problem) what went wrong."""
+    def say(self, text: str | Text, *, problem: bool = False) -> None:
+        """The screen's one-line `#status`: what just happened, or (problem) what went wrong.
+        A string is shown as it is (it may hold a name or an error's words), never as markup."""
         status = self.query_one("#status", Static)
-        status.update(text)
+        status.update(plain(text))
         status.set_class(problem, "error")
 
 

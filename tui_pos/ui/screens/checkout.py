@@ -31,6 +31,7 @@ from tui_pos.ui.widgets.basket_table import BasketTable
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.member_panel import MemberPanel
 from tui_pos.ui.widgets.money import show_money
+from tui_pos.ui.widgets.plain import Plain
 from tui_pos.ui.widgets.scan_input import ScanInput
 from tui_pos.ui.widgets.ticket_preview import TicketPreview
 from tui_pos.ui.widgets.totals import TotalsPanel
@@ -62,8 +63,9 @@ class CheckoutScreen(PosScreen[None]):
         Binding("escape", "clear", "Clear", show=False),
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
-        Binding("pageup", "scroll_preview(-1)", "Preview up", show=False),
-        Binding("pagedown", "scroll_preview(1)", "Preview down", show=False),
+        # in the footer while a ticket preview (training mode) is shown; the scan box binds them too
+        Binding("pagedown", "scroll_preview(1)", "Page down", priority=True),
+        Binding("pageup", "scroll_preview(-1)", "Page up", priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -76,8 +78,8 @@ class CheckoutScreen(PosScreen[None]):
                 yield MemberPanel(id="member")
                 yield TotalsPanel(id="totals")
         yield ScanInput(placeholder=tr("Scan or type a barcode, then Enter"), id="scan", max_length=80)
-        yield Static("", id="scan-error", classes="error")
-        yield Static("", id="status")
+        yield Plain("", id="scan-error", classes="error")
+        yield Plain("", id="status")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -135,7 +137,13 @@ class CheckoutScreen(PosScreen[None]):
         self.table.show(totals, index)
         self.show_totals(totals)
         self.show_error("")
-        self.remove_class("-preview")
+        self.show_preview(False)
+
+    def show_preview(self, shown: bool) -> None:
+        """The ticket preview in place of the basket (training mode, after a sale), with its keys."""
+        if self.has_class("-preview") != shown:
+            self.set_class(shown, "-preview")
+            self.refresh_bindings()
 
     def selected_line(self) -> int | None:
         index = self.table.selected_index
@@ -147,6 +155,8 @@ class CheckoutScreen(PosScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "detach":
             return self.pos.basket.member is not None
+        if action == "scroll_preview":
+            return self.has_class("-preview")
         return True
 
     # -- scanning -------------------------------------------------------------
@@ -353,7 +363,7 @@ class CheckoutScreen(PosScreen[None]):
             if message.preview:
                 preview = self.query_one(TicketPreview)
                 preview.show_ticket(message.preview)
-                self.set_class(not self.pos.basket.lines, "-preview")
+                self.show_preview(not self.pos.basket.lines)
             if message.waiting:
                 self.show_status(tr("Ticket printed; {count} tickets waiting", count=message.waiting))
             else:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Static
 
 from tui_pos.ui.screens.base import PosModal
 from tui_pos.ui.widgets.key_footer import KeyFooter
+from tui_pos.ui.widgets.plain import Plain
 
 
 class ConfirmScreen(PosModal[bool]):
@@ -28,9 +28,9 @@ class ConfirmScreen(PosModal[bool]):
     def compose(self) -> ComposeResult:
         yield from self.compose_banner()
         with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Static(self.question, id="confirm-question", markup=False)
+            yield Plain(self.question, id="confirm-question")
             if self.detail:
-                yield Static(self.detail, id="confirm-detail", markup=False)
+                yield Plain(self.detail, id="confirm-detail")
         yield KeyFooter()
 
     def action_answer(self, yes: bool) -> None:

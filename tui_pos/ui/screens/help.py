@@ -6,20 +6,24 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Label, Static
+from textual.widgets import Label
 
 from tui_pos.i18n import tr
 from tui_pos.ui.screens.base import PosModal
+from tui_pos.ui.scrolling import LongView, ScrollsLongView, scroll_keys
 from tui_pos.ui.widgets.key_footer import KeyFooter
+from tui_pos.ui.widgets.plain import Plain
 
 
-class HelpScreen(PosModal[None]):
-    """Lists (key, what it does) pairs handed over by the app; any of Esc/F1 closes it."""
+class HelpScreen(ScrollsLongView, PosModal[None]):
+    """Lists (key, what it does) pairs handed over by the app; any of Esc/F1 closes it. A page
+    longer than the screen scrolls by the keys in its footer; the title stays."""
 
     CSS_PATH = "../styles/help.tcss"
     BINDINGS = [
         Binding("escape,enter", "close", "Back"),
         Binding("f1", "close", "Back", show=False),
+        *scroll_keys(ends=True, lines=True),
     ]
 
     def __init__(self, keys: list[tuple[str, str]], note: str = "") -> None:
@@ -36,9 +40,10 @@ class HelpScreen(PosModal[None]):
             grid.add_row(key, description)
         with Vertical(id="help-dialog", classes="dialog"):
             yield Label(tr("Keys on this screen"), id="help-title")
-            yield Static(grid, id="help-keys")
-            if self.note:
-                yield Static(self.note, id="help-note", markup=False)
+            with LongView(id="help-body"):
+                yield Plain(grid, id="help-keys")
+                if self.note:
+                    yield Plain(self.note, id="help-note")
         yield KeyFooter()
 
     def action_close(self) -> None:

@@ -12,6 +12,7 @@ from tui_pos.domain.errors import PosError
 from tui_pos.i18n import tr
 from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.widgets.key_footer import KeyFooter
+from tui_pos.ui.widgets.plain import Plain
 
 
 class LoginScreen(PosScreen[None]):
@@ -34,7 +35,7 @@ class LoginScreen(PosScreen[None]):
             yield Input(id="login-code", max_length=20)
             yield Label(tr("PIN"), classes="field-label")
             yield Input(id="login-pin", password=True, max_length=8, restrict=r"[0-9]*")
-            yield Static(self.note, id="login-error", classes="error")
+            yield Plain(self.note, id="login-error", classes="error")
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -18,6 +18,7 @@ from tui_pos.services import members
 from tui_pos.ui.screens.base import PosModal
 from tui_pos.ui.widgets.digits_input import DigitsInput
 from tui_pos.ui.widgets.key_footer import KeyFooter
+from tui_pos.ui.widgets.plain import Plain, plain
 
 # the form's widget for each field a refusal may name (PosError.field)
 FIELDS = {"phone": "#form-phone", "name": "#form-name", "card": "#form-card", "level": "#form-level"}
@@ -43,8 +44,8 @@ class MemberFormScreen(PosModal[Member | None]):
 
     def compose(self) -> ComposeResult:
         config = self.pos.ctx.config
-        levels = [(labels.level(config, level.code), level.code) for level in config.member_levels] or [
-            (tr("Regular"), "regular")
+        levels = [(plain(labels.level(config, level.code)), level.code) for level in config.member_levels] or [
+            (plain(tr("Regular")), "regular")
         ]
         with Vertical(id="form-dialog", classes="dialog"):
             yield Label(tr("New member"), id="form-title")
@@ -60,7 +61,7 @@ class MemberFormScreen(PosModal[Member | None]):
             with Horizontal(classes="form-field"):
                 yield Label(tr("Level"), classes="form-label")
                 yield Select(levels, id="form-level", allow_blank=False, compact=True, value=levels[0][1])
-            yield Static("", id="form-error", classes="error")
+            yield Plain("", id="form-error", classes="error")
         yield from self.compose_banner()
         yield KeyFooter()
 

@@ -17,6 +17,7 @@ from tui_pos.services.orders import MemberHistory, Purchase
 from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.money import show_money
+from tui_pos.ui.widgets.plain import Plain, bold, lines, plain
 from tui_pos.ui.widgets.record_table import RecordTable
 
 TABLES = ("#profile-purchases", "#profile-refunds")
@@ -60,11 +61,11 @@ class MemberProfileScreen(PosScreen[bool]):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
-        yield Static("", id="profile-summary")
-        yield Static("", id="profile-rate")
+        yield Plain("", id="profile-summary")
+        yield Plain("", id="profile-rate")
         yield RecordTable(id="profile-purchases")
         yield RecordTable(id="profile-refunds")
-        yield Static("", id="profile-error", classes="error")
+        yield Plain("", id="profile-error", classes="error")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -101,8 +102,12 @@ class MemberProfileScreen(PosScreen[bool]):
         for _ in range(4):
             grid.add_column(no_wrap=True, overflow="ellipsis")
         grid.columns[0].style = grid.columns[2].style = "bold"
-        name = f"{labels.member(m.name)}  {m.card_no}  {mask_phone(m.phone)}".strip()
-        grid.add_row(tr("Name"), name, tr("Level"), level)
+        grid.add_row(
+            tr("Name"),
+            plain(f"{labels.member(m.name)}  {m.card_no}  {mask_phone(m.phone)}".strip()),
+            tr("Level"),
+            plain(level),
+        )
         grid.add_row(tr("Points"), str(m.points), tr("Balance"), show_money(m.balance, symbol))
         grid.add_row(
             tr("Purchases"),
@@ -119,9 +124,8 @@ class MemberProfileScreen(PosScreen[bool]):
             rate=f"{history.rate_bp / 100:.1f}",
         )
         flag = reports.member_flag(self.pos.ctx, self.member_id)
-        if flag is not None:
-            rate += "\n[b]" + tr("Worth a look: this member made {text}", text=tr(flag.text, **flag.params)) + "[/b]"
-        self.query_one("#profile-rate", Static).update(rate)
+        worth = tr("Worth a look: this member made {text}", text=tr(flag.text, **flag.params)) if flag else None
+        self.query_one("#profile-rate", Static).update(lines([rate, *([bold(worth)] if worth else [])]))
 
         purchases = self.query_one("#profile-purchases", DataTable)
         row = purchases.cursor_row

@@ -22,6 +22,8 @@ from tui_pos.ui.screens.member_form import MemberFormScreen
 from tui_pos.ui.screens.member_profile import MemberProfileScreen
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.money import show_money
+from tui_pos.ui.widgets.plain import Plain, plain
+from tui_pos.ui.widgets.text_table import TextTable
 
 
 class MembersScreen(PosScreen[bool]):
@@ -52,10 +54,10 @@ class MembersScreen(PosScreen[bool]):
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
         yield Input(placeholder=tr("Card no., phone (4+ digits) or name"), id="member-search", max_length=40)
-        yield Static("", id="member-error", classes="error")
+        yield Plain("", id="member-error", classes="error")
         with Horizontal(id="member-main"):
-            yield DataTable(id="member-results", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="member-profile")
+            yield TextTable(id="member-results", cursor_type="row", zebra_stripes=True)
+            yield Plain("", id="member-profile")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -163,7 +165,7 @@ class MembersScreen(PosScreen[bool]):
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(no_wrap=True, overflow="ellipsis")
         for label, value in rows:
-            grid.add_row(label, value)
+            grid.add_row(label, plain(value))  # names and levels are shop data: text
         return grid
 
     @staticmethod

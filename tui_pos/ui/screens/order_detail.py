@@ -17,9 +17,12 @@ from tui_pos.i18n import tr
 from tui_pos.services import orders
 from tui_pos.services.orders import OrderDetail, OrderLine
 from tui_pos.ui.screens.base import PosScreen
+from tui_pos.ui.scrolling import LONG_VIEW, ScrollsLongView, scroll_keys
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.money import show_money
+from tui_pos.ui.widgets.plain import Plain, plain
 from tui_pos.ui.widgets.record_table import RecordTable
+from tui_pos.ui.widgets.text_table import TextTable
 
 TABLES = ("#order-lines", "#order-refunds")
 
@@ -30,7 +33,7 @@ def refunded_qty_text(line: OrderLine) -> str:
     return str(line.refunded_qty) if line.refunded_qty else ""
 
 
-class OrderDetailScreen(PosScreen[None]):
+class OrderDetailScreen(ScrollsLongView, PosScreen[None]):
     CSS_PATH = "../styles/order_detail.tcss"
     AUTO_FOCUS = "#order-lines"
     HELP = (
@@ -41,6 +44,7 @@ class OrderDetailScreen(PosScreen[None]):
         Binding("tab", "switch", "Lines/Refunds"),
         Binding("shift+tab", "switch", "Lines/Refunds", show=False),
         Binding("escape", "back", "Back"),
+        *scroll_keys(ends=None, lines=None),  # a page of the table in focus
     ]
 
     def __init__(self, order_no: str) -> None:
@@ -50,10 +54,10 @@ class OrderDetailScreen(PosScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
-        yield Static("", id="order-info")
-        yield DataTable(id="order-lines", cursor_type="row", zebra_stripes=True)
-        yield RecordTable(id="order-refunds")
-        yield Static("", id="order-error", classes="error")
+        yield Plain("", id="order-info")
+        yield TextTable(id="order-lines", cursor_type="row", zebra_stripes=True).add_class(LONG_VIEW)
+        yield RecordTable(id="order-refunds").add_class(LONG_VIEW)
+        yield Plain("", id="order-error", classes="error")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -88,16 +92,15 @@ class OrderDetailScreen(PosScreen[None]):
         grid.add_column(no_wrap=True, overflow="ellipsis")
         head = Text(sale.order_no, style="bold")
         head.append(f"  {sale.created_at:%Y-%m-%d %H:%M}  {labels.status(sale.status)}  ")
-        head.append(
-            f"{tr('Cashier')} {labels.with_code(sale.staff_code, labels.staff(sale.staff_name, sale.staff_name_en))}"
-        )
+        cashier = labels.with_code(sale.staff_code, labels.staff(sale.staff_name, sale.staff_name_en))
+        head.append(plain(f"{tr('Cashier')} {cashier}"))
         grid.add_row(tr("Order no."), head)
         member = (
             f"{labels.with_code(sale.member_card, labels.member(sale.member_name))} {mask_phone(sale.member_phone)}"
             if sale.member_id
             else "-"
         )
-        grid.add_row(tr("Member"), member)
+        grid.add_row(tr("Member"), plain(member))
         total = show_money(sale.total, symbol)
         if sale.discount:
             total += f" ({tr('Discount')} {show_money(sale.discount, symbol)})"

@@ -1,8 +1,12 @@
 """Taking payment: one or more tenders until nothing is left to pay, then the sale is recorded.
 
-The amount box only takes digits, so plain letters are free to pick the tender
-(c cash, k card, w WeChat, a Alipay, v stored value, p points) while it has the focus;
-in the reference box (Tab) the same letters type normally, since that box claims them.
+Two keys pay, and the dialog says so: type the amount, then press the tender's letter
+(c cash, k card, w WeChat, a Alipay, v stored value, p points); Enter takes the amount in the
+tender shown, cash to begin with. A letter pressed before any amount is typed picks that
+tender and suggests what it can take. The amount box only takes digits, so the letters are
+free while it has the focus; in the reference box (Tab) they type normally, since that box
+claims them. Nothing is recorded until the whole amount is paid: Escape with tenders taken
+asks first, and either way leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -25,9 +29,11 @@ from tui_pos.domain.tenders import PaymentPlan, TenderKind
 from tui_pos.i18n import tr
 from tui_pos.services import checkout, exchange
 from tui_pos.ui.screens.base import PosModal
+from tui_pos.ui.screens.confirm import ConfirmScreen
 from tui_pos.ui.widgets.amount_input import AmountInput
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.money import show_money
+from tui_pos.ui.widgets.plain import Plain
 
 if TYPE_CHECKING:
     from tui_pos.services.checkout import SaleResult
@@ -50,8 +56,16 @@ class PayScreen(PosModal["SaleResult | ExchangeResult | None"]):
     CSS_PATH = "../styles/pay.tcss"
     AUTO_FOCUS = "#pay-amount"
     HELP = (
-        "Pick the tender with its letter, type the amount (for cash: what the customer hands over) "
-        "and press Enter. Tab moves to the reference of a card or mobile payment."
+        "Two keys pay: 1. type the amount, 2. press the tender's letter: c cash, k card, w WeChat Pay, "
+        "a Alipay, v stored value, p points. Typing 10 then v takes 10.00 in stored value; a tender "
+        "that cannot take it says why and the amount stays. Enter takes the amount in the tender "
+        "shown, cash unless you picked another; for cash type what the customer hands over and the "
+        "change is shown. A letter pressed before typing picks the tender and puts in what it can "
+        "take; then Tab moves to the reference of a card or mobile payment, and Enter takes it. "
+        "s takes exactly the cash amount typed as part of the payment (never more than is left) "
+        "and the rest is collected next. x removes the last tender. Escape leaves without paying; "
+        "with tenders taken it lists them and asks first. Nothing is recorded until the whole "
+        "amount is paid."
     )
     BINDINGS = [
         *(
@@ -72,16 +86,17 @@ class PayScreen(PosModal["SaleResult | ExchangeResult | None"]):
         yield from self.compose_banner()
         with Vertical(id="pay-dialog", classes="dialog"):
             yield Label(tr("Payment"), id="pay-title")
-            yield Static("", id="pay-summary")
-            yield Static("", id="pay-tenders")
+            yield Plain("", id="pay-summary")
+            yield Plain(tr("1. Type the amount   2. Press the tender's letter   Enter = cash"), id="pay-how")
+            yield Plain("", id="pay-tenders")
             with Horizontal(classes="pay-field"):
                 yield Label(tr("Amount"), classes="pay-label")
                 yield AmountInput(id="pay-amount")
             with Horizontal(classes="pay-field", id="reference-row"):
                 yield Label(tr("Reference"), classes="pay-label")
                 yield Input(id="pay-reference", max_length=64, placeholder=tr("optional"))
-            yield Static("", id="pay-error", classes="error")
-            yield Static("", id="pay-taken")
+            yield Plain("", id="pay-error", classes="error")
+            yield Plain("", id="pay-taken")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -151,21 +166,32 @@ class PayScreen(PosModal["SaleResult | ExchangeResult | None"]):
         self.query_one("#pay-dialog").set_class(self.kind in NEEDS_REFERENCE, "-reference")
 
     def choose(self, kind: TenderKind) -> None:
+        """Show `kind` as the tender Enter takes, and suggest what it can take."""
         self.kind = kind
         self.refresh_tenders()
         self.refresh_summary()
-        amount = self.query_one("#pay-amount", Input)
-        amount.value = show_money(self.default_amount(kind), "")
+        amount = self.query_one("#pay-amount", AmountInput)
+        amount.put(show_money(self.default_amount(kind), ""))
         amount.focus()
-        amount.select_all()
 
     # -- keys -----------------------------------------------------------------
     def action_tender(self, kind: str) -> None:
+        """A tender letter: after a typed amount it takes that amount in this tender (or says why
+        not, keeping the amount); before any is typed it picks the tender."""
         self.query_one("#pay-error", Static).update("")
-        self.choose(TenderKind(kind))
+        tender = TenderKind(kind)
+        if self.query_one("#pay-amount", AmountInput).typed:
+            self.kind = tender
+            self.refresh_tenders()
+            self.add_tender(tender)
+        else:
+            self.choose(tender)
 
     def action_split(self) -> None:
-        """Cash that does not cover the rest: take it and keep collecting."""
+        """Part cash: exactly the cash amount typed goes towards the sale, the rest is collected next."""
+        if not self.query_one("#pay-amount", AmountInput).typed:
+            self.query_one("#pay-error", Static).update(tr("Type the cash the customer gives first, then s"))
+            return
         self.add_tender(TenderKind.CASH, partial_cash=True)
 
     def action_undo(self) -> None:
@@ -177,7 +203,22 @@ class PayScreen(PosModal["SaleResult | ExchangeResult | None"]):
         self.choose(self.kind)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Back to the sale; with tenders taken, only once the cashier says so (nothing is recorded)."""
+        assert self.plan is not None
+        taken = [t for t in self.plan.tenders if t.kind is not TenderKind.EXCHANGE]  # the credit stays
+        if not taken:
+            self.dismiss(None)
+            return
+        listed = "\n".join(f"  {labels.tender(t.kind)} {self.money(t.amount)}" for t in taken)
+        detail = "\n".join(
+            [tr("Tenders taken so far:"), listed, tr("Nothing is recorded. Give back any money already taken.")]
+        )
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(tr("Leave the payment?"), detail), answered)
 
     @on(Input.Submitted)
     def submitted(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from tui_pos import labels
 from tui_pos.domain.errors import PosError
@@ -19,7 +19,9 @@ from tui_pos.services import printing
 from tui_pos.ui.messages import PrintFinished
 from tui_pos.ui.row_keys import row_id
 from tui_pos.ui.screens.base import PosScreen
+from tui_pos.ui.scrolling import LONG_VIEW, ScrollsLongView, scroll_keys
 from tui_pos.ui.widgets.key_footer import KeyFooter
+from tui_pos.ui.widgets.plain import Plain
 from tui_pos.ui.widgets.record_table import RecordTable
 from tui_pos.ui.widgets.ticket_preview import TicketPreview
 
@@ -28,7 +30,7 @@ class JobTable(RecordTable):
     BINDINGS = [Binding("enter", "select_cursor", "Print")]
 
 
-class PrintQueueScreen(PosScreen[None]):
+class PrintQueueScreen(ScrollsLongView, PosScreen[None]):
     CSS_PATH = "../styles/print_queue.tcss"
     HELP = (
         "Tickets that did not print. Enter prints the highlighted one, F5 prints them all "
@@ -38,6 +40,7 @@ class PrintQueueScreen(PosScreen[None]):
         Binding("escape", "back", "Back"),
         Binding("f5", "print_all", "Print all"),
         Binding("f6", "discard", "Discard"),
+        *scroll_keys(ends=None, lines=None),  # the ticket scrolls; Up/Down pick the job
     ]
 
     def __init__(self, *, left_over: bool = False) -> None:
@@ -51,10 +54,10 @@ class PrintQueueScreen(PosScreen[None]):
             if self.left_over
             else tr("Tickets waiting to print")
         )
-        yield Static(title, classes="step-title")
+        yield Plain(title, classes="step-title")
         yield JobTable(id="jobs")
-        yield TicketPreview(id="job-preview")
-        yield Static("", id="status")
+        yield TicketPreview(id="job-preview", classes=LONG_VIEW)
+        yield Plain("", id="status")
         yield KeyFooter()
 
     def on_mount(self) -> None:

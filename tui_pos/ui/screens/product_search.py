@@ -18,6 +18,8 @@ from tui_pos.services import catalog
 from tui_pos.ui.screens.base import PosModal
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.money import show_money
+from tui_pos.ui.widgets.plain import Plain
+from tui_pos.ui.widgets.text_table import TextTable
 
 
 class ProductSearchScreen(PosModal[Product | None]):
@@ -40,8 +42,8 @@ class ProductSearchScreen(PosModal[Product | None]):
         with Vertical(id="search-dialog", classes="dialog"):
             yield Label(tr("Find a product: part of a name, pinyin initials or barcode"), id="search-title")
             yield Input(placeholder=tr("e.g. 可乐, cola, kkkl (可口可乐) or 6901"), id="search-input")
-            yield Static("", id="search-error", classes="error")
-            yield DataTable(id="search-results", cursor_type="row", zebra_stripes=True)
+            yield Plain("", id="search-error", classes="error")
+            yield TextTable(id="search-results", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -14,6 +14,7 @@ from tui_pos.domain.errors import PosError
 from tui_pos.i18n import tr
 from tui_pos.ui.screens.base import PosModal
 from tui_pos.ui.widgets.key_footer import KeyFooter
+from tui_pos.ui.widgets.plain import Plain, plain
 
 
 class QuantityScreen(PosModal[int | None]):
@@ -34,9 +35,9 @@ class QuantityScreen(PosModal[int | None]):
     def compose(self) -> ComposeResult:
         yield from self.compose_banner()
         with Vertical(id="qty-dialog", classes="dialog"):
-            yield Label(tr("Quantity for {item}", item=self.item), id="qty-title", markup=False)
+            yield Label(plain(tr("Quantity for {item}", item=self.item)), id="qty-title")
             yield Input(str(self.current), id="qty-input", restrict=r"[0-9０-９]*", max_length=6)
-            yield Static("", id="qty-error", classes="error")
+            yield Plain("", id="qty-error", classes="error")
         yield KeyFooter()
 
     def action_submit(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,8 +17,11 @@ from tui_pos.i18n import tr
 from tui_pos.services import refunds
 from tui_pos.ui.messages import PrintFinished
 from tui_pos.ui.screens.base import PosScreen
+from tui_pos.ui.scrolling import LongView, ScrollsLongView, scroll_keys
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.money import show_money
+from tui_pos.ui.widgets.plain import Plain, bold, lines
+from tui_pos.ui.widgets.text_table import TextTable
 
 STATUSES = ("", "pending_approval", "paid", "completed", "rejected", "cancelled")
 
@@ -35,10 +39,10 @@ class RefundListScreen(PosScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
-        yield Static(tr("Refund list"), classes="step-title", id="list-title")
+        yield Plain(tr("Refund list"), classes="step-title", id="list-title")
         yield Input(placeholder=tr("Refund no. / order no. / member card or phone"), id="search")
-        yield DataTable(id="refunds", cursor_type="row")
-        yield Static("", id="error", classes="error")
+        yield TextTable(id="refunds", cursor_type="row")
+        yield Plain("", id="error", classes="error")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -90,7 +94,7 @@ class RefundListScreen(PosScreen[None]):
         self.app.pop_screen()
 
 
-class RefundDetailScreen(PosScreen[None]):
+class RefundDetailScreen(ScrollsLongView, PosScreen[None]):
     """Everything about one refund, and what can still be done with it."""
 
     CSS_PATH = "../styles/refund.tcss"
@@ -101,6 +105,7 @@ class RefundDetailScreen(PosScreen[None]):
         Binding("f7", "cancel_refund", "Cancel refund"),
         Binding("f8", "reprint", "Reprint voucher"),  # 重打退款单据, not the receipt
         Binding("f9", "complete", "Handed over & signed"),
+        *scroll_keys(),
     ]
 
     def __init__(self, refund_no: str) -> None:
@@ -121,9 +126,10 @@ class RefundDetailScreen(PosScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
-        yield Static("", id="detail")
+        with LongView(id="detail-view"):  # a long history scrolls
+            yield Plain("", id="detail")
         yield Input(placeholder=tr("Rejection reason, then Enter"), id="reject-reason")
-        yield Static("", id="error", classes="error")
+        yield Plain("", id="error", classes="error")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -139,9 +145,13 @@ class RefundDetailScreen(PosScreen[None]):
         s = d.summary
         self.status = s.status
         self.refresh_bindings()
-        rows = [
-            f"[b]{s.refund_no}[/b]  {labels.status(s.status)}  {show_money(s.amount)} {tender_label(s.tender)}"
-            + ("  [b]" + tr("No receipt") + "[/b]" if s.no_receipt else ""),
+        head = Text.assemble(
+            bold(s.refund_no), f"  {labels.status(s.status)}  {show_money(s.amount)} {tender_label(s.tender)}"
+        )
+        if s.no_receipt:
+            head.append_text(Text("  ").append_text(bold(tr("No receipt"))))
+        rows: list[str | Text] = [
+            head,
             f"{tr('Original order')}: {s.order_no or '-'}   {tr('Member')}: {s.member_card or '-'}",
             f"{tr('Reason')}: {labels.reason(s.reason)} {labels.console_text(d.note)}",
             f"{tr('Cashier')}: {labels.with_code(s.staff_code, labels.staff(d.staff_name, d.staff_name_en))}   "
@@ -159,7 +169,7 @@ class RefundDetailScreen(PosScreen[None]):
             f"  {e.at:%m-%d %H:%M} {e.staff_code} {labels.event(e.event)} {labels.event_note(e.event, e.note)}"
             for e in d.events
         ]
-        self.query_one("#detail", Static).update("\n".join(rows))
+        self.query_one("#detail", Static).update(lines(rows))  # the note, names, reasons: text
 
     def _do(self, fn: Callable[..., object], *args: str) -> None:
         """Run a refund service on this refund; its error, if any, goes on the error line."""
@@ -225,22 +235,23 @@ class RefundDetailScreen(PosScreen[None]):
         self.app.pop_screen()
 
 
-class PolicyScreen(PosScreen[None]):
+class PolicyScreen(ScrollsLongView, PosScreen[None]):
     """Every refund rule in plain words, so the cashier can explain it to the customer."""
 
     CSS_PATH = "../styles/refund.tcss"
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [Binding("escape", "back", "Back"), *scroll_keys(ends=True, lines=True)]
 
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
-        yield Static(tr("Refund policy"), classes="step-title")
+        yield Plain(tr("Refund policy"), classes="step-title")
         config = self.pos.config
         rules = config.refund_policy.plain_words(
             level_name=lambda code: labels.level(config, code),
             category_name=lambda code: labels.category(config, code),
             money=show_money,
         )
-        yield Static("\n".join(labels.bullet() + labels.console_text(line) for line in rules), id="policy")
+        with LongView(id="policy-view"):
+            yield Plain("\n".join(labels.bullet() + labels.console_text(line) for line in rules), id="policy")
         yield KeyFooter()
 
     def action_back(self) -> None:

@@ -25,6 +25,8 @@ from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.widgets.bar_chart import BarChart
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.money import show_money
+from tui_pos.ui.widgets.plain import Plain
+from tui_pos.ui.widgets.text_table import TextTable
 
 VIEW_TITLES = {
     "product": "By product",
@@ -79,14 +81,14 @@ class RefundReportScreen(PosScreen[None]):
     def compose(self) -> ComposeResult:
         today = self.pos.ctx.now()
         yield from self.compose_chrome()
-        yield Static("", id="report-title", classes="step-title")
+        yield Plain("", id="report-title", classes="step-title")
         with Horizontal(id="range"):
             yield Input(f"{today - timedelta(days=89):%Y-%m-%d}", id="since", max_length=10)
             yield Input(f"{today:%Y-%m-%d}", id="until", max_length=10)
-        yield Static("", id="summary")
+        yield Plain("", id="summary")
         yield BarChart("", id="chart")
-        yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="status")
+        yield TextTable(id="rows", cursor_type="row", zebra_stripes=True)
+        yield Plain("", id="status")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -182,11 +184,11 @@ class DaySummaryScreen(PosScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
-        yield Static(tr("Day summary, all tills"), classes="step-title")
+        yield Plain(tr("Day summary, all tills"), classes="step-title")
         yield Input(f"{self.pos.ctx.now():%Y-%m-%d}", id="day", max_length=10)
-        yield DataTable(id="rows", cursor_type="row")
-        yield Static("", id="summary")
-        yield Static("", id="status")
+        yield TextTable(id="rows", cursor_type="row")
+        yield Plain("", id="summary")
+        yield Plain("", id="status")
         yield KeyFooter()
 
     def on_mount(self) -> None:

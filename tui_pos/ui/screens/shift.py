@@ -6,6 +6,7 @@ check and record everything, these screens only ask and show.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -19,8 +20,10 @@ from tui_pos.i18n import tr
 from tui_pos.services import shifts
 from tui_pos.ui.messages import DrawerOpened, PrintFinished
 from tui_pos.ui.screens.base import PosModal, PosScreen
+from tui_pos.ui.scrolling import LONG_VIEW, ScrollsLongView, scroll_keys
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.money import show_money
+from tui_pos.ui.widgets.plain import Plain, bold, plain
 from tui_pos.ui.widgets.ticket_preview import TicketPreview
 
 COUNT_HINT = "A total like 500, or notes and coins like 100x3 50x2 1x12"
@@ -40,10 +43,10 @@ class OpenShiftScreen(PosScreen[None]):
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
         with Vertical(classes="dialog", id="open-dialog"):
-            yield Label(tr("Open a shift on till {till}", till=self.pos.config.till_code), classes="title")
+            yield Label(plain(tr("Open a shift on till {till}", till=self.pos.config.till_code)), classes="title")
             yield Label(tr("Count the cash in the drawer (the float):"))
             yield Input(placeholder=tr(COUNT_HINT), id="float", max_length=120)
-            yield Static("", id="error", classes="error")
+            yield Plain("", id="error", classes="error")
         yield KeyFooter()
 
     def action_open(self) -> None:
@@ -65,13 +68,33 @@ class OpenShiftScreen(PosScreen[None]):
         self.pos.logout()
 
 
-class ShiftScreen(PosScreen[None]):
+def drawer_figures(expected: int, counted: int | None) -> Text:
+    """What the drawer should hold and, once counted, how far off it is: the figures of a shift's
+    close, kept above the report so that scrolling it never takes them away."""
+    shown = bold(tr("Expected in the drawer: {amount}", amount=show_money(expected)))
+    if counted is not None:
+        diff = counted - expected
+        shown.append("\n")
+        shown.append_text(
+            bold(
+                tr(
+                    "Counted {counted}, variance {diff}",
+                    counted=show_money(counted),
+                    diff=("+" if diff > 0 else "") + show_money(diff),
+                )
+            )
+        )
+    return shown
+
+
+class ShiftScreen(ScrollsLongView, PosScreen[None]):
     """The open shift as an X report, with the cash keys and the way to close."""
 
     CSS_PATH = "../styles/shift.tcss"
     HELP = (
-        "The X report of this till's open shift: sales and refunds per tender and the cash the drawer "
-        "should hold. F5 prints it. F6/F7 record cash put in or taken out. F9 counts the drawer and closes "
+        "The X report of this till's open shift: sales and refunds per tender; the cash the drawer "
+        "should hold stays at the top. PageDown and PageUp scroll the report (End and Home jump to its "
+        "ends). F5 prints it. F6/F7 record cash put in or taken out. F9 counts the drawer and closes "
         "the shift (Z report)."
     )
     BINDINGS = [
@@ -83,13 +106,15 @@ class ShiftScreen(PosScreen[None]):
         Binding("f9", "close", "Close shift"),
         Binding("f3", "day", "Day summary"),
         Binding("f4", "analytics", "Refund reports"),
+        *scroll_keys(),
     ]
 
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
-        yield Static(tr("X report (shift open)"), classes="step-title")
-        yield TicketPreview(id="report")
-        yield Static("", id="status")
+        yield Plain(tr("X report (shift open)"), classes="step-title")
+        yield Plain("", id="x-expected", classes="figure")
+        yield TicketPreview(id="report", classes=LONG_VIEW)
+        yield Plain("", id="status")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -104,6 +129,7 @@ class ShiftScreen(PosScreen[None]):
         except PosError as exc:
             self.say(exc.message, problem=True)
             return
+        self.query_one("#x-expected", Static).update(drawer_figures(report.expected_cash, None))
         self.query_one(TicketPreview).show_ticket(shift_ticket(self.pos.config, report).preview())
 
     def action_print_x(self) -> None:
@@ -171,7 +197,7 @@ class CashMoveScreen(PosModal[bool]):
             yield Input(
                 placeholder=tr("Reason (e.g. change from the bank, milk delivery)"), id="reason", max_length=100
             )
-            yield Static("", id="error", classes="error")
+            yield Plain("", id="error", classes="error")
         yield KeyFooter()
 
     def action_submit(self) -> None:
@@ -213,7 +239,7 @@ class DrawerScreen(PosModal[str | None]):
         with Vertical(classes="dialog", id="cash-dialog"):
             yield Label(tr("Open the drawer without a sale"), classes="title")
             yield Input(placeholder=tr("Reason (e.g. change for till 02)"), id="reason", max_length=80)
-            yield Static("", id="error", classes="error")
+            yield Plain("", id="error", classes="error")
         yield KeyFooter()
 
     def action_submit(self) -> None:
@@ -230,16 +256,21 @@ class DrawerScreen(PosModal[str | None]):
         self.dismiss(None)
 
 
-class CloseShiftScreen(PosScreen[None]):
-    """Count the drawer; the variance shows before anything is closed. Enter closes (Z report)."""
+class CloseShiftScreen(ScrollsLongView, PosScreen[None]):
+    """Count the drawer; the variance shows before anything is closed. Enter closes (Z report).
+
+    Enter and Ctrl+K are priority keys: the boxes would otherwise take them (Enter as the box's
+    own, Ctrl+K as delete-to-end) and hide them from the footer. The app hands keys over in
+    order, so Enter never overtakes the last figures typed."""
 
     CSS_PATH = "../styles/shift.tcss"
     AUTO_FOCUS = "#counted"
     HELP = COUNT_HINT + ". Ctrl+K carries refunds that still wait for approval over to the next shift."
     BINDINGS = [
-        Binding("enter", "submit", "Close shift"),
-        Binding("ctrl+k", "carry", "Carry over approvals"),
+        Binding("enter", "submit", "Close shift", priority=True),
+        Binding("ctrl+k", "carry", "Carry over approvals", priority=True),
         Binding("escape", "back", "Back"),
+        *scroll_keys(),
     ]
 
     def __init__(self) -> None:
@@ -249,8 +280,8 @@ class CloseShiftScreen(PosScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
-        yield Static(tr("Close the shift: count the drawer"), classes="step-title")
-        yield Static("", id="expected")
+        yield Plain(tr("Close the shift: count the drawer"), classes="step-title")
+        yield Plain("", id="expected")
         yield Input(placeholder=tr(COUNT_HINT), id="counted", max_length=200)
         yield Input(
             placeholder=tr(
@@ -260,33 +291,33 @@ class CloseShiftScreen(PosScreen[None]):
             id="note",
             max_length=200,
         )
-        yield Static("", id="error", classes="error")
-        yield TicketPreview(id="z-report")
+        yield Plain("", id="error", classes="error")
+        yield TicketPreview(id="z-report", classes=LONG_VIEW)
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#z-report", TicketPreview).display = False
         self.show_expected()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "carry" and self.closed)  # nothing left to carry once closed
+
     def show_expected(self) -> None:
         report = shifts.report(self.pos.ctx)
-        text = tr("Expected in the drawer: {amount}", amount=show_money(report.expected_cash))
+        notes = []
         if report.pending_refunds:
-            text += "\n" + tr(
-                "Waiting for approval: {nos} (Ctrl+K carries them over)", nos=", ".join(report.pending_refunds)
+            notes.append(
+                tr("Waiting for approval: {nos} (Ctrl+K carries them over)", nos=", ".join(report.pending_refunds))
             )
         if self.carry_over:
-            text += "\n" + tr("They will be carried over to the next shift")
+            notes.append(tr("They will be carried over to the next shift"))
         try:
-            counted = parse_cash_count(self.query_one("#counted", Input).value).total
-            diff = counted - report.expected_cash
-            text += "\n" + tr(
-                "Counted {counted}, variance {diff}",
-                counted=show_money(counted),
-                diff=("+" if diff > 0 else "") + show_money(diff),
-            )
+            counted: int | None = parse_cash_count(self.query_one("#counted", Input).value).total
         except PosError:
-            pass
+            counted = None
+        text = drawer_figures(report.expected_cash, counted)
+        for note in notes:
+            text.append("\n" + note)
         self.query_one("#expected", Static).update(text)
 
     def on_input_changed(self) -> None:
@@ -325,6 +356,7 @@ class CloseShiftScreen(PosScreen[None]):
                 note_box.focus()
             return
         self.closed = True
+        self.refresh_bindings()
         if closed.backup_error:
             done = tr("Shift closed, but the backup failed: {error}. Enter: log out", error=closed.backup_error)
         elif closed.backup:
@@ -332,6 +364,10 @@ class CloseShiftScreen(PosScreen[None]):
         else:
             done = tr("Shift closed. Enter: log out")
         self.query_one("#error", Static).update(done)
+        report = closed.report
+        self.query_one("#expected", Static).update(drawer_figures(report.expected_cash, report.counted))
+        for box in (counted_box, note_box):  # done with: the Z report gets their room
+            box.display = False
         preview = self.query_one("#z-report", TicketPreview)
         preview.show_ticket(shift_ticket(self.pos.config, closed.report).preview())
         preview.display = True

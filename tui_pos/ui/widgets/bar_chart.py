@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui_pos.devices.layout import cells, fit, pad
+from tui_pos.ui.widgets.plain import visible
 
 # What a cut label ends with: every console font draws "..", while "…" is missing from some
 # and two cells wide in others. The bars use full and half blocks, which the Linux console has.
@@ -42,7 +43,7 @@ class BarChart(Static):
     _items: Sequence[tuple[str, int, str]] = ()
 
     def show(self, items: Sequence[tuple[str, int, str]]) -> None:
-        self._items = tuple(items)
+        self._items = tuple((visible(label), value, text) for label, value, text in items)  # names: text
         self._draw()
 
     def on_resize(self) -> None:

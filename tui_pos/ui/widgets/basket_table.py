@@ -16,13 +16,13 @@ from operator import attrgetter
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
 from tui_pos import labels
 from tui_pos.domain.basket import Basket, LineTotal, Totals
 from tui_pos.i18n import tr
 from tui_pos.ui.widgets.money import show_money
+from tui_pos.ui.widgets.text_table import TextTable
 
 COLUMNS = (("no", "#"), ("item", "Item"), ("qty", "Qty"), ("price", "Price"), ("disc", "Disc"), ("amount", "Amount"))
 FIGURES = ("qty", "price", "disc", "amount")
@@ -38,7 +38,7 @@ def figures(line: LineTotal) -> tuple[str, str, str, str]:
     return str(line.qty), show_money(line.list_price, ""), discount, show_money(line.net, "")
 
 
-class BasketTable(DataTable[Text | str], can_focus=False):
+class BasketTable(TextTable, can_focus=False):
     """One row per basket line, keyed by product id (a product has one line; scans raise its qty)."""
 
     def __init__(self, basket: Basket, *, id: str | None = None) -> None:
@@ -118,9 +118,9 @@ class BasketTable(DataTable[Text | str], can_focus=False):
             return
         lines = (totals if totals is not None else self.basket.totals()).lines
         widths = dict(self._headers)
-        for column, (key, field) in enumerate(zip(FIGURES, FIELDS, strict=True)):
+        for index, (key, field) in enumerate(zip(FIGURES, FIELDS, strict=True)):
             if lines:  # the largest value has the widest figure
-                widths[key] = max(widths[key], len(figures(max(lines, key=attrgetter(field)))[column]))
+                widths[key] = max(widths[key], len(figures(max(lines, key=attrgetter(field)))[index]))
         room = self.scrollable_content_region.width - NO_WIDTH - sum(widths[key] for key in FIGURES) - 2 * len(COLUMNS)
         widths = {key: widths[key] for key in FIGURES} | {"item": max(ITEM_FLOOR, room)}  # figures are never cut
         changed = False

@@ -10,6 +10,7 @@ from tui_pos.config import Config
 from tui_pos.domain.catalog import Member
 from tui_pos.i18n import tr
 from tui_pos.ui.widgets.money import show_money
+from tui_pos.ui.widgets.plain import plain
 
 
 class MemberPanel(Static):
@@ -27,12 +28,12 @@ class MemberPanel(Static):
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(no_wrap=True, overflow="ellipsis")
-        grid.add_row(tr("Card no."), member.card_no)
-        grid.add_row(tr("Name"), labels.member(member.name, "-"))
-        grid.add_row(
-            tr("Level"),
-            labels.level(config, member.level) + (f" -{level.discount_bp / 100:g}%" if level.discount_bp else ""),
+        grid.add_row(tr("Card no."), plain(member.card_no))
+        grid.add_row(tr("Name"), plain(labels.member(member.name, "-")))
+        level_text = labels.level(config, member.level) + (
+            f" -{level.discount_bp / 100:g}%" if level.discount_bp else ""
         )
+        grid.add_row(tr("Level"), plain(level_text))
         grid.add_row(tr("Points"), str(member.points))
         grid.add_row(tr("Balance"), show_money(member.balance, config.currency_symbol))
         self.update(grid)

@@ -7,14 +7,13 @@ Enter; a priority binding on the screen would overtake them and open the wrong r
 
 from __future__ import annotations
 
-from rich.console import RenderableType
 from textual.binding import Binding
-from textual.widgets import DataTable
 
 from tui_pos.ui.keys import translate_bindings
+from tui_pos.ui.widgets.text_table import TextTable
 
 
-class RecordTable(DataTable[RenderableType]):
+class RecordTable(TextTable):
     BINDINGS = [Binding("enter", "select_cursor", "Open")]
 
     def __init__(self, *, id: str | None = None) -> None:

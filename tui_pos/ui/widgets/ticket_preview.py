@@ -8,13 +8,14 @@ from textual.widgets import Static
 
 from tui_pos import labels
 from tui_pos.i18n import tr
+from tui_pos.ui.widgets.plain import Plain
 
 
 class TicketPreview(VerticalScroll, can_focus=False):
     """A scrollable paper-width view of a ticket; the screen decides when it is shown."""
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="ticket-text", markup=False)
+        yield Plain("", id="ticket-text")
 
     def on_mount(self) -> None:
         self.border_title = tr("Ticket preview")

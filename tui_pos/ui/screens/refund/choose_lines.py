@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +20,8 @@ from tui_pos.services import refunds
 from tui_pos.ui.row_keys import row_id
 from tui_pos.ui.screens.refund.review import ReviewStep
 from tui_pos.ui.screens.refund.step import WizardStep
+from tui_pos.ui.widgets.plain import Plain, bold
+from tui_pos.ui.widgets.text_table import TextTable
 
 
 class ChooseLinesStep(WizardStep):
@@ -43,8 +46,8 @@ class ChooseLinesStep(WizardStep):
     ]
 
     def body(self) -> ComposeResult:
-        yield DataTable(id="pick", cursor_type="row")
-        yield Static("", id="choice")
+        yield TextTable(id="pick", cursor_type="row")
+        yield Plain("", id="choice")
         yield Input(placeholder=tr("Note (for 'Other')"), id="note", max_length=200)
 
     def on_mount(self) -> None:
@@ -70,7 +73,7 @@ class ChooseLinesStep(WizardStep):
     def show_choice(self) -> None:
         total = sum(self.state.qty.values())
         self.query_one("#choice", Static).update(
-            f"{tr('Reason')} (r): [b]{labels.reason(self.state.reason)}[/b]   {tr('Units')}: {total}"
+            Text.assemble(f"{tr('Reason')} (r): ", bold(labels.reason(self.state.reason)), f"   {tr('Units')}: {total}")
         )
 
     def _selected(self) -> tuple[RowKey, LineHistory] | None:

@@ -15,7 +15,9 @@ from tui_pos.domain.errors import NeedsApproval, PosError
 from tui_pos.i18n import tr
 from tui_pos.services import refunds
 from tui_pos.ui.screens.refund.pay_out import PayOutStep
-from tui_pos.ui.screens.refund.step import WizardStep, close_wizard, money
+from tui_pos.ui.screens.refund.step import WizardStep, close_wizard, hand_over, money
+from tui_pos.ui.scrolling import LongView, scroll_keys
+from tui_pos.ui.widgets.plain import Plain, bold, lines
 
 
 class ConfirmStep(WizardStep):
@@ -30,12 +32,14 @@ class ConfirmStep(WizardStep):
     BINDINGS = WizardStep.BINDINGS + [
         Binding("f9", "confirm", "Confirm"),
         Binding("f6", "park", "Park for approval"),
+        *scroll_keys(),
     ]
 
     def body(self) -> ComposeResult:
-        yield Static("", id="summary")
+        with LongView(id="summary-view"):  # a long note scrolls; the figure stays
+            yield Plain("", id="summary")
         with Vertical(id="approval"):
-            yield Static("", id="approval-why")
+            yield Plain("", id="approval-why")
             yield Input(placeholder=tr("Approver staff code"), id="approver", max_length=16)
             yield Input(placeholder=tr("Approver PIN"), password=True, id="approver-pin", max_length=16)
 
@@ -47,13 +51,17 @@ class ConfirmStep(WizardStep):
             if self.state.exchange
             else f"{tr('Refund amount')}: {money(q.amount)}  {tr('Refund via')}: {tender_label(q.tender)}"
         )
+        self.show_figure(how if self.state.exchange else hand_over(q.amount, q.tender))
         self.query_one("#summary", Static).update(
-            f"{tr('Order no.')}: {self.state.order_no}\n[b]{how}[/b]\n"
-            f"{tr('Reason')}: {labels.reason(self.state.reason)}  {self.state.note}\n"
-            + (
-                tr("Press F9, then scan the new goods in checkout")
-                if self.state.exchange
-                else tr("Press F9 to record the refund and print the voucher")
+            lines(  # the note is the cashier's words: text
+                [
+                    f"{tr('Order no.')}: {self.state.order_no}",
+                    bold(how),
+                    f"{tr('Reason')}: {labels.reason(self.state.reason)}  {self.state.note}",
+                    tr("Press F9, then scan the new goods in checkout")
+                    if self.state.exchange
+                    else tr("Press F9 to record the refund and print the voucher"),
+                ]
             )
         )
         role = q.approver_role

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -21,7 +22,9 @@ from tui_pos.ui.screens.refund.no_receipt import NoReceiptStep
 from tui_pos.ui.screens.refund.state import WizardState
 from tui_pos.ui.screens.refund.step import WizardStep, money
 from tui_pos.ui.screens.refund_list import RefundDetailScreen, RefundListScreen
+from tui_pos.ui.widgets.plain import Plain, bold, lines
 from tui_pos.ui.widgets.scan_input import ScanInput
+from tui_pos.ui.widgets.text_table import TextTable
 
 
 class FindOrderStep(WizardStep):
@@ -42,9 +45,9 @@ class FindOrderStep(WizardStep):
 
     def body(self) -> ComposeResult:
         yield ScanInput(placeholder=tr("Scan receipt / order no. / member card or phone"), id="find", max_length=40)
-        yield DataTable(id="orders", cursor_type="row")
-        yield Static("", id="order-info")
-        yield DataTable(id="lines", cursor_type="row")
+        yield TextTable(id="orders", cursor_type="row")
+        yield Plain("", id="order-info")
+        yield TextTable(id="lines", cursor_type="row")
 
     def on_mount(self) -> None:
         orders = self.query_one("#orders", DataTable)
@@ -110,8 +113,10 @@ class FindOrderStep(WizardStep):
         member = (
             labels.with_code(sale.member_card, labels.member(sale.member_name)) if sale.member_id else tr("no member")
         )
-        info = [
-            f"[b]{sale.order_no}[/b]  {sale.created_at:%Y-%m-%d %H:%M}  {tr('Total')} {money(sale.total)}",
+        info: list[str | Text] = [
+            Text.assemble(
+                bold(sale.order_no), f"  {sale.created_at:%Y-%m-%d %H:%M}  {tr('Total')} {money(sale.total)}"
+            ),
             f"{tr('Member')}: {member}   {tenders}",
         ]
         if lookup.refunds:
@@ -126,11 +131,11 @@ class FindOrderStep(WizardStep):
                 )
             )
         if lookup.refusal:
-            info.append(f"[b]{tr('Not refundable')}: {lookup.refusal}[/b]")
+            info.append(bold(f"{tr('Not refundable')}: {lookup.refusal}"))
         else:
             info.append(tr("Refundable. F9: choose what comes back"))
         info.extend(lookup.warnings)
-        self.query_one("#order-info", Static).update("\n".join(info))
+        self.query_one("#order-info", Static).update(lines(info))  # the member's name: text
         table = self.query_one("#lines", DataTable)
         table.clear()
         table.display = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input
 
 from tui_pos import labels
 from tui_pos.domain.catalog import split_quantity
@@ -14,7 +14,9 @@ from tui_pos.i18n import tr
 from tui_pos.services import refunds
 from tui_pos.ui.screens.refund.choose_lines import ChooseLinesStep
 from tui_pos.ui.screens.refund.step import WizardStep, money
+from tui_pos.ui.widgets.plain import Plain
 from tui_pos.ui.widgets.scan_input import ScanInput
+from tui_pos.ui.widgets.text_table import TextTable
 
 
 class NoReceiptStep(WizardStep):
@@ -31,10 +33,10 @@ class NoReceiptStep(WizardStep):
     BINDINGS = WizardStep.BINDINGS + [Binding("f9", "next", "Next")]
 
     def body(self) -> ComposeResult:
-        yield Static(tr("Without a receipt a manager must approve, and the refund is flagged."), id="order-info")
+        yield Plain(tr("Without a receipt a manager must approve, and the refund is flagged."), id="order-info")
         yield ScanInput(placeholder=tr("Scan the items brought back"), id="scan-back", max_length=80)
         yield Input(placeholder=tr("Member card or phone (optional), Enter"), id="member", max_length=40)
-        yield DataTable(id="lines", cursor_type="row")
+        yield TextTable(id="lines", cursor_type="row")
 
     def on_mount(self) -> None:
         self.query_one("#lines", DataTable).add_columns(tr("Item"), tr("Qty"), tr("Today's price"))

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
 from tui_pos import labels
-from tui_pos.devices.tickets import tender_label
 from tui_pos.domain.errors import PosError
 from tui_pos.i18n import tr
 from tui_pos.services import refunds
 from tui_pos.services.refunds import RefundResult
 from tui_pos.ui.messages import PrintFinished
-from tui_pos.ui.screens.refund.step import WizardStep, close_wizard, money
+from tui_pos.ui.screens.refund.step import WizardStep, close_wizard, hand_over
+from tui_pos.ui.scrolling import LONG_VIEW, scroll_keys
+from tui_pos.ui.widgets.plain import Plain, bold, lines
 from tui_pos.ui.widgets.ticket_preview import TicketPreview
 
 
@@ -26,29 +28,36 @@ class PayOutStep(WizardStep):
 
     STEP = 5
     TITLE_TEXT = "Pay out"
+    HELP = (
+        "Hand over what the line under the title says, have the customer sign the store copy of the "
+        "voucher, then press F9. PageDown and PageUp scroll the voucher (End and Home jump to its "
+        "ends); the amount stays at the top. F8 prints the voucher again. Escape finishes later: the "
+        "refund stays paid, to complete from the refund list."
+    )
     BINDINGS = [
         Binding("f9", "done", "Handed over & signed"),
         Binding("f8", "reprint", "Reprint voucher"),
         Binding("escape", "back", "Later"),
         Binding("f2", "policy", "Policy"),
+        *scroll_keys(ends=True),
     ]
 
     def body(self) -> ComposeResult:
-        yield Static("", id="payout")
-        yield Static("", id="printer-status")
-        yield TicketPreview(id="voucher-preview")
+        yield Plain("", id="payout")
+        yield Plain("", id="printer-status")
+        yield TicketPreview(id="voucher-preview", classes=LONG_VIEW)
 
     def on_mount(self) -> None:
         result = self.result
         cash = result.tender == "cash"
-        text = (
-            tr("Hand over {amount} in cash", amount=money(result.amount))
-            if cash
-            else tr("Refund {amount} via {tender}", amount=money(result.amount), tender=tender_label(result.tender))
-        )
-        self.query_one("#payout", Static).update(
-            f"{tr('Refund no.')}: [b]{result.refund_no}[/b]\n[b]{text}[/b]\n"
-            f"{tr('Then press F9: cash handed over, customer signed')}"
+        self.query_one("#payout", Static).update(  # above the voucher, which scrolls under it
+            lines(
+                [
+                    Text.assemble(f"{tr('Refund no.')}: ", bold(result.refund_no)),
+                    bold(hand_over(result.amount, result.tender)),
+                    tr("Then press F9: cash handed over, customer signed"),
+                ]
+            )
         )
         self.query_one(TicketPreview).display = False
         self.print_voucher(result.print_job_id, kick=cash)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,7 +17,9 @@ from tui_pos.domain.refund import RefundQuote
 from tui_pos.i18n import tr
 from tui_pos.services import refunds
 from tui_pos.ui.screens.refund.confirm import ConfirmStep
-from tui_pos.ui.screens.refund.step import WizardStep, money
+from tui_pos.ui.screens.refund.step import WizardStep, hand_over, money
+from tui_pos.ui.scrolling import LongView, scroll_keys
+from tui_pos.ui.widgets.plain import Plain, bold, lines
 
 TENDER_CYCLE = ("cash", "original", "stored_value", "card", "wechat", "alipay")
 
@@ -35,11 +38,13 @@ class ReviewStep(WizardStep):
         Binding("ctrl+t", "tender", "Tender"),
         Binding("f9", "next", "Next"),
         Binding("f7", "exchange", "Exchange"),
+        *scroll_keys(),
     ]
 
     def body(self) -> ComposeResult:
-        yield Static("", id="quote")
-        yield Static(tr("Refund amount (you may lower it, never raise it)"), id="amount-label")
+        with LongView(id="quote-view"):  # many lines scroll; the figure stays
+            yield Plain("", id="quote")
+        yield Plain(tr("Refund amount (you may lower it, never raise it)"), id="amount-label")
         with Horizontal(id="amount-row"):
             yield Input(placeholder=tr("Refund amount"), id="amount", max_length=16)
             yield Input(placeholder=tr("Reference (card/app)"), id="reference", max_length=64)
@@ -56,7 +61,7 @@ class ReviewStep(WizardStep):
 
     def render_quote(self) -> None:
         q = self.quote
-        rows = [
+        rows: list[str | Text] = [
             f"{labels.item(ln)} x{ln.qty}  {money(ln.amount)}  {labels.disposition(ln.disposition)}" for ln in q.lines
         ]
         rows.append(f"{tr('Paid for these units')}: {money(q.value)}")
@@ -66,12 +71,13 @@ class ReviewStep(WizardStep):
             rows.append(f"{tr('Points taken back')}: -{q.points_reversed}")
         if q.fee:
             rows.append(f"{tr('Fee')}: -{money(q.fee)}")
-        rows.append(f"[b]{tr('Policy allows')}: {money(q.allowed)}   {tr('Refund via')}: {tender_label(q.tender)}[/b]")
+        rows.append(bold(f"{tr('Policy allows')}: {money(q.allowed)}   {tr('Refund via')}: {tender_label(q.tender)}"))
         if q.rules:
             rows.append(tr("Policy: {rules}", rules="; ".join(q.rules)))
         if q.approvals:
             rows.append(tr("Needs approval: {why}", why="; ".join(refunds.approval_text(q))))
-        self.query_one("#quote", Static).update("\n".join(rows))
+        self.query_one("#quote", Static).update(lines(rows))  # product names: text
+        self.show_figure(hand_over(q.amount, q.tender))
         self.query_one("#reference", Input).display = q.tender not in ("cash", "stored_value")
 
     def requote(self) -> bool:

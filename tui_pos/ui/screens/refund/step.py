@@ -9,12 +9,15 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from tui_pos.devices.tickets import tender_label
 from tui_pos.i18n import tr
 from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.screens.refund.state import WizardState
 from tui_pos.ui.screens.refund_list import PolicyScreen
+from tui_pos.ui.scrolling import ScrollsLongView
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.money import show_money
+from tui_pos.ui.widgets.plain import Plain, bold
 
 
 def money(cents: int) -> str:
@@ -22,8 +25,18 @@ def money(cents: int) -> str:
     return show_money(cents)
 
 
-class WizardStep(PosScreen[None]):
-    """Common frame: step title, banner, an error line and the keys; F2 opens the policy page."""
+def hand_over(amount: int, tender: str) -> str:
+    """What the cashier hands over, in the words of step 5: cash, or the tender it goes back by."""
+    if tender == "cash":
+        return tr("Hand over {amount} in cash", amount=money(amount))
+    return tr("Refund {amount} via {tender}", amount=money(amount), tender=tender_label(tender))
+
+
+class WizardStep(ScrollsLongView, PosScreen[None]):
+    """Common frame: step title, banner, an error line and the keys; F2 opens the policy page.
+
+    Under the title, steps 3-5 keep the figure that matters (the refund and what to hand over,
+    `show_figure`) where scrolling a long list never takes it away."""
 
     # resolved from each step's own file, so every step lives in this package
     CSS_PATH = "../../styles/refund.tcss"
@@ -40,13 +53,21 @@ class WizardStep(PosScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
-        yield Static(f"{tr('Cash refund')}  {self.STEP}/5  {tr(self.TITLE_TEXT)}", classes="step-title")
+        yield Plain(f"{tr('Cash refund')}  {self.STEP}/5  {tr(self.TITLE_TEXT)}", classes="step-title")
+        figure = Plain("", id="figure", classes="figure")
+        figure.display = False
+        yield figure
         yield from self.body()
-        yield Static("", id="error", classes="error")
+        yield Plain("", id="error", classes="error")
         yield KeyFooter()
 
     def body(self) -> ComposeResult:
         yield from ()
+
+    def show_figure(self, text: str) -> None:
+        figure = self.query_one("#figure", Static)
+        figure.update(bold(text))
+        figure.display = bool(text)
 
     def show_error(self, text: str) -> None:
         self.query_one("#error", Static).update(text)
