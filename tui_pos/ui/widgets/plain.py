@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from rich.style import StyleType
 from rich.text import Text
+from textual.content import Content
 from textual.visual import VisualType
 from textual.widgets import Static
 
@@ -25,7 +26,9 @@ def visible(text: str) -> str:
     """`text` without the characters a terminal would obey instead of showing; lines stay lines."""
     if text.isprintable():
         return text
-    return "\n".join(without_controls(line.replace("\t", " ")) for line in text.split("\n"))
+    return "\n".join(
+        line if line.isprintable() else without_controls(line.replace("\t", " ")) for line in text.split("\n")
+    )
 
 
 def plain(value: object, style: StyleType = "") -> Text:
@@ -51,9 +54,12 @@ def lines(parts: Iterable[object]) -> Text:
 
 
 def as_text(content: VisualType) -> VisualType:
-    """What a widget should be given: a str or Text as literal text; anything else (a table, a
-    group) is built of such texts already."""
-    return plain(content) if isinstance(content, (str, Text)) else content
+    """What a widget should be given: a str as literal Content (Textual's own text, the cheapest
+    to draw), a Text less any control character; anything else (a table, a group) is built of
+    such texts already."""
+    if isinstance(content, str):
+        return Content(visible(content))
+    return plain(content) if isinstance(content, Text) else content
 
 
 class Plain(Static):
