@@ -219,3 +219,23 @@ def test_receipt_adds_up_like_the_screen(ctx, cashier, language):
     (total_row,) = [t for t in items if t.startswith(total + " ")]
     assert paid == sale.total == cents(total_row.rsplit("￥", 1)[1])
     assert discounts == sale.discount == cents(saved_row.rsplit("￥", 1)[1]) > 0
+
+
+def test_shift_report_shows_no_minus_zero(ctx, cashier):
+    """A tender with no refunds and a shift with no paid-out read ￥0.00: '-￥0.00' reads as money
+    taken out that was not; a real refund keeps its minus."""
+    from tui_pos.devices.tickets import shift_ticket
+    from tui_pos.domain.shift import CashCount
+    from tui_pos.services import shifts
+
+    if shifts.current(ctx) is None:
+        shifts.open_shift(ctx, cashier, CashCount(50000))
+    basket = Basket()
+    basket.add(catalog.product_for_scan("6901"))
+    plan = checkout.new_plan(ctx, basket)
+    plan.add(TenderKind.CARD, plan.due)
+    checkout.complete_sale(ctx, cashier, basket, plan)
+    text = shift_ticket(ctx.config, shifts.report(ctx)).preview()
+    assert "-￥0.00" not in text
+    by_tender = [line for line in text.splitlines() if line.startswith("  " + tr("Refunds"))]
+    assert by_tender and all(line.rstrip().endswith(" ￥0.00") for line in by_tender)

@@ -109,6 +109,11 @@ def money(cents: int) -> str:
     return format_money(cents, "￥")  # full-width yen: GBK can encode it, ¥ it cannot
 
 
+def taken(cents: int) -> str:
+    """An amount that leaves the till: -￥3.00, but ￥0.00 when nothing left (not -￥0.00)."""
+    return "-" + money(cents) if cents else money(0)
+
+
 def header(config: Config, title: str) -> Ticket:
     ticket = Ticket(config.printer.width)
     if config.training:
@@ -188,7 +193,7 @@ def refund_voucher(config: Config, refund: RefundDetail, sale: SaleDetail | None
     if refund.note:
         body.text(refund.note)
     if refund.fee:
-        body.pair(tr("Fee"), "-" + money(refund.fee))
+        body.pair(tr("Fee"), taken(refund.fee))
     if refund.points_returned:
         body.pair(tr("Points returned"), f"+{refund.points_returned}")
     if refund.points_reversed:
@@ -265,15 +270,15 @@ def shift_ticket(config: Config, report: ShiftReport) -> Ticket:
     for tender in report.tenders:
         t.text(tender_label(tender.tender))
         t.pair("  " + tr("Sales"), money(tender.sales))
-        t.pair("  " + tr("Refunds"), "-" + money(tender.refunds))
+        t.pair("  " + tr("Refunds"), taken(tender.refunds))
         t.pair("  " + tr("Net"), money(tender.net))
     t.pair(tr("Net total"), money(report.net_total), bold=True)
     t.rule()
     t.pair(tr("Opening float"), money(report.opening_float))
     t.pair(tr("Cash sales"), money(report.tender("cash").sales))
-    t.pair(tr("Cash refunds"), "-" + money(report.tender("cash").refunds))
+    t.pair(tr("Cash refunds"), taken(report.tender("cash").refunds))
     t.pair(tr("Paid in"), money(report.paid_in))
-    t.pair(tr("Paid out"), "-" + money(report.paid_out))
+    t.pair(tr("Paid out"), taken(report.paid_out))
     t.pair(tr("Expected cash"), money(report.expected_cash), bold=True)
     if report.counted is not None:
         t.pair(tr("Counted cash"), money(report.counted))
