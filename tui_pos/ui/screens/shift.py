@@ -36,7 +36,9 @@ class OpenShiftScreen(PosScreen[None]):
     AUTO_FOCUS = "#float"
     HELP = COUNT_HINT
     BINDINGS = [
-        Binding("enter", "open", "Open shift"),
+        # priority: the box would take Enter as its own and hide it from the footer; the app hands
+        # keys over in order (key_order.py), so Enter never overtakes the last figures typed
+        Binding("enter", "open", "Open shift", priority=True),
         Binding("f10", "logout", "Log out"),
     ]
 
@@ -58,11 +60,6 @@ class OpenShiftScreen(PosScreen[None]):
             return
         self.app.notify(tr("Shift opened with a float of {amount}", amount=show_money(count.total)))
         self.pos.start_selling()
-
-    def on_input_submitted(self) -> None:
-        # Enter arrives through the Input (after every key typed before it), not as a priority
-        # binding that could overtake a fast typist's last characters.
-        self.action_open()
 
     def action_logout(self) -> None:
         self.pos.logout()
@@ -268,6 +265,7 @@ class CloseShiftScreen(ScrollsLongView, PosScreen[None]):
     HELP = COUNT_HINT + ". Ctrl+K carries refunds that still wait for approval over to the next shift."
     BINDINGS = [
         Binding("enter", "submit", "Close shift", priority=True),
+        Binding("enter", "logout", "Log out", priority=True),  # once closed (check_action)
         Binding("ctrl+k", "carry", "Carry over approvals", priority=True),
         Binding("escape", "back", "Back"),
         *scroll_keys(),
@@ -300,7 +298,9 @@ class CloseShiftScreen(ScrollsLongView, PosScreen[None]):
         self.show_expected()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "carry" and self.closed)  # nothing left to carry once closed
+        if action == "logout":
+            return self.closed
+        return not (action in ("submit", "carry") and self.closed)  # nothing left to close or carry
 
     def show_expected(self) -> None:
         report = shifts.report(self.pos.ctx)
@@ -331,10 +331,12 @@ class CloseShiftScreen(ScrollsLongView, PosScreen[None]):
         self.carry_over = True
         self.show_expected()
 
+    def action_logout(self) -> None:
+        self.pos.logout()  # the till is closed: the next person logs in and opens a shift
+
     def action_submit(self) -> None:
         if self.closed:
-            self.pos.logout()  # the till is closed: the next person logs in and opens a shift
-            return
+            return  # Enter logs out now (action_logout)
         counted_box, note_box = self.query_one("#counted", Input), self.query_one("#note", Input)
         if self.focused is counted_box and not note_box.value:
             try:
@@ -363,7 +365,9 @@ class CloseShiftScreen(ScrollsLongView, PosScreen[None]):
             done = tr("Shift closed; backup in {path}. Enter: log out", path=closed.backup)
         else:
             done = tr("Shift closed. Enter: log out")
-        self.query_one("#error", Static).update(done)
+        status = self.query_one("#error", Static)
+        status.update(done)
+        status.set_class(not closed.backup_error, "notice")  # done: a notice, not an error
         report = closed.report
         self.query_one("#expected", Static).update(drawer_figures(report.expected_cash, report.counted))
         for box in (counted_box, note_box):  # done with: the Z report gets their room
@@ -375,7 +379,9 @@ class CloseShiftScreen(ScrollsLongView, PosScreen[None]):
 
     def on_print_finished(self, message: PrintFinished) -> None:
         if not message.outcome.ok:
-            self.query_one("#error", Static).update(message.outcome.error)
+            status = self.query_one("#error", Static)
+            status.update(message.outcome.error)
+            status.set_class(False, "notice")
 
     def action_back(self) -> None:
         if self.closed:
