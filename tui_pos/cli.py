@@ -49,6 +49,7 @@ examples:
   tui-pos audit verify                 check the audit trail's hash chain
   tui-pos printer list                 USB devices this PC sees, with the ids for the config file
   tui-pos printer test --drawer        print a test page (and open the cash drawer)
+  tui-pos example systemd --user till  the till on tty1 at boot, restarted if it stops (also: ssh, udev)
 CSV files may be UTF-8 (with or without BOM) or GBK, as Excel saves them.
 """
 
@@ -178,6 +179,14 @@ def build_parser() -> argparse.ArgumentParser:
     test = actions.add_parser("test", help="print a test page on the configured printer and say what failed")
     _global_options(test, top=False)
     test.add_argument("--drawer", action="store_true", help="also kick the cash drawer")
+    example = commands.add_parser(
+        "example", help="files that start the till at boot (systemd), serve it over SSH, give it the USB printer (udev)"
+    )
+    _global_options(example, top=False)
+    example.add_argument("kind", choices=["systemd", "ssh", "udev"])
+    example.add_argument("--user", default="", metavar="NAME", help="the Linux user the till runs as (default: you)")
+    example.add_argument("--till", default="", metavar="CODE", help="its till code (default: the config's)")
+    example.add_argument("--to", type=Path, metavar="DIR", help="write the files into DIR instead of printing them")
     return parser
 
 
@@ -203,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         "restore": restore_command,
         "audit": audit_command,
         "price": price_command,
+        "example": example_command,
     }
     try:
         return handlers[args.command or "run"](config, args)
@@ -671,3 +681,17 @@ def audit_command(config: Config, args: argparse.Namespace) -> int:
         return 0
     _err(tr("Audit trail broken at entry {id}: it was changed or removed after it was written", id=broken))
     return 1
+
+
+def example_command(config: Config, args: argparse.Namespace) -> int:
+    from tui_pos import deploy
+
+    files = deploy.render(args.kind, deploy.this_install(config, user=args.user, till=args.till))
+    if args.to is None:
+        print("\n".join(text for _, text in files), end="")
+        return 0
+    args.to.mkdir(parents=True, exist_ok=True)
+    for name, text in files:
+        (args.to / name).write_text(text, encoding="utf-8")
+        print(args.to / name)
+    return 0
