@@ -122,11 +122,11 @@ class TestInit:
     def test_no_terminal_and_no_options(self, home, monkeypatch, capsys):
         monkeypatch.setattr(sys, "stdin", io.StringIO(""))
         assert main(["init", "--manager-code", "001"]) == 2
-        assert "--manager-pin" in capsys.readouterr().err
+        assert "--manager-name" in capsys.readouterr().err
         assert not (home / "shop.db").exists()
 
     def test_answers_from_a_script(self, home, monkeypatch, capsys):
-        monkeypatch.setattr(sys, "stdin", io.StringIO("007\n王姐\n2468\n2468\n"))
+        monkeypatch.setattr(sys, "stdin", io.StringIO("小店\n007\n王姐\n2468\n2468\n"))
         assert main(["init"]) == 0
         assert "Manager 007" in capsys.readouterr().out
         open_database(home / "shop.db", create=False)
@@ -136,13 +136,13 @@ class TestInit:
             close_database()
 
     def test_a_script_whose_pins_differ_creates_nothing(self, home, monkeypatch, capsys):
-        monkeypatch.setattr(sys, "stdin", io.StringIO("007\n王姐\n2468\n2469\n"))
+        monkeypatch.setattr(sys, "stdin", io.StringIO("小店\n007\n王姐\n2468\n2469\n"))
         assert main(["init"]) == 2
         assert "differ" in capsys.readouterr().err
         assert not (home / "shop.db").exists()
 
     def test_bad_pin_creates_nothing(self, home, capsys):
-        assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "12"]) == 1
+        assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "12"]) == 2
         assert "PIN must be 4 to 8 digits" in capsys.readouterr().err
         assert not (home / "shop.db").exists()
 
@@ -151,7 +151,7 @@ class TestInit:
             def isatty(self) -> bool:
                 return True
 
-        monkeypatch.setattr(sys, "stdin", Tty("\n王姐\n"))
+        monkeypatch.setattr(sys, "stdin", Tty("小店\n\n王姐\n"))
         monkeypatch.setattr("getpass.getpass", lambda prompt="": "2468")
         assert main(["init"]) == 0
         open_database(home / "shop.db", create=False)

@@ -32,6 +32,11 @@ EXAMPLES = """\
 examples:
   tui-pos                              start the till (same as: tui-pos run)
   tui-pos --training                   practise on the demo shop (training.db; made on first start)
+  tui-pos setup                        the guided first run: store, till, first manager, printer
+                                       (test page, drawer), product and member CSV imports
+  tui-pos setup printer                choose the printer again (also: setup store|manager|import)
+  tui-pos setup --store-name 好邻居便利店 --till-code 02 --manager-name 王姐 --manager-pin 2580
+        --printer usb:0416:5011 --width 58 --yes --products goods.csv    the same, scripted
   tui-pos init                         create an empty shop and its first manager
   tui-pos demo                         create or refresh the demo shop in the selected database
   tui-pos --training demo              ... in the training database
@@ -95,15 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     # For install checks (CI, a packager): start headless, wait for the login screen, exit 0.
     run.add_argument("--check-start", action="store_true", help=argparse.SUPPRESS)
 
+    from tui_pos.setup_wizard import PARTS, add_answer_flags
+
+    setup = commands.add_parser("setup", help="the guided first run, or one part of it again (setup printer)")
+    _global_options(setup, top=False)
+    setup.add_argument("part", nargs="?", choices=PARTS, help="only this part: store, manager, printer or import")
+    add_answer_flags(setup)
     init = commands.add_parser("init", help="create an empty shop database with its first manager")
     _global_options(init, top=False)
-    init.add_argument("--manager-code", metavar="CODE", help="staff code of the first manager (e.g. 001)")
-    init.add_argument("--manager-name", metavar="NAME", help="name of the first manager")
-    init.add_argument(
-        "--manager-pin",
-        metavar="PIN",
-        help="4 to 8 digit PIN (asked for when run in a terminal; an option shows up in shell history)",
-    )
+    add_answer_flags(init, init=True)
 
     demo = commands.add_parser(
         "demo", help="create or refresh the demo shop: staff, products, members, 60 days of sales"
@@ -203,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     handlers: dict[str, Callable[[Config, argparse.Namespace], int]] = {
         "run": run_till,
+        "setup": setup_command,
         "init": init_shop,
         "demo": demo_shop,
         "import": import_file,
@@ -291,26 +297,15 @@ def _check_start(app: App[Any]) -> int:
 
 
 def init_shop(config: Config, args: argparse.Namespace) -> int:
-    from tui_pos.services import demo
+    from tui_pos import setup_wizard
 
-    code, name, pin = args.manager_code, args.manager_name, args.manager_pin
-    try:
-        code = code or _ask(tr("Staff code of the first manager [001]: ")) or "001"
-        name = name or _ask(tr("Name of the manager: "))
-        if pin is None:
-            pin = _ask(tr("PIN (4 to 8 digits): "), secret=True)
-            if _ask(tr("PIN again: "), secret=True) != pin:
-                _err(tr("The two PINs differ; nothing was created"))
-                return 2
-    except EOFError:
-        _err(
-            tr("init: the answers ended early; give every answer, or --manager-code, --manager-name and --manager-pin")
-        )
-        return 2
-    staff = demo.init_shop(config, code, name, pin)
-    print(tr("Shop created in {path}", path=config.db_path))
-    print(tr("Manager {code} {name} can now log in.", code=staff.code, name=staff.name))
-    return 0
+    return setup_wizard.init(config, args, _ask)
+
+
+def setup_command(config: Config, args: argparse.Namespace) -> int:
+    from tui_pos import setup_wizard
+
+    return setup_wizard.setup(config, args, _ask)
 
 
 # --- demo ------------------------------------------------------------------------------------
