@@ -217,6 +217,19 @@ def test_a_wrong_flag_is_refused_before_anything_is_written(shop, monkeypatch, c
     assert not shop["config"].exists() and not shop["db"].exists()
 
 
+def test_the_printer_is_picked_from_what_is_found(shop, tmp_path, monkeypatch, capsys):
+    node = tmp_path / "lp0"  # stands for /dev/usb/lp0, which `printer list` shows
+    node.write_bytes(b"")
+    monkeypatch.setattr(printing, "printer_nodes", lambda: [str(node)])
+    answers(monkeypatch, "", "", "", "y")  # Enter takes printer 1, 58 mm, profile default; the page is right
+    assert main(["setup", "printer"]) == 0
+    out = capsys.readouterr().out
+    assert f"  1  {node}" in out
+    config = loaded(shop)
+    assert (config.printer.backend, config.printer.device, config.printer.width) == ("device", str(node), 32)
+    assert node.read_bytes().startswith(b"\x1b@")
+
+
 def test_a_printer_that_fails_in_a_script_stops_it(shop, tmp_path, monkeypatch, capsys):
     answers(monkeypatch)
     (tmp_path / "folder").mkdir()  # not a file a ticket can be written to
