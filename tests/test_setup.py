@@ -270,6 +270,12 @@ class TestInit:
         assert main(argv) == 0
         assert loaded(shop).store_name == "小店"
 
+    def test_training_init_stays_in_the_training_file(self, shop, monkeypatch):
+        answers(monkeypatch)
+        argv = ["--training", "init", "--store-name", "小店", "--manager-name", "x", "--manager-pin", "2580"]
+        assert main(argv) == 0
+        assert (shop["db"].parent / "training.db").exists() and not shop["db"].exists()
+
 
 class TestConfigFile:
     def test_keeps_every_other_line(self, tmp_path):

@@ -498,7 +498,7 @@ def setup(config: Config, args: argparse.Namespace, ask: Ask) -> int:
         files = import_part(a, args) if part in ("all", "import") else []
         if changes:
             _write(a, path, changes)
-            config = load_config(args.config, db_path=args.db)
+            config = load_config(args.config, training=config.training, db_path=args.db)
     except (SetupError, ConfigError) as exc:
         a.warn(tr("setup: {error}", error=str(exc)))
         return 2
@@ -536,7 +536,7 @@ def init(config: Config, args: argparse.Namespace, ask: Ask) -> int:
         manager = manager_part(a, args)
         if name is not None and name != mine.get("store_name"):
             _write(a, path, {"": {"store_name": name}})
-            config = load_config(args.config, db_path=args.db)
+            config = load_config(args.config, training=config.training, db_path=args.db)
     except (SetupError, ConfigError) as exc:
         a.warn(tr("init: {error}", error=str(exc)))
         return 2
