@@ -290,3 +290,43 @@ def test_a_refund_detail_names_staff_and_products_in_english(ctx, shop, cashier)
     lookup = refunds.load_order(ctx, sold.sale_id)
     assert [h.name_en for h in lookup.history.values()] == ["Coca-Cola 330ml"]
     assert lookup.sale.staff_name_en == "Xiao Li" and lookup.sale.lines[0].name_en == "Coca-Cola 330ml"
+
+
+async def test_quit_dialog_and_new_member_form_on_the_console(ctx, shop, printer, linux_console):
+    """The quit question reads its amounts as every screen does (CNY); the member form's boxes
+    each show as a coloured line, the one being typed in another colour, its level arrow drawable;
+    the title bar and key bar stand out from the screen in 16 colours."""
+    from tui_pos.ui.screens.member_form import MemberFormScreen
+    from tui_pos.ui.screens.quit import QuitScreen
+
+    app = make_app(replace(shop, language="auto"), printer=printer)
+    app.offer_left_over = False
+    seen = Screens(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot, "001", "1111")
+        await scan(pilot, "6901")
+        till = app.screen
+        header, footer = till.query_one("Header"), till.query_one("KeyFooter")
+        assert till.styles.background not in (header.styles.background, footer.query_one("FooterKey").styles.background)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, QuitScreen)
+        text = seen.look("quit")
+        assert "total CNY 3.50" in text and "￥" not in text
+        await pilot.press("escape")
+        await pilot.press("f2")
+        await type_text(pilot, "13912345678")
+        await pilot.press("f3")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, MemberFormScreen)
+        text = seen.look("new member form")
+        level = next(line for line in text.splitlines() if "Regular" in line)
+        assert level.split("Regular")[1].split()[0] == "v"  # the select's arrow, drawable
+        dialog = form.query_one("#form-dialog").styles.background
+        phone, name, card = (form.query_one(f"#form-{f}") for f in ("phone", "name", "card"))
+        assert form.focused is phone
+        assert all(box.region.height == 1 for box in (phone, name, card))  # a line each, not a border's top
+        assert name.styles.background not in (dialog, app.screen.styles.background)  # visible unfocused
+        assert phone.styles.background != name.styles.background  # the focused one stands out
+    assert not seen.undrawable, seen.undrawable

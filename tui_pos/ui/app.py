@@ -265,8 +265,8 @@ class PosApp(KeysInOrder, App[None]):
 
     def _what_quitting_drops(self) -> str:
         """Everything recorded is in the database and stays; what is only in memory goes."""
-        from tui_pos.domain.money import format_money
         from tui_pos.ui.screens.refund.step import WizardStep
+        from tui_pos.ui.widgets.money import show_money  # CNY on the console, as every screen
 
         symbol = self.config.currency_symbol
         lost = []
@@ -277,14 +277,14 @@ class PosApp(KeysInOrder, App[None]):
                     "The basket (items: {items}, total {total}) is kept in memory only: quitting drops it. "
                     "Nothing of it was sold; scan it again after the restart.",
                     items=totals.item_count,
-                    total=format_money(totals.total, symbol),
+                    total=show_money(totals.total, symbol),
                 )
             )
         if self.exchange_credit is not None:
             lost.append(
                 tr(
                     "The exchange (credit {amount}) is not recorded yet: quitting drops it.",
-                    amount=format_money(self.exchange_credit.amount, symbol),
+                    amount=show_money(self.exchange_credit.amount, symbol),
                 )
             )
         wizard = next((screen for screen in self.screen_stack if isinstance(screen, WizardStep)), None)

@@ -2,8 +2,8 @@
 
 The till's words and names are made drawable where they are worded (tui_pos.labels); what is
 left is what Textual and Rich draw by themselves: the eighth blocks that smooth a scrollbar
-thumb's ends, key names shown as symbols (⏎ ↑ ↓) and the ellipsis that ends a cut cell. The
-stylesheet's `-plain` class does the borders.
+thumb's ends, key names shown as symbols (⏎ ↑ ↓), the ellipsis that ends a cut cell and a
+select box's arrow. The stylesheet's `-plain` class does the borders.
 """
 
 from __future__ import annotations
@@ -32,13 +32,22 @@ def use_console_glyphs(on: bool) -> None:
     ScrollBar.renderer = WholeCellScrollBar if on else ScrollBarRender
 
 
+# Textual's own glyphs the console lacks, and what it draws instead
+GLYPHS = str.maketrans({"…": "~", "▼": "v", "▲": "^"})
+
+
 class CutMarks(LineFilter):
     """Rich ends a cut cell with '…', which the console cannot draw: it gets '~' (as DOS cut
-    long file names, PROGRA~1). Only that one character: anything else undrawable on screen is
-    a word or a name the till should have put in its English form."""
+    long file names, PROGRA~1); a Select's arrows ▼ ▲ become v ^. Only these: anything else
+    undrawable on screen is a word or a name the till should have put in its English form."""
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        return [Segment(s.text.replace("…", "~"), s.style, s.control) if "…" in s.text else s for s in segments]
+        return [
+            Segment(s.text.translate(GLYPHS), s.style, s.control)
+            if "…" in s.text or "▼" in s.text or "▲" in s.text
+            else s
+            for s in segments
+        ]
 
 
 def key_display(shown: str, binding: Binding) -> str:
