@@ -65,6 +65,8 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
+    # issue 17 leftovers: policy page
+    "{rule} (categories: {categories})": "{rule}（适用品类：{categories}）",
     # tui-pos setup and init: the guided first run (issue 18)
     "{question} [{default}]: ": "{question} [{default}]：",
     "{question}: ": "{question}：",

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime, timedelta
+
 from tui_pos.domain.shift import CashCount
 from tui_pos.services import members, shifts
+from tui_pos.store.models import RefundRow
+from tui_pos.ui.app import make_app
 from tui_pos.ui.screens.checkout import CheckoutScreen
 from tui_pos.ui.screens.login import LoginScreen
 from tui_pos.ui.screens.shift import CloseShiftScreen, OpenShiftScreen
 
-from ui_helpers import burst, log_in, scan, screen_text, type_text
+from ui_helpers import burst, log_in, scan, screen_text, sell, type_text
 
 
 def footer_text(app) -> str:
@@ -61,3 +66,43 @@ async def test_shift_footers_say_what_enter_does_and_a_close_is_a_notice(ctx, ma
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LoginScreen)
+
+
+async def test_a_refund_is_opened_at_by_the_tills_clock(ctx, printer):
+    """A till whose clock is not the computer's (fixed, training) records when the wizard was
+    opened by its own clock, as it stamps the refund itself."""
+    order_no = sell(ctx, {"6902": 1}).order_no
+    till_time = datetime.now().replace(microsecond=0) + timedelta(hours=3)
+    app = make_app(replace(ctx.config, language="en"), printer=printer, clock=lambda: till_time)
+    app.offer_left_over = False
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await pilot.press("f8")
+        await pilot.pause()
+        await type_text(pilot, order_no)
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(4):  # choose (all) -> review -> confirm -> record
+            await pilot.press("f9")
+            await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    refund = RefundRow.get()
+    assert (refund.created_at, refund.opened_at) == (till_time, till_time)
+
+
+async def test_the_policy_page_names_each_rule_once_with_its_categories(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await pilot.press("f8")
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("end")
+        await pilot.pause()
+        policy = str(app.screen.query_one("#policy").content)
+        shown = screen_text(app)
+    assert "Services: refund within 24 hours of the sale (categories: Services)" in policy
+    assert "Food: refund only unopened goods that go back to stock, or for a quality problem (categories: Deli)" in policy
+    assert policy.count("refund within 24 hours") == 1 and "Services: Services" not in policy
+    assert "(categories: Services)" in shown  # the end of the page, scrolled to by keys

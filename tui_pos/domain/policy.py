@@ -101,16 +101,21 @@ class RefundPolicy:
                 if limit is not None
                 else tr("A {role} may refund any amount.", role=labels.role(role))
             )
-        for rule in self.rules.values():
-            lines.append(rule.text())
-        for category, code in sorted(self.categories.items()):
+        # each rule once, with the categories it covers: a rule's words often start with a name
+        # of its own ("Services: ..."), so "Category Services: Services: ..." said it twice
+        comma = "、" if language() == "zh" else ", "
+        for code, rule in self.rules.items():
+            covered = [category_name(c) for c, rule_code in sorted(self.categories.items()) if rule_code == code]
             lines.append(
-                tr(
-                    "Category {category}: {rule}",
-                    category=category_name(category),
-                    rule=self.rules.get(code, DEFAULT_RULE).text(),
-                )
+                tr("{rule} (categories: {categories})", rule=rule.text(), categories=comma.join(covered))
+                if covered
+                else rule.text()
             )
+        for category, code in sorted(self.categories.items()):
+            if code not in self.rules:  # a code the config does not define: the standard window
+                lines.append(
+                    tr("Category {category}: {rule}", category=category_name(category), rule=DEFAULT_RULE.text())
+                )
         return lines
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on
@@ -25,6 +26,9 @@ from tui_pos.ui.screens.refund_list import RefundDetailScreen, RefundListScreen
 from tui_pos.ui.widgets.plain import Plain, bold, lines
 from tui_pos.ui.widgets.scan_input import ScanInput
 from tui_pos.ui.widgets.text_table import TextTable
+
+if TYPE_CHECKING:
+    from tui_pos.ui.till import Till
 
 
 class FindOrderStep(WizardStep):
@@ -157,9 +161,14 @@ class FindOrderStep(WizardStep):
         self.app.push_screen(RefundListScreen())
 
     def action_no_receipt(self) -> None:
-        self.app.push_screen(NoReceiptStep(WizardState(no_receipt=True)))
+        self.app.push_screen(NoReceiptStep(WizardState(opened_at=opened_now(self.app), no_receipt=True)))
+
+
+def opened_now(app: App[Any]) -> datetime:
+    """The wizard's start by the till's clock (the refund records it), to the second."""
+    return cast("Till", app).ctx.now().replace(microsecond=0)
 
 
 def open_refund_wizard(app: App[Any]) -> None:
     """Checkout's F8: the wizard opens on step 1 with nothing gathered yet."""
-    app.push_screen(FindOrderStep(WizardState()))
+    app.push_screen(FindOrderStep(WizardState(opened_at=opened_now(app))))

@@ -15,6 +15,8 @@ from tui_pos.services.refunds import OrderLookup, RefundDraft, RefundResult
 
 @dataclass
 class WizardState:
+    # when the wizard was opened, by the till's clock (ctx.now(): fixed or training clocks too)
+    opened_at: datetime
     lookup: OrderLookup | None = None
     qty: dict[int, int] = field(default_factory=dict)  # sale line id -> units to refund
     disposition: dict[int, str] = field(default_factory=dict)  # sale line id -> what happens to the goods
@@ -25,7 +27,6 @@ class WizardState:
     amount: int | None = None
     quote: RefundQuote | None = None
     result: RefundResult | None = None
-    opened_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     # without a receipt: the products brought back (product id -> units) and the customer
     no_receipt: bool = False
     exchange: bool = False  # step 4 hands the amount to checkout as credit instead of paying out
