@@ -65,8 +65,25 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
-    # issue 17 leftovers: policy page
+    # issue 17 leftovers: policy page, error dialog in words
     "{rule} (categories: {categories})": "{rule}（适用品类：{categories}）",
+    "Details: {details}": "详情：{details}",
+    "The shop database is busy: another till or a backup is using it.": "门店数据库正忙：另一台收银机或备份正在使用。",
+    "Wait a few seconds, then try again.": "请稍等几秒后重试。",
+    "The till could not read or write its database.": "收银机无法读写数据库。",
+    "Try again; if it happens again, call the manager (the disk may be full or damaged).": (
+        "请重试；如果再次出现，请联系店长（磁盘可能已满或损坏）。"
+    ),
+    "The till could not read or write a file or a device (disk, printer port).": (
+        "收银机无法读写文件或设备（磁盘、打印机端口）。"
+    ),
+    "Check the disk and the cables, then try again; if it happens again, call the manager.": (
+        "请检查磁盘和连线后重试；如果再次出现，请联系店长。"
+    ),
+    "The till ran out of memory.": "收银机内存不足。",
+    "Finish this sale, then restart the till.": "请完成这笔交易后重启收银机。",
+    "The till hit a fault it did not expect.": "收银机遇到了意外故障。",
+    "Try again; if it happens again, call the manager.": "请重试；如果再次出现，请联系店长。",
     # tui-pos setup and init: the guided first run (issue 18)
     "{question} [{default}]: ": "{question} [{default}]：",
     "{question}: ": "{question}：",

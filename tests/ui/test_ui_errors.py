@@ -17,7 +17,9 @@ def boom(*args, **kwargs):
 async def see_error_then_continue(pilot, app) -> None:
     await pilot.pause()
     assert isinstance(app.screen, ErrorScreen), app.screen
-    assert "RuntimeError: boom in the till" in str(app.screen.query_one("#error-summary").render())
+    dialog = "\n".join(str(line.content) for line in app.screen.query("#confirm-dialog Plain"))
+    assert "The till hit a fault it did not expect." in dialog and "Details: boom in the till" in dialog
+    assert "RuntimeError" not in dialog  # the class name is for the log, not the cashier
     await pilot.press("enter")
     await pilot.pause()
     assert isinstance(app.screen, CheckoutScreen)
@@ -73,3 +75,29 @@ async def test_bug_in_a_timer_is_reported_not_fatal(app):
         await pilot.pause(0.1)
         await see_error_then_continue(pilot, app)
         assert len(app.basket.lines) == 1
+
+
+async def test_a_database_fault_is_told_in_words(app, monkeypatch):
+    """What the cashier reads: what happened and what to do; the exception's class is in the log."""
+    import sqlite3
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        monkeypatch.setattr(catalog, "product_for_scan", raising(sqlite3.OperationalError("database is locked")))
+        await scan(pilot, "6901")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorScreen)
+        dialog = "\n".join(str(line.content) for line in app.screen.query("#confirm-dialog Plain"))
+        assert "The shop database is busy" in dialog and "Wait a few seconds, then try again." in dialog
+        assert "OperationalError" not in dialog
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "OperationalError: database is locked" in app.log_path.read_text(encoding="utf-8")
+        app.unexpected.clear()
+
+
+def raising(exc: BaseException):
+    def fail(*args, **kwargs):
+        raise exc
+
+    return fail

@@ -514,10 +514,10 @@ async def see_error_then_continue(pilot: Pilot, app: PosApp, *texts: str) -> Non
     [
         (
             RuntimeError("closing tag '[/w plug]' [b]{name} %s"),
-            ["RuntimeError: closing tag '[/w plug]'", "[b]{name} %s"],
+            ["Details: closing tag '[/w plug]' [b]{name}"],
         ),
-        (RuntimeError("red \x1b[31mRED\x1b[0m [/]"), ["RuntimeError: red [31mRED[0m [/]"]),
-        (Unprintable(), ["Unprintable"]),
+        (RuntimeError("red \x1b[31mRED\x1b[0m [/]"), ["Details: red [31mRED[0m [/]"]),
+        (Unprintable(), ["The till hit a fault it did not expect."]),  # no words of its own
     ],
 )
 async def test_error_dialog_shows_any_error_as_text(app, monkeypatch, exc, texts):

@@ -314,7 +314,7 @@ class PosApp(KeysInOrder, App[None]):
         (a screen failing to draw reports itself more than once), and if the dialog cannot be
         shown the fault is said in a notice. Either way the till keeps running and the basket,
         which lives on the app, stays."""
-        from tui_pos.ui.screens.error import ErrorScreen, describe
+        from tui_pos.ui.screens.error import ErrorScreen, describe, notice_text
 
         summary = describe(exc)
         self.unexpected.append(summary)
@@ -335,10 +335,10 @@ class PosApp(KeysInOrder, App[None]):
                 self._fresh_screen()
 
         try:
-            self.push_screen(ErrorScreen(summary, str(self.log_path), restart=restart_screen), after)
+            self.push_screen(ErrorScreen(exc, str(self.log_path), restart=restart_screen), after)
         except Exception:
             try:
-                self.notify(tr("Something went wrong in the till") + ": " + summary, severity="error", timeout=30)
+                self.notify(notice_text(exc), severity="error", markup=False, timeout=30)
                 if restart_screen:
                     self._fresh_screen()
             except Exception:

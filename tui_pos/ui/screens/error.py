@@ -14,15 +14,66 @@ from tui_pos.ui.widgets.plain import Plain, visible
 SUMMARY_CHARS = 300
 
 
-def describe(exc: BaseException) -> str:
-    """The fault in one line, whatever its message holds: markup-like text stays text, control
-    characters are dropped, and an exception whose `str()` itself fails is named by its type."""
+def message_of(exc: BaseException) -> str:
+    """The exception's own words in one line, whatever they hold: markup-like text stays text,
+    control characters are dropped; "" when there are none, or when `str()` itself fails."""
     try:
         message = str(exc)
     except Exception:
         message = ""
-    summary = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-    return visible(summary.replace("\n", " "))[:SUMMARY_CHARS]
+    return visible(message.replace("\n", " "))[:SUMMARY_CHARS]
+
+
+def describe(exc: BaseException) -> str:
+    """The fault in one line for the log and support: its class and its message."""
+    message = message_of(exc)
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+# What happened and what to do, by the kind of fault: a cashier cannot act on "OperationalError".
+FAULT_LABELS: dict[str, tuple[str, str]] = {
+    "database_busy": (
+        "The shop database is busy: another till or a backup is using it.",
+        "Wait a few seconds, then try again.",
+    ),
+    "database": (
+        "The till could not read or write its database.",
+        "Try again; if it happens again, call the manager (the disk may be full or damaged).",
+    ),
+    "files": (
+        "The till could not read or write a file or a device (disk, printer port).",
+        "Check the disk and the cables, then try again; if it happens again, call the manager.",
+    ),
+    "memory": ("The till ran out of memory.", "Finish this sale, then restart the till."),
+    "bug": ("The till hit a fault it did not expect.", "Try again; if it happens again, call the manager."),
+}
+DATABASE_FAULTS = {"OperationalError", "DatabaseError", "IntegrityError", "InterfaceError", "InternalError"}
+
+
+def in_words(exc: BaseException) -> tuple[str, str]:
+    """What happened and what to do, in the cashier's words (the class name stays in the log).
+    Database faults are told by their class names (sqlite3's and peewee's share them), so the
+    screens need not import the store's libraries."""
+    if DATABASE_FAULTS & {cls.__name__ for cls in type(exc).__mro__}:
+        message = message_of(exc)
+        kind = "database_busy" if "locked" in message or "busy" in message else "database"
+    elif isinstance(exc, OSError):
+        kind = "files"
+    elif isinstance(exc, MemoryError):
+        kind = "memory"
+    else:
+        kind = "bug"
+    return FAULT_LABELS[kind]
+
+
+def notice_text(exc: BaseException) -> str:
+    """The fault as a notice, when the dialog cannot be shown: the same words in one line."""
+    happened, to_do = in_words(exc)
+    details = message_of(exc)
+    said = [tr("Something went wrong in the till") + ": " + tr(happened)]
+    if details:
+        said.append(tr("Details: {details}", details=details))
+    return " ".join([*said, tr(to_do)])
 
 
 class ErrorScreen(PosModal[bool]):
@@ -36,9 +87,13 @@ class ErrorScreen(PosModal[bool]):
     CSS_PATH = "../styles/confirm.tcss"
     BINDINGS = [Binding("enter,escape", "close", "Continue")]
 
-    def __init__(self, summary: str, log_path: str, *, restart: bool = False) -> None:
+    def __init__(self, exc: BaseException, log_path: str, *, restart: bool = False) -> None:
         super().__init__()
-        self.summary = summary
+        happened, to_do = in_words(exc)
+        self.exc = exc
+        self.summary = tr(happened)
+        self.to_do = tr(to_do)
+        self.details = message_of(exc)  # the fault's own words, without its class name
         self.log_path = log_path
         self.restart = restart  # faults reported while the dialog is up may set it too
         self._failed = False
@@ -55,6 +110,8 @@ class ErrorScreen(PosModal[bool]):
         return Vertical(
             Plain(tr("Something went wrong in the till"), id="confirm-question"),
             Plain(self.summary, id="error-summary"),
+            Plain(tr("Details: {details}", details=self.details) if self.details else "", id="error-details"),
+            Plain(self.to_do, id="error-to-do"),
             Plain(
                 tr(
                     "Nothing half-done was saved: check the last sale or refund, then carry on. "
@@ -78,9 +135,7 @@ class ErrorScreen(PosModal[bool]):
     def _give_up(self) -> None:
         if self.app.screen is self:
             self.dismiss(self.restart)
-        self.app.notify(
-            tr("Something went wrong in the till") + ": " + self.summary, severity="error", markup=False, timeout=30
-        )
+        self.app.notify(notice_text(self.exc), severity="error", markup=False, timeout=30)
 
     def action_close(self) -> None:
         self.dismiss(self.restart)
