@@ -221,13 +221,20 @@ def test_the_printer_is_picked_from_what_is_found(shop, tmp_path, monkeypatch, c
     node = tmp_path / "lp0"  # stands for /dev/usb/lp0, which `printer list` shows
     node.write_bytes(b"")
     monkeypatch.setattr(printing, "printer_nodes", lambda: [str(node)])
-    answers(monkeypatch, "", "", "", "y")  # Enter takes printer 1, 58 mm, profile default; the page is right
+    answers(monkeypatch, "", "", "", "y", "")  # Enter: printer 1, 58 mm, profile default; page right; no drawer
     assert main(["setup", "printer"]) == 0
     out = capsys.readouterr().out
     assert f"  1  {node}" in out
     config = loaded(shop)
     assert (config.printer.backend, config.printer.device, config.printer.width) == ("device", str(node), 32)
     assert node.read_bytes().startswith(b"\x1b@")
+
+
+def test_a_drawer_that_stays_shut_is_tried_on_its_other_pin(shop, monkeypatch):
+    answers(monkeypatch, f"file:{shop['tickets']}", "", "", "y", "n", "y")  # page right, drawer shut, then open
+    assert main(["setup", "printer"]) == 0
+    assert shop["tickets"].read_bytes() == drawer_kick(5)  # the second kick (a file backend starts afresh)
+    assert loaded(shop).printer.drawer_pin == 5
 
 
 def test_a_printer_that_fails_in_a_script_stops_it(shop, tmp_path, monkeypatch, capsys):

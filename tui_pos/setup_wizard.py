@@ -336,14 +336,56 @@ def printer_part(
             args.yes
             or a.answer(
                 answers.yes_no,
-                tr("Did the page come out right (Chinese readable, barcode, QR code, cut) and the drawer open? y/n"),
+                tr("Did the page come out right (Chinese readable, barcode, QR code, cut)? y/n"),
                 "--yes",
                 None,
             )
         ):
-            return keys
+            return keys | ({} if args.yes else _drawer(a, config, keys))
         a.say(tr("Then choose again: another printer, width or profile."))
     raise AssertionError("unreachable")
+
+
+def _drawer(a: Asker, config: Config, keys: Mapping[str, config_file.Value]) -> dict[str, config_file.Value]:
+    """Did the drawer open? If not, kick it on the other pin (drawers are wired to pin 2 or 5) and keep
+    the one that opens it; {} when the pin stays as it is."""
+    opened = a.answer(
+        _drawer_answer, tr("Did the cash drawer open? y/n (Enter: this till has no drawer)"), "--yes", None, default=""
+    )
+    if opened is not False:
+        return {}
+    other = 5 if config.printer.drawer_pin == 2 else 2
+    a.say(tr("Trying the drawer on pin {pin} ...", pin=other))
+    error = _kick(config, keys, other)
+    if not error and a.answer(answers.yes_no, tr("Did it open now? y/n"), "--yes", None):
+        return {"drawer_pin": other}
+    a.warn(
+        error
+        or tr(
+            "The drawer stays shut on both pins: check that its cable is in the printer's drawer (DK) port; "
+            "`tui-pos printer test --drawer` tries again"
+        )
+    )
+    return {}
+
+
+def _drawer_answer(text: str) -> bool | None:
+    return None if not text.strip() else answers.yes_no(text)
+
+
+def _kick(config: Config, keys: Mapping[str, config_file.Value], pin: int) -> str:
+    """Open the drawer through the printer on this pin: "" or what went wrong."""
+    from tui_pos.devices.printer import PrinterError, open_printer
+
+    values: dict[str, Any] = {k: int(v) if isinstance(v, int) else v for k, v in keys.items()}
+    device = open_printer(replace(config.printer, **values, drawer_pin=pin))
+    try:
+        device.kick_drawer()
+        return ""
+    except PrinterError as exc:
+        return tr("Cash drawer did not open: {error}", error=exc.message)
+    finally:
+        device.close()
 
 
 def _test_page(a: Asker, config: Config, keys: Mapping[str, config_file.Value]) -> bool:
