@@ -247,3 +247,27 @@ async def test_order_and_refund_detail_scroll_to_their_last_lines(ctx, language)
         history = str(app.screen.query_one("#detail").content).splitlines()[-1].strip()
         assert history not in screen_text(app)
         assert await page_down_until(pilot, history)
+
+
+async def test_j_and_k_scroll_like_down_and_up_unless_a_box_takes_them(ctx):
+    for code in ("6901", "6902", "6903"):
+        sell(ctx, {code: 1})
+    app = till(ctx.config, "en")
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("ctrl+o")  # the X report: longer than the screen
+        await pilot.pause()
+        report = app.screen.query_one(TicketPreview)
+        assert report.scroll_y == 0
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+        assert report.scroll_y == 3
+        await pilot.press("k")
+        await pilot.pause()
+        assert report.scroll_y == 2
+        assert "j" not in footer_fits(app) and "k" not in footer_fits(app)  # Down/Up say it
+        await pilot.press("f9")  # closing: the count box has the focus and takes letters as typed
+        await pilot.pause()
+        await pilot.press("j", "k")
+        await pilot.pause()
+        assert app.screen.query_one("#counted").value == "jk"

@@ -4,8 +4,9 @@ At 80x24 a Z report, a refund voucher or the refund policy is longer than the sc
 such view carries the class `long-view` (a TicketPreview, a VerticalScroll, a DataTable) and
 its screen mixes in `ScrollsLongView` and lists `scroll_keys(...)` in its BINDINGS: PageDown
 and PageUp always show in the footer; End/Home and Down/Up show where the footer has room and
-work wherever no box in focus needs them. The figure that matters (expected cash, the refund to hand over, change due)
-is kept outside the long view, so scrolling never takes it away.
+work wherever no box in focus needs them, and so do j/k (as Down/Up, never shown). The figure
+that matters (expected cash, the refund to hand over, change due) is kept outside the long view,
+so scrolling never takes it away.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ def scroll_keys(*, ends: bool | None = False, lines: bool | None = False) -> lis
             Binding("down", "scroll_view('down')", "Scroll down", show=lines),
             Binding("up", "scroll_view('up')", "Scroll up", show=lines),
         ]
+    # j/k as Down/Up (as in less and vi), never shown: Down/Up say it. Not priority keys, so a
+    # box in focus types them as letters.
+    keys += [
+        Binding("j", "line('down')", "Scroll down", show=False),
+        Binding("k", "line('up')", "Scroll up", show=False),
+    ]
     return keys
 
 
@@ -89,3 +96,12 @@ class ScrollsLongView:
         view = self.long_view()
         if view is not None:
             scroll(view, how)
+
+    def action_line(self, how: str) -> None:
+        """j/k: what Down/Up do here: a table in focus moves its cursor, else the view scrolls."""
+        assert isinstance(self, Widget)
+        focused = self.screen.focused
+        if isinstance(focused, DataTable):
+            scroll(focused, how)
+        else:
+            self.action_scroll_view(how)
