@@ -96,4 +96,4 @@ def test_cli_writes_the_files_or_prints_them(tmp_path, monkeypatch, capsys):
     assert main(["example", "systemd", "--till", "04"]) == 0
     assert "Environment=TUI_POS_TILL_CODE=04" in capsys.readouterr().out
     assert main(["example", "systemd", "--till", "0 4"]) == 1
-    assert "till code" in capsys.readouterr().err
+    assert "till code is 1 to 8" in capsys.readouterr().err

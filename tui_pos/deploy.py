@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui_pos.config import Config
+from tui_pos.domain import setup
 from tui_pos.domain.errors import InvalidInput
 from tui_pos.resources import data_bytes
 
@@ -24,7 +25,6 @@ FILES: dict[str, tuple[str, ...]] = {
     "udev": ("99-tui-pos-printer.rules",),
 }
 _USER = re.compile(r"[a-z_][a-z0-9_-]{0,31}")
-_TILL = re.compile(r"[A-Za-z0-9]{1,8}")
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,9 @@ class Install:
 def this_install(config: Config, *, user: str = "", till: str = "") -> Install:
     """What the files need, from this process and the config; names checked, as they end up in root's files."""
     user = user or getpass.getuser()
-    till = till or config.till_code
+    till = setup.till_code(till or config.till_code)
     if not _USER.fullmatch(user):
         raise InvalidInput("Not a Linux user name: {name}", name=user[:40])
-    if not _TILL.fullmatch(till):
-        raise InvalidInput("A till code is 1 to 8 letters or digits: {code}", code=till[:40])
     return Install(
         exe=executable(),
         user=user,

@@ -143,7 +143,6 @@ ZH: dict[str, str] = {
     "  ... and {count} more; `tui-pos import` lists them all": "  ……还有 {count} 条；`tui-pos import` 会全部列出",
     # --- boot, SSH and udev files (tui-pos example) ---
     "Not a Linux user name: {name}": "不是有效的 Linux 用户名：{name}",
-    "A till code is 1 to 8 letters or digits: {code}": "收银台编号应为 1 到 8 位字母或数字：{code}",
     # money and input
     "Enter an amount": "请输入金额",
     "The amount cannot be negative": "金额不能为负数",
