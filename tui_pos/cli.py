@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from tui_pos import i18n, labels
 from tui_pos.config import Config, ConfigError, load_config
-from tui_pos.domain.errors import PosError
+from tui_pos.domain.errors import AuthError, PosError
 from tui_pos.domain.money import format_money
 from tui_pos.domain.text import without_controls
 from tui_pos.i18n import tr
@@ -49,6 +49,8 @@ examples:
   tui-pos report shift --staff 001     X report of this till's open shift (--shift N: a stored Z)
   tui-pos report day --staff 002 --date 2026-11-23   every till's shifts of a day
   tui-pos price 6901234567890 3.50 --staff 002   change a price (recorded in the audit trail)
+  tui-pos staff add 004 --name 小陈 --name-en "Chen" --staff 003   add a cashier (PINs asked)
+  tui-pos staff list|disable 004|enable 004|reset-pin 004|role 004 supervisor --staff 003
   tui-pos backup --to /media/usb       a consistent copy of the database, safe while tills run
   tui-pos restore FILE                 put a backup back (tills closed; asks first)
   tui-pos audit verify                 check the audit trail's hash chain
@@ -175,6 +177,36 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cmd = commands.add_parser("audit", help="check the audit trail")
     _global_options(audit_cmd, top=False)
     audit_cmd.add_argument("action", choices=["verify"])
+    staff = commands.add_parser("staff", help="list, add, disable, enable staff, reset a PIN, change a role (manager)")
+    _global_options(staff, top=False)
+    staff_actions = staff.add_subparsers(dest="action", title="actions", metavar="ACTION", required=True)
+    for action, text in (
+        ("list", "everyone, with role, active, locked and refund limit"),
+        ("add", "a new staff member: CODE --name NAME [--name-en] [--role cashier] (PIN asked twice)"),
+        ("disable", "CODE can no longer log in"),
+        ("enable", "CODE can log in again"),
+        ("reset-pin", "CODE gets a PIN you give, to be changed at their next log in (also unlocks)"),
+        ("role", "CODE ROLE: cashier, supervisor or manager"),
+        ("rename", "CODE --name NAME and/or --name-en NAME"),
+        ("limit", "CODE AMOUNT: what they may refund without approval, in yuan ('default' = their role's)"),
+    ):
+        sub = staff_actions.add_parser(action, help=text)
+        _global_options(sub, top=False)
+        sub.add_argument("--staff", required=True, metavar="CODE", help="your staff code (a manager)")
+        sub.add_argument("--pin", metavar="PIN", help="your PIN (asked for when not given)")
+        if action != "list":
+            sub.add_argument("code", metavar="CODE", help="the staff member's code")
+        if action in ("add", "rename"):
+            sub.add_argument("--name", required=action == "add", metavar="NAME")
+            sub.add_argument("--name-en", default="" if action == "add" else None, metavar="NAME")
+        if action in ("add", "reset-pin"):
+            sub.add_argument("--new-pin", metavar="PIN", help="their new PIN (asked twice when not given)")
+        if action == "add":
+            sub.add_argument("--role", default="cashier", metavar="ROLE", help="cashier (default), supervisor, manager")
+        if action == "role":
+            sub.add_argument("role", metavar="ROLE")
+        if action == "limit":
+            sub.add_argument("amount", metavar="AMOUNT")
 
     printer = commands.add_parser("printer", help="find the receipt printer and print a test page")
     _global_options(printer, top=False)
@@ -218,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         "restore": restore_command,
         "audit": audit_command,
         "price": price_command,
+        "staff": staff_command,
         "example": example_command,
     }
     try:
@@ -485,9 +518,18 @@ def _signed_in(config: Config, code: str, pin: str) -> Iterator[tuple[Context, S
 
     ctx = open_shop(config)
     try:
-        yield ctx, staff_service.login(ctx, code, pin)
+        staff = staff_service.login(ctx, code, pin)
+        if staff.must_change_pin:  # a manager's reset: the PIN is known to them until changed
+            raise AuthError("Your PIN was reset: log in at the till and choose a new one first")
+        yield ctx, staff
     finally:
         close_shop()
+
+
+def staff_command(config: Config, args: argparse.Namespace) -> int:
+    from tui_pos.commands_staff import staff_command as run
+
+    return run(config, args)
 
 
 def price_command(config: Config, args: argparse.Namespace) -> int:

@@ -64,6 +64,8 @@ class SecurityConfig:
     max_failed_pins: int = 5  # wrong PINs in a row before that staff code is locked ...
     lockout_minutes: int = 15  # ... for this long
     idle_lock_minutes: int = 5  # no key for this long: back to the login screen (0 = never)
+    weak_pins: str = "refuse"  # refuse or allow new PINs like 1111 or 1234 (stored ones always work)
+    min_pin_length: int = 4  # digits a new PIN needs (4 to 8)
 
 
 @dataclass(frozen=True)
@@ -281,9 +283,20 @@ def load_config(
         refund_policy=_refund_policy(raw.get("refund_policy", {}), limits),
         shifts=_ints(ShiftConfig, "shifts", raw.get("shifts", {})),
         refund_flags=_ints(RefundFlags, "refund_flags", raw.get("refund_flags", {})),
-        security=_ints(SecurityConfig, "security", raw.get("security", {})),
+        security=_security(raw.get("security", {})),
         backup=_backup(raw.get("backup", {})),
     )
+
+
+def _security(raw: Mapping[str, Any]) -> SecurityConfig:
+    section = dict(raw)
+    weak = str(section.pop("weak_pins", "refuse")).strip().lower()
+    if weak not in ("refuse", "allow"):
+        raise ConfigError(f"security.weak_pins must be refuse or allow, not {weak!r}")
+    security = replace(_ints(SecurityConfig, "security", section), weak_pins=weak)
+    if not 4 <= security.min_pin_length <= 8:
+        raise ConfigError("security.min_pin_length must be between 4 and 8")
+    return security
 
 
 def _console_safe(value: Any) -> str:

@@ -232,6 +232,17 @@ class TestRefundReportSnapshots:
         assert snap_compare(snapshot_till(), terminal_size=SIZE, run_before=run)
 
 
+class TestStaffSnapshots:
+    """The manager's staff list (Ctrl+O, F2) and its form for a new staff member."""
+
+    def test_staff_list(self, snap_compare, snapshot_till: TillFactory):
+        assert snap_compare(snapshot_till(), terminal_size=SIZE, run_before=keys(log_in("003"), "ctrl+o", "f2"))
+
+    def test_add_staff_form(self, snap_compare, snapshot_till: TillFactory):
+        run = keys(log_in("003"), "ctrl+o", "f2", "f2", Typed("004"), "enter")
+        assert snap_compare(snapshot_till(), terminal_size=SIZE, run_before=run)
+
+
 class OfflinePrinter(Printer):
     """A printer whose cable came out."""
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tui_pos import labels
+from tui_pos.domain.errors import InvalidInput
 from tui_pos.domain.money import apply_bp, format_money
 from tui_pos.domain.staff import Role
 from tui_pos.i18n import language, tr
@@ -62,6 +63,27 @@ class RefundPolicy:
 
     def limit(self, role: Role) -> int | None:
         return self.limits.get(role, 0)
+
+    def limit_override_cap(self, role: Role) -> int | None:
+        """The most a manager may let one person of `role` refund without approval: the limit
+        of the role above (None = any amount, when that role has no limit). The top role has
+        nobody above to approve, so its limit stays what the config says."""
+        if role is Role.MANAGER:
+            raise InvalidInput("A manager's refund limit is set in the config, not per person")
+        return self.limit(Role(role + 1))
+
+    def check_limit_override(self, role: Role, amount: int) -> int:
+        if amount < 0:
+            raise InvalidInput("The amount cannot be negative")
+        cap = self.limit_override_cap(role)
+        if cap is not None and amount > cap:
+            raise InvalidInput(
+                "A {role}'s refund limit can be at most {amount} (the {above}'s limit)",
+                role=labels.role(role),
+                amount=format_money(cap, "￥"),
+                above=labels.role(Role(role + 1)),
+            )
+        return amount
 
     def role_for_amount(self, amount: int) -> Role:
         """The lowest role whose limit covers `amount`."""

@@ -115,7 +115,10 @@ def quote_refund(
     cents_per_point: int = 1,
     no_receipt: bool = False,
     requested_amount: int | None = None,
+    actor_limit: int | None = None,
 ) -> RefundQuote:
+    """`actor_limit` is the refunder's own limit when a manager set one (Staff.refund_limit);
+    None = their role's limit from the policy."""
     if reason not in REASONS:
         raise InvalidInput("Choose a refund reason")
     if tender not in REFUND_TENDERS:
@@ -174,9 +177,11 @@ def quote_refund(
         amount = requested_amount
 
     needs: dict[str, Role] = {}
-    limit = policy.limit(actor_role)
+    limit = policy.limit(actor_role) if actor_limit is None else actor_limit
     if limit is not None and amount > limit:
-        needs["over_limit"] = policy.role_for_amount(amount)
+        # someone above the refunder, even when the amount is within their role's limit
+        # (a personal limit set lower than the role's)
+        needs["over_limit"] = max(policy.role_for_amount(amount), Role(min(actor_role + 1, Role.MANAGER)))
     if outside:
         needs["outside_window"] = Role.SUPERVISOR
     if no_receipt:

@@ -37,6 +37,9 @@ class Staff:
     name: str
     role: Role
     name_en: str = ""  # shown with the English UI; "" = name (on the Linux console: the code)
+    # cents this person may refund without approval, set by a manager; None = their role's limit
+    refund_limit: int | None = None
+    must_change_pin: bool = False  # the PIN was reset by a manager: a new one before the till opens
 
 
 # action -> lowest role that may do it. Services check this; screens only hide keys.
@@ -76,6 +79,33 @@ _DKLEN = 32
 def check_pin_format(pin: str) -> str:
     if not re.fullmatch(r"\d{4,8}", pin or ""):
         raise InvalidInput("PIN must be 4 to 8 digits")
+    return pin
+
+
+def check_staff_code(code: str) -> str:
+    code = (code or "").strip()
+    if not re.fullmatch(r"[0-9A-Za-z]{1,20}", code):
+        raise InvalidInput("Staff code must be 1 to 20 letters or digits").at("code")
+    return code
+
+
+def is_weak_pin(pin: str) -> bool:
+    """One digit repeated (1111) or a run up or down (1234, 4321, 7890, 123456): the PINs
+    tried first by anyone who picks up a lost badge or watches a till from the queue."""
+    if len(set(pin)) == 1:
+        return True
+    steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:], strict=False)}
+    return steps in ({1}, {9})
+
+
+def check_new_pin(pin: str, *, refuse_weak: bool = True, min_length: int = 4) -> str:
+    """A PIN someone is choosing now (new staff, a reset, a change). PINs already stored,
+    such as the demo's 1111, are never checked again."""
+    check_pin_format(pin)
+    if len(pin) < min_length:
+        raise InvalidInput("A new PIN needs at least {count} digits", count=min_length).at("pin")
+    if refuse_weak and is_weak_pin(pin):
+        raise InvalidInput("PIN too easy to guess (one digit repeated or a run like 1234); choose another").at("pin")
     return pin
 
 

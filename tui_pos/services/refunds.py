@@ -254,6 +254,7 @@ def _quote(ctx: Context, actor: Staff, basis: _Basis, draft: RefundDraft) -> Ref
         cents_per_point=ctx.config.cents_per_point,
         no_receipt=basis.no_receipt,
         requested_amount=draft.amount,
+        actor_limit=actor.refund_limit,
     )
 
 
@@ -627,6 +628,8 @@ def approve_parked(ctx: Context, approver: Staff, refund_no: str) -> RefundResul
     def record() -> RefundResult:
         row = _row(refund_no, "pending_approval")
         needed = ctx.config.refund_policy.role_for_amount(row.amount)
+        if "over_limit" in row.approval_reasons:  # over a personal limit: someone above the refunder
+            needed = max(needed, Role(min(Role.parse(row.staff.role) + 1, Role.MANAGER)))
         if approver.role < max(needed, Role.SUPERVISOR) or (
             "no_receipt" in row.approval_reasons and approver.role < ctx.config.refund_policy.no_receipt_role
         ):

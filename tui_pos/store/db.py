@@ -14,7 +14,7 @@ from tui_pos.domain.errors import Conflict, StoreBusy
 from tui_pos.files import create_owner_only
 from tui_pos.store import aggregates, fast, models, product_search
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT_MS = 5000
 T = TypeVar("T")
 
@@ -54,12 +54,20 @@ def _staff_name_en(db: SqliteDatabase) -> None:
     _add_column(db, "staff", "name_en", "VARCHAR(255) NOT NULL DEFAULT ''")
 
 
+def _staff_admin(db: SqliteDatabase) -> None:
+    """Managers look after staff at the till: a reset PIN must be changed at the next log in,
+    and one person may get their own refund limit."""
+    _add_column(db, "staff", "must_change_pin", "INTEGER NOT NULL DEFAULT 0")
+    _add_column(db, "staff", "refund_limit", "INTEGER")
+
+
 MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
     2: _print_job_till,
     3: _shifts,
     4: _daily_totals,
     5: _product_search,
     6: _staff_name_en,
+    7: _staff_admin,
 }
 
 # A closed shift is a signed-off Z report: nothing may change it or add money to it, whichever

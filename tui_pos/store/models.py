@@ -71,6 +71,8 @@ class StaffRow(BaseRow):
     active = BooleanField(default=True)
     failed_pins = IntegerField(default=0)
     locked_until = DateTimeField(null=True)
+    must_change_pin = BooleanField(default=False, constraints=[SQL("DEFAULT 0")])  # reset by a manager
+    refund_limit = IntegerField(null=True)  # cents without approval, set per person; NULL = the role's
 
 
 class ProductRow(BaseRow):

@@ -9,6 +9,7 @@ from textual.containers import Center, Middle, Vertical
 from textual.widgets import Input, Label, Static
 
 from tui_pos.domain.errors import PosError
+from tui_pos.domain.staff import Staff
 from tui_pos.i18n import tr
 from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.widgets.key_footer import KeyFooter
@@ -65,7 +66,35 @@ class LoginScreen(PosScreen[None]):
             pin.select_all()
             return
         error.update("")
+        if staff.must_change_pin:
+            self.choose_pin(staff.code, pin.value)
+            return
         self.pos.login(staff)
+
+    def choose_pin(self, code: str, current: str) -> None:
+        """A manager reset this PIN: the till opens only after its owner chose a new one."""
+        from tui_pos.services import staff as staff_service
+        from tui_pos.ui.screens.staff_form import StaffFormScreen
+
+        ctx = self.pos.ctx
+        security = ctx.config.security
+
+        def chosen(staff: Staff | None) -> None:
+            if staff is None:
+                self.action_back()
+                self.query_one("#login-error", Static).update(tr("Choose a new PIN to log in"))
+                return
+            self.pos.login(staff)
+
+        form = StaffFormScreen(
+            tr("Your PIN was reset: choose a new one"),
+            ("pin", "pin2"),
+            lambda v: staff_service.change_pin(ctx, code, current, v["pin"]),
+            note=tr("{count} to 8 digits; not one digit repeated or a run like 1234.", count=security.min_pin_length)
+            if security.weak_pins == "refuse"
+            else tr("{count} to 8 digits.", count=security.min_pin_length),
+        )
+        self.app.push_screen(form, chosen)
 
     def action_back(self) -> None:
         """One step back: clear the PIN, then the code."""

@@ -103,6 +103,7 @@ class ShiftScreen(ScrollsLongView, PosScreen[None]):
         Binding("f9", "close", "Close shift"),
         Binding("f3", "day", "Day summary"),
         Binding("f4", "analytics", "Refund reports"),
+        Binding("f2", "staff", "Staff"),
         *scroll_keys(),
     ]
 
@@ -167,6 +168,18 @@ class ShiftScreen(ScrollsLongView, PosScreen[None]):
         from tui_pos.ui.screens.reports import RefundReportScreen
 
         self.app.push_screen(RefundReportScreen())
+
+    def action_staff(self) -> None:
+        """The manager's staff list; anyone else is told their role may not."""
+        from tui_pos.services import staff as staff_service
+        from tui_pos.ui.screens.staff import StaffScreen
+
+        try:
+            staff_service.list_staff(self.pos.ctx, self.pos.user)
+        except PosError as exc:
+            self.say(exc.message, problem=True)
+            return
+        self.app.push_screen(StaffScreen())
 
     def action_back(self) -> None:
         self.app.pop_screen()
