@@ -306,7 +306,7 @@ class TestPrinterCommands:
         monkeypatch.setattr(usb.core, "find", no_backend)
         assert main(["printer", "list"]) == 0  # the printer nodes and settings are still shown
         captured = capsys.readouterr()
-        assert "libusb" in captured.err and "Configured: backend training" in captured.out
+        assert "libusb" in captured.err and "Configured: backend none" in captured.out
 
 
 class TestReportCommands:

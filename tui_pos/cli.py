@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tui_pos import i18n, labels
+from tui_pos.commands_doctor import doctor_command
 from tui_pos.config import Config, ConfigError, load_config
 from tui_pos.domain.errors import AuthError, PosError
 from tui_pos.domain.money import format_money
@@ -57,6 +58,7 @@ examples:
   tui-pos printer list                 USB devices this PC sees, with the ids for the config file
   tui-pos printer test --drawer        print a test page (and open the cash drawer)
   tui-pos example systemd --user till  the till on tty1 at boot, restarted if it stops (also: ssh, udev)
+  tui-pos doctor                       check this till: versions, files, disk, backups, printer, terminal, clock
 CSV files may be UTF-8 (with or without BOM) or GBK, as Excel saves them.
 """
 
@@ -224,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     example.add_argument("--user", default="", metavar="NAME", help="the Linux user the till runs as (default: you)")
     example.add_argument("--till", default="", metavar="CODE", help="its till code (default: the config's)")
     example.add_argument("--to", type=Path, metavar="DIR", help="write the files into DIR instead of printing them")
+    doctor = commands.add_parser("doctor", help="check what breaks a till in the field and say how to fix it")
+    _global_options(doctor, top=False)
     return parser
 
 
@@ -252,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         "price": price_command,
         "staff": staff_command,
         "example": example_command,
+        "doctor": doctor_command,
     }
     try:
         return handlers[args.command or "run"](config, args)

@@ -29,7 +29,7 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class PrinterConfig:
-    backend: str = "training"
+    backend: str = "none"  # no printer until one is set up; "training" is the on-screen printer of training mode
     width: int = 32
     encoding: str = "gbk"
     usb_vendor: int = 0x0416
@@ -180,6 +180,9 @@ def _as_int(section: str, key: str, value: Any) -> int:
         raise ConfigError(f"{section}.{key} must be a whole number, not {value!r}") from None
 
 
+BACKENDS = ("none", "training", "usb", "device", "network", "serial", "file")
+
+
 def _printer(raw: Mapping[str, Any]) -> PrinterConfig:
     kwargs: dict[str, Any] = {}
     for name, fld in PrinterConfig.__dataclass_fields__.items():
@@ -188,10 +191,8 @@ def _printer(raw: Mapping[str, Any]) -> PrinterConfig:
     printer = PrinterConfig(**kwargs)
     if printer.width not in (32, 42, 48):
         raise ConfigError("printer.width must be 32 (58 mm), 42 or 48 (80 mm)")
-    if printer.backend not in ("training", "usb", "device", "network", "serial", "file"):
-        raise ConfigError(
-            f"printer.backend {printer.backend!r} is not one of training, usb, device, network, serial, file"
-        )
+    if printer.backend not in BACKENDS:
+        raise ConfigError(f"printer.backend {printer.backend!r} is not one of {', '.join(BACKENDS)}")
     from tui_pos.devices.encoding import ENCODINGS  # pure, no escpos import
 
     if printer.encoding.lower() not in ENCODINGS:
@@ -261,6 +262,10 @@ def load_config(
     printer = _printer(raw.get("printer", {}))
     if training:
         printer = replace(printer, backend="training")
+    elif printer.backend == "training":
+        # The on-screen printer belongs to training mode: a live till that names it has no
+        # printer (it says so and queues every ticket) rather than "printing" into thin air.
+        printer = replace(printer, backend="none")
     if db_path is None:
         db_path = data_dir / ("training.db" if training else "shop.db")
     return Config(

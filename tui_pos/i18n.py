@@ -208,6 +208,117 @@ ZH: dict[str, str] = {
     "  ... and {count} more; `tui-pos import` lists them all": "  ……还有 {count} 条；`tui-pos import` 会全部列出",
     # --- boot, SSH and udev files (tui-pos example) ---
     "Not a Linux user name: {name}": "不是有效的 Linux 用户名：{name}",
+    # printing never claims what did not happen; tui-pos doctor (issue 18)
+    "No printer connected: the ticket waits in the print queue": "未连接打印机：小票留在打印队列中",
+    "no printer connected (the drawer opens through the printer)": "未连接打印机（钱箱由打印机打开）",
+    "No printer is configured: nothing was printed": "未设置打印机：什么也没有打印",
+    "No printer": "未连接打印机",
+    "No printer: {count} to print": "未连接打印机：{count} 张待打印",
+    "No printer is set up on this till": "本收银台未设置打印机",
+    "Nothing prints: every receipt waits in the print queue (Ctrl+P) until a printer is set up.": (
+        "不会打印任何小票：设置打印机之前，所有小票都留在打印队列（Ctrl+P）中。"
+    ),
+    "To set one up, quit the till (Ctrl+Q) and run:": "设置方法：退出收银程序（Ctrl+Q），然后运行：",
+    "then check it with: {command}": "然后用此命令检查：{command}",
+    "Receipt queued, not printed: no printer ({count} waiting, Ctrl+P lists them)": (
+        "小票未打印，已放入队列：未连接打印机（{count} 张待打印，Ctrl+P 查看）"
+    ),
+    "Ticket queued, not printed: no printer ({count} waiting, Ctrl+P lists them)": (
+        "单据未打印，已放入队列：未连接打印机（{count} 张待打印，Ctrl+P 查看）"
+    ),
+    "Python {version}": "Python {version}",
+    "Python {version} is too old (tui-pos needs {minimum})": "Python {version} 版本过旧（tui-pos 需要 {minimum}）",
+    "install Python 3.11 or newer (Debian 12, Ubuntu 24.04), then tui-pos again": (
+        "安装 Python 3.11 或更新版本（Debian 12、Ubuntu 24.04），再重新安装 tui-pos"
+    ),
+    "SQLite {version}": "SQLite {version}",
+    "SQLite {version} is too old (tui-pos needs {minimum})": "SQLite {version} 版本过旧（tui-pos 需要 {minimum}）",
+    "use a Python built with a newer SQLite (Debian 12, Ubuntu 22.04 or newer have one)": (
+        "换用带新版 SQLite 的 Python（Debian 12、Ubuntu 22.04 及更新版本自带）"
+    ),
+    "No data folder at {path}": "数据文件夹 {path} 不存在",
+    "create the shop: tui-pos init": "先建立门店：tui-pos init",
+    "Data folder {path} belongs to another user (uid {owner})": "数据文件夹 {path} 属于其他用户（uid {owner}）",
+    "run the till as that user, or: sudo chown -R {user} {path}": "请用该用户运行收银程序，或执行：sudo chown -R {user} {path}",
+    "Data folder {path} can be changed by any user (mode {mode})": "数据文件夹 {path} 任何用户都能修改（权限 {mode}）",
+    "Data folder {path} can be changed by its group (mode {mode})": "数据文件夹 {path} 同组用户能修改（权限 {mode}）",
+    "Data folder {path} (mode {mode})": "数据文件夹 {path}（权限 {mode}）",
+    "Database {path} is readable by its owner only": "数据库 {path} 仅所有者可读",
+    "{path} can be changed by any user (mode {mode})": "{path} 任何用户都能修改（权限 {mode}）",
+    "{path} can be read by any user: PIN hashes, members' phones (mode {mode})": (
+        "{path} 任何用户都能读取：含密码散列和会员手机号（权限 {mode}）"
+    ),
+    "{path} is open to its group (mode {mode})": "{path} 同组用户可访问（权限 {mode}）",
+    "close the tills, then put a backup back: tui-pos restore FILE": "关闭所有收银台，然后恢复备份：tui-pos restore 文件",
+    "{path} cannot be read: {error}": "无法读取 {path}：{error}",
+    "Database is damaged: {error}": "数据库已损坏：{error}",
+    "{path} is not a tui-pos database (no schema version)": "{path} 不是 tui-pos 数据库（没有结构版本）",
+    "check the path (--db, TUI_POS_HOME) or put a backup back: tui-pos restore FILE": (
+        "检查路径（--db、TUI_POS_HOME），或恢复备份：tui-pos restore 文件"
+    ),
+    "Database schema {found} is newer than this tui-pos knows ({known})": (
+        "数据库结构版本 {found} 比本 tui-pos 支持的（{known}）更新"
+    ),
+    "install the tui-pos version that wrote it (every till of the shop needs the same one)": (
+        "安装写入它的 tui-pos 版本（门店所有收银台须用同一版本）"
+    ),
+    "Database schema {found} is older than this tui-pos ({known})": "数据库结构版本 {found} 比本 tui-pos（{known}）旧",
+    "start the till once: it upgrades the database and keeps a copy in backups/": (
+        "启动一次收银程序即可：它会升级数据库，并在 backups/ 中保留一份副本"
+    ),
+    "Database intact, schema {version}": "数据库完好，结构版本 {version}",
+    "Free disk space: {free} MB at {path}": "磁盘剩余空间：{free} MB（{path}）",
+    "delete old files, or keep backups on a USB stick ([backup] folder in the config file)": (
+        "删除旧文件，或把备份放到 U 盘（配置文件 [backup] 的 folder）"
+    ),
+    "run: tui-pos backup (the till also backs up at every shift close)": "运行：tui-pos backup（每次交班结账时也会自动备份）",
+    "No backup in {path}": "{path} 中没有备份",
+    "Last backup {when} ({days} days ago)": "最近备份 {when}（{days} 天前）",
+    "Printer {what}: {path} is not there": "打印机 {what}：{path} 不存在",
+    "Printer {what}: no permission to write to {path}": "打印机 {what}：没有写入 {path} 的权限",
+    "Printer {what}: {path} is there and writable": "打印机 {what}：{path} 存在且可写",
+    "check the cable and power; tui-pos printer list shows what is plugged in": (
+        "请检查连线和电源；tui-pos printer list 可列出已连接的设备"
+    ),
+    "Training printer: tickets show on screen, nothing is printed": "练习打印机：小票只显示在屏幕上，不会打印",
+    "No printer is set up: every ticket waits in the print queue": "未设置打印机：所有小票都留在打印队列中",
+    "run: tui-pos setup printer": "运行：tui-pos setup printer",
+    "USB printer {ids}: {error}": "USB 打印机 {ids}：{error}",
+    "USB printer {ids} is not plugged in (or is switched off)": "USB 打印机 {ids} 未连接（或未开机）",
+    "add the user to the dialout group: sudo usermod -aG dialout {user}, then log in again": (
+        "把用户加入 dialout 组：sudo usermod -aG dialout {user}，然后重新登录"
+    ),
+    "Network printer {where} does not answer: {error}": "网络打印机 {where} 无响应：{error}",
+    "check its power and network cable, and host and port under [printer] in the config file": (
+        "请检查打印机电源和网线，以及配置文件 [printer] 中的 host 和 port"
+    ),
+    "Network printer {where} answers": "网络打印机 {where} 有响应",
+    "TERM=linux: the Linux console cannot draw Chinese; the till shows English there": (
+        "TERM=linux：Linux 控制台无法显示中文，收银程序将显示英文"
+    ),
+    "for Chinese, use a terminal that can (a desktop terminal over SSH, or kmscon/fbterm on tty1)": (
+        "如需中文，请使用能显示中文的终端（通过 SSH 的桌面终端，或 tty1 上的 kmscon/fbterm）"
+    ),
+    "TERM is not set for a full-screen terminal": "TERM 未设置为全屏终端",
+    "start the till from a terminal, e.g. with TERM=xterm-256color": "请在终端中启动收银程序，例如 TERM=xterm-256color",
+    "Terminal {term}": "终端 {term}",
+    "No locale is set (LANG)": "未设置语言环境（LANG）",
+    "set LANG=C.UTF-8 (or zh_CN.UTF-8)": "设置 LANG=C.UTF-8（或 zh_CN.UTF-8）",
+    "Locale {name} is not UTF-8: Chinese may show as question marks": "语言环境 {name} 不是 UTF-8：中文可能显示为问号",
+    "Locale {name}": "语言环境 {name}",
+    "set the clock: sudo timedatectl set-ntp true (or timedatectl set-time 'YYYY-MM-DD HH:MM')": (
+        "校准时钟：sudo timedatectl set-ntp true（或 timedatectl set-time 'YYYY-MM-DD HH:MM'）"
+    ),
+    "The clock says {now}: years behind": "系统时钟为 {now}：落后了好几年",
+    "The clock says {now}, before the newest sale ({sale})": "系统时钟为 {now}，早于最近一笔销售（{sale}）",
+    "The clock says {now}, over a year after the newest sale ({sale})": "系统时钟为 {now}，比最近一笔销售（{sale}）晚一年以上",
+    "Clock {now}": "时钟 {now}",
+    "Check {name} could not run: {error}": "检查项 {name} 无法运行：{error}",
+    "add the udev rule {rule} to /etc/udev/rules.d/60-tui-pos-printer.rules, run sudo udevadm control --reload and sudo usermod -aG lp {user}, then replug the printer and log in again": (
+        "把 udev 规则 {rule} 写入 /etc/udev/rules.d/60-tui-pos-printer.rules，运行 sudo udevadm control --reload "
+        "和 sudo usermod -aG lp {user}，然后重新插拔打印机并重新登录"
+    ),
+    # end of issue 18: printing and doctor
     # money and input
     "Enter an amount": "请输入金额",
     "The amount cannot be negative": "金额不能为负数",

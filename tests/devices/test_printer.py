@@ -273,9 +273,11 @@ def test_failed_print_keeps_the_job_and_the_sale(ctx, cashier):
     assert printing.waiting_count(ctx) == 0
 
 
-def test_print_job_with_configured_training_backend(ctx, cashier):
-    result = sell(ctx, cashier)
-    outcome = printing.print_job(ctx, result.print_job_id)
+def test_print_job_with_the_training_backend(ctx, cashier):
+    """Training mode's printer (config.py gives it to training mode only; a live till gets none)."""
+    tctx = Context(replace(ctx.config, training=True, printer=replace(ctx.config.printer, backend="training")))
+    result = sell(tctx, cashier)
+    outcome = printing.print_job(tctx, result.print_job_id)
     assert outcome.ok
     assert outcome.data.startswith(b"\x1b@")
     assert PrintJobRow.get_by_id(result.print_job_id).status == "printed"

@@ -8,6 +8,7 @@ import pytest
 from textual.widgets._footer import FooterKey
 
 from tui_pos.devices.layout import cells
+from tui_pos.devices.printer import TrainingPrinter
 from tui_pos.domain.refund import Pick
 from tui_pos.domain.shift import CashCount
 from tui_pos.i18n import set_language, tr
@@ -100,7 +101,7 @@ async def test_checkout_fits_80x24(ctx, language, training):
 
 async def test_date_boxes_show_the_whole_date(ctx, language):
     """From/To of the refund reports and the day of the day summary, with the cursor in them too."""
-    app = make_app(replace(ctx.config, language=language))
+    app = make_app(replace(ctx.config, language=language), printer=TrainingPrinter())  # set up: no notice
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, "003", "3333")
         await pilot.press("ctrl+o", "f4")
@@ -128,7 +129,7 @@ async def test_day_summary_shows_every_figure_at_80_columns(ctx, language):
     shifts.close_shift(ctx, manager, CashCount(1_224_245), "counted twice, short")  # 12242.45: -1234.56
     shifts.open_shift(ctx, manager, CashCount(50000))
     sell(ctx, {"6901": 3})
-    app = make_app(replace(ctx.config, language=language))
+    app = make_app(replace(ctx.config, language=language), printer=TrainingPrinter())  # set up: no notice
     app.offer_left_over = False  # the sales above were recorded, never printed
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, "003", "3333")
@@ -154,7 +155,7 @@ async def test_refund_report_chart_labels_fit_and_keep_the_figures(ctx, language
     lines = refunds.load_order(ctx, sale.sale_id).history.values()
     draft = RefundDraft(sale.sale_id, tuple(Pick(line.sale_line_id, 1) for line in lines), "quality")
     refunds.confirm(ctx, manager, draft, ("003", "3333"))
-    app = make_app(replace(ctx.config, language=language))
+    app = make_app(replace(ctx.config, language=language), printer=TrainingPrinter())  # set up: no notice
     app.offer_left_over = False  # the sale above was recorded, never printed
     async with app.run_test(size=SIZE) as pilot:
         await log_in(pilot, "003", "3333")

@@ -151,6 +151,23 @@ class TrainingPrinter(Printer):
         super().kick_drawer()
 
 
+NO_PRINTER_HINT = "run `tui-pos setup printer` (or set backend under [printer] in the config file)"
+
+
+class NoPrinter(Printer):
+    """A live till with no printer set up: nothing is sent, so nothing is ever called printed;
+    every ticket stays in the print queue until a printer is set up."""
+
+    def __init__(self, drawer_pin: int = 2) -> None:
+        self.drawer_pin = drawer_pin
+
+    def send(self, data: bytes) -> None:
+        raise PrinterError("No printer connected: the ticket waits in the print queue", hint=NO_PRINTER_HINT)
+
+    def kick_drawer(self) -> None:
+        raise PrinterError("no printer connected (the drawer opens through the printer)", hint=NO_PRINTER_HINT)
+
+
 PAPER_QUERY_BACKENDS = ("usb", "network", "serial")  # the ones python-escpos can read an answer from
 
 
@@ -346,6 +363,8 @@ def translate_error(exc: BaseException, cfg: PrinterConfig) -> PrinterError:
 def open_printer(cfg: PrinterConfig) -> Printer:
     if cfg.backend == "training":
         return TrainingPrinter(cfg.drawer_pin)
+    if cfg.backend == "none":
+        return NoPrinter(cfg.drawer_pin)
     return EscposPrinter(cfg)
 
 
@@ -379,6 +398,20 @@ def list_usb_devices() -> list[UsbDevice]:
             )
         )
     return out
+
+
+def usb_node(vendor: int, product: int) -> str | None:
+    """The device node (/dev/bus/usb/BBB/DDD) of a plugged-in USB device, None if it is not
+    there; raises PrinterError without libusb. What `tui-pos doctor` checks permissions on."""
+    try:
+        import usb.core
+
+        dev = usb.core.find(idVendor=vendor, idProduct=product)
+    except Exception as exc:
+        raise translate_error(exc, PrinterConfig(backend="usb", usb_vendor=vendor, usb_product=product)) from exc
+    if dev is None:
+        return None
+    return f"/dev/bus/usb/{dev.bus:03d}/{dev.address:03d}"
 
 
 def _usb_string(dev: Device, field: str) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from tui_pos.config import Config
 from tui_pos.domain.errors import InvalidInput, NotFound
 from tui_pos.domain.staff import Staff, require
+from tui_pos.i18n import tr
 from tui_pos.services.context import Context
 from tui_pos.store import audit, fast
 from tui_pos.store.db import write
@@ -246,7 +247,12 @@ def printer_nodes() -> list[str]:
 def print_test_page(config: Config, *, printer: Printer | None = None, kick_drawer: bool = False) -> TestPageResult:
     """The page `tui-pos printer test` prints: header, Chinese and English, amounts, CODE128,
     QR, a cut and, if asked, a drawer kick. It touches no database."""
+    from tui_pos.devices.printer import NO_PRINTER_HINT
     from tui_pos.devices.tickets import printer_test_page
+
+    if config.printer.backend == "none" and printer is None:
+        drawer = tr("no printer connected (the drawer opens through the printer)") if kick_drawer else ""
+        return TestPageResult(False, tr("No printer is configured: nothing was printed"), NO_PRINTER_HINT, b"", drawer)
 
     failed, data, drawer_error = _deliver(config, printer_test_page(config), kick_drawer=kick_drawer, printer=printer)
     if failed is not None:

@@ -91,6 +91,10 @@ class PosApp(KeysInOrder, App[None]):
         self._basket: Basket | None = None
         self.printer: Printer | None = printer
         self._own_printer = printer is None
+        # A live till with no printer set up says so in its header and queues every ticket; it
+        # never takes the training printer (config.py gives a live till "none" instead).
+        self.has_printer = printer is not None or config.printer.backend != "none"
+        self._offer_printer_setup = not self.has_printer  # once, to the first manager who logs in
         self._print_lock = threading.Lock()
         self.printer_problem = ""  # the last print error while tickets are waiting; "" = fine
         self._waiting = 0
@@ -141,7 +145,8 @@ class PosApp(KeysInOrder, App[None]):
         self.title = visible(labels.store(self.config))  # the Header shows titles as text, not markup
         self._ctx = context.open_shop(self.config, clock=self._clock)
         self._waiting = printing.waiting_count(self.ctx)  # e.g. committed before a crash, never printed
-        self._offer_reprint = self._waiting > 0 and self.offer_left_over  # once, to the first who logs in
+        # once, to the first who logs in (a till without a printer has nothing to print them on)
+        self._offer_reprint = self._waiting > 0 and self.offer_left_over and self.has_printer
         self._update_sub_title()
         # A printer that was offline is tried again now and then, so the queue empties itself.
         self.set_interval(PRINTER_RETRY_SECONDS, self.retry_print_queue)
@@ -159,7 +164,9 @@ class PosApp(KeysInOrder, App[None]):
             parts.append(visible(labels.with_code(self.staff.code, labels.staff(self.staff.name, self.staff.name_en))))
         if self.config.training:
             parts.append(tr("TRAINING"))
-        if self.printer_problem:
+        if not self.has_printer:
+            parts.append(tr("No printer: {count} to print", count=self._waiting) if self._waiting else tr("No printer"))
+        elif self.printer_problem:
             parts.append(tr("printer offline: {count} to print", count=self._waiting))
         elif self._waiting:
             parts.append(tr("{count} to print", count=self._waiting))
@@ -168,7 +175,8 @@ class PosApp(KeysInOrder, App[None]):
     def _printer_state(self, ok: bool, waiting: int, error: str) -> None:
         """After every print attempt: the header says if tickets are stuck."""
         self._waiting = waiting
-        self.printer_problem = "" if ok or not waiting else error
+        # without a printer nothing is retried: the tickets wait until one is set up
+        self.printer_problem = "" if ok or not waiting or not self.has_printer else error
         self._update_sub_title()
 
     def login(self, staff: Staff) -> None:
@@ -183,6 +191,17 @@ class PosApp(KeysInOrder, App[None]):
             self.switch_screen(OpenShiftScreen())
         else:
             self.start_selling()
+        self._offer_setup_printer(staff)
+
+    def _offer_setup_printer(self, staff: Staff) -> None:
+        """The first manager to log in on a till without a printer is told how to set one up."""
+        from tui_pos.domain.staff import Role
+
+        if self._offer_printer_setup and staff.role >= Role.MANAGER:
+            from tui_pos.ui.screens.no_printer import NoPrinterScreen
+
+            self._offer_printer_setup = False
+            self.push_screen(NoPrinterScreen())
 
     def start_selling(self) -> None:
         from tui_pos.ui.screens.checkout import CheckoutScreen

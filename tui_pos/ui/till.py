@@ -30,6 +30,7 @@ class Till(ReportsUnexpected, Protocol):
     """The shared state and the routing a screen uses; Textual's own App API stays on `app`."""
 
     config: Config
+    has_printer: bool  # False: a live till with no printer set up (tickets wait in the queue)
     last_sale: SaleResult | None
     exchange_credit: ExchangeCredit | None
 

@@ -368,6 +368,15 @@ class CheckoutScreen(PosScreen[None]):
                 self.show_status(tr("Ticket printed; {count} tickets waiting", count=message.waiting))
             else:
                 self.show_status(tr("Ticket printed"))
+        elif not self.pos.has_printer:  # nothing to print on: say it waits, never that it printed
+            receipt = outcome.job_id and printing.get_job(outcome.job_id).kind == "receipt"
+            count = message.waiting
+            self.show_status(
+                tr("Receipt queued, not printed: no printer ({count} waiting, Ctrl+P lists them)", count=count)
+                if receipt
+                else tr("Ticket queued, not printed: no printer ({count} waiting, Ctrl+P lists them)", count=count),
+                problem=True,
+            )
         else:
             self.show_status(
                 tr(
