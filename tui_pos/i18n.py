@@ -314,8 +314,8 @@ ZH: dict[str, str] = {
     "The clock says {now}, over a year after the newest sale ({sale})": "系统时钟为 {now}，比最近一笔销售（{sale}）晚一年以上",
     "Clock {now}": "时钟 {now}",
     "Check {name} could not run: {error}": "检查项 {name} 无法运行：{error}",
-    "add the udev rule {rule} to /etc/udev/rules.d/60-tui-pos-printer.rules, run sudo udevadm control --reload and sudo usermod -aG lp {user}, then replug the printer and log in again": (
-        "把 udev 规则 {rule} 写入 /etc/udev/rules.d/60-tui-pos-printer.rules，运行 sudo udevadm control --reload "
+    "add the udev rule {rule} to /etc/udev/rules.d/60-tui-pos-printer.rules, run sudo udevadm control --reload-rules and sudo usermod -aG lp {user}, then replug the printer and log in again": (
+        "把 udev 规则 {rule} 写入 /etc/udev/rules.d/60-tui-pos-printer.rules，运行 sudo udevadm control --reload-rules "
         "和 sudo usermod -aG lp {user}，然后重新插拔打印机并重新登录"
     ),
     # end of issue 18: printing and doctor

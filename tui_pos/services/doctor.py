@@ -309,8 +309,8 @@ def udev_fix(s: Surroundings) -> str:
     p = s.config.printer
     rule = UDEV_RULE.format(vendor=p.usb_vendor, product=p.usb_product)
     return tr(
-        "add the udev rule {rule} to /etc/udev/rules.d/60-tui-pos-printer.rules, "
-        "run sudo udevadm control --reload and sudo usermod -aG lp {user}, then replug the printer and log in again",
+        "add the udev rule {rule} to /etc/udev/rules.d/60-tui-pos-printer.rules, run sudo udevadm control "
+        "--reload-rules and sudo usermod -aG lp {user}, then replug the printer and log in again",
         rule=rule,
         user=s.user,
     )
