@@ -95,7 +95,7 @@ def test_training_refuses_the_live_file(home, capsys):
 
 
 def test_demo_refuses_a_real_shop(home, capsys):
-    assert main(["init", "--manager-code", "009", "--manager-name", "Owner", "--manager-pin", "9999"]) == 0
+    assert main(["init", "--manager-code", "009", "--manager-name", "Owner", "--manager-pin", "2580"]) == 0
     assert main(["demo"]) == 1
     assert "holds a real shop" in capsys.readouterr().err
     assert counts(home / "shop.db")["products"] == 0
@@ -112,7 +112,7 @@ def test_config_error_exits_2(home, tmp_path, capsys):
 
 class TestInit:
     def test_options(self, home, capsys):
-        argv = ["init", "--manager-code", "001", "--manager-name", "店长", "--manager-pin", "4321"]
+        argv = ["init", "--manager-code", "001", "--manager-name", "店长", "--manager-pin", "2580"]
         assert main(argv) == 0
         assert "Shop created" in capsys.readouterr().out
         assert counts(home / "shop.db") == {"staff": 1, "products": 0, "members": 0, "sales": 0}
@@ -164,7 +164,7 @@ class TestInit:
 class TestImport:
     @pytest.fixture
     def shop(self, home) -> Path:
-        assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "1234"]) == 0
+        assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "2580"]) == 0
         return home / "shop.db"
 
     def test_good_and_bad_rows(self, shop, tmp_path, capsys):
@@ -250,14 +250,14 @@ class TestRun:
         assert not (home / "shop.db").exists()
 
     def test_live_shop(self, home, apps):
-        assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "1234"]) == 0
+        assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "2580"]) == 0
         assert main(["run"]) == 0
         assert [(c.training, c.db_path) for c in apps] == [(False, home / "shop.db")]
         assert (home / "shop.db").stat().st_mode & 0o777 == 0o600
 
     def test_live_till_refuses_a_world_writable_database(self, home, apps, capsys, monkeypatch):
         monkeypatch.setenv("TUI_POS_LANGUAGE", "en")
-        assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "1234"]) == 0
+        assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "2580"]) == 0
         (home / "shop.db").chmod(0o666)
         assert main(["run"]) == 1
         err = capsys.readouterr().err

@@ -256,11 +256,11 @@ def test_manager_part_only_for_a_shop_without_staff(shop, monkeypatch, capsys):
 
 class TestInit:
     def test_asks_the_store_name_and_asks_again_at_once(self, shop, monkeypatch, capsys):
-        answers(monkeypatch, "", "好邻居便利店", "00 1", "007", "", "王姐", "99", "2468", "2468")
+        answers(monkeypatch, "", "好邻居便利店", "00 1", "007", "", "王姐", "99", "1234", "2468", "2468")
         assert main(["init"]) == 0
         out, err = capsys.readouterr()
         assert "Enter the store's name" in err and "Staff code must be" in err and "Enter a name" in err
-        assert "PIN must be 4 to 8 digits" in err
+        assert "PIN must be 4 to 8 digits" in err and "PIN too easy to guess" in err
         assert "Manager 007" in out
         assert loaded(shop).store_name == "好邻居便利店"
         assert [s.name for s in rows(shop["db"], StoreRow)] == ["好邻居便利店"]
@@ -270,6 +270,16 @@ class TestInit:
         assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "2580"]) == 0
         assert not shop["config"].exists()  # nothing asked, nothing of the owner's changed
         assert main(["init", "--manager-code", "001", "--manager-name", "x", "--manager-pin", "2580"]) == 1
+
+    def test_a_weak_pin_flag_is_refused_unless_the_config_allows_it(self, shop, monkeypatch, capsys):
+        answers(monkeypatch)
+        argv = ["init", "--manager-name", "x", "--manager-pin", "1111"]
+        assert main(argv) == 2
+        assert "--manager-pin: PIN too easy to guess" in capsys.readouterr().err
+        assert not shop["db"].exists()
+        shop["config"].parent.mkdir(parents=True)
+        shop["config"].write_text('[security]\nweak_pins = "allow"\n')
+        assert main(argv) == 0
 
     def test_store_name_flag(self, shop, monkeypatch):
         answers(monkeypatch)

@@ -22,7 +22,7 @@ from tui_pos.config import Config, ConfigError, default_config_path, load_config
 from tui_pos.domain import setup as answers
 from tui_pos.domain.errors import Conflict, InvalidInput, PosError
 from tui_pos.domain.setup import NO_PRINTER, PrinterChoice
-from tui_pos.domain.staff import check_pin_format
+from tui_pos.domain.staff import check_new_pin, check_staff_code
 from tui_pos.i18n import tr
 
 T = TypeVar("T")
@@ -214,15 +214,21 @@ class Manager:
     pin: str
 
 
-def manager_part(a: Asker, args: argparse.Namespace) -> Manager:
+def manager_part(a: Asker, args: argparse.Namespace, config: Config) -> Manager:
+    """The first manager: a weak PIN (1111, 1234) is refused as for any new PIN, unless [security] allows it."""
     code = a.answer(
-        answers.staff_code, tr("Staff code of the first manager"), "--manager-code", args.manager_code, default="001"
+        check_staff_code, tr("Staff code of the first manager"), "--manager-code", args.manager_code, default="001"
     )
     name = a.answer(answers.person_name, tr("Name of the manager"), "--manager-name", args.manager_name)
+
+    def new_pin(pin: str) -> str:
+        security = config.security
+        return check_new_pin(pin, refuse_weak=security.weak_pins == "refuse", min_length=security.min_pin_length)
+
     if args.manager_pin is not None:
-        return Manager(code, name, a.answer(check_pin_format, "PIN", "--manager-pin", args.manager_pin))
+        return Manager(code, name, a.answer(new_pin, "PIN", "--manager-pin", args.manager_pin))
     while True:
-        pin = a.answer(check_pin_format, tr("PIN (4 to 8 digits)"), "--manager-pin", None, secret=True)
+        pin = a.answer(new_pin, tr("PIN (4 to 8 digits)"), "--manager-pin", None, secret=True)
         if a.answer(str, tr("Type the PIN again"), "--manager-pin", None, secret=True) == pin:
             return Manager(code, name, pin)
         a.warn(tr("The two PINs differ; type the PIN again"))
@@ -534,7 +540,7 @@ def setup(config: Config, args: argparse.Namespace, ask: Ask) -> int:
         changes: dict[str, dict[str, config_file.Value]] = {}
         if part in ("all", "store"):
             changes[""] = store_part(a, args, mine)
-        manager = manager_part(a, args) if state != "ready" else None
+        manager = manager_part(a, args, config) if state != "ready" else None
         if part in ("all", "printer"):
             changes["printer"] = printer_part(a, args, config, mine)
         files = import_part(a, args) if part in ("all", "import") else []
@@ -575,7 +581,7 @@ def init(config: Config, args: argparse.Namespace, ask: Ask) -> int:
                 args.store_name,
                 default=_text(mine.get("store_name")),
             )
-        manager = manager_part(a, args)
+        manager = manager_part(a, args, config)
         if name is not None and name != mine.get("store_name"):
             _write(a, path, {"": {"store_name": name}})
             config = load_config(args.config, training=config.training, db_path=args.db)

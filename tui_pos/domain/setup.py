@@ -17,7 +17,6 @@ NAME_LIMIT = 40
 LANGUAGES = {"zh": "zh", "中文": "zh", "en": "en", "english": "en", "英文": "en", "auto": "auto", "自动": "auto"}
 WIDTHS = {"58": 32, "32": 32, "80": 48, "48": 48, "42": 42}  # paper in mm (or cells) -> cells a line holds
 _PLACE_CODE = re.compile(r"[0-9A-Za-z]{1,8}")  # a till code also names its boot unit (tui-pos@02)
-_STAFF_CODE = re.compile(r"[0-9A-Za-z]{1,20}")
 _HOST = re.compile(r"[0-9A-Za-z]([0-9A-Za-z.-]{0,252})")
 _YES = {"y", "yes", "是", "是的", "对", "好"}
 _NO = {"n", "no", "否", "不", "不是"}
@@ -65,13 +64,6 @@ def language(text: str) -> str:
     code = LANGUAGES.get(_typed(text).lower())
     if code is None:
         raise InvalidInput("Type zh (Chinese), en (English) or auto (Chinese, English on the Linux console)")
-    return code
-
-
-def staff_code(text: str) -> str:
-    code = _typed(text)
-    if not _STAFF_CODE.fullmatch(code):
-        raise InvalidInput("Staff code must be 1 to 20 letters or digits")
     return code
 
 
