@@ -277,6 +277,9 @@ ZH: dict[str, str] = {
     "Printer {what}: {path} is not there": "打印机 {what}：{path} 不存在",
     "Printer {what}: no permission to write to {path}": "打印机 {what}：没有写入 {path} 的权限",
     "Printer {what}: {path} is there and writable": "打印机 {what}：{path} 存在且可写",
+    "Printer {what}: {path} is there (checked as root, not as the till's user)": (
+        "打印机 {what}：{path} 存在（以 root 身份检查，不是收银用户）"
+    ),
     "check the cable and power; tui-pos printer list shows what is plugged in": (
         "请检查连线和电源；tui-pos printer list 可列出已连接的设备"
     ),
