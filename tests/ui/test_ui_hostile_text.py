@@ -546,7 +546,7 @@ async def test_a_screen_that_cannot_be_drawn_gives_one_dialog_then_a_fresh_check
         await pilot.pause()
         assert sum(isinstance(screen, ErrorScreen) for screen in app.screen_stack) == 1
         assert isinstance(app.screen, ErrorScreen)
-        assert_shows(app, "RuntimeError: cannot draw [/w plug]")
+        assert_shows(app, "Details: cannot draw [/w plug]")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CheckoutScreen) and not app.screen.query(Broken)
