@@ -149,6 +149,7 @@ ZH: dict[str, str] = {
     "Finish this sale, then restart the till.": "请完成这笔交易后重启收银机。",
     "The till hit a fault it did not expect.": "收银机遇到了意外故障。",
     "Try again; if it happens again, call the manager.": "请重试；如果再次出现，请联系店长。",
+    "New points": "本次积分",
     # tui-pos setup and init: the guided first run (issue 18)
     "{question} [{default}]: ": "{question} [{default}]：",
     "{question}: ": "{question}：",

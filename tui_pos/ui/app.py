@@ -51,6 +51,34 @@ IDLE_CHECK_SECONDS = 10
 log = logging.getLogger("tui_pos")
 
 
+TITLE_BAR_MARGINS = 18  # Textual's Header keeps 8 cells on the left (icon) and 10 on the right (clock)
+TITLE_NAME_FLOOR = 8  # cells a name keeps, at least, when the title bar is short of room
+
+
+def fit_title(title: str, sub_title: str, room: int) -> tuple[str, str]:
+    """Store name and 'till · staff · ...' cut to `room` cells with the dash between them: the
+    staff name (the second part) first, then the store's name, down to TITLE_NAME_FLOOR cells."""
+    from rich.cells import cell_len
+
+    def cut(text: str, width: int) -> str:
+        kept = ""
+        for char in text:
+            if cell_len(kept + char) > width - 1:  # room for the '…'
+                break
+            kept += char
+        return kept + "…"
+
+    over = cell_len(title) + 3 + cell_len(sub_title) - room
+    parts = sub_title.split(" · ")
+    if over > 0 and len(parts) > 2 and cell_len(parts[1]) > TITLE_NAME_FLOOR:
+        parts[1] = cut(parts[1], max(TITLE_NAME_FLOOR, cell_len(parts[1]) - over))
+        sub_title = " · ".join(parts)
+        over = cell_len(title) + 3 + cell_len(sub_title) - room
+    if over > 0 and cell_len(title) > TITLE_NAME_FLOOR:
+        title = cut(title, max(TITLE_NAME_FLOOR, cell_len(title) - over))
+    return title, sub_title
+
+
 def log_to(folder: Path) -> Path:
     """The till's log file (owner-only, like the database), for tracebacks support needs;
     opened on the first entry, so a till that never logs never loads the handlers."""
@@ -250,7 +278,10 @@ class PosApp(KeysInOrder, App[None]):
         return key_display(super().get_key_display(binding), binding)
 
     def format_title(self, title: str, sub_title: str) -> Content:
-        """The title bar: 'store — till · staff'; the console gets a dash it can draw."""
+        """The title bar: 'store — till · staff · printer'; the console gets a dash it can draw.
+        Too long for the bar (the printer's state makes it so at 80 columns), the store's name and
+        then the staff name give way, each ending in '…', so the till and the printer's state stay."""
+        title, sub_title = fit_title(title, sub_title, self.size.width - TITLE_BAR_MARGINS)
         if not i18n.console():
             return super().format_title(title, sub_title)
         return Content.assemble(Content(title), (" - ", "dim"), Content(sub_title).stylize("dim"))

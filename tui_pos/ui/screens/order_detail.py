@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -20,7 +19,7 @@ from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.scrolling import LONG_VIEW, ScrollsLongView, scroll_keys
 from tui_pos.ui.widgets.key_footer import KeyFooter
 from tui_pos.ui.widgets.money import show_money
-from tui_pos.ui.widgets.plain import Plain, plain
+from tui_pos.ui.widgets.plain import Plain, labelled, plain
 from tui_pos.ui.widgets.record_table import RecordTable
 from tui_pos.ui.widgets.text_table import TextTable
 
@@ -67,12 +66,12 @@ class OrderDetailScreen(ScrollsLongView, PosScreen[None]):
         lines.add_column(tr("Paid"), key="paid", width=10)
         lines.add_column(tr("Refunded qty"), key="refunded", width=16)
         refunds = self.query_one("#order-refunds", DataTable)
-        refunds.add_column(tr("Refund no."), key="refund", width=16)
+        refunds.add_column(tr("Refund no."), key="refund", width=14)
         refunds.add_column(tr("Time"), key="time", width=11)
         refunds.add_column(tr("Cashier"), key="cashier", width=7)
         refunds.add_column(tr("Approver"), key="approver", width=8)
         refunds.add_column(tr("Amount"), key="amount", width=10)
-        refunds.add_column(tr("Status"), key="status", width=8)
+        refunds.add_column(tr("Status"), key="status", width=12)  # 'awaiting approval' ends in '…'; zh is whole
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -87,37 +86,32 @@ class OrderDetailScreen(ScrollsLongView, PosScreen[None]):
         self.detail = detail
         symbol = self.pos.ctx.config.currency_symbol
         sale = detail.sale
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(style="bold", no_wrap=True)
-        grid.add_column(no_wrap=True, overflow="ellipsis")
         head = Text(sale.order_no, style="bold")
-        head.append(f"  {sale.created_at:%Y-%m-%d %H:%M}  {labels.status(sale.status)}  ")
+        head.append(f"  {sale.created_at:%m-%d %H:%M}  {labels.status(sale.status)}  ")  # the year is in the no.
         cashier = labels.with_code(sale.staff_code, labels.staff(sale.staff_name, sale.staff_name_en))
         head.append(plain(f"{tr('Cashier')} {cashier}"))
-        grid.add_row(tr("Order no."), head)
         member = (
             f"{labels.with_code(sale.member_card, labels.member(sale.member_name))} {mask_phone(sale.member_phone)}"
             if sale.member_id
             else "-"
         )
-        grid.add_row(tr("Member"), plain(member))
         total = show_money(sale.total, symbol)
         if sale.discount:
             total += f" ({tr('Discount')} {show_money(sale.discount, symbol)})"
-        grid.add_row(tr("Total"), total)
-        grid.add_row(
-            tr("Tender"),
-            ", ".join(f"{tender_label(p.tender)} {show_money(p.amount, symbol)}" for p in detail.tenders) or "-",
+        tenders = ", ".join(f"{tender_label(p.tender)} {show_money(p.amount, symbol)}" for p in detail.tenders)
+        refunded = tr(
+            "{amount} in {count} refunds",
+            amount=show_money(detail.refunded_total, symbol),
+            count=sum(1 for r in detail.refunds if r.counts),
         )
-        grid.add_row(
-            tr("Refunded"),
-            tr(
-                "{amount} in {count} refunds",
-                amount=show_money(detail.refunded_total, symbol),
-                count=sum(1 for r in detail.refunds if r.counts),
-            ),
-        )
-        self.query_one("#order-info", Static).update(grid)
+        rows = [
+            (tr("Order no."), head),  # the cashier's name last: what a cut takes first
+            (tr("Member"), member),
+            (tr("Total"), total),
+            (tr("Tender"), tenders or "-"),
+            (tr("Refunded"), refunded),
+        ]
+        self.query_one("#order-info", Static).update(labelled(rows))
 
         lines = self.query_one("#order-lines", DataTable)
         lines.clear()

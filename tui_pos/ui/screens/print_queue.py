@@ -61,23 +61,25 @@ class PrintQueueScreen(ScrollsLongView, PosScreen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#jobs", DataTable)
-        table.add_columns(tr("No."), tr("Ticket"), tr("Time"), tr("Tries"), tr("Last error"))
         self.reload()
-        table.focus()
+        self.query_one("#jobs", DataTable).focus()
 
     def reload(self) -> None:
-        table = self.query_one("#jobs", DataTable)
-        table.clear()
-        for job in printing.waiting_jobs(self.pos.ctx):
-            table.add_row(
+        table = self.query_one("#jobs", JobTable)
+        jobs = printing.waiting_jobs(self.pos.ctx)
+        rows = [
+            (
                 job.ref_no,
                 labels.print_job(job.kind),
                 job.created_at.strftime("%m-%d %H:%M"),
                 str(job.attempts),
                 job.last_error,
-                key=str(job.id),
             )
+            for job in jobs
+        ]
+        # the error is what to put right: at 80 columns it goes on to more lines, never cut
+        heads = (tr("No."), tr("Ticket"), tr("Time"), tr("Tries"), tr("Last error"))
+        table.show_table(heads, rows, wrap=True, keys=[str(job.id) for job in jobs])
         if not table.row_count:
             self.say(tr("Nothing waiting: every ticket has printed"))
         self.show_highlighted()

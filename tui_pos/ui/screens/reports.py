@@ -127,10 +127,9 @@ class RefundReportScreen(PosScreen[None]):
                 hours=hours,
             )
         )
-        grid = self.query_one("#rows", DataTable)
-        grid.clear(columns=True)
-        grid.add_columns(*table.headers)
-        grid.add_rows(table.rows)
+        # at 80 columns the figures (the refund rate last) stay whole; names give way, ending in '…';
+        # what is worth a look is a sentence: it goes on to more lines
+        self.query_one("#rows", TextTable).show_table(table.headers, table.rows, wrap=name == "flags")
         chart = self.query_one("#chart", BarChart)
         if table.chart:
             chart.show(list(table.chart))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.style import StyleType
+from rich.table import Table
 from rich.text import Text
 from textual.content import Content
 from textual.visual import VisualType
@@ -51,6 +52,20 @@ def bold(value: object) -> Text:
 def lines(parts: Iterable[object]) -> Text:
     """One text of several lines: str parts literal, Text parts (e.g. `bold(...)`) as they are."""
     return Text("\n", end="").join(plain(part) for part in parts)
+
+
+def labelled(rows: Iterable[tuple[object, object]]) -> Table:
+    """Label and value rows (labels bold). A label is never cut; a value too long for the width
+    left ends in '…': only the value column may narrow (Rich narrows wrapping columns first and
+    cuts every column alike after that), while each value keeps to its line."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(no_wrap=False)
+    for label, value in rows:
+        cell = plain(value)
+        cell.no_wrap, cell.overflow = True, "ellipsis"
+        grid.add_row(plain(label), cell)
+    return grid
 
 
 def as_text(content: VisualType) -> VisualType:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -10,6 +11,18 @@ from tui_pos.domain.basket import Totals
 from tui_pos.i18n import tr
 from tui_pos.services.checkout import SaleResult
 from tui_pos.ui.widgets.money import show_money
+
+
+def figures_grid(rows: list[tuple[str | Text, str | Text]]) -> Table:
+    """Label and figure rows. A figure is never cut (its column is as wide as the widest); a label
+    too long for the rest of the 26 cells would end in '…' (the labels are kept short enough)."""
+    widest = max(cell_len(figure if isinstance(figure, str) else figure.plain) for _, figure in rows)
+    grid = Table.grid(padding=(0, 0, 0, 1), expand=True)  # one space between label and figure
+    grid.add_column(no_wrap=True, overflow="ellipsis")
+    grid.add_column(justify="right", no_wrap=True, min_width=widest)
+    for label, figure in rows:
+        grid.add_row(label, figure)
+    return grid
 
 
 class TotalsPanel(Static):
@@ -26,30 +39,28 @@ class TotalsPanel(Static):
 
     def show_totals(self, totals: Totals, symbol: str = "￥", *, credit: int | None = None) -> None:
         """`credit`: an exchange's credit, from the moment the exchange starts (None: no exchange)."""
-        grid = Table.grid(padding=(0, 1), expand=True)
-        grid.add_column(no_wrap=True)
-        grid.add_column(justify="right", no_wrap=True)
-        grid.add_row(tr("Items"), str(totals.item_count))
-        grid.add_row(tr("Saved"), show_money(totals.discount, symbol))
-        grid.add_row(tr("Total"), show_money(totals.total, symbol))
+        rows: list[tuple[str | Text, str | Text]] = [
+            (tr("Items"), str(totals.item_count)),
+            (tr("Saved"), show_money(totals.discount, symbol)),
+            (tr("Total"), show_money(totals.total, symbol)),
+        ]
         label, amount = tr("Total due"), totals.due(credit or 0)
         if credit is not None:
-            grid.add_row(tr("Exchange credit"), "-" + show_money(credit, symbol))
+            rows.append((tr("Exchange credit"), "-" + show_money(credit, symbol)))
             if totals.give_back(credit):
                 label, amount = tr("Give back"), totals.give_back(credit)
-        grid.add_row(Text(label, style="bold"), Text(show_money(amount, symbol), style="bold"))
-        self.update(grid)
+        rows.append((Text(label, style="bold"), Text(show_money(amount, symbol), style="bold")))
+        self.update(figures_grid(rows))
         self.remove_class("done")
 
     def show_done(self, result: SaleResult, symbol: str = "￥") -> None:
         """After payment the change is what matters most: shown large until the next scan."""
-        grid = Table.grid(padding=(0, 1), expand=True)
-        grid.add_column(no_wrap=True)
-        grid.add_column(justify="right", no_wrap=True)
-        grid.add_row(tr("Order no."), result.order_no)
-        grid.add_row(tr("Total"), show_money(result.total, symbol))
-        grid.add_row(Text(tr("Change"), style="bold"), Text(show_money(result.change, symbol), style="bold"))
+        rows: list[tuple[str | Text, str | Text]] = [
+            (tr("Order no."), result.order_no),
+            (tr("Total"), show_money(result.total, symbol)),
+            (Text(tr("Change"), style="bold"), Text(show_money(result.change, symbol), style="bold")),
+        ]
         if result.points_earned:
-            grid.add_row(tr("Points earned"), f"+{result.points_earned}")
-        self.update(grid)
+            rows.append((tr("New points"), f"+{result.points_earned}"))  # short: the order no. is wide
+        self.update(figures_grid(rows))
         self.add_class("done")
