@@ -183,13 +183,22 @@ class TestImport:
         out, err = capsys.readouterr()
         assert "3 new, 0 updated, 0 unchanged, 1 rejected" in out
         assert "row 4: price 'abc' is not an amount" in out
-        assert "[" in err and "3/3" in err  # the progress bar
+        assert "3/3" not in err  # no bar redrawn with \r into a pipe or a log
         assert counts(shop)["products"] == 3
         open_database(shop, create=False)
         try:
             assert AuditRow.select().where(AuditRow.action == "import_products").get().staff_code == "cli"
         finally:
             close_database()
+
+    def test_a_terminal_gets_the_progress_bar(self, shop, tmp_path, capsys, monkeypatch):
+        csv = tmp_path / "goods.csv"
+        csv.write_text("barcode,name,category,price,stock\n111,可乐,饮料,3.00,10\n112,雪碧,饮料,3.00,10\n")
+        capsys.readouterr()
+        monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+        assert main(["import", "products", str(csv)]) == 0
+        err = capsys.readouterr().err
+        assert "\r[" in err and "2/2" in err
 
     def test_all_rows_good_exits_0(self, shop, tmp_path, capsys):
         csv = tmp_path / "members.csv"

@@ -410,7 +410,8 @@ def import_file(config: Config, args: argparse.Namespace) -> int:
     bar = TextProgress(sys.stderr)
     ctx = open_shop(config)
     try:
-        report = run(ctx, imports.CLI_ACTOR, args.csv, progress=bar)
+        # a bar redrawn with \r is for a terminal; in a log or a pipe it is one long line of bars
+        report = run(ctx, imports.CLI_ACTOR, args.csv, progress=bar if sys.stderr.isatty() else None)
     except imports.ImportFileError as exc:
         _err(f"{args.csv}: {exc.message}")
         _err(tr("Nothing was imported."))
