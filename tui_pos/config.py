@@ -225,6 +225,7 @@ def _refund_policy(raw: Mapping[str, Any], limits: Mapping[str, int]) -> RefundP
     except ValueError as exc:
         raise ConfigError(f"refund_policy.no_receipt_role: {exc}") from None
     return RefundPolicy(
+        **_refund_tenders(raw),
         window_days=_as_int("refund_policy", "window_days", raw.get("window_days", 7)),
         level_window_days={k: _as_int("refund_policy", k, v) for k, v in raw.get("level_window_days", {}).items()},
         approval_outside_window=bool(raw.get("approval_outside_window", True)),
@@ -234,6 +235,32 @@ def _refund_policy(raw: Mapping[str, Any], limits: Mapping[str, int]) -> RefundP
         rules=rules,
         limits=role_limits,
     )
+
+
+def _refund_tenders(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """[refund_policy] spent_points, tender_order and [refund_policy.tenders]: where money goes back."""
+    from tui_pos.domain.refund_tenders import DEFAULT_TENDER_ORDER, DEFAULT_TENDER_WAYS, SPENT_POINTS
+
+    spent = str(raw.get("spent_points", "deduct")).strip().lower()
+    if spent not in SPENT_POINTS:
+        raise ConfigError(f"refund_policy.spent_points must be one of {', '.join(SPENT_POINTS)}, not {spent!r}")
+    paid_by = tuple(DEFAULT_TENDER_WAYS)
+    back = ("cash", "card", "wechat", "alipay", "stored_value")
+    ways = dict(DEFAULT_TENDER_WAYS)
+    for key, value in raw.get("tenders", {}).items():
+        if key == "points":
+            raise ConfigError("refund_policy.tenders.points: points always go back as points, never as money")
+        if key not in paid_by:
+            raise ConfigError(f"refund_policy.tenders.{key}: not a tender ({', '.join(paid_by)})")
+        listed = [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
+        if not listed or any(t not in back for t in listed):
+            raise ConfigError(f"refund_policy.tenders.{key} must list tenders from {', '.join(back)}, not {value!r}")
+        ways[key] = tuple(str(t) for t in listed)
+    order = raw.get("tender_order", list(DEFAULT_TENDER_ORDER))
+    if not isinstance(order, list) or any(t not in paid_by for t in order):
+        raise ConfigError(f"refund_policy.tender_order must list tenders from {', '.join(paid_by)}, not {order!r}")
+    order = [*order, *(t for t in DEFAULT_TENDER_ORDER if t not in order)]
+    return {"spent_points": spent, "tender_ways": ways, "tender_order": tuple(order)}
 
 
 def load_config(

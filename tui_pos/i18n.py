@@ -65,6 +65,33 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
+    # refund tenders and spent points by policy: [refund_policy] tenders, tender_order, spent_points (issue 19)
+    "Money paid by {paid} goes back by {ways} only": "{paid}支付的金额只能退回到：{ways}",
+    "Points paid with go back as points, never as cash.": "积分抵扣的部分退回积分，不退现金。",
+    "Paid by {paid}: back by {tender}.": "{paid}付款：退回{tender}。",
+    "Or by {others}.": "也可退到{others}。",
+    "Cash only with a supervisor's approval, and flagged.": "退现金须主管审批，并作标记。",
+    "A sale paid several ways is refunded in this order: {order}.": "组合支付按此顺序退：{order}。",
+    "Earned points the member already spent: their value comes off the money refunded.": "会员已用掉的本单赠送积分：按积分价值从退款金额中抵扣。",
+    "Earned points the member already spent: taken back below zero; later points pay it back.": "会员已用掉的本单赠送积分：照扣，积分可为负数，以后获得的积分先抵还。",
+    "Earned points the member already spent: not taken back; the refund is flagged.": "会员已用掉的本单赠送积分：不再追回，该退款列入异常提示。",
+    "Cash for non-cash": "非现金付款退现金",
+    "Spent points forgiven": "已用积分免扣",
+    "Cash back for money not paid in cash": "非现金付款改退现金",
+    "{no} by {code}: {amount} in cash for money not paid in cash": "{no}（{code}）：非现金付款退现金 {amount}",
+    "{no} by {code}: {points} earned points already spent, forgiven": "{no}（{code}）：已用积分 {points} 免扣",
+    "Credit {amount} to the member's stored value": "退回会员储值 {amount}",
+    "Paid by {paid}: {amount} back by {tender}": "{paid}付款 {amount}：退回{tender}",
+    "Points already spent": "已用积分抵扣",
+    "Points already spent, forgiven": "已用积分免扣",
+    "Points already spent, forgiven: {points} (flagged)": "已用积分免扣：{points}（列入异常提示）",
+    "Points go below zero by {points}; later points pay it back": "积分将为负 {points}，以后获得的积分先抵还",
+    "The policy sends this money back only the way it was paid": "按退款政策，这笔钱只能原路退回",
+    "Then press F9: customer signed": "然后按 F9：顾客已签字",
+    "Credited to the member's stored value": "已退回会员储值",
+    "The amount is what the policy allows; you may lower it (a supervisor then approves), never raise it. "
+    "Money goes back the way it was paid, as the policy (F2) says; Ctrl+T picks another way the policy allows "
+    "for all of it (cash for money not paid in cash needs a supervisor).": "金额为退款政策允许的上限；可以调低（需主管审批），不能调高。按政策（F2）原路退回；Ctrl+T 可改为政策允许的其他方式（非现金付款改退现金须主管审批）。",
     # staff management: tui-pos staff, the manager's staff screen, PIN change after a reset (issue 18)
     "A new PIN needs at least {count} digits": "新密码至少需要 {count} 位数字",
     "PIN too easy to guess (one digit repeated or a run like 1234); choose another": "密码太容易被猜到（同一数字重复或 1234 这样的连号），请另选一个",
@@ -629,8 +656,6 @@ ZH.update(
         "member's orders: pick one with Enter. A refund no. opens that refund.": "扫描小票条码或输入订单号后按回车。输入会员卡号或手机号可列出该会员的订单，用回车选择。输入退款单号可打开该退款单。",
         "Up and Down pick a line; + and - change its refund quantity, 0 none, a all that is left; d changes "
         "what happens to that line's goods. r changes the reason; n writes a note.": "上下键选择商品行；+ 和 - 调整退货数量，0 不退，a 全部退；d 切换该行商品的处理方式。r 切换退款原因；n 填写备注。",
-        "The amount is what the policy allows; you may lower it (a supervisor then approves), never raise it. "
-        "Ctrl+T changes how the money goes back: cash, the original tender, stored value.": "金额为退款政策允许的上限；可以调低（需主管审批），不能调高。Ctrl+T 切换退款方式：现金、原路退回、储值。",
         "F9 records the refund and prints the voucher. If the policy needs approval, the supervisor or manager "
         "types their staff code and PIN here. F6 parks the refund for a manager.": "F9 生成退款单并打印退款凭证。如政策要求审批，由主管或店长在此输入工号和密码。F6 挂起，等待店长审批。",
         "Status filter": "按状态筛选",

@@ -58,6 +58,7 @@ APPROVALS: dict[str, str] = {
     "outside_window": "Outside the refund window",
     "no_receipt": "No receipt",
     "override": "Amount lowered by the cashier",
+    "cash_for_non_cash": "Cash back for money not paid in cash",
 }
 
 # Why the customer brings goods back (domain.policy.REASONS).
@@ -104,6 +105,8 @@ FLAGS: dict[str, str] = {
     "cashier": "Cashier",
     "edge": "Near shift open/close",
     "just_under": "Just under the limit",
+    "cash_for_non_cash": "Cash for non-cash",
+    "forgiven": "Spent points forgiven",
 }
 
 # Cash into or out of the drawer that is not a sale (domain.shift.check_cash_move).

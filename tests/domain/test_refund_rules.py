@@ -52,9 +52,9 @@ def facts(
     )
 
 
-def quote(history, picks, *, role=Role.CASHIER, tender="cash", reason="quality", sale_facts=None, **kw):
+def quote(history, picks, *, role=Role.CASHIER, tender="cash", reason="quality", sale_facts=None, policy=POLICY, **kw):
     return quote_refund(
-        POLICY,
+        policy,
         sale_facts or facts(history),
         history,
         picks,
@@ -64,6 +64,9 @@ def quote(history, picks, *, role=Role.CASHIER, tender="cash", reason="quality",
         now=NOW,
         **kw,
     )
+
+
+FORGIVE = replace(POLICY, spent_points="forgive")
 
 
 def one_line(qty=3, paid=1000, **kw) -> dict[int, LineHistory]:
@@ -105,6 +108,7 @@ def test_any_sequence_of_partial_refunds_never_exceeds_what_was_paid(
             picks,
             role=Role.MANAGER,
             sale_facts=SaleFacts(NOW, total, points_cents, earned, None, points_now, value_done, returned, reversed_),
+            policy=FORGIVE,  # spent points are kept: the money is the value less the points, to the cent
         )
         for lq in q.lines:
             got_amount[lq.sale_line_id] += lq.amount

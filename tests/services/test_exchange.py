@@ -35,10 +35,10 @@ def basket_of(items: dict[str, int]) -> Basket:
     return basket
 
 
-def test_cheaper_new_goods_give_the_rest_back_in_cash(ctx, cashier):
-    old = sell(ctx, cashier, {"6902": 1})  # 12.99
+def test_cheaper_new_goods_give_the_rest_back_the_way_it_was_paid(ctx, cashier):
+    old = sell(ctx, cashier, {"6902": 1})  # 12.99 by card
     credit = exchange.start(ctx, cashier, draft_all(ctx, old))
-    assert credit.amount == 1299 and credit.back_tender == "cash"
+    assert credit.amount == 1299 and credit.back_tender == "card"
     basket = basket_of({"6903": 1})  # 5.99
     plan = exchange.new_plan(ctx, basket, credit)
     assert plan.complete and plan.used(TenderKind.EXCHANGE) == 599
@@ -51,7 +51,7 @@ def test_cheaper_new_goods_give_the_rest_back_in_cash(ctx, cashier):
     assert refund.status == "completed" and refund.amount == 1299
     assert exchange.refund_of_sale(new_sale.id) == refund.refund_no
     refund_pays = {p.tender: p.amount for p in PaymentRow.select().where(PaymentRow.refund == refund)}
-    assert refund_pays == {"exchange": -599, "cash": -700}
+    assert refund_pays == {"exchange": -599, "card": -700}
     sale_pays = [
         (p.tender, p.amount)
         for p in PaymentRow.select().where(PaymentRow.sale == new_sale).where(PaymentRow.refund.is_null())

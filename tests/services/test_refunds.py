@@ -115,9 +115,9 @@ def refunds_staff(ctx, code):
     return staff.login(ctx, code, PINS[code])
 
 
-def big_sale(ctx, cashier, cents=150000) -> int:
+def big_sale(ctx, cashier, cents=150000, tender=TenderKind.CASH) -> int:
     ProductRow.update(price=cents).where(ProductRow.barcode == "6903").execute()
-    return sell(ctx, cashier, {"6903": 1})
+    return sell(ctx, cashier, {"6903": 1}, tender=tender)
 
 
 def test_park_approve_by_manager(ctx, cashier, supervisor, manager):
@@ -234,7 +234,7 @@ def test_a_voucher_job_names_its_refund_and_prints_the_refund_as_stored(ctx, cas
             [("盒子压坏了", ""), ("Member", "M000001")],
         ),
         (
-            all_of(ctx, big_sale(ctx, cashier, 20001), tender="card", reference="RRN 0042"),
+            all_of(ctx, big_sale(ctx, cashier, 20001, TenderKind.CARD), tender="card", reference="RRN 0042"),
             ("002", "2222"),
             [("Refund via", "RRN 0042"), ("Approved by", "002")],
         ),

@@ -31,7 +31,7 @@ from tui_pos.ui.screens.reports import RefundReportScreen
 
 from ui_helpers import log_in, scan, type_text
 
-FLAG_KINDS = ("member", "cashier", "edge", "just_under")
+FLAG_KINDS = ("member", "cashier", "edge", "just_under", "order_run")
 
 
 def codes(config) -> set[str]:
@@ -106,19 +106,21 @@ def every_code(ctx, cashier, supervisor, manager):
     done = refunds.confirm(ctx, cashier, _draft(ctx, _sale(ctx, cashier, {"6901": 1}, cash).sale_id, "quality"))
     refunds.complete(ctx, cashier, done.refund_no)
     refunds.reprint_voucher(ctx, cashier, done.refund_no)
-    over = _sale(ctx, manager, {"6904": 1}, cash, member="M000002")  # over the cashier's limit
+    # each refund goes back by its sale's own tender (refund policy), so each sale is paid by it
+    over = _sale(ctx, manager, {"6904": 1}, [(TenderKind.WECHAT, None)], member="M000002")  # over the cashier's limit
     refunds.confirm(
         ctx, cashier, _draft(ctx, over.sale_id, "wrong_item", tender="wechat", disposition="damaged"), ("002", "2222")
     )
-    lowered = _sale(ctx, manager, {"6903": 2}, cash)
+    lowered = _sale(ctx, manager, {"6903": 2}, [(TenderKind.CARD, None)])
     refunds.confirm(
         ctx, cashier, _draft(ctx, lowered.sale_id, "changed_mind", tender="card", amount=500), ("002", "2222")
     )
-    late = _sale(ctx, manager, {"6903": 1}, cash, ago=timedelta(days=10))
+    late = _sale(ctx, manager, {"6903": 1}, [(TenderKind.ALIPAY, None)], ago=timedelta(days=10))
     refunds.confirm(
         ctx, cashier, _draft(ctx, late.sale_id, "service", tender="alipay", disposition="scrap"), ("002", "2222")
     )
-    refunds.confirm(ctx, cashier, _draft(ctx, mixed.sale_id, "price_error", tender="stored_value", qty=1))
+    # back the way it was paid: stored value first, then the card
+    refunds.confirm(ctx, cashier, _draft(ctx, mixed.sale_id, "price_error", tender="original", qty=1))
     for what in ("park", "reject", "cancel"):
         sale = _sale(ctx, manager, {"6904": 1}, cash, member="M000003")
         parked = refunds.park(ctx, cashier, _draft(ctx, sale.sale_id, "other", note="包装破损"))

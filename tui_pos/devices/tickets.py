@@ -15,6 +15,7 @@ from tui_pos.config import Config
 from tui_pos.devices.layout import columns, pad, wrap
 from tui_pos.domain.catalog import mask_phone
 from tui_pos.domain.money import format_money
+from tui_pos.domain.refund_tenders import TenderPart
 from tui_pos.domain.sales import SaleDetail
 from tui_pos.domain.shift import ShiftReport
 from tui_pos.domain.tenders import TenderKind
@@ -198,9 +199,19 @@ def refund_voucher(config: Config, refund: RefundDetail, sale: SaleDetail | None
         body.pair(tr("Points returned"), f"+{refund.points_returned}")
     if refund.points_reversed:
         body.pair(tr("Points taken back"), f"-{refund.points_reversed}")
+    if refund.spent.deducted:  # earned points the member already spent: [refund_policy] spent_points
+        body.pair(tr("Points already spent"), taken(refund.spent.deducted))
+    elif refund.spent.points:
+        body.pair(tr("Points already spent, forgiven"), str(refund.spent.points))
     body.pair(tr("Refund amount"), money(s.amount), bold=True)
-    body.pair(tr("Refund via"), tender_label(s.tender) + (f" {refund.reference}" if refund.reference else ""))
-    if s.tender not in ("cash", "stored_value"):
+    ways = [p for p in refund.parts if p.amount] or [TenderPart("", s.tender, s.amount, 0, refund.reference)]
+    for way in ways:  # a split refund: each tender with its part
+        reference = way.reference or refund.reference
+        via = tender_label(way.tender) + (f" {reference}" if reference else "")
+        body.pair(tr("Refund via"), via if len(ways) == 1 else f"{via} {money(way.amount)}")
+    if any(w.tender == "stored_value" for w in ways):
+        body.text(tr("Credited to the member's stored value"))
+    if any(w.tender not in ("cash", "stored_value") for w in ways):
         body.text(tr("To be refunded through the terminal/app"))
     body.pair(tr("Cashier"), s.staff_code)
     if refund.approver_code:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from tui_pos import labels
 from tui_pos.domain.errors import InvalidInput
 from tui_pos.domain.money import apply_bp, format_money
+from tui_pos.domain.refund_tenders import DEFAULT_TENDER_ORDER, DEFAULT_TENDER_WAYS, policy_words
 from tui_pos.domain.staff import Role
 from tui_pos.i18n import language, tr
 
@@ -47,6 +48,9 @@ class RefundPolicy:
     categories: Mapping[str, str] = field(default_factory=dict)
     rules: Mapping[str, PolicyRule] = field(default_factory=dict)
     limits: Mapping[Role, int | None] = field(default_factory=dict)  # None = unlimited
+    spent_points: str = "deduct"  # refund_tenders.SPENT_POINTS
+    tender_ways: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_TENDER_WAYS))
+    tender_order: tuple[str, ...] = DEFAULT_TENDER_ORDER
 
     def rule_for(self, product_code: str, category: str) -> PolicyRule:
         code = product_code or self.categories.get(category, "")
@@ -111,6 +115,7 @@ class RefundPolicy:
             lines.append(tr("Later than that: no refund."))
         approver = labels.role(self.no_receipt_role)
         lines.append(tr("Without the receipt: only with a {role}'s approval, and flagged.", role=approver))
+        lines.extend(policy_words(self.spent_points, self.tender_ways, self.tender_order))
         for tender, bp in sorted(self.fee_bp.items()):
             if bp:
                 lines.append(

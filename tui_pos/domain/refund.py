@@ -14,11 +14,12 @@ from datetime import datetime
 from tui_pos.domain.errors import InvalidInput, RefundNotAllowed
 from tui_pos.domain.money import format_money, share_of
 from tui_pos.domain.policy import DISPOSITIONS, REASONS, PolicyRule, RefundPolicy, within_window
+from tui_pos.domain.refund_tenders import ORIGINAL, Paid, SpentPoints, TenderPart, lower, settle_spent, split_refund
 from tui_pos.domain.staff import Role
 
-REFUND_TENDERS = ("cash", "card", "wechat", "alipay", "stored_value")
+REFUND_TENDERS = ("cash", "card", "wechat", "alipay", "stored_value", ORIGINAL)
 # Why someone above the cashier must approve (their words: tui_pos.labels.APPROVALS).
-APPROVALS = ("over_limit", "outside_window", "no_receipt", "override")
+APPROVALS = ("over_limit", "outside_window", "no_receipt", "override", "cash_for_non_cash")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class SaleFacts:
     refunded_value: int = 0  # earlier refunds of this sale, line values summed
     points_returned: int = 0  # earlier refunds: redeemed points given back
     points_reversed: int = 0  # earlier refunds: earned points taken back
+    points_spent: int = 0  # earlier refunds: earned points the member had spent (settled by policy)
+    paid: tuple[Paid, ...] = ()  # the money by tender (points aside), with what earlier refunds took of it
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class RefundQuote:
     approver_role: Role | None
     rules: tuple[str, ...]  # the policy rules that applied, in plain words
     outside_window: bool
+    parts: tuple[TenderPart, ...] = ()  # the money per tender, in the policy's order
+    spent: SpentPoints = SpentPoints()  # earned points the member already spent, as settled
 
     @property
     def override(self) -> bool:
@@ -162,11 +167,19 @@ def quote_refund(
         facts.points_cents, facts.refunded_value, value, facts.total, facts.points_returned * cents_per_point
     )
     points_returned = points_cents // cents_per_point
-    reversed_ = _cumulative(facts.points_earned, facts.refunded_value, value, facts.total, facts.points_reversed)
-    # Never take the member below zero: points already spent elsewhere are not clawed back.
-    reversed_ = min(reversed_, facts.member_points + points_returned)
+    owed = _cumulative(
+        facts.points_earned, facts.refunded_value, value, facts.total, facts.points_reversed + facts.points_spent
+    )
+    # earned points the member already spent elsewhere: settled as the policy says (deduct,
+    # negative or forgive), never silently kept
     money = value - points_returned * cents_per_point
-    fee = policy.fee(tender, money)
+    reversed_, spent = settle_spent(
+        policy.spent_points, owed, facts.member_points + points_returned, money, cents_per_point
+    )
+    money -= spent.deducted
+    parts = split_refund(policy.tender_ways, policy.tender_order, facts.paid, money, tender, policy.fee)
+    tender = parts[0].tender if parts else ("cash" if tender == ORIGINAL else tender)
+    fee = sum(p.fee for p in parts)
     allowed = money - fee
     amount = allowed
     if requested_amount is not None:
@@ -175,6 +188,7 @@ def quote_refund(
         if requested_amount > allowed:
             raise RefundNotAllowed("The refund cannot be more than {allowed}", allowed=format_money(allowed, "￥"))
         amount = requested_amount
+        parts = lower(parts, amount) if parts else parts
 
     needs: dict[str, Role] = {}
     limit = policy.limit(actor_role) if actor_limit is None else actor_limit
@@ -188,6 +202,8 @@ def quote_refund(
         needs["no_receipt"] = policy.no_receipt_role
     if amount != allowed:
         needs["override"] = Role.SUPERVISOR
+    if any(p.cash_for_non_cash and p.amount for p in parts):
+        needs["cash_for_non_cash"] = Role.SUPERVISOR
     approver = None
     if needs:
         approver = max(max(needs.values()), policy.role_for_amount(amount), Role.SUPERVISOR)
@@ -204,4 +220,6 @@ def quote_refund(
         approver_role=approver,
         rules=tuple(t for t in rules.values() if t),
         outside_window=outside,
+        parts=parts,
+        spent=spent,
     )

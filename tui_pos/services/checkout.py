@@ -74,7 +74,8 @@ def complete_sale(
             balance, points = queries.member_money(member.id)
             if balance < stored_value:
                 raise PaymentError("Stored value balance is {balance}, not enough", balance=format_money(balance))
-            if points < points_spent:
+            # points below zero ([refund_policy] spent_points = "negative") stop only spending them
+            if points_spent and points < points_spent:
                 raise PaymentError("Member has {points} points, not enough", points=points)
         shift_id = shifts.open_shift_id(ctx)
         order_no = next_number("S", now.date(), ctx.config.order_prefix)

@@ -38,8 +38,9 @@ class ExchangeCredit:
 
     @property
     def back_tender(self) -> str:
-        """How credit the new sale does not use goes back to the customer."""
-        return self.quote.tender
+        """How credit the new sale does not use goes back to the customer: the new sale uses the
+        parts first in the policy's order, so what is left is in the last part."""
+        return self.quote.parts[-1].tender if self.quote.parts else self.quote.tender
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,8 @@ def complete(ctx: Context, actor: Staff, basket: Basket, plan: PaymentPlan, cred
     recorded: list[RefundResult] = []
 
     def record_refund(sale_id: int, at: datetime) -> None:
-        payments = {TenderKind.EXCHANGE.value: used}
-        payments[credit.back_tender] = payments.get(credit.back_tender, 0) + given_back
         recorded.append(
-            refunds.record_exchange(ctx, actor, credit.draft, credit.quote, credit.approver, at, sale_id, payments)
+            refunds.record_exchange(ctx, actor, credit.draft, credit.quote, credit.approver, at, sale_id, used)
         )
 
     sale = checkout.complete_sale(ctx, actor, basket, plan, also=record_refund)

@@ -16,6 +16,7 @@ from tui_pos.domain.catalog import clean_text
 from tui_pos.domain.errors import Conflict, InvalidInput, NeedsApproval, NotFound, RefundNotAllowed
 from tui_pos.domain.money import normalize_digits
 from tui_pos.domain.refund import LineHistory, Pick, RefundQuote, SaleFacts, quote_refund
+from tui_pos.domain.refund_tenders import ORIGINAL, TenderPart, ways
 from tui_pos.domain.sales import SaleDetail, SaleSummary
 from tui_pos.domain.staff import Role, Staff, require
 from tui_pos.domain.tenders import TenderKind
@@ -34,6 +35,7 @@ from tui_pos.store.models import (
     RefundEventRow,
     RefundLineRow,
     RefundRow,
+    RefundTenderRow,
     StockMoveRow,
     StoredValueMoveRow,
 )
@@ -66,7 +68,7 @@ class RefundDraft:
     picks: tuple[Pick, ...]
     reason: str
     note: str = ""
-    tender: str = "cash"
+    tender: str = ORIGINAL  # each part back the way it was paid (refund_tenders); or one tender for all
     reference: str = ""
     amount: int | None = None  # lowered by the cashier; None = what policy allows
     opened_at: datetime | None = None
@@ -81,6 +83,7 @@ class RefundResult:
     tender: str
     approver_code: str
     print_job_id: int | None
+    parts: tuple[TenderPart, ...] = ()  # the money per tender
 
 
 # ---- step 1 ---------------------------------------------------------------------------
@@ -242,7 +245,7 @@ def _quote(ctx: Context, actor: Staff, basis: _Basis, draft: RefundDraft) -> Ref
         raise RefundNotAllowed(basis.refusal)
     if draft.tender == "stored_value" and basis.member_id is None:
         raise InvalidInput("Stored value refunds need a member order")
-    return quote_refund(
+    q = quote_refund(
         ctx.config.refund_policy,
         basis.facts,
         basis.history,
@@ -256,6 +259,37 @@ def _quote(ctx: Context, actor: Staff, basis: _Basis, draft: RefundDraft) -> Ref
         requested_amount=draft.amount,
         actor_limit=actor.refund_limit,
     )
+    if basis.member_id is None and any(p.tender == TenderKind.STORED_VALUE for p in q.parts):
+        raise InvalidInput("Stored value refunds need a member order")
+    # the reference the cashier typed (card slip, app transaction) for parts that have none of their own
+    reference = clean_text(draft.reference, 64)
+    if reference and any(not p.reference and p.tender not in ("cash", "stored_value") for p in q.parts):
+        q = replace(
+            q,
+            parts=tuple(
+                replace(p, reference=reference) if not p.reference and p.tender not in ("cash", "stored_value") else p
+                for p in q.parts
+            ),
+        )
+    return q
+
+
+def tender_choices(ctx: Context, draft: RefundDraft) -> tuple[str, ...]:
+    """Step 3's Ctrl+T: ORIGINAL (each part back the way it was paid), then every tender all of
+    the order's tenders may go back by. Without a receipt: any tender."""
+    basis = _basis(ctx, draft)
+    if basis.no_receipt:
+        options = ["cash", "card", "wechat", "alipay"] + (["stored_value"] if basis.member_id else [])
+        return (ORIGINAL, *options[1:])
+    policy = ctx.config.refund_policy
+    paid_by = [p.tender for p in basis.facts.paid if p.left] or [p.tender for p in basis.facts.paid]
+    common = [t for t in ("cash", "stored_value", "card", "wechat", "alipay") if paid_by]
+    for tender in paid_by:
+        common = [t for t in common if t in ways(policy.tender_ways, tender)]
+    if basis.member_id is None:
+        common = [t for t in common if t != "stored_value"]
+    defaults = {ways(policy.tender_ways, t)[0] for t in paid_by}
+    return (ORIGINAL, *(t for t in common if {t} != defaults))
 
 
 def quote(ctx: Context, actor: Staff, draft: RefundDraft) -> RefundQuote:
@@ -333,23 +367,19 @@ def _event(refund_id: int, staff_code: str, event: str, note: str = "", at: date
     )
 
 
-def _apply_moves(
-    ctx: Context, row: _Stored, q: RefundQuote, at: datetime, payments: dict[str, int] | None = None
-) -> None:
-    """Money, stock, points and stored value for a refund that is being paid out.
-
-    `payments` splits the money by tender (an exchange: part credit, part back in cash);
-    by default all of it goes back by the refund's tender."""
+def _apply_moves(ctx: Context, row: _Stored, q: RefundQuote, at: datetime, parts: tuple[TenderPart, ...]) -> None:
+    """Money, stock, points and stored value for a refund that is being paid out: the money
+    goes back part by part, each by its own tender (stored value onto the member's balance)."""
     sale_id, member_id, shift_id = row.sale_id, row.member_id, row.shift_id
-    for tender, amount in (payments or {q.tender: q.amount}).items():
-        if amount:
+    for part in parts:
+        if part.amount:
             fast.insert(
                 PaymentRow,
                 refund=row.id,
                 sale=sale_id,
-                tender=tender,
-                amount=-amount,
-                reference=row.reference,
+                tender=part.tender,
+                amount=-part.amount,
+                reference=part.reference or row.reference,
                 created_at=at,
                 shift=shift_id,
             )
@@ -394,7 +424,7 @@ def _apply_moves(
                 sale=sale_id,
                 at=at,
             )
-        balance = (payments or {q.tender: q.amount}).get("stored_value", 0)
+        balance = sum(p.amount for p in parts if p.tender == TenderKind.STORED_VALUE)
         if balance:
             fast.insert(
                 StoredValueMoveRow,
@@ -454,6 +484,9 @@ def _record(
             fee=fresh.fee,
             points_returned=fresh.points_returned,
             points_reversed=fresh.points_reversed,
+            points_spent=fresh.spent.points,
+            spent_deducted=fresh.spent.deducted,
+            spent_policy=fresh.spent.policy,
             override=fresh.override,
             no_receipt=basis.no_receipt,
             training=ctx.config.training,
@@ -498,6 +531,21 @@ def _record(
     return stored, fresh
 
 
+def _save_parts(refund_id: int, parts: tuple[TenderPart, ...]) -> None:
+    """The refund's money per tender, kept as soon as it is recorded (parked too: it holds its
+    share of each tender as it holds its units)."""
+    for part in parts:
+        fast.insert(
+            RefundTenderRow,
+            refund=refund_id,
+            paid_by=part.paid_by,
+            tender=part.tender,
+            amount=part.amount,
+            fee=part.fee,
+            reference=part.reference,
+        )
+
+
 def _pay(
     ctx: Context,
     actor: Staff,
@@ -505,11 +553,11 @@ def _pay(
     q: RefundQuote,
     approved_by: Staff | None,
     at: datetime,
-    payments: dict[str, int] | None = None,
+    parts: tuple[TenderPart, ...],
     action: str = "refund",
 ) -> None:
     """The money, goods and points of a refund already marked paid (see _paid)."""
-    _apply_moves(ctx, row, q, at, payments)
+    _apply_moves(ctx, row, q, at, parts)
     if approved_by:
         _event(row.id, approved_by.code, "approved", ",".join(q.approvals), at=at)
     _event(row.id, actor.code, "paid", row.tender, at=at)
@@ -524,8 +572,14 @@ def _pay(
             "approver": approved_by.code if approved_by else None,
             "approvals": list(q.approvals),
             "no_receipt": row.no_receipt,
+            "parts": [[p.paid_by, p.tender, p.amount] for p in parts],
+            "points_spent": q.spent.points,
+            "spent_policy": q.spent.policy,
         },
     )
+    credit = sum(p.amount for p in parts if p.tender == TenderKind.STORED_VALUE)
+    if credit and row.member_id:
+        audit.append(actor.code, "stored_value_refund", row.refund_no, {"member": row.member_id, "amount": credit})
 
 
 def confirm(
@@ -545,11 +599,12 @@ def confirm(
     def record() -> RefundResult:
         at = ctx.now()
         row, fresh = _record(ctx, actor, draft, at, q, **_paid(ctx, approved_by, at))
+        _save_parts(row.id, fresh.parts)
         _event(row.id, actor.code, "created", at=at)
-        _pay(ctx, actor, row, fresh, approved_by, at)
+        _pay(ctx, actor, row, fresh, approved_by, at, fresh.parts)
         job = printing.queue_voucher(ctx, row.refund_no)
         return RefundResult(
-            row.refund_no, "paid", fresh.amount, fresh.tender, approved_by.code if approved_by else "", job
+            row.refund_no, "paid", fresh.amount, fresh.tender, approved_by.code if approved_by else "", job, fresh.parts
         )
 
     return write(record)
@@ -563,9 +618,10 @@ def record_exchange(
     approved_by: Staff | None,
     at: datetime,
     sale_id: int,
-    payments: dict[str, int],
+    used: int,
 ) -> RefundResult:
-    """The refund half of an exchange, inside the new sale's transaction (see services.exchange)."""
+    """The refund half of an exchange, inside the new sale's transaction (see services.exchange):
+    `used` of the credit paid the new sale, the rest goes back part by part as policy says."""
     row, fresh = _record(
         ctx,
         actor,
@@ -576,14 +632,30 @@ def record_exchange(
         tender=TenderKind.EXCHANGE.value,
         exchange_sale=sale_id,
     )
+    parts = exchange_parts(fresh.parts, used)
+    _save_parts(row.id, parts)
     _event(row.id, actor.code, "created", at=at)
-    _pay(ctx, actor, row, fresh, approved_by, at, payments, action="exchange")
+    _pay(ctx, actor, row, fresh, approved_by, at, parts, action="exchange")
     fast.update(RefundRow, row.id, status="completed", completed_at=at)
     _event(row.id, actor.code, "exchange", queries.order_no_of(sale_id), at=at)
     job = printing.queue_voucher(ctx, row.refund_no)
     return RefundResult(
-        row.refund_no, "completed", fresh.amount, fresh.tender, approved_by.code if approved_by else "", job
+        row.refund_no, "completed", fresh.amount, fresh.tender, approved_by.code if approved_by else "", job, parts
     )
+
+
+def exchange_parts(parts: tuple[TenderPart, ...], used: int) -> tuple[TenderPart, ...]:
+    """An exchange's parts: the credit the new sale used is taken from the parts in the policy's
+    order (tender `exchange`); what is left of each goes back by its own tender."""
+    out: list[TenderPart] = []
+    for part in parts:
+        take = min(used, part.amount)
+        used -= take
+        if take:
+            out.append(replace(part, tender=TenderKind.EXCHANGE.value, amount=take, fee=0, reference=""))
+        if part.amount - take:
+            out.append(replace(part, amount=part.amount - take))
+    return tuple(out)
 
 
 def member_of(ctx: Context, draft: RefundDraft) -> int | None:
@@ -600,9 +672,10 @@ def park(ctx: Context, actor: Staff, draft: RefundDraft) -> RefundResult:
     def record() -> RefundResult:
         at = ctx.now()
         row, fresh = _record(ctx, actor, draft, at, None, status="pending_approval")
+        _save_parts(row.id, fresh.parts)
         _event(row.id, actor.code, "parked", ",".join(fresh.approvals), at=at)
         audit.append(actor.code, "refund_parked", row.refund_no, {"amount": fresh.amount})
-        return RefundResult(row.refund_no, "pending_approval", fresh.amount, fresh.tender, "", None)
+        return RefundResult(row.refund_no, "pending_approval", fresh.amount, fresh.tender, "", None, fresh.parts)
 
     return write(record)
 
@@ -640,17 +713,19 @@ def approve_parked(ctx: Context, approver: Staff, refund_no: str) -> RefundResul
         lines = list(RefundLineRow.select().where(RefundLineRow.refund == row.id))
         paid = _paid(ctx, approver, at)
         fast.update(RefundRow, row.id, **paid)
+        parked = _parked_quote(row, lines)
         _pay(
             ctx,
             approver,
             replace(_stored(row, lines), shift_id=paid["shift"]),
-            _parked_quote(row, lines),
+            parked,
             approver,
             at,
+            parked.parts,
             action="refund_approved",
         )
         job = printing.queue_voucher(ctx, row.refund_no)
-        return RefundResult(row.refund_no, "paid", row.amount, row.tender, approver.code, job)
+        return RefundResult(row.refund_no, "paid", row.amount, row.tender, approver.code, job, parked.parts)
 
     return write(record)
 
@@ -658,6 +733,12 @@ def approve_parked(ctx: Context, approver: Staff, refund_no: str) -> RefundResul
 def _parked_quote(row: RefundRow, lines: list[RefundLineRow]) -> RefundQuote:
     from tui_pos.domain.policy import DEFAULT_RULE
     from tui_pos.domain.refund import LineQuote
+    from tui_pos.domain.refund_tenders import SpentPoints
+
+    parts = tuple(
+        TenderPart(t.paid_by, t.tender, t.amount, t.fee, t.reference)
+        for t in RefundTenderRow.select().where(RefundTenderRow.refund == row.id).order_by(RefundTenderRow.id)
+    )
 
     # a no-receipt refund stores no sale line: its quote keyed each line by product id (see _basis)
     return RefundQuote(
@@ -683,6 +764,9 @@ def _parked_quote(row: RefundRow, lines: list[RefundLineRow]) -> RefundQuote:
         approver_role=None,
         rules=(),
         outside_window="outside_window" in row.approval_reasons,
+        # parked before refund tenders were kept: all of it by the refund's tender
+        parts=parts or (TenderPart("", row.tender, row.amount, row.fee, row.reference),),
+        spent=SpentPoints(row.points_spent, row.spent_deducted, row.spent_policy),
     )
 
 
@@ -746,15 +830,6 @@ def voucher_job_to_print(ctx: Context, actor: Staff, refund_no: str) -> int:
     """F8 on the pay-out step: the voucher that never printed, else a recorded reprint."""
     job = printing.queued_job(_row(refund_no).refund_no)
     return job if job is not None else reprint_voucher(ctx, actor, refund_no)
-
-
-def original_tender(sale: SaleDetail) -> str:
-    """The tender that paid most of the order (points aside): the 'original way' back."""
-    paid: dict[str, int] = {}
-    for p in sale.payments:
-        if p.tender != TenderKind.POINTS and p.amount > 0:
-            paid[p.tender] = paid.get(p.tender, 0) + p.amount
-    return max(paid, key=lambda t: paid[t]) if paid else "cash"
 
 
 # ---- tracking -------------------------------------------------------------------------

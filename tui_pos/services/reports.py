@@ -127,7 +127,7 @@ def approvers(ctx: Context, actor: Staff, since: datetime, until: datetime) -> l
 
 @dataclass(frozen=True)
 class Flag:
-    kind: str  # member / cashier / edge / just_under
+    kind: str  # member / cashier / edge / just_under / cash_for_non_cash / forgiven
     who: str
     text: str  # already worded for the screen (English template + params, translated there)
     params: dict[str, object]
@@ -200,6 +200,14 @@ def flags(ctx: Context, actor: Staff, since: datetime, until: datetime) -> list[
             else "{no} by {code} within {minutes} min before the shift closed"
         )
         out.append(Flag("edge", code, text, {"no": refund_no, "code": code, "minutes": cfg.edge_minutes}))
+    for refund_no, code, what, amount, points in q.tender_policy_refunds(since, until):
+        params: dict[str, object] = {"no": refund_no, "code": code, "amount": yuan(amount), "points": points}
+        text = (
+            "{no} by {code}: {amount} in cash for money not paid in cash"
+            if what == "cash_for_non_cash"
+            else "{no} by {code}: {points} earned points already spent, forgiven"
+        )
+        out.append(Flag(what, code, text, params))
     for role, limit in ctx.config.refund_limits.items():
         if limit is None or limit <= 0:
             continue

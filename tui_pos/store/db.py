@@ -14,7 +14,7 @@ from tui_pos.domain.errors import Conflict, StoreBusy
 from tui_pos.files import create_owner_only
 from tui_pos.store import aggregates, fast, models, product_search
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 BUSY_TIMEOUT_MS = 5000
 T = TypeVar("T")
 
@@ -61,6 +61,14 @@ def _staff_admin(db: SqliteDatabase) -> None:
     _add_column(db, "staff", "refund_limit", "INTEGER")
 
 
+def _refund_tenders(db: SqliteDatabase) -> None:
+    """A refund's money per tender (refund_tender, made by create_tables after the steps) and how
+    it settled earned points the member had already spent."""
+    _add_column(db, "refund", "points_spent", "INTEGER NOT NULL DEFAULT 0")
+    _add_column(db, "refund", "spent_deducted", "INTEGER NOT NULL DEFAULT 0")
+    _add_column(db, "refund", "spent_policy", "VARCHAR(255) NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
     2: _print_job_till,
     3: _shifts,
@@ -68,6 +76,7 @@ MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
     5: _product_search,
     6: _staff_name_en,
     7: _staff_admin,
+    8: _refund_tenders,
 }
 
 # A closed shift is a signed-off Z report: nothing may change it or add money to it, whichever

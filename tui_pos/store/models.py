@@ -187,6 +187,10 @@ class RefundRow(BaseRow):
     exchange_sale_id: int | None
     shift = ForeignKeyField(ShiftRow, null=True, backref="refunds")  # where it was recorded (and paid)
     shift_id: int | None
+    # earned points the member had already spent, settled by [refund_policy] spent_points
+    points_spent = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    spent_deducted = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])  # cents off the money for them
+    spent_policy = CharField(default="", constraints=[SQL("DEFAULT ''")])  # deduct / forgive; "" = none spent
 
 
 class SaleLineRow(BaseRow):
@@ -216,6 +220,20 @@ class RefundLineRow(BaseRow):
     qty = IntegerField()
     amount = IntegerField()  # value of these units as paid (money + points share), cents
     disposition = CharField()  # restock / damaged / scrap
+
+
+class RefundTenderRow(BaseRow):
+    """One part of a refund's money: the tender it was paid by and the one it goes back by. Kept
+    from the moment the refund is recorded (parked too), so later refunds of the order split
+    what is left of each tender."""
+
+    refund = ForeignKeyField(RefundRow, backref="tenders", on_delete="CASCADE")
+    refund_id: int
+    paid_by = CharField()  # "" without a receipt
+    tender = CharField()
+    amount = IntegerField()  # money going back this way, cents
+    fee = IntegerField(default=0)
+    reference = CharField(default="")
 
 
 class RefundEventRow(BaseRow):
@@ -324,6 +342,7 @@ ALL_TABLES = [
     RefundRow,
     SaleLineRow,
     RefundLineRow,
+    RefundTenderRow,
     RefundEventRow,
     PaymentRow,
     StockMoveRow,

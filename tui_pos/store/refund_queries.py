@@ -10,6 +10,7 @@ from typing import Any, cast
 from peewee import JOIN, ModelSelect, fn
 
 from tui_pos.domain.refund import LineHistory, SaleFacts
+from tui_pos.domain.refund_tenders import Paid, SpentPoints, TenderPart
 from tui_pos.store import fast
 from tui_pos.store.models import (
     MemberRow,
@@ -82,6 +83,8 @@ class RefundDetail:
     events: tuple[RefundEvent, ...]
     staff_name_en: str = ""
     approver_name_en: str = ""
+    parts: tuple[TenderPart, ...] = ()  # the money per tender (refund_tender)
+    spent: SpentPoints = SpentPoints()  # earned points the member had spent, as settled
 
 
 @dataclass(frozen=True)
@@ -109,8 +112,15 @@ _ORDER = f"""SELECT s.id, s.order_no, s.status, s.training, s.created_at, s.poin
        (SELECT COALESCE(SUM(p.amount), 0) FROM payment p
          WHERE p.sale_id = s.id AND p.refund_id IS NULL AND p.tender = 'points'),
        (SELECT COALESCE(SUM(r.points_returned), 0) FROM refund r WHERE r.sale_id = s.id AND {_LIVE}),
-       (SELECT COALESCE(SUM(r.points_reversed), 0) FROM refund r WHERE r.sale_id = s.id AND {_LIVE})
+       (SELECT COALESCE(SUM(r.points_reversed), 0) FROM refund r WHERE r.sale_id = s.id AND {_LIVE}),
+       (SELECT COALESCE(SUM(r.points_spent), 0) FROM refund r WHERE r.sale_id = s.id AND {_LIVE})
   FROM sale s LEFT JOIN member m ON m.id = s.member_id WHERE s.id = ?"""
+# The money by tender (points aside) and what live refunds took of each (refund_tender).
+_PAID = f"""SELECT p.tender, SUM(p.amount), MAX(p.reference),
+       (SELECT COALESCE(SUM(t.amount + t.fee), 0) FROM refund_tender t JOIN refund r ON r.id = t.refund_id
+         WHERE r.sale_id = p.sale_id AND t.paid_by = p.tender AND {_LIVE})
+  FROM payment p WHERE p.sale_id = ? AND p.refund_id IS NULL AND p.tender != 'points'
+ GROUP BY p.tender ORDER BY MIN(p.id)"""
 _LINES = f"""SELECT l.id, l.product_id, l.name, l.category, COALESCE(p.refund_policy, ''), l.qty, l.paid,
        COALESCE(done.qty, 0), COALESCE(done.amount, 0), COALESCE(p.name_en, ''), l.barcode
   FROM sale_line l
@@ -139,7 +149,9 @@ def order_to_refund(sale_id: int) -> OrderToRefund | None:
         points_cents,
         returned,
         reversed_,
+        spent,
     ) = row
+    by_tender = tuple(Paid(t, amount, ref or "", done) for t, amount, ref, done in fast.run(_PAID, (sid,)))
     history, product_of = {}, {}
     for line_id, product_id, name, category, policy, qty, paid, done_qty, done_amount, name_en, barcode in fast.run(
         _LINES, (sid, sid)
@@ -158,6 +170,8 @@ def order_to_refund(sale_id: int) -> OrderToRefund | None:
         refunded_value=sum(h.refunded_amount for h in history.values()),
         points_returned=returned,
         points_reversed=reversed_,
+        points_spent=spent,
+        paid=by_tender,
     )
     return OrderToRefund(sid, order_no, status, bool(training), member_id, card or "", facts, history, product_of)
 
@@ -234,7 +248,7 @@ _DETAIL = """SELECT r.id, r.refund_no, s.order_no, r.status, r.amount, r.tender,
                     r.created_at, r.no_receipt, r.sale_id, r.member_id, st.name, ap.code, ap.name, r.allowed,
                     r.fee, r.points_returned, r.points_reversed, r.note, r.reference, r.override, r.training,
                     r.policy_text, r.approval_reasons, r.reject_reason, r.paid_at, r.completed_at,
-                    st.name_en, ap.name_en
+                    st.name_en, ap.name_en, r.points_spent, r.spent_deducted, r.spent_policy
              FROM refund r LEFT JOIN sale s ON s.id = r.sale_id JOIN staff st ON st.id = r.staff_id
              LEFT JOIN member m ON m.id = r.member_id LEFT JOIN staff ap ON ap.id = r.approver_id
              WHERE r.refund_no = ?"""
@@ -280,6 +294,9 @@ def refund_detail(refund_no: str) -> RefundDetail | None:
         completed_at,
         staff_name_en,
         approver_name_en,
+        points_spent,
+        spent_deducted,
+        spent_policy,
     ) = row
     lines = tuple(
         RefundLineView(*line)
@@ -287,6 +304,12 @@ def refund_detail(refund_no: str) -> RefundDetail | None:
             "SELECT l.name, l.qty, l.amount, l.disposition, COALESCE(p.name_en, ''), COALESCE(p.barcode, '')"
             " FROM refund_line l LEFT JOIN product p ON p.id = l.product_id WHERE l.refund_id = ? ORDER BY l.id",
             (rid,),
+        )
+    )
+    parts = tuple(
+        TenderPart(*part)
+        for part in run(
+            "SELECT paid_by, tender, amount, fee, reference FROM refund_tender WHERE refund_id = ? ORDER BY id", (rid,)
         )
     )
     events = tuple(
@@ -330,6 +353,8 @@ def refund_detail(refund_no: str) -> RefundDetail | None:
         completed_at=when(completed_at) if completed_at else None,
         lines=lines,
         events=events,
+        parts=parts,
+        spent=SpentPoints(points_spent, spent_deducted, spent_policy),
         staff_name_en=staff_name_en or "",
         approver_name_en=approver_name_en or "",
     )

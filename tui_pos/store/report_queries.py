@@ -358,6 +358,36 @@ def edge_refunds(since: datetime, until: datetime, minutes: int) -> list[tuple[s
     ]
 
 
+def tender_policy_refunds(since: datetime, until: datetime) -> list[tuple[str, str, str, int, int]]:
+    """(refund no., cashier, what, cents, points) for refunds that paid cash for money not paid
+    in cash ('cash_for_non_cash') or let the member keep earned points already spent ('forgiven')."""
+    cash = RefundRow.approval_reasons.contains("cash_for_non_cash")
+    forgiven = (RefundRow.spent_policy == "forgive") & (RefundRow.points_spent > 0)
+    rows = cast(
+        "Iterable[tuple[str, str, str, int, int, str, int]]",
+        RefundRow.select(
+            RefundRow.refund_no,
+            StaffRow.code,
+            RefundRow.approval_reasons,
+            RefundRow.amount,
+            RefundRow.points_spent,
+            RefundRow.spent_policy,
+            RefundRow.id,
+        )
+        .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
+        .where(_refunds(since, until) & (cash | forgiven))
+        .order_by(RefundRow.created_at)
+        .tuples(),
+    )
+    out: list[tuple[str, str, str, int, int]] = []
+    for no, code, reasons, amount, points, policy, _ in rows:
+        if "cash_for_non_cash" in reasons.split(","):
+            out.append((no, code, "cash_for_non_cash", amount, 0))
+        if policy == "forgive" and points:
+            out.append((no, code, "forgiven", 0, points))
+    return out
+
+
 def just_under(since: datetime, until: datetime, role: str, low: int, high: int) -> list[tuple[str, int]]:
     """(staff code, count) of refunds by staff of `role` worth [low, high] cents that needed nobody's approval."""
     rows = cast(

@@ -145,9 +145,13 @@ class RefundDetailScreen(ScrollsLongView, PosScreen[None]):
         s = d.summary
         self.status = s.status
         self.refresh_bindings()
-        head = Text.assemble(
-            bold(s.refund_no), f"  {labels.status(s.status)}  {show_money(s.amount)} {tender_label(s.tender)}"
+        ways = [p for p in d.parts if p.amount]
+        via = (  # a split refund: each tender with its part
+            " + ".join(f"{tender_label(p.tender)} {show_money(p.amount)}" for p in ways)
+            if len(ways) > 1
+            else tender_label(s.tender)
         )
+        head = Text.assemble(bold(s.refund_no), f"  {labels.status(s.status)}  {show_money(s.amount)} {via}")
         if s.no_receipt:
             head.append_text(Text("  ").append_text(bold(tr("No receipt"))))
         rows: list[str | Text] = [
@@ -188,7 +192,7 @@ class RefundDetailScreen(ScrollsLongView, PosScreen[None]):
             self.query_one("#error", Static).update(exc.message)
             return
         self.refresh_detail()
-        self._print(result.print_job_id, result.tender == "cash")
+        self._print(result.print_job_id, any(p.tender == "cash" and p.amount for p in result.parts))
 
     def action_reject(self) -> None:
         box = self.query_one("#reject-reason", Input)

@@ -10,12 +10,11 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from tui_pos import labels
-from tui_pos.devices.tickets import tender_label
 from tui_pos.domain.errors import NeedsApproval, PosError
 from tui_pos.i18n import tr
 from tui_pos.services import refunds
 from tui_pos.ui.screens.refund.pay_out import PayOutStep
-from tui_pos.ui.screens.refund.step import WizardStep, close_wizard, hand_over, money
+from tui_pos.ui.screens.refund.step import WizardStep, close_wizard, hand_over_parts, money, tenders_text
 from tui_pos.ui.scrolling import LongView, scroll_keys
 from tui_pos.ui.widgets.plain import Plain, bold, lines
 
@@ -49,9 +48,9 @@ class ConfirmStep(WizardStep):
         how = (
             tr("Exchange: {amount} credit towards new goods", amount=money(q.amount))
             if self.state.exchange
-            else f"{tr('Refund amount')}: {money(q.amount)}  {tr('Refund via')}: {tender_label(q.tender)}"
+            else f"{tr('Refund amount')}: {money(q.amount)}  {tr('Refund via')}: {tenders_text(q.parts, q.tender)}"
         )
-        self.show_figure(how if self.state.exchange else hand_over(q.amount, q.tender))
+        self.show_figure(how if self.state.exchange else hand_over_parts(q.parts, q.amount, q.tender))
         self.query_one("#summary", Static).update(
             lines(  # the note is the cashier's words: text
                 [

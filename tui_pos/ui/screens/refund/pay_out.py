@@ -49,13 +49,20 @@ class PayOutStep(WizardStep):
 
     def on_mount(self) -> None:
         result = self.result
-        cash = result.tender == "cash"
+        cash = any(p.tender == "cash" and p.amount for p in result.parts) if result.parts else result.tender == "cash"
+        shown = [p for p in result.parts if p.amount]
         self.query_one("#payout", Static).update(  # above the voucher, which scrolls under it
             lines(
                 [
                     Text.assemble(f"{tr('Refund no.')}: ", bold(result.refund_no)),
-                    bold(hand_over(result.amount, result.tender)),
-                    tr("Then press F9: cash handed over, customer signed"),
+                    *(
+                        [bold(hand_over(p.amount, p.tender)) for p in shown]
+                        if shown
+                        else [bold(hand_over(result.amount, result.tender))]
+                    ),
+                    tr("Then press F9: cash handed over, customer signed")
+                    if cash
+                    else tr("Then press F9: customer signed"),
                 ]
             )
         )

@@ -17,11 +17,22 @@ from tui_pos.domain.refund import RefundQuote
 from tui_pos.i18n import tr
 from tui_pos.services import refunds
 from tui_pos.ui.screens.refund.confirm import ConfirmStep
-from tui_pos.ui.screens.refund.step import WizardStep, hand_over, money
+from tui_pos.ui.screens.refund.step import WizardStep, hand_over_parts, money, tenders_text
 from tui_pos.ui.scrolling import LongView, scroll_keys
 from tui_pos.ui.widgets.plain import Plain, bold, lines
 
-TENDER_CYCLE = ("cash", "original", "stored_value", "card", "wechat", "alipay")
+
+def spent_words(q: RefundQuote) -> list[str]:
+    """Earned points the member already spent, as the policy settled them, in plain words."""
+    spent = q.spent
+    out = []
+    if spent.deducted:
+        out.append(f"{tr('Points already spent')}: -{money(spent.deducted)}")
+    elif spent.points:
+        out.append(tr("Points already spent, forgiven: {points} (flagged)", points=spent.points))
+    if spent.below_zero:
+        out.append(tr("Points go below zero by {points}; later points pay it back", points=spent.below_zero))
+    return out
 
 
 class ReviewStep(WizardStep):
@@ -32,7 +43,8 @@ class ReviewStep(WizardStep):
     AUTO_FOCUS = "#amount"
     HELP = (
         "The amount is what the policy allows; you may lower it (a supervisor then approves), never "
-        "raise it. Ctrl+T changes how the money goes back: cash, the original tender, stored value."
+        "raise it. Money goes back the way it was paid, as the policy (F2) says; Ctrl+T picks another "
+        "way the policy allows for all of it (cash for money not paid in cash needs a supervisor)."
     )
     BINDINGS = WizardStep.BINDINGS + [
         Binding("ctrl+t", "tender", "Tender"),
@@ -69,16 +81,32 @@ class ReviewStep(WizardStep):
             rows.append(f"{tr('Points returned')}: +{q.points_returned}")
         if q.points_reversed:
             rows.append(f"{tr('Points taken back')}: -{q.points_reversed}")
+        rows.extend(spent_words(q))
         if q.fee:
             rows.append(f"{tr('Fee')}: -{money(q.fee)}")
-        rows.append(bold(f"{tr('Policy allows')}: {money(q.allowed)}   {tr('Refund via')}: {tender_label(q.tender)}"))
+        split = len([p for p in q.parts if p.amount]) > 1
+        for part in q.parts:  # a split refund, or money going back another way than it was paid
+            if part.paid_by and part.amount and (split or part.tender != part.paid_by):
+                rows.append(
+                    tr(
+                        "Paid by {paid}: {amount} back by {tender}",
+                        paid=tender_label(part.paid_by),
+                        amount=money(part.amount),
+                        tender=tender_label(part.tender),
+                    )
+                )
+        rows.append(
+            bold(f"{tr('Policy allows')}: {money(q.allowed)}   {tr('Refund via')}: {tenders_text(q.parts, q.tender)}")
+        )
         if q.rules:
             rows.append(tr("Policy: {rules}", rules="; ".join(q.rules)))
         if q.approvals:
             rows.append(tr("Needs approval: {why}", why="; ".join(refunds.approval_text(q))))
         self.query_one("#quote", Static).update(lines(rows))  # product names: text
-        self.show_figure(hand_over(q.amount, q.tender))
-        self.query_one("#reference", Input).display = q.tender not in ("cash", "stored_value")
+        self.show_figure(hand_over_parts(q.parts, q.amount, q.tender))
+        self.query_one("#reference", Input).display = any(
+            p.tender not in ("cash", "stored_value") for p in q.parts
+        ) or (not q.parts and q.tender not in ("cash", "stored_value"))
 
     def requote(self) -> bool:
         try:
@@ -91,15 +119,17 @@ class ReviewStep(WizardStep):
         return True
 
     def action_tender(self) -> None:
+        """The next way back the policy allows for all of the order's money (refunds.tender_choices)."""
+        try:
+            choices = refunds.tender_choices(self.pos.ctx, self.state.draft())
+        except PosError as exc:
+            self.show_error(exc.message)
+            return
+        if len(choices) < 2:
+            self.show_error(tr("The policy sends this money back only the way it was paid"))
+            return
         current = self.state.tender
-        nxt = TENDER_CYCLE[(TENDER_CYCLE.index(current) + 1) % len(TENDER_CYCLE)] if current in TENDER_CYCLE else "cash"
-        if nxt == "original":
-            nxt = refunds.original_tender(self.state.lookup.sale) if self.state.lookup else "cash"
-            if nxt == "cash":
-                nxt = "stored_value"
-        if nxt == "stored_value" and not self.state.has_member:
-            nxt = "card"
-        self.state.tender = nxt
+        self.state.tender = choices[(choices.index(current) + 1) % len(choices)] if current in choices else choices[0]
         self.state.amount = None
         if self.requote():
             self.query_one("#amount", Input).value = format_money(self.quote.amount)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tui_pos.domain.refund import LineHistory, Pick, RefundQuote
+from tui_pos.domain.refund_tenders import ORIGINAL
 from tui_pos.i18n import tr
 from tui_pos.services.refunds import OrderLookup, RefundDraft, RefundResult
 
@@ -22,7 +23,7 @@ class WizardState:
     disposition: dict[int, str] = field(default_factory=dict)  # sale line id -> what happens to the goods
     reason: str = "quality"
     note: str = ""
-    tender: str = "cash"
+    tender: str = ORIGINAL  # each part back the way it was paid; Ctrl+T on step 3 picks one tender
     reference: str = ""
     amount: int | None = None
     quote: RefundQuote | None = None

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from tui_pos.devices.tickets import tender_label
+from tui_pos.domain.refund_tenders import TenderPart
 from tui_pos.i18n import tr
 from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.screens.refund.state import WizardState
@@ -29,7 +30,23 @@ def hand_over(amount: int, tender: str) -> str:
     """What the cashier hands over, in the words of step 5: cash, or the tender it goes back by."""
     if tender == "cash":
         return tr("Hand over {amount} in cash", amount=money(amount))
+    if tender == "stored_value":
+        return tr("Credit {amount} to the member's stored value", amount=money(amount))
     return tr("Refund {amount} via {tender}", amount=money(amount), tender=tender_label(tender))
+
+
+def hand_over_parts(parts: tuple[TenderPart, ...], amount: int, tender: str) -> str:
+    """Step 4 and 5's line: each tender's part (a split refund: one after the other)."""
+    said = [hand_over(p.amount, p.tender) for p in parts if p.amount]
+    return "; ".join(said) if said else hand_over(amount, tender)
+
+
+def tenders_text(parts: tuple[TenderPart, ...], tender: str) -> str:
+    """How the money goes back, in words: one tender, or each with its part."""
+    shown = [p for p in parts if p.amount]
+    if len(shown) <= 1:
+        return tender_label(shown[0].tender if shown else tender)
+    return " + ".join(f"{tender_label(p.tender)} {money(p.amount)}" for p in shown)
 
 
 class WizardStep(ScrollsLongView, PosScreen[None]):
