@@ -186,6 +186,27 @@ def test_a_parked_split_refund_holds_its_tenders_and_pays_them_when_approved(ctx
     assert member().balance == balance + 10000
 
 
+def test_an_upgraded_shop_keeps_what_earlier_refunds_took_of_each_tender(ctx, cashier):
+    """Refunds recorded before refund_tender existed: the upgrade fills it from their payments,
+    so the next refund of the order splits only what is left (not the stored value again)."""
+    from tui_pos.store import db as store_db
+    from tui_pos.store.models import SchemaVersionRow, database
+
+    sale_id = sell(ctx, cashier, {priced(5000): 2}, [(TenderKind.STORED_VALUE, 3000, ""), (TenderKind.CASH, None, "")])
+    (line,) = refunds.load_order(ctx, sale_id).history.values()
+    first = refunds.confirm(ctx, cashier, RefundDraft(sale_id, (Pick(line.sale_line_id, 1),), "quality"))
+    RefundTenderRow.delete().execute()  # as a shop on schema 7 has it
+    database.execute_sql("UPDATE schema_version SET version = ?", (store_db.SCHEMA_VERSION - 1,))
+    store_db.close_database()
+    store_db.open_database(ctx.config.db_path, create=False)
+    assert max(r.version for r in SchemaVersionRow.select()) == store_db.SCHEMA_VERSION
+    assert sorted((t.paid_by, t.tender, t.amount) for t in RefundTenderRow.select()) == sorted(
+        (p.paid_by, p.tender, p.amount) for p in first.parts
+    )
+    second = refunds.confirm(ctx, cashier, RefundDraft(sale_id, (Pick(line.sale_line_id, 1),), "quality"))
+    assert [(p.tender, p.amount) for p in second.parts] == [("cash", total(sale_id) - first.amount)]
+
+
 def test_points_go_back_as_points_never_as_cash(ctx, cashier):
     sale_id = sell(ctx, cashier, {priced(1000): 1}, [(TenderKind.POINTS, 400, ""), (TenderKind.CASH, None, "")])
     points = member().points

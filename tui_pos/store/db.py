@@ -67,6 +67,26 @@ def _refund_tenders(db: SqliteDatabase) -> None:
     _add_column(db, "refund", "points_spent", "INTEGER NOT NULL DEFAULT 0")
     _add_column(db, "refund", "spent_deducted", "INTEGER NOT NULL DEFAULT 0")
     _add_column(db, "refund", "spent_policy", "VARCHAR(255) NOT NULL DEFAULT ''")
+    # Refunds recorded before: their money by the tender it went back by (what paid it was not
+    # kept; taken as the same), so a later refund of the order splits only what is left.
+    db.create_tables([models.RefundTenderRow], safe=True)
+    done = {row[0] for row in fast.execute(db, "SELECT DISTINCT refund_id FROM refund_tender")}
+    paid = fast.execute(
+        db,
+        "SELECT p.refund_id, p.tender, -p.amount, p.reference FROM payment p"
+        " WHERE p.refund_id IS NOT NULL AND p.tender != 'points' ORDER BY p.id",
+    ).fetchall()
+    parked = fast.execute(
+        db, "SELECT id, tender, amount, fee, reference FROM refund WHERE status = 'pending_approval'"
+    ).fetchall()
+    rows = [(rid, "" if t == "exchange" else t, t, amount, 0, ref) for rid, t, amount, ref in paid if rid not in done]
+    rows += [(rid, t, t, amount, fee, ref) for rid, t, amount, fee, ref in parked if rid not in done]
+    for row in rows:
+        fast.execute(
+            db,
+            "INSERT INTO refund_tender (refund_id, paid_by, tender, amount, fee, reference) VALUES (?, ?, ?, ?, ?, ?)",
+            row,
+        )
 
 
 MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
