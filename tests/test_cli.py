@@ -379,8 +379,16 @@ class TestReportCommands:
         assert "ends before it starts" in capsys.readouterr().err
         assert main(["--training", "report", "shift", "--staff", "003", "--pin", "0000"]) == 1
 
-    def test_shift_and_day(self, shop, capsys):
+    def test_shift_and_day(self, shop, home, capsys):
         assert main(["--training", "report", "shift", "--staff", "001", "--pin", "1111"]) == 0
+        assert "X report" in capsys.readouterr().out
+        # a cashier sees only their own shift; a supervisor any
+        with sqlite3.connect(home / "training.db") as db:
+            db.execute("UPDATE shift SET opened_by = '003' WHERE status = 'open'")
+        db.close()
+        assert main(["--training", "report", "shift", "--staff", "001", "--pin", "1111"]) == 1
+        assert "not yours" in capsys.readouterr().err
+        assert main(["--training", "report", "shift", "--staff", "002", "--pin", "2222"]) == 0
         assert "X report" in capsys.readouterr().out
         assert main(["--training", "report", "day", "--staff", "002", "--pin", "2222"]) == 0
         assert "Expected cash" in capsys.readouterr().out

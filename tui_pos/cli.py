@@ -574,7 +574,7 @@ def report_command(config: Config, args: argparse.Namespace) -> int:
     rows: Sequence[tuple[str, ...]]
     with _signed_in(config, args.staff, pin) as (ctx, actor):
         if args.report == "shift":
-            report = shifts.report(ctx, args.shift)
+            report = shifts.report_for(ctx, actor, args.shift)
             headers = (tr("Entry"), tr("Amount"))
             rows = _shift_rows(report)
             print("\n".join(without_controls(line) for line in shift_ticket(config, report).preview().split("\n")))

@@ -62,7 +62,7 @@ class ShiftConfig:
 @dataclass(frozen=True)
 class SecurityConfig:
     max_failed_pins: int = 5  # wrong PINs in a row before that staff code is locked ...
-    lockout_minutes: int = 15  # ... for this long
+    lockout_minutes: int = 30  # ... for this long (PCI DSS 8.3.4: at least 30 minutes)
     idle_lock_minutes: int = 5  # no key for this long: back to the login screen (0 = never)
     weak_pins: str = "refuse"  # refuse or allow new PINs like 1111 or 1234 (stored ones always work)
     min_pin_length: int = 4  # digits a new PIN needs (4 to 8)
@@ -285,7 +285,14 @@ def load_config(
         MemberLevel(code, str(spec[0]), _as_int("member_levels", code, spec[1]), str(spec[2]) if len(spec) > 2 else "")
         for code, spec in raw.get("member_levels", {}).items()
     )
-    limits = {role: _as_int("refund_limits", role, v) for role, v in raw.get("refund_limits", {}).items()}
+    limit_rules = dict(raw.get("refund_limits", {}))
+    per_shift = limit_rules.pop("per_shift", False)
+    if not isinstance(per_shift, bool):
+        raise ConfigError(f"refund_limits.per_shift must be true or false, not {per_shift!r}")
+    self_approval_max = _as_int("refund_limits", "self_approval_max", limit_rules.pop("self_approval_max", 50000))
+    if self_approval_max < 0:
+        raise ConfigError("refund_limits.self_approval_max cannot be negative")
+    limits = {role: _as_int("refund_limits", role, v) for role, v in limit_rules.items()}
     printer = _printer(raw.get("printer", {}))
     if training:
         printer = replace(printer, backend="training")
@@ -312,7 +319,11 @@ def load_config(
         categories_en={str(k): str(v) for k, v in raw.get("categories_en", {}).items()},
         refund_limits=limits,
         printer=printer,
-        refund_policy=_refund_policy(raw.get("refund_policy", {}), limits),
+        refund_policy=replace(
+            _refund_policy(raw.get("refund_policy", {}), limits),
+            limit_per_shift=per_shift,
+            self_approval_max=self_approval_max,
+        ),
         shifts=_ints(ShiftConfig, "shifts", raw.get("shifts", {})),
         refund_flags=_ints(RefundFlags, "refund_flags", raw.get("refund_flags", {})),
         security=_security(raw.get("security", {})),

@@ -65,6 +65,19 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
+    # cumulative refund limits, dual control, staff-code hygiene, refund no. where an order no. goes (issue 19, F)
+    "The limits count every refund of one order together, and each person's refunds of a shift.": "审批额度按同一订单的全部退款累计，并按每人每班次的退款累计。",
+    "The limits count every refund of one order together.": "审批额度按同一订单的全部退款累计计算。",
+    "Above {amount} nobody approves their own refund: a second person enters their code and PIN.": "超过 {amount} 的退款不能自己审批：须由另一人输入工号和密码。",
+    "Above {amount} nobody approves their own refund: another {role} enters their code and PIN ({why})": "超过 {amount} 的退款不能自己审批：须由另一位{role}输入工号和密码（{why}）",
+    "Above {amount} nobody approves their own refund: another {role} must approve it": "超过 {amount} 的退款不能自己审批：须由另一位{role}审批",
+    "{why}: {amount} with the {before} refunded before": "{why}：连同此前已退的 {before}，共 {amount}",
+    "{count} refunds of order {no} by {code}, {amount} in all": "{code} 对订单 {no} 退款 {count} 次，共 {amount}",
+    "One order, several refunds": "同一订单多次退款",
+    "Own refund": "自审退款",
+    "Shift {no} is not yours: a cashier sees only their own shift's report": "班次 {no} 不是您的：收银员只能查看自己班次的报表",
+    "{no} is a refund no., not an order no.: find it in the refund list": "{no} 是退款单号，不是订单号：请在退款记录中查找",
+    "{code} is a refund no., not a product barcode": "{code} 是退款单号，不是商品条码",
     # refund tenders and spent points by policy: [refund_policy] tenders, tender_order, spent_points (issue 19)
     "Money paid by {paid} goes back by {ways} only": "{paid}支付的金额只能退回到：{ways}",
     "Points paid with go back as points, never as cash.": "积分抵扣的部分退回积分，不退现金。",

@@ -105,6 +105,7 @@ FLAGS: dict[str, str] = {
     "cashier": "Cashier",
     "edge": "Near shift open/close",
     "just_under": "Just under the limit",
+    "order_run": "One order, several refunds",
     "cash_for_non_cash": "Cash for non-cash",
     "forgiven": "Spent points forgiven",
 }

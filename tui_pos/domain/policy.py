@@ -51,6 +51,10 @@ class RefundPolicy:
     spent_points: str = "deduct"  # refund_tenders.SPENT_POINTS
     tender_ways: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_TENDER_WAYS))
     tender_order: tuple[str, ...] = DEFAULT_TENDER_ORDER
+    # [refund_limits]: the limits count a person's refunds of the shift together too (always those
+    # of one order), and above self_approval_max nobody approves their own refund
+    limit_per_shift: bool = False
+    self_approval_max: int = 50000
 
     def rule_for(self, product_code: str, category: str) -> PolicyRule:
         code = product_code or self.categories.get(category, "")
@@ -128,6 +132,17 @@ class RefundPolicy:
                 if limit is not None
                 else tr("A {role} may refund any amount.", role=labels.role(role))
             )
+        lines.append(
+            tr("The limits count every refund of one order together, and each person's refunds of a shift.")
+            if self.limit_per_shift
+            else tr("The limits count every refund of one order together.")
+        )
+        lines.append(
+            tr(
+                "Above {amount} nobody approves their own refund: a second person enters their code and PIN.",
+                amount=money(self.self_approval_max),
+            )
+        )
         # each rule once, with the categories it covers: a rule's words often start with a name
         # of its own ("Services: ..."), so "Category Services: Services: ..." said it twice
         comma = "、" if language() == "zh" else ", "

@@ -92,10 +92,16 @@ class RefundQuote:
     outside_window: bool
     parts: tuple[TenderPart, ...] = ()  # the money per tender, in the policy's order
     spent: SpentPoints = SpentPoints()  # earned points the member already spent, as settled
+    limit_base: int = 0  # refunded before, counted with this one against the approval limit
 
     @property
     def override(self) -> bool:
         return self.amount != self.allowed
+
+    @property
+    def counted(self) -> int:
+        """This refund and the earlier ones it is counted with against the limits."""
+        return self.amount + self.limit_base
 
 
 def _cumulative(total: int, done: int, taking: int, whole: int, already: int) -> int:
@@ -121,9 +127,12 @@ def quote_refund(
     no_receipt: bool = False,
     requested_amount: int | None = None,
     actor_limit: int | None = None,
+    limit_base: int = 0,
 ) -> RefundQuote:
     """`actor_limit` is the refunder's own limit when a manager set one (Staff.refund_limit);
-    None = their role's limit from the policy."""
+    None = their role's limit from the policy. `limit_base` is what counts against that limit
+    before this refund (earlier refunds of the order, and of the shift if so configured): limits
+    are cumulative, so a split refund needs approval once the sum passes the limit."""
     if reason not in REASONS:
         raise InvalidInput("Choose a refund reason")
     if tender not in REFUND_TENDERS:
@@ -192,10 +201,11 @@ def quote_refund(
 
     needs: dict[str, Role] = {}
     limit = policy.limit(actor_role) if actor_limit is None else actor_limit
-    if limit is not None and amount > limit:
+    counted = amount + limit_base
+    if limit is not None and amount and counted > limit:
         # someone above the refunder, even when the amount is within their role's limit
         # (a personal limit set lower than the role's)
-        needs["over_limit"] = max(policy.role_for_amount(amount), Role(min(actor_role + 1, Role.MANAGER)))
+        needs["over_limit"] = max(policy.role_for_amount(counted), Role(min(actor_role + 1, Role.MANAGER)))
     if outside:
         needs["outside_window"] = Role.SUPERVISOR
     if no_receipt:
@@ -206,7 +216,7 @@ def quote_refund(
         needs["cash_for_non_cash"] = Role.SUPERVISOR
     approver = None
     if needs:
-        approver = max(max(needs.values()), policy.role_for_amount(amount), Role.SUPERVISOR)
+        approver = max(max(needs.values()), policy.role_for_amount(counted), Role.SUPERVISOR)
     return RefundQuote(
         lines=tuple(lines),
         value=value,
@@ -222,4 +232,5 @@ def quote_refund(
         outside_window=outside,
         parts=parts,
         spent=spent,
+        limit_base=limit_base,
     )

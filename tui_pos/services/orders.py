@@ -13,7 +13,7 @@ from datetime import datetime
 from tui_pos.domain.catalog import clean_text
 from tui_pos.domain.errors import InvalidInput, NotFound
 from tui_pos.domain.money import normalize_digits
-from tui_pos.domain.sales import PaymentView, SaleDetail, SaleLineView, SaleSummary
+from tui_pos.domain.sales import PaymentView, SaleDetail, SaleLineView, SaleSummary, is_refund_no
 from tui_pos.services import members
 from tui_pos.services.context import Context
 from tui_pos.services.members import MemberProfile
@@ -153,6 +153,8 @@ def order_detail(order_no: str | None = None, *, sale_id: int | None = None) -> 
     else:
         sale = queries.sale_detail(sale_id=sale_id)
     if sale is None:
+        if order_no and is_refund_no(order_no):
+            raise NotFound("{no} is a refund no., not an order no.: find it in the refund list", no=order_no[:30])
         raise NotFound("No order {no}", no=(order_no or str(sale_id))[:30])
     refunds = tuple(
         OrderRefund(

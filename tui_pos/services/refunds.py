@@ -14,10 +14,10 @@ from typing import Any, TypedDict
 
 from tui_pos.domain.catalog import clean_text
 from tui_pos.domain.errors import Conflict, InvalidInput, NeedsApproval, NotFound, RefundNotAllowed
-from tui_pos.domain.money import normalize_digits
+from tui_pos.domain.money import format_money, normalize_digits
 from tui_pos.domain.refund import LineHistory, Pick, RefundQuote, SaleFacts, quote_refund
 from tui_pos.domain.refund_tenders import ORIGINAL, TenderPart, ways
-from tui_pos.domain.sales import SaleDetail, SaleSummary
+from tui_pos.domain.sales import SaleDetail, SaleSummary, is_refund_no
 from tui_pos.domain.staff import Role, Staff, require
 from tui_pos.domain.tenders import TenderKind
 from tui_pos.i18n import tr
@@ -138,6 +138,8 @@ def find_order(ctx: Context, text: str) -> OrderLookup:
                 if order_no.startswith("T")
                 else "This is a live order: it cannot be refunded in training mode"
             )
+        if is_refund_no(order_no):
+            raise NotFound("{no} is a refund no., not an order no.: find it in the refund list", no=order_no)
         raise NotFound("No order {no}", no=order_no)
     return _load(ctx, sale)
 
@@ -240,6 +242,17 @@ def lines_without_receipt(
     return _basis(ctx, RefundDraft(None, picks, "other", member_id=member_id)).history
 
 
+def _limit_base(ctx: Context, staff_id: int, sale_id: int | None, before: int = 0, shift_id: int | None = None) -> int:
+    """What the approval limit already covers ahead of this refund: the order's earlier refunds
+    (limits are cumulative, so splitting a refund does not evade them), and with [refund_limits]
+    per_shift the refunder's refunds of the shift (`shift_id`, else this till's) if that is more."""
+    if not ctx.config.refund_policy.limit_per_shift:
+        shift_id = None
+    elif shift_id is None:
+        shift_id = shifts.current_id(ctx)
+    return refund_queries.refunded_before(sale_id, staff_id if shift_id is not None else None, shift_id, before)
+
+
 def _quote(ctx: Context, actor: Staff, basis: _Basis, draft: RefundDraft) -> RefundQuote:
     if basis.refusal:
         raise RefundNotAllowed(basis.refusal)
@@ -258,6 +271,7 @@ def _quote(ctx: Context, actor: Staff, basis: _Basis, draft: RefundDraft) -> Ref
         no_receipt=basis.no_receipt,
         requested_amount=draft.amount,
         actor_limit=actor.refund_limit,
+        limit_base=_limit_base(ctx, actor.id, basis.sale_id),
     )
     if basis.member_id is None and any(p.tender == TenderKind.STORED_VALUE for p in q.parts):
         raise InvalidInput("Stored value refunds need a member order")
@@ -299,7 +313,16 @@ def quote(ctx: Context, actor: Staff, draft: RefundDraft) -> RefundQuote:
 
 
 def approval_text(quote_: RefundQuote) -> list[str]:
-    return approvals(quote_.approvals)
+    words = approvals(quote_.approvals)
+    if "over_limit" in quote_.approvals and quote_.limit_base:  # the limit counts earlier refunds too
+        at = quote_.approvals.index("over_limit")
+        words[at] = tr(
+            "{why}: {amount} with the {before} refunded before",
+            why=words[at],
+            amount=format_money(quote_.counted, "￥"),
+            before=format_money(quote_.limit_base, "￥"),
+        )
+    return words
 
 
 # ---- step 4 ---------------------------------------------------------------------------
@@ -439,19 +462,46 @@ def _apply_moves(ctx: Context, row: _Stored, q: RefundQuote, at: datetime, parts
             fast.add(MemberRow, member_id, points=delta, balance=balance)
 
 
-def check_approver(ctx: Context, actor: Staff, q: RefundQuote, approver: tuple[str, str] | None) -> Staff | None:
-    """Who approves this refund: nobody, the actor (their role covers it) or the code+PIN given."""
+def second_person_needed(ctx: Context, q: RefundQuote) -> bool:
+    """Dual control: a refund that needs approval and comes (with what it is counted with) to more
+    than [refund_limits] self_approval_max is approved by someone else, whatever the refunder's role."""
+    return q.approver_role is not None and q.counted > ctx.config.refund_policy.self_approval_max
+
+
+def _wanted(ctx: Context, actor: Staff, q: RefundQuote) -> NeedsApproval | None:
+    """Whose code and PIN a refund still needs (as the error to raise without them), or None when
+    the refunder's own role covers it."""
     if q.approver_role is None:
         return None
-    if actor.role >= q.approver_role:
-        return actor  # the actor's own role covers it; recorded as self-approved
-    if approver is None:
-        raise NeedsApproval(
-            "A {role} must approve: {why}",
+    why = "; ".join(approval_text(q))
+    if actor.role < q.approver_role:
+        return NeedsApproval("A {role} must approve: {why}", reasons=q.approvals, role=role(q.approver_role), why=why)
+    if second_person_needed(ctx, q):
+        return NeedsApproval(
+            "Above {amount} nobody approves their own refund: another {role} enters their code and PIN ({why})",
             reasons=q.approvals,
+            amount=format_money(ctx.config.refund_policy.self_approval_max, "￥"),
             role=role(q.approver_role),
-            why="; ".join(approval_text(q)),
+            why=why,
         )
+    return None
+
+
+def approval_wanted(ctx: Context, actor: Staff, q: RefundQuote) -> str:
+    """Step 4's words for whose code and PIN are needed; "" when the refunder's own role covers it."""
+    wanted = _wanted(ctx, actor, q)
+    return wanted.message if wanted is not None else ""
+
+
+def check_approver(ctx: Context, actor: Staff, q: RefundQuote, approver: tuple[str, str] | None) -> Staff | None:
+    """Who approves this refund: nobody, the actor (their role covers it and the refund is within
+    what one may approve alone) or the code+PIN given."""
+    wanted = _wanted(ctx, actor, q)
+    if wanted is None:
+        return actor if q.approver_role is not None else None  # own role covers it: recorded as self-approved
+    if approver is None:
+        raise wanted
+    assert q.approver_role is not None
     code, pin = approver
     if code.strip() == actor.code:
         raise InvalidInput("Approval must come from someone else")
@@ -555,8 +605,10 @@ def _pay(
     at: datetime,
     parts: tuple[TenderPart, ...],
     action: str = "refund",
+    refunder_id: int | None = None,
 ) -> None:
-    """The money, goods and points of a refund already marked paid (see _paid)."""
+    """The money, goods and points of a refund already marked paid (see _paid). `refunder_id`:
+    who asked for it, when that is not `actor` (a parked refund paid on approval)."""
     _apply_moves(ctx, row, q, at, parts)
     if approved_by:
         _event(row.id, approved_by.code, "approved", ",".join(q.approvals), at=at)
@@ -570,6 +622,8 @@ def _pay(
             "amount": q.amount,
             "tender": q.tender,
             "approver": approved_by.code if approved_by else None,
+            "self_approved": approved_by is not None and approved_by.id == (refunder_id or actor.id),
+            "limit_base": q.limit_base,
             "approvals": list(q.approvals),
             "no_receipt": row.no_receipt,
             "parts": [[p.paid_by, p.tender, p.amount] for p in parts],
@@ -639,8 +693,8 @@ def record_exchange(
     fast.update(RefundRow, row.id, status="completed", completed_at=at)
     _event(row.id, actor.code, "exchange", queries.order_no_of(sale_id), at=at)
     job = printing.queue_voucher(ctx, row.refund_no)
-    return RefundResult(
-        row.refund_no, "completed", fresh.amount, fresh.tender, approved_by.code if approved_by else "", job, parts
+    return RefundResult(  # tender `exchange`, as the refund row has it
+        row.refund_no, "completed", fresh.amount, row.tender, approved_by.code if approved_by else "", job, parts
     )
 
 
@@ -700,7 +754,16 @@ def approve_parked(ctx: Context, approver: Staff, refund_no: str) -> RefundResul
 
     def record() -> RefundResult:
         row = _row(refund_no, "pending_approval")
-        needed = ctx.config.refund_policy.role_for_amount(row.amount)
+        policy = ctx.config.refund_policy
+        # the limits are cumulative: what was refunded of the order (or shift) before this one counts
+        counted = row.amount + _limit_base(ctx, row.staff_id, row.sale_id, before=row.id, shift_id=row.shift_id)
+        needed = policy.role_for_amount(counted)
+        if approver.id == row.staff_id and counted > policy.self_approval_max:
+            raise NeedsApproval(
+                "Above {amount} nobody approves their own refund: another {role} must approve it",
+                amount=format_money(policy.self_approval_max, "￥"),
+                role=role(max(needed, Role.SUPERVISOR)),
+            )
         if "over_limit" in row.approval_reasons:  # over a personal limit: someone above the refunder
             needed = max(needed, Role(min(Role.parse(row.staff.role) + 1, Role.MANAGER)))
         if approver.role < max(needed, Role.SUPERVISOR) or (
@@ -713,7 +776,7 @@ def approve_parked(ctx: Context, approver: Staff, refund_no: str) -> RefundResul
         lines = list(RefundLineRow.select().where(RefundLineRow.refund == row.id))
         paid = _paid(ctx, approver, at)
         fast.update(RefundRow, row.id, **paid)
-        parked = _parked_quote(row, lines)
+        parked = replace(_parked_quote(row, lines), limit_base=counted - row.amount)
         _pay(
             ctx,
             approver,
@@ -723,6 +786,7 @@ def approve_parked(ctx: Context, approver: Staff, refund_no: str) -> RefundResul
             at,
             parked.parts,
             action="refund_approved",
+            refunder_id=row.staff_id,
         )
         job = printing.queue_voucher(ctx, row.refund_no)
         return RefundResult(row.refund_no, "paid", row.amount, row.tender, approver.code, job, parked.parts)

@@ -122,12 +122,21 @@ def approvers(ctx: Context, actor: Staff, since: datetime, until: datetime) -> l
     return q.by_approver(since, until)
 
 
+def self_approvals(
+    ctx: Context, actor: Staff, since: datetime, until: datetime
+) -> list[tuple[str, str, str, int, bool]]:
+    """Refunds whose refunder approved them (code, name, refund no., cents, override): each one
+    listed under the approvals, since above self_approval_max only a second person may."""
+    require(actor, "reports")
+    return q.self_approvals(since, until)
+
+
 # --- flags -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Flag:
-    kind: str  # member / cashier / edge / just_under / cash_for_non_cash / forgiven
+    kind: str  # member / cashier / edge / just_under / order_run / cash_for_non_cash / forgiven
     who: str
     text: str  # already worded for the screen (English template + params, translated there)
     params: dict[str, object]
@@ -161,8 +170,8 @@ def member_flag(ctx: Context, member_id: int | None) -> Flag | None:
 
 
 def flags(ctx: Context, actor: Staff, since: datetime, until: datetime) -> list[Flag]:
-    """Everything worth a look in the range: members, cashiers, refunds at shift edges, and
-    refunds just under the approval limit."""
+    """Everything worth a look in the range: members, cashiers, refunds at shift edges, refunds
+    just under the refunder's approval limit, and runs of refunds of one order by one person."""
     require(actor, "reports")
     cfg = ctx.config.refund_flags
     english = _staff_en()
@@ -208,20 +217,25 @@ def flags(ctx: Context, actor: Staff, since: datetime, until: datetime) -> list[
             else "{no} by {code}: {points} earned points already spent, forgiven"
         )
         out.append(Flag(what, code, text, params))
-    for role, limit in ctx.config.refund_limits.items():
-        if limit is None or limit <= 0:
-            continue
-        low = limit * cfg.just_under_bp // 10000
-        for code, count in q.just_under(since, until, role, low, limit):
-            if count >= cfg.just_under_count:
-                out.append(
-                    Flag(
-                        "just_under",
-                        code,
-                        "{count} refunds just under the {limit} approval limit",
-                        {"count": count, "limit": yuan(limit)},
-                    )
+    for code, limit, count in q.just_under(since, until, ctx.config.refund_limits, cfg.just_under_bp):
+        if count >= cfg.just_under_count:  # the person's own limit where a manager set one
+            out.append(
+                Flag(
+                    "just_under",
+                    code,
+                    "{count} refunds just under the {limit} approval limit",
+                    {"count": count, "limit": yuan(limit)},
                 )
+            )
+    for order_no, code, count, amount in q.order_runs(since, until):
+        out.append(
+            Flag(
+                "order_run",
+                code,
+                "{count} refunds of order {no} by {code}, {amount} in all",
+                {"count": count, "no": order_no, "code": code, "amount": yuan(amount)},
+            )
+        )
     return out
 
 
@@ -328,13 +342,20 @@ def table(ctx: Context, actor: Staff, view: str, since: datetime, until: datetim
             ),
         )
     if view == "approvers":
+        # approvals of others' refunds, one line per approver; then every self-approved refund,
+        # one line each, its number in the last column
+        others = tuple(
+            (code, labels.staff(name, english.get(code, "")), str(n), yuan(amount or 0), str(over or 0), "")
+            for code, name, n, amount, over in approvers(ctx, actor, since, until)
+        )
+        own = tuple(
+            (code, labels.staff(name, english.get(code, "")), "1", yuan(amount), str(int(over)), refund_no)
+            for code, name, refund_no, amount, over in self_approvals(ctx, actor, since, until)
+        )
         return Table(
             view,
-            tuple(tr(h) for h in ("Code", "Name", "Approvals", "Approved amount", "Overrides")),
-            tuple(
-                (code, labels.staff(name, english.get(code, "")), str(n), yuan(amount or 0), str(over or 0))
-                for code, name, n, amount, over in approvers(ctx, actor, since, until)
-            ),
+            tuple(tr(h) for h in ("Code", "Name", "Approvals", "Approved amount", "Overrides", "Own refund")),
+            others + own,
         )
     if view == "flags":
         return Table(

@@ -13,9 +13,9 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from tui_pos.devices.tickets import shift_ticket
-from tui_pos.domain.errors import Conflict, InvalidInput, NotFound, PosError
+from tui_pos.domain.errors import Conflict, InsufficientPermission, InvalidInput, NotFound, PosError
 from tui_pos.domain.shift import CashCount, ShiftReport, check_cash_move, check_close
-from tui_pos.domain.staff import Staff, require
+from tui_pos.domain.staff import Role, Staff, require
 from tui_pos.services import printing
 from tui_pos.services.context import Context
 from tui_pos.store import audit, shift_queries
@@ -74,6 +74,17 @@ def report(ctx: Context, shift_id: int | None = None) -> ShiftReport:
     if shift.status == "closed" and shift.z_report:
         return ShiftReport.from_json(shift.z_report)
     return shift_queries.build_report(shift)
+
+
+def report_for(ctx: Context, actor: Staff, shift_id: int | None = None) -> ShiftReport:
+    """`tui-pos report shift`: a cashier sees only a shift they opened or closed (their own
+    drawer's takings), a supervisor or manager any shift."""
+    shift = current(ctx) if shift_id is None else ShiftRow.get_or_none(ShiftRow.id == shift_id)
+    if shift is not None and actor.role < Role.SUPERVISOR and actor.code not in (shift.opened_by, shift.closed_by):
+        raise InsufficientPermission(
+            "Shift {no} is not yours: a cashier sees only their own shift's report", no=str(shift.id)
+        )
+    return report(ctx, shift_id)
 
 
 def cash_move(ctx: Context, actor: Staff, kind: str, amount: int, reason: str) -> None:

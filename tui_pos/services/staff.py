@@ -31,18 +31,36 @@ from tui_pos.store.db import write
 from tui_pos.store.models import StaffRow
 from tui_pos.store.staff_queries import active_managers, all_staff, staff_row, to_staff
 
+UNKNOWN_CODE = "?"  # what the audit trail keeps for a staff code nobody has: never what was typed
+_dummy_hash: list[str] = []  # made once, with the same scrypt parameters as every stored PIN
+
+
+def _costly_refusal(pin: str) -> None:
+    """Check `pin` against a hash no PIN matches: an unknown or disabled code then takes as long
+    as a wrong PIN (about 30 ms of scrypt), so timing does not tell which codes exist."""
+    if not _dummy_hash:
+        _dummy_hash.append(hash_pin("not a pin"))
+    verify_pin(pin or "", _dummy_hash[0])
+
 
 def login(ctx: Context, code: str, pin: str, *, action: str = "login") -> Staff:
-    """Check a staff code and PIN. Every failure counts; the fifth locks the code for a while."""
+    """Check a staff code and PIN. Every failure counts; the fifth locks the code for a while
+    ([security] lockout_minutes, 30 by default as PCI DSS 8.3.4 asks). Something typed as a
+    code that is nobody's (often a PIN typed into the wrong box) is audited as "?", never as typed."""
     code = (code or "").strip()[:20]
 
     def check() -> Staff | AuthError:
         row = staff_row(code)
         now = ctx.now()
         if row is None or not row.active:
-            audit.append(code, f"{action}_failed", "staff", {"reason": "unknown code"})
+            _costly_refusal(pin)
+            who, why = (UNKNOWN_CODE, "unknown code") if row is None else (row.code, "disabled")
+            audit.append(who, f"{action}_failed", "staff", {"reason": why})
             return AuthError("Wrong staff code or PIN")
         if row.locked_until and row.locked_until > now:
+            audit.append(
+                code, f"{action}_failed", "staff", {"reason": "locked", "locked_until": row.locked_until.isoformat()}
+            )
             return AuthError(
                 "Staff code {code} is locked until {until}", code=code, until=row.locked_until.strftime("%H:%M")
             )

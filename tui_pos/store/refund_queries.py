@@ -473,3 +473,21 @@ def refund_totals_by_sale(sale_ids: list[int]) -> dict[int, dict[str, StatusTota
     for sale_id, status, count, amount in money:
         out.setdefault(sale_id, {})[status] = StatusTotals(count, amount or 0, units.get((sale_id, status)) or 0)
     return out
+
+
+_ORDER_REFUNDED = f"SELECT COALESCE(SUM(r.amount), 0) FROM refund r WHERE r.sale_id = ? AND r.id < ? AND {_LIVE}"
+_SHIFT_REFUNDED = (
+    f"SELECT COALESCE(SUM(r.amount), 0) FROM refund r WHERE r.staff_id = ? AND r.shift_id = ? AND r.id < ? AND {_LIVE}"
+)
+
+
+def refunded_before(sale_id: int | None, staff_id: int | None, shift_id: int | None, before: int = 0) -> int:
+    """What counts against an approval limit ahead of a refund: the money of the order's live
+    refunds, or (given a staff member and shift) of their refunds of the shift, whichever is more.
+    `before`: only refunds recorded before that one (the parked refund being approved)."""
+    last = before or 2**62
+    order = fast.run(_ORDER_REFUNDED, (sale_id, last)).fetchone()[0] if sale_id is not None else 0
+    shift = 0
+    if staff_id is not None and shift_id is not None:
+        shift = fast.run(_SHIFT_REFUNDED, (staff_id, shift_id, last)).fetchone()[0]
+    return int(max(order, shift))

@@ -7,11 +7,11 @@ daily totals (store/aggregates.py) instead of every sale line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from peewee import JOIN, SQL, Expression, fn
+from peewee import JOIN, SQL, Case, Expression, fn
 
 from tui_pos.store import aggregates
 from tui_pos.store.models import MemberRow, ProductRow, RefundLineRow, RefundRow, SaleRow, ShiftRow, StaffRow, database
@@ -388,20 +388,59 @@ def tender_policy_refunds(since: datetime, until: datetime) -> list[tuple[str, s
     return out
 
 
-def just_under(since: datetime, until: datetime, role: str, low: int, high: int) -> list[tuple[str, int]]:
-    """(staff code, count) of refunds by staff of `role` worth [low, high] cents that needed nobody's approval."""
+def just_under(
+    since: datetime, until: datetime, role_limits: Mapping[str, int | None], bp: int
+) -> list[tuple[str, int, int]]:
+    """(staff code, their limit, count) of refunds that needed nobody's approval and were worth
+    `bp` of the refunder's limit up to it: their own limit where a manager set one, else their
+    role's (`role_limits`, None = no limit)."""
+    roles = [(code, limit) for code, limit in role_limits.items() if limit is not None and limit > 0]
+    role_limit = Case(StaffRow.role, roles, None) if roles else SQL("NULL")
+    limit = fn.COALESCE(StaffRow.refund_limit, role_limit)
     rows = cast(
-        "Iterable[tuple[str, int]]",
-        RefundRow.select(StaffRow.code, fn.COUNT(RefundRow.id))
+        "Iterable[tuple[str, int, int]]",
+        RefundRow.select(StaffRow.code, limit, fn.COUNT(RefundRow.id))
         .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
         .where(
             _refunds(since, until)
-            & (StaffRow.role == role)
             & RefundRow.approver.is_null()
-            & (RefundRow.amount >= low)
-            & (RefundRow.amount <= high)
+            & (limit > 0)
+            & (RefundRow.amount * 10000 >= limit * bp)
+            & (RefundRow.amount <= limit)
         )
-        .group_by(StaffRow.code)
+        .group_by(StaffRow.code, limit)
+        .tuples(),
+    )
+    return list(rows)
+
+
+def order_runs(since: datetime, until: datetime) -> list[tuple[str, str, int, int]]:
+    """(order no., staff code, refunds, cents) where one person refunded one order more than once
+    in the range: a split refund stays within each refund's limit, not within the order's."""
+    rows = cast(
+        "Iterable[tuple[str, str, int, int]]",
+        RefundRow.select(SaleRow.order_no, StaffRow.code, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
+        .join(SaleRow, on=(RefundRow.sale == SaleRow.id))
+        .switch(RefundRow)
+        .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
+        .where(_refunds(since, until))
+        .group_by(RefundRow.sale, RefundRow.staff)
+        .having(fn.COUNT(RefundRow.id) >= 2)
+        .order_by(SaleRow.order_no)
+        .tuples(),
+    )
+    return list(rows)
+
+
+def self_approvals(since: datetime, until: datetime) -> list[tuple[str, str, str, int, bool]]:
+    """(code, name, refund no., cents, override) of refunds their own refunder approved (their
+    role covered what the policy asked, within [refund_limits] self_approval_max)."""
+    rows = cast(
+        "Iterable[tuple[str, str, str, int, bool]]",
+        RefundRow.select(StaffRow.code, StaffRow.name, RefundRow.refund_no, RefundRow.amount, RefundRow.override)
+        .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
+        .where(_refunds(since, until) & (RefundRow.approver == RefundRow.staff))
+        .order_by(StaffRow.code, RefundRow.created_at)
         .tuples(),
     )
     return list(rows)

@@ -63,23 +63,17 @@ class ConfirmStep(WizardStep):
                 ]
             )
         )
-        role = q.approver_role
-        needs = role is not None and self.pos.user.role < role
-        self.query_one("#approval", Vertical).display = needs
-        if needs and role is not None:
-            self.query_one("#approval-why", Static).update(
-                tr(
-                    "A {role} must approve: {why}",
-                    role=labels.role(role),
-                    why="; ".join(refunds.approval_text(q)),
-                )
-            )
+        # whose code and PIN (another person's above what one may approve alone): the service says
+        wanted = refunds.approval_wanted(self.pos.ctx, self.pos.user, q)
+        self.query_one("#approval", Vertical).display = bool(wanted)
+        if wanted:
+            self.query_one("#approval-why", Static).update(wanted)
             self.query_one("#approver", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "park":  # only a refund that waits for someone can be parked
             q = self.state.quote
-            return q is not None and q.approver_role is not None and self.pos.user.role < q.approver_role
+            return q is not None and bool(refunds.approval_wanted(self.pos.ctx, self.pos.user, q))
         return True
 
     @on(Input.Submitted, "#approver")
