@@ -59,6 +59,7 @@ APPROVALS: dict[str, str] = {
     "no_receipt": "No receipt",
     "override": "Amount lowered by the cashier",
     "cash_for_non_cash": "Cash back for money not paid in cash",
+    "second_person": "Above what one person may refund alone",
 }
 
 # Why the customer brings goods back (domain.policy.REASONS).

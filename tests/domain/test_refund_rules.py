@@ -167,13 +167,26 @@ def test_lowering_needs_a_supervisor_and_raising_is_refused():
         (20001, Role.CASHIER, Role.SUPERVISOR),
         (100001, Role.CASHIER, Role.MANAGER),
         (100001, Role.SUPERVISOR, Role.MANAGER),
-        (10**7, Role.MANAGER, None),
+        (50000, Role.MANAGER, None),  # ￥500.00: what one person may refund alone
     ],
 )
 def test_limits_per_role(paid, role, approver):
     q = quote(one_line(1, paid), [Pick(1, 1)], role=role)
     assert q.approver_role == approver
     assert ("over_limit" in q.approvals) == (approver is not None)
+
+
+@pytest.mark.parametrize(
+    ("paid", "role", "approvals", "approver"),
+    [
+        (50001, Role.SUPERVISOR, ("second_person",), Role.SUPERVISOR),  # within their limit, not alone
+        (10**7, Role.MANAGER, ("second_person",), Role.MANAGER),  # no limit, still not alone
+        (100001, Role.CASHIER, ("over_limit", "second_person"), Role.MANAGER),
+    ],
+)
+def test_above_what_one_person_may_refund_alone_a_second_is_needed(paid, role, approvals, approver):
+    q = quote(one_line(1, paid), [Pick(1, 1)], role=role)
+    assert (q.approvals, q.approver_role) == (approvals, approver)
 
 
 def test_outside_the_window_needs_approval_or_is_refused():

@@ -86,16 +86,21 @@ def test_a_split_refund_needs_approval_once_the_order_passes_the_limit(ctx, cash
 
 
 def test_a_supervisor_splitting_past_their_limit_needs_a_manager(ctx, supervisor, manager):
-    """￥1,200 as 2 x ￥600 by a supervisor (limit ￥1,000): the second wants a manager."""
+    """￥1,200 as 2 x ￥600 by a supervisor (limit ￥1,000): the first, above what one person may
+    refund alone (￥500), wants a second supervisor; the second, past the limit, a manager."""
+    staff_service.create_staff(ctx, manager, "005", "Supervisor Sun", Role.SUPERVISOR, "5826")
     sale = sell(ctx, supervisor, "6903", 2, 60000)
-    assert refunds.confirm(ctx, supervisor, one(ctx, sale)).approver_code == ""
+    first = refunds.quote(ctx, supervisor, one(ctx, sale))
+    assert first.approvals == ("second_person",) and first.approver_role is Role.SUPERVISOR
+    with pytest.raises(NeedsApproval, match="nobody approves their own refund"):
+        refunds.confirm(ctx, supervisor, one(ctx, sale))
+    assert refunds.confirm(ctx, supervisor, one(ctx, sale), ("005", "5826")).approver_code == "005"
     q = refunds.quote(ctx, supervisor, one(ctx, sale))
-    assert q.approvals == ("over_limit",) and q.approver_role is Role.MANAGER
+    assert q.approvals == ("over_limit", "second_person") and q.approver_role is Role.MANAGER
     with pytest.raises(NeedsApproval, match="A manager must approve"):
         refunds.confirm(ctx, supervisor, one(ctx, sale))
     with pytest.raises(InvalidInput, match="someone else"):
         refunds.confirm(ctx, supervisor, one(ctx, sale), ("002", PINS["002"]))
-    staff_service.create_staff(ctx, manager, "005", "Supervisor Sun", Role.SUPERVISOR, "5826")
     with pytest.raises(InsufficientPermission):  # another supervisor does not do
         refunds.confirm(ctx, supervisor, one(ctx, sale), ("005", "5826"))
     assert refunds.confirm(ctx, supervisor, one(ctx, sale), ("003", PINS["003"])).approver_code == "003"
@@ -219,7 +224,7 @@ def test_a_supervisor_lowering_a_big_refund_needs_someone_else(ctx, supervisor, 
     sale = sell(ctx, supervisor, "6903", 1, 70000)
     draft = one(ctx, sale, amount=60000)
     q = refunds.quote(ctx, supervisor, draft)
-    assert q.approvals == ("override",) and q.approver_role is Role.SUPERVISOR
+    assert q.approvals == ("override", "second_person") and q.approver_role is Role.SUPERVISOR
     with pytest.raises(NeedsApproval, match="another supervisor"):
         refunds.confirm(ctx, supervisor, draft)
     assert refunds.confirm(ctx, supervisor, draft, ("003", PINS["003"])).approver_code == "003"

@@ -19,7 +19,7 @@ from tui_pos.domain.staff import Role
 
 REFUND_TENDERS = ("cash", "card", "wechat", "alipay", "stored_value", ORIGINAL)
 # Why someone above the cashier must approve (their words: tui_pos.labels.APPROVALS).
-APPROVALS = ("over_limit", "outside_window", "no_receipt", "override", "cash_for_non_cash")
+APPROVALS = ("over_limit", "outside_window", "no_receipt", "override", "cash_for_non_cash", "second_person")
 
 
 @dataclass(frozen=True)
@@ -214,6 +214,10 @@ def quote_refund(
         needs["override"] = Role.SUPERVISOR
     if any(p.cash_for_non_cash and p.amount for p in parts):
         needs["cash_for_non_cash"] = Role.SUPERVISOR
+    if amount and counted > policy.self_approval_max:
+        # dual control: above this no refund goes through on one person's authority, whatever
+        # their role or limit (a manager's own limit is none); services refuse the refunder's own PIN
+        needs["second_person"] = Role.SUPERVISOR
     approver = None
     if needs:
         approver = max(max(needs.values()), policy.role_for_amount(counted), Role.SUPERVISOR)

@@ -473,16 +473,27 @@ def _wanted(ctx: Context, actor: Staff, q: RefundQuote) -> NeedsApproval | None:
     the refunder's own role covers it."""
     if q.approver_role is None:
         return None
-    why = "; ".join(approval_text(q))
+    words = approval_text(q)
     if actor.role < q.approver_role:
+        why = "; ".join(words)
         return NeedsApproval("A {role} must approve: {why}", reasons=q.approvals, role=role(q.approver_role), why=why)
     if second_person_needed(ctx, q):
+        # the message says it is above what one may refund alone: the other reasons follow, if any
+        others = [w for code, w in zip(q.approvals, words, strict=True) if code != "second_person"]
+        amount, who = format_money(ctx.config.refund_policy.self_approval_max, "￥"), role(q.approver_role)
+        if not others:
+            return NeedsApproval(
+                "Above {amount} nobody approves their own refund: another {role} enters their code and PIN",
+                reasons=q.approvals,
+                amount=amount,
+                role=who,
+            )
         return NeedsApproval(
             "Above {amount} nobody approves their own refund: another {role} enters their code and PIN ({why})",
             reasons=q.approvals,
-            amount=format_money(ctx.config.refund_policy.self_approval_max, "￥"),
-            role=role(q.approver_role),
-            why=why,
+            amount=amount,
+            role=who,
+            why="; ".join(others),
         )
     return None
 
