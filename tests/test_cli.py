@@ -161,6 +161,9 @@ class TestInit:
             close_database()
 
 
+SIGNED_IN = ("--staff", "001", "--pin", "2580")
+
+
 class TestImport:
     @pytest.fixture
     def shop(self, home) -> Path:
@@ -179,7 +182,7 @@ class TestImport:
             ).encode("gbk")
         )
         capsys.readouterr()
-        assert main(["import", "products", str(csv)]) == 1
+        assert main(["import", "products", str(csv), *SIGNED_IN]) == 1
         out, err = capsys.readouterr()
         assert "3 new, 0 updated, 0 unchanged, 1 rejected" in out
         assert "row 4: price 'abc' is not an amount" in out
@@ -187,7 +190,7 @@ class TestImport:
         assert counts(shop)["products"] == 3
         open_database(shop, create=False)
         try:
-            assert AuditRow.select().where(AuditRow.action == "import_products").get().staff_code == "cli"
+            assert AuditRow.select().where(AuditRow.action == "import_products").get().staff_code == "001"
         finally:
             close_database()
 
@@ -196,7 +199,7 @@ class TestImport:
         csv.write_text("barcode,name,category,price,stock\n111,可乐,饮料,3.00,10\n112,雪碧,饮料,3.00,10\n")
         capsys.readouterr()
         monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-        assert main(["import", "products", str(csv)]) == 0
+        assert main(["import", "products", str(csv), *SIGNED_IN]) == 0
         err = capsys.readouterr().err
         assert "\r[" in err and "2/2" in err
 
@@ -206,13 +209,13 @@ class TestImport:
             "card_no,phone,name,level,points,balance,joined\nM000001,13800000001,张三,gold,10,5.00,2024-01-01\n",
             encoding="utf-8-sig",
         )
-        assert main(["import", "members", str(csv)]) == 0
+        assert main(["import", "members", str(csv), *SIGNED_IN]) == 0
         assert counts(shop)["members"] == 1
 
     def test_wrong_header_exits_2_and_writes_nothing(self, shop, tmp_path, capsys):
         csv = tmp_path / "members.csv"
         csv.write_text("card,phone,name\nM000001,13800000001,张三\n")
-        assert main(["import", "members", str(csv)]) == 2
+        assert main(["import", "members", str(csv), *SIGNED_IN]) == 2
         err = capsys.readouterr().err
         assert "Unknown column(s): card" in err and "Nothing was imported" in err
         assert counts(shop)["members"] == 0
@@ -220,7 +223,7 @@ class TestImport:
     def test_no_database_yet(self, home, tmp_path, capsys):
         csv = tmp_path / "goods.csv"
         csv.write_text("barcode,name,price\n1,x,1\n")
-        assert main(["import", "products", str(csv)]) == 2
+        assert main(["import", "products", str(csv), *SIGNED_IN]) == 2
         assert "tui-pos init" in capsys.readouterr().err
         assert not (home / "shop.db").exists()
 
@@ -270,7 +273,7 @@ class TestRun:
         (home / "shop.db").chmod(0o666)
         assert main(["run"]) == 1
         err = capsys.readouterr().err
-        assert "can be changed by any user" in err and "chmod 600" in err
+        assert "can be changed by other users" in err and "chmod 600" in err
         assert apps == []
         (home / "shop.db").chmod(0o600)
         assert main(["run"]) == 0 and len(apps) == 1

@@ -297,3 +297,29 @@ def test_the_doctor_never_creates_the_database(shop):
     found = failing(world(shop))
     assert found[0] == ("FAIL", f"No database at {shop.db_path}", "create the shop: tui-pos init")
     assert not shop.db_path.exists()
+
+
+def test_the_folder_rule_is_the_tills_own(shop):
+    """What makes the till refuse to start is a FAIL here; a folder others may only look into is
+    a WARN, since 0700 is what the till creates."""
+    shop.data_dir.chmod(0o750)
+    try:
+        assert failing(world(shop)) == [
+            (
+                "WARN",
+                f"Data folder {shop.data_dir} is open to other users (mode 0o750; 0o700 expected)",
+                f"chmod 700 {shop.data_dir}",
+            )
+        ]
+        shop.data_dir.chmod(0o770)
+        assert [v[0] for v in failing(world(shop))] == ["FAIL"]
+    finally:
+        shop.data_dir.chmod(0o700)
+    shop.db_path.chmod(0o660)
+    assert failing(world(shop)) == [
+        ("FAIL", f"{shop.db_path} can be changed by its group (mode 0o660)", f"chmod 600 {shop.db_path}")
+    ]
+    shop.db_path.chmod(0o600)
+    owned = [v for v in failing(world(shop, uid=4242, env={**HEALTHY_ENV, "USER": "kasse"})) if "another user" in v[1]]
+    assert [v[0] for v in owned] == ["FAIL", "FAIL"]
+    assert owned[1][2] == f"run the till as that user, or: sudo chown kasse {shop.db_path}"

@@ -41,9 +41,11 @@ examples:
   tui-pos init                         create an empty shop and its first manager
   tui-pos demo                         create or refresh the demo shop in the selected database
   tui-pos --training demo              ... in the training database
-  tui-pos import products goods.csv    add or update products (barcode,name,name_en,category,price,
-                                       member_price,stock,refund_policy; prices in yuan like 3.50)
-  tui-pos import members members.csv   add members (card_no,phone,name,level,points,balance,joined)
+  tui-pos import products goods.csv --staff 002   add or update products (barcode,name,name_en,
+                                       category,price,member_price,stock,refund_policy; prices in yuan
+                                       like 3.50; a supervisor, PIN asked, or --pin, or on stdin)
+  tui-pos import members members.csv --staff 003   add members (card_no,phone,name,level,points,
+                                       balance,joined; points or balance need a manager)
   tui-pos report refunds --staff 003 --by reason --from 2026-11-01 --to 2026-11-30 --csv r.csv
                                        refund analytics (product, category, reason, cashier, level,
                                        member, week, cashiers, approvers, flags), to screen or CSV
@@ -52,8 +54,8 @@ examples:
   tui-pos price 6901234567890 3.50 --staff 002   change a price (recorded in the audit trail)
   tui-pos staff add 004 --name 小陈 --name-en "Chen" --staff 003   add a cashier (PINs asked)
   tui-pos staff list|disable 004|enable 004|reset-pin 004|role 004 supervisor --staff 003
-  tui-pos backup --to /media/usb       a consistent copy of the database, safe while tills run
-  tui-pos restore FILE                 put a backup back (tills closed; asks first)
+  tui-pos backup --to /media/usb --staff 002   a consistent copy of the database, safe while tills run
+  tui-pos restore FILE --staff 003     put a backup back (a manager; tills closed; asks first)
   tui-pos audit verify                 check the audit trail's hash chain
   tui-pos printer list                 USB devices this PC sees, with the ids for the config file
   tui-pos printer test --drawer        print a test page (and open the cash drawer)
@@ -87,6 +89,11 @@ def _global_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         default=None if top else default,
         help="read settings from this TOML file",
     )
+
+
+def _staff_options(parser: argparse.ArgumentParser, who: str) -> None:
+    parser.add_argument("--staff", required=True, metavar="CODE", help=f"your staff code ({who})")
+    parser.add_argument("--pin", metavar="PIN", help="asked for in a terminal; a script gives it on stdin")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub = kinds.add_parser(kind, help=text)
         _global_options(sub, top=False)
         sub.add_argument("csv", type=Path, metavar="CSV", help="the CSV file (header row first)")
+        _staff_options(sub, "a supervisor; a manager for members' points or stored value")
 
     report = commands.add_parser("report", help="refund analytics, shift (X/Z) and day reports, to screen or CSV")
     _global_options(report, top=False)
@@ -172,10 +180,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--to", type=Path, metavar="DIR", help="folder for the copy (default: backups/ in the data folder)"
     )
     backup.add_argument("--keep", type=int, default=14, metavar="N", help="keep the newest N copies there (0 = all)")
+    _staff_options(backup, "a supervisor or manager")
     restore = commands.add_parser("restore", help="replace the database with a backup (close the tills first)")
     _global_options(restore, top=False)
     restore.add_argument("file", type=Path, metavar="FILE")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _staff_options(restore, "a manager")
     audit_cmd = commands.add_parser("audit", help="check the audit trail")
     _global_options(audit_cmd, top=False)
     audit_cmd.add_argument("action", choices=["verify"])
@@ -401,24 +411,25 @@ class TextProgress:
 
 def import_file(config: Config, args: argparse.Namespace) -> int:
     from tui_pos.services import imports
-    from tui_pos.services.context import close_shop, open_shop
 
     if not config.db_path.exists():
         _err(tr("No shop database at {path}; create it first with `tui-pos init`", path=config.db_path))
         return 2
     run = imports.import_products if args.kind == "products" else imports.import_members
-    bar = TextProgress(sys.stderr)
-    ctx = open_shop(config)
-    try:
-        # a bar redrawn with \r is for a terminal; in a log or a pipe it is one long line of bars
-        report = run(ctx, imports.CLI_ACTOR, args.csv, progress=bar if sys.stderr.isatty() else None)
-    except imports.ImportFileError as exc:
-        _err(f"{args.csv}: {exc.message}")
-        _err(tr("Nothing was imported."))
+    pin = _pin(args)
+    if pin is None:
         return 2
-    finally:
-        bar.finish()
-        close_shop()
+    bar = TextProgress(sys.stderr)
+    with _signed_in(config, args.staff, pin) as (ctx, actor):
+        try:
+            # a bar redrawn with \r is for a terminal; in a log or a pipe it is one long line of bars
+            report = run(ctx, actor, args.csv, progress=bar if sys.stderr.isatty() else None)
+        except imports.ImportFileError as exc:
+            _err(f"{args.csv}: {exc.message}")
+            _err(tr("Nothing was imported."))
+            return 2
+        finally:
+            bar.finish()
     print(
         tr(
             "{file}: {imported} new, {updated} updated, {unchanged} unchanged, {rejected} rejected",
@@ -506,14 +517,19 @@ def config_path_hint(config: Config) -> str:
 
 
 def _pin(args: argparse.Namespace) -> str | None:
-    """--pin, or asked without echo in a terminal; None (after saying so) when neither."""
+    """--pin, or asked: without echo in a terminal, else the first line of a script's stdin;
+    None (after saying so) when there is none."""
     pin: str | None = args.pin
     if pin is not None:
         return pin
-    if not sys.stdin.isatty():
-        _err(tr("Give --pin, or run in a terminal to be asked for it"))
+    try:
+        pin = _ask(tr("PIN of {code}: ", code=args.staff), secret=True)
+    except (EOFError, OSError):  # OSError: a stdin that may not be read (a test runner's)
+        pin = ""
+    if not pin:
+        _err(tr("Give --pin, the PIN on stdin, or run in a terminal to be asked for it"))
         return None
-    return getpass.getpass(tr("PIN: "))
+    return pin
 
 
 @contextmanager
@@ -680,8 +696,17 @@ def _print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> No
 
 
 def backup_command(config: Config, args: argparse.Namespace) -> int:
+    from tui_pos.domain.staff import require
     from tui_pos.services import maintenance
 
+    if not config.db_path.exists():  # signing in would create an empty database
+        _err(tr("No shop database at {path}; create it first with `tui-pos init`", path=config.db_path))
+        return 2
+    pin = _pin(args)
+    if pin is None:
+        return 2
+    with _signed_in(config, args.staff, pin) as (_, actor):
+        require(actor, "backup")
     path = maintenance.backup(config, args.to, args.keep)
     print(tr("Backup written: {path}", path=str(path)))
     return 0
@@ -691,6 +716,9 @@ def restore_command(config: Config, args: argparse.Namespace) -> int:
     from tui_pos.services import maintenance
 
     maintenance.check_file(args.file)
+    who = _restorer(config, args) if config.db_path.exists() else args.staff
+    if who is None:
+        return 2
     if not args.yes:
         if not sys.stdin.isatty():
             _err(tr("Restore replaces {db}: add --yes to confirm", db=str(config.db_path)))
@@ -708,6 +736,27 @@ def restore_command(config: Config, args: argparse.Namespace) -> int:
     kept = maintenance.restore(config, args.file)
     print(tr("Restored {file}; the database it replaced is kept as {kept}", file=str(args.file), kept=str(kept)))
     return 0
+
+
+def _restorer(config: Config, args: argparse.Namespace) -> str | None:
+    """The code of a manager of the database being replaced, signed in. One that cannot be opened
+    at all (damaged) has nobody to ask: whoever can write its folder can replace it anyway."""
+    import sqlite3
+
+    import peewee
+
+    from tui_pos.domain.staff import require
+
+    pin = _pin(args)
+    if pin is None:
+        return None
+    try:
+        with _signed_in(config, args.staff, pin) as (_, actor):
+            require(actor, "restore")
+            return actor.code
+    except (sqlite3.DatabaseError, peewee.DatabaseError) as exc:
+        _err(tr("{path} cannot be opened ({error}); restoring without a sign-in", path=config.db_path, error=exc))
+    return str(args.staff)
 
 
 def audit_command(config: Config, args: argparse.Namespace) -> int:

@@ -65,6 +65,22 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
+    # who may import, back up and restore; private folders and exports (issue 20, H)
+    "import products": "导入商品",
+    "import members": "导入会员",
+    "import members' points and stored value": "导入会员积分和储值余额",
+    "back up the database": "备份数据库",
+    "restore a backup": "恢复备份",
+    "Give --pin, the PIN on stdin, or run in a terminal to be asked for it": "请给出 --pin，或从标准输入给出密码，或在终端中运行以便输入密码",
+    "{path} cannot be opened ({error}); restoring without a sign-in": "{path} 无法打开（{error}）；不经登录直接恢复",
+    "Your staff code": "您的工号",
+    "Your PIN": "您的密码",
+    "{path} belongs to another user (uid {owner}), who can change the shop's data; run the till as that user, or fix it with: {fix}": "{path} 属于其他用户（uid {owner}），该用户可以改动店铺数据；请以该用户运行收银机，或用此命令修正：{fix}",
+    "{path} can be changed by other users of this computer (mode {mode}); fix it with: {fix}": "{path} 本机其他用户也能修改（权限 {mode}）；请用此命令修正：{fix}",
+    "Data folder {path} is open to other users (mode {mode}; 0o700 expected)": "数据文件夹 {path} 对其他用户开放（权限 {mode}，应为 0o700）",
+    "{path} belongs to another user (uid {owner})": "{path} 属于其他用户（uid {owner}）",
+    "run the till as that user, or: sudo chown {user} {path}": "请以该用户运行收银机，或执行：sudo chown {user} {path}",
+    "{path} can be changed by its group (mode {mode})": "{path} 同组用户也能修改（权限 {mode}）",
     # cumulative refund limits, dual control, staff-code hygiene, refund no. where an order no. goes (issue 19, F)
     "The limits count every refund of one order together, and each person's refunds of a shift.": "审批额度按同一订单的全部退款累计，并按每人每班次的退款累计。",
     "The limits count every refund of one order together.": "审批额度按同一订单的全部退款累计计算。",

@@ -20,9 +20,9 @@ from typing import Any, Protocol, TextIO, TypeVar
 from tui_pos import config_file, i18n
 from tui_pos.config import Config, ConfigError, default_config_path, load_config
 from tui_pos.domain import setup as answers
-from tui_pos.domain.errors import Conflict, InvalidInput, PosError
+from tui_pos.domain.errors import AuthError, Conflict, InvalidInput, PosError
 from tui_pos.domain.setup import NO_PRINTER, PrinterChoice
-from tui_pos.domain.staff import check_new_pin, check_staff_code
+from tui_pos.domain.staff import Staff, check_new_pin, check_staff_code
 from tui_pos.i18n import tr
 
 T = TypeVar("T")
@@ -43,6 +43,8 @@ ANSWER_FLAGS = (
     "products",
     "members",
     "yes",
+    "staff",
+    "pin",
 )
 PROGRESS_EVERY = 500  # rows between two progress lines of an import
 
@@ -81,6 +83,8 @@ def add_answer_flags(parser: argparse.ArgumentParser, *, init: bool = False) -> 
     parser.add_argument("--profile", metavar="NAME", help="python-escpos profile: default, simple, POS-5890 ...")
     parser.add_argument("--products", metavar="CSV", help="import these products")
     parser.add_argument("--members", metavar="CSV", help="import these members")
+    parser.add_argument("--staff", metavar="CODE", help="your staff code, to import into a shop set up before")
+    parser.add_argument("--pin", metavar="PIN", help="your PIN (asked for; a script gives it on stdin)")
     parser.add_argument("--yes", action="store_true", default=None, help="accept the test page without asking")
 
 
@@ -480,7 +484,25 @@ class _Progress:
             self.a.say(tr("  {file}: {done} of {total} rows", file=self.path.name, done=done, total=total))
 
 
-def run_imports(a: Asker, config: Config, files: list[CsvFile]) -> bool:
+def signed_in(a: Asker, args: argparse.Namespace, config: Config) -> Staff:
+    """Who imports into a shop set up before: a supervisor, or a manager for members' money
+    (the import checks the role); a shop set up in this run imports as its new manager."""
+    from tui_pos.services import staff as staff_service
+    from tui_pos.services.context import close_shop, open_shop
+
+    code = a.answer(str, tr("Your staff code"), "--staff", args.staff)
+    pin = a.answer(str, tr("Your PIN"), "--pin", args.pin, secret=True)
+    ctx = open_shop(config)
+    try:
+        staff = staff_service.login(ctx, code, pin)
+    finally:
+        close_shop()
+    if staff.must_change_pin:
+        raise AuthError("Your PIN was reset: log in at the till and choose a new one first")
+    return staff
+
+
+def run_imports(a: Asker, config: Config, files: list[CsvFile], actor: Staff) -> bool:
     from tui_pos.services import imports
     from tui_pos.services.context import close_shop, open_shop
 
@@ -490,7 +512,7 @@ def run_imports(a: Asker, config: Config, files: list[CsvFile]) -> bool:
         run = imports.import_products if f.kind == "products" else imports.import_members
         ctx = open_shop(config)
         try:
-            report = run(ctx, imports.CLI_ACTOR, f.table, progress=_Progress(a, f.path))
+            report = run(ctx, actor, f.table, progress=_Progress(a, f.path))
         finally:
             close_shop()
         a.say(
@@ -556,7 +578,13 @@ def setup(config: Config, args: argparse.Namespace, ask: Ask) -> int:
         a.say(tr("Manager {code} {name} can now log in.", code=staff.code, name=staff.name))
     elif part == "all":
         a.say(tr("This shop has its staff already: `tui-pos staff` adds and changes them"))
-    clean = run_imports(a, config, files)
+    if files and manager is None:
+        try:
+            staff = signed_in(a, args, config)
+        except SetupError as exc:
+            a.warn(tr("setup: {error}", error=str(exc)))
+            return 2
+    clean = run_imports(a, config, files, staff) if files else True
     if part == "all":
         a.say(tr("Start the till with: {command}", command="tui-pos"))
     return 0 if clean else 1

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from tui_pos.domain.errors import InsufficientPermission
-from tui_pos.services.imports import CLI_ACTOR, ImportFileError, import_members, import_products
+from tui_pos.services.imports import ImportFileError, import_members, import_products
+from tui_pos.store import audit
 from tui_pos.store.models import AuditRow, MemberRow, PointsMoveRow, ProductRow, StockMoveRow, StoredValueMoveRow
 
 PRODUCT_HEADER = "barcode,name,name_en,category,price,member_price,stock,refund_policy\n"
@@ -165,11 +167,35 @@ class TestProducts:
         with pytest.raises(InsufficientPermission):
             import_products(ctx, cashier, write_csv(tmp_path, PRODUCT_HEADER))
 
-    def test_command_line_actor_writes_no_staff_reference(self, ctx, tmp_path):
-        report = import_products(ctx, CLI_ACTOR, [{"barcode": "777", "name": "X", "price": "1"}])
-        assert report.imported == 1
-        entry = AuditRow.select().order_by(AuditRow.id.desc()).first()
-        assert (entry.staff_code, entry.action) == ("cli", "import_products")
+    def test_a_supervisor_imports_and_each_changed_row_is_audited_before_and_after(self, ctx, supervisor):
+        """The attack of issue 20: a file sets 3.50 to 0.01; the trail must say which price, from what."""
+        report = import_products(
+            ctx,
+            supervisor,
+            "barcode,name,category,price,stock\n6901,可口可乐 330ml,drinks,0.01,100\n"
+            "6902,全麦面包,food,12.99,50\n777,新品,food,1.00,5\n".encode(),
+        )
+        assert (report.imported, report.updated, report.unchanged) == (1, 1, 1)
+        rows = {
+            r.entity: json.loads(r.detail)
+            for r in AuditRow.select().where(AuditRow.action == "import_product", AuditRow.staff_code == "002")
+        }
+        assert rows == {
+            "product:6901": {"before": {"price": 350}, "after": {"price": 1}},
+            "product:777": {"before": None, "after": {"name": "新品", "category": "food", "price": 100, "stock": 5}},
+        }
+        summary = AuditRow.select().where(AuditRow.action == "import_products").get()
+        assert summary.staff_code == "002" and json.loads(summary.detail)["updated"] == 1
+        assert audit.verify() is None
+
+    def test_a_failed_import_leaves_no_audit_row(self, ctx, manager):
+        def crash(done: int, total: int) -> None:
+            raise RuntimeError("power cut")
+
+        before = counts()
+        with pytest.raises(RuntimeError):
+            import_products(ctx, manager, b"barcode,name,price\n6901,X,0.01\n", progress=crash)
+        assert counts() == before and product("6901").price == 350
 
 
 class TestMembers:
@@ -250,3 +276,28 @@ class TestMembers:
         with pytest.raises(ImportFileError) as err:
             import_members(ctx, manager, path)
         assert "UTF-8 or GBK" in err.value.message
+
+
+class TestWhoMayImportMembers:
+    PLAIN = (MEMBER_HEADER + "M000200,13900000200,王五,,,,\n").encode()
+    MONEY = (MEMBER_HEADER + "M000201,13900000201,赵六,,0,99999.00,\n").encode()
+
+    def test_a_supervisor_imports_members_without_points_or_stored_value(self, ctx, supervisor):
+        assert import_members(ctx, supervisor, self.PLAIN).imported == 1
+
+    def test_stored_value_or_points_need_a_manager(self, ctx, cashier, supervisor, manager):
+        members = MemberRow.select().count()
+        points = (MEMBER_HEADER + "M000202,13900000202,钱七,,99999,,\n").encode()
+        for text in (self.MONEY, points):
+            with pytest.raises(InsufficientPermission):
+                import_members(ctx, supervisor, text)
+        with pytest.raises(InsufficientPermission):
+            import_members(ctx, cashier, self.PLAIN)
+        assert MemberRow.select().count() == members
+        assert import_members(ctx, manager, self.MONEY).imported == 1
+        entry = AuditRow.select().where(AuditRow.action == "import_member").get()
+        assert (entry.staff_code, entry.entity) == ("003", "member:M000201")
+        assert json.loads(entry.detail) == {
+            "before": None,
+            "after": {"level": "regular", "points": 0, "balance": 9999900},
+        }

@@ -104,12 +104,13 @@ def test_backup_and_restore_commands(ctx, cashier, tmp_path, monkeypatch, capsys
     database.close()
     monkeypatch.setenv("TUI_POS_LANGUAGE", "en")
     db = str(ctx.config.db_path)
-    assert main(["--db", db, "backup", "--to", str(tmp_path / "usb")]) == 0
+    assert main(["--db", db, "backup", "--to", str(tmp_path / "usb"), "--staff", "002", "--pin", "2222"]) == 0
     written = next((tmp_path / "usb").glob("*.db"))
     assert "Backup written" in capsys.readouterr().out
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
-    assert main(["--db", db, "restore", str(written)]) == 2  # not without --yes
-    assert main(["--db", db, "restore", str(written), "--yes"]) == 0
+    manager = ["--staff", "003", "--pin", "3333"]
+    assert main(["--db", db, "restore", str(written), *manager]) == 2  # not without --yes
+    assert main(["--db", db, "restore", str(written), "--yes", *manager]) == 0
     assert consistent(ctx.config.db_path) == 1
     assert main(["--db", db, "audit", "verify"]) == 0
 

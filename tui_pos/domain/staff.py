@@ -51,7 +51,11 @@ PERMISSIONS: dict[str, Role] = {
     "approve_refund": Role.SUPERVISOR,
     "reject_refund": Role.SUPERVISOR,
     "manage_staff": Role.MANAGER,
-    "import": Role.MANAGER,
+    "import_products": Role.SUPERVISOR,
+    "import_members": Role.SUPERVISOR,
+    "import_balances": Role.MANAGER,  # members' opening points and stored value are money
+    "backup": Role.SUPERVISOR,
+    "restore": Role.MANAGER,
     "reports": Role.MANAGER,
     "discard_ticket": Role.SUPERVISOR,
     "shift": Role.CASHIER,

@@ -156,10 +156,10 @@ def check_data_folder(s: Surroundings) -> list[Finding]:
         return [Finding(Level.FAIL, tr("No data folder at {path}", path=folder), tr("create the shop: tui-pos init"))]
     st = folder.stat()
     findings = []
-    if st.st_uid != s.uid:
+    if st.st_uid != s.uid:  # the till refuses to start (maintenance.refuse_exposed)
         findings.append(
             Finding(
-                Level.WARN,
+                Level.FAIL,
                 tr("Data folder {path} belongs to another user (uid {owner})", path=folder, owner=st.st_uid),
                 tr("run the till as that user, or: sudo chown -R {user} {path}", user=s.user, path=folder),
             )
@@ -175,8 +175,20 @@ def check_data_folder(s: Surroundings) -> list[Finding]:
     elif st.st_mode & stat.S_IWGRP:
         findings.append(
             Finding(
-                Level.WARN,
+                Level.FAIL,
                 tr("Data folder {path} can be changed by its group (mode {mode})", path=folder, mode=_mode(st)),
+                f"chmod 700 {folder}",
+            )
+        )
+    elif stat.S_IMODE(st.st_mode) & 0o077:
+        findings.append(
+            Finding(
+                Level.WARN,
+                tr(
+                    "Data folder {path} is open to other users (mode {mode}; 0o700 expected)",
+                    path=folder,
+                    mode=_mode(st),
+                ),
                 f"chmod 700 {folder}",
             )
         )
@@ -209,7 +221,17 @@ def check_database_file(s: Surroundings) -> list[Finding]:
                 ),
                 fix,
             )
-        elif st.st_mode & (stat.S_IRGRP | stat.S_IWGRP):
+        elif st.st_uid != s.uid:
+            found = Finding(
+                Level.FAIL,
+                tr("{path} belongs to another user (uid {owner})", path=file, owner=st.st_uid),
+                tr("run the till as that user, or: sudo chown {user} {path}", user=s.user, path=file),
+            )
+        elif st.st_mode & stat.S_IWGRP:
+            found = Finding(
+                Level.FAIL, tr("{path} can be changed by its group (mode {mode})", path=file, mode=_mode(st)), fix
+            )
+        elif st.st_mode & stat.S_IRGRP:
             found = Finding(Level.WARN, tr("{path} is open to its group (mode {mode})", path=file, mode=_mode(st)), fix)
         else:
             continue

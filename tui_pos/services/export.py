@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from tui_pos.domain.staff import Staff
+from tui_pos.files import write_private
 from tui_pos.store import audit
 from tui_pos.store.db import write
 
@@ -38,12 +38,10 @@ def csv_text(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 def write_csv(actor: Staff, path: Path, name: str, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> Path:
-    """Write the file readable by its owner only (it may name members), and audit the export."""
+    """Write the file readable by its owner only (it may name members), and audit the export.
+    A new file renamed into place: a link planted at `path` is replaced, never written through."""
     path = Path(path).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = csv_text(headers, rows).encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+    write_private(path, data)
     write(lambda: audit.append(actor.code, "export", name, {"file": str(path), "bytes": len(data)}))
     return path

@@ -21,17 +21,13 @@ from tui_pos.domain import search
 from tui_pos.domain.catalog import clean_barcode, clean_text
 from tui_pos.domain.errors import InvalidInput, PosError
 from tui_pos.domain.money import normalize_digits, parse_money
-from tui_pos.domain.staff import Role, Staff, require
+from tui_pos.domain.staff import Staff, require
 from tui_pos.i18n import tr
 from tui_pos.services.context import Context
 from tui_pos.services.members import _validate as validate_member
 from tui_pos.store import audit
 from tui_pos.store.db import write
 from tui_pos.store.models import MemberRow, PointsMoveRow, ProductRow, StockMoveRow, StoredValueMoveRow
-
-# The command line has no login: it acts as this manager, who is not in the staff table.
-# Imports write no reference to a staff row, only this code in the audit trail.
-CLI_ACTOR = Staff(id=0, code="cli", name="command line", role=Role.MANAGER)
 
 PRODUCT_COLUMNS = ("barcode", "name", "name_en", "category", "price", "member_price", "stock", "refund_policy")
 PRODUCT_REQUIRED = ("barcode", "name", "price")
@@ -362,8 +358,9 @@ def _product_row(ctx: Context, row_no: int, row: Mapping[str, str], columns: lis
 
 def import_products(ctx: Context, actor: Staff, source: Source, *, progress: Progress | None = None) -> ImportReport:
     """New barcodes are added; a known barcode gets the file's name, price, stock... (an empty
-    stock cell keeps the current stock). Stock changes are recorded as stock moves."""
-    require(actor, "import")
+    stock cell keeps the current stock). Stock changes are recorded as stock moves, and each new or
+    changed product is in the audit trail with what it was and what it became."""
+    require(actor, "import_products")
     table = read_table(source, PRODUCT_COLUMNS, PRODUCT_REQUIRED)
     errors = list(table.errors)
     items: list[_ProductIn] = []
@@ -394,6 +391,10 @@ def import_products(ctx: Context, actor: Staff, source: Source, *, progress: Pro
                 created = ProductRow.create(**{"category": "", **item.values}, stock=stock)
                 if stock:
                     StockMoveRow.create(product=created.id, qty=stock, reason="import", at=now)
+                after = {**{k: v for k, v in item.values.items() if k != "barcode"}, "stock": stock}
+                audit.append(
+                    actor.code, "import_product", f"product:{created.barcode}", {"before": None, "after": after}
+                )
                 imported += 1
             else:
                 changes = {k: v for k, v in item.values.items() if getattr(row, k) != v}
@@ -404,6 +405,12 @@ def import_products(ctx: Context, actor: Staff, source: Source, *, progress: Pro
                     StockMoveRow.create(product=row.id, qty=item.stock - row.stock, reason="import", at=now)
                 if changes:
                     ProductRow.update(**changes).where(ProductRow.id == row.id).execute()
+                    audit.append(
+                        actor.code,
+                        "import_product",
+                        f"product:{row.barcode}",
+                        {"before": {k: getattr(row, k) for k in changes}, "after": changes},
+                    )
                     updated += 1
                 else:
                     unchanged += 1
@@ -481,11 +488,20 @@ def _member_row(ctx: Context, row_no: int, row: Mapping[str, str]) -> _MemberIn:
     return _MemberIn(row_no, card_no, phone, name, level, points, balance, _date(row, "joined"))
 
 
+def _sets_balance(row: Mapping[str, str]) -> bool:
+    """A row that gives points or stored value (a 0 or a blank gives none); decided on the raw
+    cells, before they are checked, so a bad cell cannot slip past the manager's PIN."""
+    return any(normalize_digits(row.get(column, "")).strip(" 0.,") for column in ("points", "balance"))
+
+
 def import_members(ctx: Context, actor: Staff, source: Source, *, progress: Progress | None = None) -> ImportReport:
     """New members with their opening points and stored value. A card no. already in the shop is
-    an error, unless the row is that same member (same phone and name): then it is left alone."""
-    require(actor, "import")
+    an error, unless the row is that same member (same phone and name): then it is left alone.
+    Opening points and stored value are money the shop owes: a file that sets any needs a manager."""
+    require(actor, "import_members")
     table = read_table(source, MEMBER_COLUMNS, MEMBER_REQUIRED)
+    if any(_sets_balance(row) for _, row in table.rows):
+        require(actor, "import_balances")
     errors = list(table.errors)
     items: list[_MemberIn] = []
     cards: dict[str, int] = {}
@@ -548,6 +564,8 @@ def import_members(ctx: Context, actor: Staff, source: Source, *, progress: Prog
                 balance=item.balance,
                 joined=item.joined or now,
             )
+            after = {"level": item.level, "points": item.points, "balance": item.balance}
+            audit.append(actor.code, "import_member", f"member:{item.card_no}", {"before": None, "after": after})
             if item.points:
                 PointsMoveRow.create(member=member.id, points=item.points, reason="import", at=now)
             if item.balance:

@@ -7,13 +7,14 @@ only: they hold PIN hashes and members' phone numbers.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 from tui_pos.config import Config
 from tui_pos.domain.errors import Conflict, NotFound
-from tui_pos.files import create_owner_only
+from tui_pos.files import create_owner_only, exposure
 
 DEFAULT_KEEP = 14
 
@@ -38,16 +39,31 @@ def _copy(source: Path, target: Path, self_contained: bool = True) -> None:
         dst.close()
 
 
-def refuse_exposed(config: Config) -> None:
-    """A live till does not run on a database any user of the PC may change: whoever can write
-    the file can rewrite sales, refunds and PIN hashes without leaving a trace in the till."""
-    for path in (config.db_path, Path(f"{config.db_path}-wal")):
-        if path.exists() and path.stat().st_mode & 0o002:
+def refuse_exposed(config: Config, uid: int | None = None) -> None:
+    """A live till does not run on a database another user of the PC may change: whoever owns or
+    may write the file, or its folder, can rewrite sales, refunds and PIN hashes without a trace
+    in the till, or plant a link where the till writes next. `uid`: whose till this is."""
+    me = os.getuid() if uid is None else uid
+    db = config.db_path
+    checks = ((db.parent, True), (db, False), (Path(f"{db}-wal"), False))
+    for path, folder in checks:
+        found = exposure(path, folder=folder, uid=me)
+        if found is None:
+            continue
+        if found.problem == "owner":
             raise Conflict(
-                "{path} can be changed by any user of this computer (mode {mode}); fix it with: chmod 600 {path}",
+                "{path} belongs to another user (uid {owner}), who can change the shop's data; "
+                "run the till as that user, or fix it with: {fix}",
                 path=str(path),
-                mode=oct(path.stat().st_mode & 0o777),
+                owner=found.owner,
+                fix=found.fix,
             )
+        raise Conflict(
+            "{path} can be changed by other users of this computer (mode {mode}); fix it with: {fix}",
+            path=str(path),
+            mode=oct(found.mode),
+            fix=found.fix,
+        )
 
 
 def check_file(path: Path) -> None:
