@@ -185,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(restore, top=False)
     restore.add_argument("file", type=Path, metavar="FILE")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.add_argument(
+        "--other-store", action="store_true", help="restore a backup of another store (its store code differs)"
+    )
     _staff_options(restore, "a manager")
     audit_cmd = commands.add_parser("audit", help="check the audit trail")
     _global_options(audit_cmd, top=False)
@@ -707,8 +710,13 @@ def backup_command(config: Config, args: argparse.Namespace) -> int:
         return 2
     with _signed_in(config, args.staff, pin) as (_, actor):
         require(actor, "backup")
-    path = maintenance.backup(config, args.to, args.keep)
-    print(tr("Backup written: {path}", path=str(path)))
+    done = maintenance.backup(config, args.to, args.keep)
+    print(tr("Backup written: {path}", path=str(done.path)))
+    if done.copy is not None:
+        print(tr("Copied to {path}", path=str(done.copy)))
+    if done.copy_error:
+        _err(tr("The second copy (copy_to) failed: {error}; the backup above is kept", error=done.copy_error))
+        return 1
     return 0
 
 
@@ -733,8 +741,14 @@ def restore_command(config: Config, args: argparse.Namespace) -> int:
         if answer.strip().lower() != "yes":
             _err(tr("Nothing restored"))
             return 1
-    kept = maintenance.restore(config, args.file)
-    print(tr("Restored {file}; the database it replaced is kept as {kept}", file=str(args.file), kept=str(kept)))
+    done = maintenance.restore(config, args.file, other_store=args.other_store, actor=who or "")
+    kept = done.broken or done.kept
+    if done.broken is not None:
+        print(tr("Restored {file}; the damaged database is kept aside as {kept}", file=str(args.file), kept=str(kept)))
+    elif kept is not None:
+        print(tr("Restored {file}; the database it replaced is kept as {kept}", file=str(args.file), kept=str(kept)))
+    else:
+        print(tr("Restored {file}", file=str(args.file)))
     return 0
 
 

@@ -73,6 +73,7 @@ class BackupConfig:
     at_shift_close: bool = True  # a backup after every shift close (the live shop only)
     folder: str = ""  # "" = backups/ in the data folder; e.g. a USB stick's mount point
     keep: int = 14
+    copy_to: str = ""  # "" = no second copy; e.g. a USB stick or a mounted share: each good backup is copied there too
 
 
 @dataclass(frozen=True)
@@ -360,7 +361,7 @@ def _backup(raw: Mapping[str, Any]) -> BackupConfig:
     keep = _as_int("backup", "keep", raw.get("keep", 14))
     if keep < 1:
         raise ConfigError("backup.keep must be 1 or more")
-    return BackupConfig(flag, str(raw.get("folder", "")), keep)
+    return BackupConfig(flag, str(raw.get("folder", "")), keep, str(raw.get("copy_to", "")))
 
 
 _Section = TypeVar("_Section", bound="DataclassInstance")

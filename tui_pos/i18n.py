@@ -65,6 +65,44 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
+    # restore and backups that hold up (issue 20, G)
+    "The disk is full: free space, nothing was saved ({folder})": "磁盘已满：请先腾出空间，什么都没有保存（{folder}）",
+    "{path} has schema {found}, which this tui-pos does not know (it knows 1 to {known})": (
+        "{path} 的数据库版本是 {found}，本 tui-pos 不认识（认识 1 到 {known}）"
+    ),
+    "{path} is not a whole tui-pos database: it lacks {tables}": "{path} 不是完整的 tui-pos 数据库：缺少 {tables}",
+    "The audit trail is broken at entry {id}: the copy was not kept; run tui-pos audit verify": (
+        "审计记录在第 {id} 条断开：这份备份没有保留；请运行 tui-pos audit verify"
+    ),
+    "{path} is a training database: it cannot become the live shop": "{path} 是练习模式的数据库，不能恢复成正式营业的数据库",
+    "{path} is the database of store {found}, not of this store {store}: add --other-store if that is meant": (
+        "{path} 是门店 {found} 的数据库，不是本店 {store} 的：确实要恢复请加 --other-store"
+    ),
+    "Till {tills} has the database open: close it (Ctrl+Q), then restore again; nothing was changed": (
+        "收银台 {tills} 正在使用数据库：请先退出它（Ctrl+Q），再恢复；什么都没有改动"
+    ),
+    "{path} is open in another program (a till or a report): close it, then restore again; nothing was changed": (
+        "{path} 正被另一个程序使用（收银台或报表）：请先关闭它，再恢复；什么都没有改动"
+    ),
+    "The shop database was replaced while this till was open: nothing more can be saved here. Restart the till": (
+        "本收银台运行期间数据库被替换了：这里再也保存不了任何记录。请重启收银台"
+    ),
+    "The shop database was removed while this till was open: nothing more can be saved here. Restart the till": (
+        "本收银台运行期间数据库被删除了：这里再也保存不了任何记录。请重启收银台"
+    ),
+    "The shop database was replaced while this till was open (a restore?)": "本收银台运行期间数据库被替换了（有人恢复了备份？）",
+    "The shop database was removed while this till was open": "本收银台运行期间数据库被删除了",
+    "This till cannot sell any more: nothing more is saved. Restart the till, then log in again.": (
+        "本收银台不能再收银：之后的记录都不会保存。请重启收银台，再重新登录。"
+    ),
+    "Close the till": "关闭收银台",
+    "Restored {file}; the damaged database is kept aside as {kept}": "已恢复 {file}；损坏的数据库另存为 {kept}",
+    "Restored {file}": "已恢复 {file}",
+    "Copied to {path}": "已另外复制到 {path}",
+    "The second copy (copy_to) failed: {error}; the backup above is kept": "第二份备份（copy_to）失败：{error}；上面的备份已保留",
+    "Shift closed; backup in {path}, but its second copy failed: {error}. Enter: log out": (
+        "已交班；备份在 {path}，但第二份备份失败：{error}。回车：退出登录"
+    ),
     # who may import, back up and restore; private folders and exports (issue 20, H)
     "import products": "导入商品",
     "import members": "导入会员",

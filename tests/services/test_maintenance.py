@@ -62,7 +62,7 @@ def test_backup_while_a_till_is_selling_restores_consistently(ctx, cashier, tmp_
     sell_one(ctx, cashier)
     worker = threading.Thread(target=till)
     worker.start()
-    copies = [maintenance.backup(ctx.config, tmp_path / "b", keep=3, at=None) for _ in range(5)]
+    copies = [maintenance.backup(ctx.config, tmp_path / "b", keep=3, at=None).path for _ in range(5)]
     stop.set()
     worker.join()
     assert not errors
@@ -74,9 +74,9 @@ def test_backup_while_a_till_is_selling_restores_consistently(ctx, cashier, tmp_
 
     # restore the newest copy over the live file (tills closed), and it is that shop again
     database.close()
-    replaced = maintenance.restore(ctx.config, kept[-1])
+    replaced = maintenance.restore(ctx.config, kept[-1]).kept
     assert consistent(ctx.config.db_path) == counts[-1]
-    assert replaced.exists() and consistent(replaced) >= counts[-1]
+    assert replaced is not None and replaced.exists() and consistent(replaced) >= counts[-1]
 
 
 def test_restore_refuses_a_file_that_is_not_a_shop(ctx, tmp_path):

@@ -73,5 +73,9 @@ class NeedsApproval(PosError):
         self.reasons = reasons
 
 
+class DatabaseGone(PosError):
+    """The database file was replaced (a restore) or removed while this till had it open."""
+
+
 class StoreBusy(PosError):
     """The database stayed locked by another till; retrying is safe."""

@@ -107,6 +107,7 @@ class Closed:
     print_job_id: int
     backup: str = ""  # the backup taken after the close ("" = none configured)
     backup_error: str = ""  # why it could not be taken; the close itself stands
+    copy_error: str = ""  # the backup is there, but its second copy ([backup] copy_to) failed
 
 
 def close_shift(ctx: Context, actor: Staff, counted: CashCount, note: str = "", *, carry_over: bool = False) -> Closed:
@@ -168,11 +169,11 @@ def _back_up(ctx: Context, closed: Closed) -> Closed:
 
     settings = ctx.config.backup
     try:
-        path = maintenance.backup(ctx.config, Path(settings.folder) if settings.folder else None, settings.keep)
+        done = maintenance.backup(ctx.config, Path(settings.folder) if settings.folder else None, settings.keep)
     except (OSError, sqlite3.Error, PosError) as exc:
         message = exc.message if isinstance(exc, PosError) else str(exc)
         return replace(closed, backup_error=message[:200])
-    return replace(closed, backup=str(path))
+    return replace(closed, backup=str(done.path), copy_error=done.copy_error)
 
 
 def print_x_report(ctx: Context, actor: Staff) -> int:

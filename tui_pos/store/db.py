@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from peewee import OperationalError, SqliteDatabase
 
-from tui_pos.domain.errors import Conflict, StoreBusy
+from tui_pos.domain.errors import Conflict, DatabaseGone, StoreBusy
 from tui_pos.files import create_owner_only
 from tui_pos.store import aggregates, fast, models, product_search
 
@@ -117,6 +117,34 @@ TRIGGERS = (
 
 MIN_SQLITE = (3, 24, 0)  # UPSERT, which the daily-totals triggers use
 
+# The file this process opened (path, device, inode): a restore renames another file over the
+# path and `rm` removes it, while the open connection goes on writing into the old one.
+_opened: tuple[Path, int, int] | None = None
+
+
+def database_gone() -> str:
+    """What became of the file this process opened: "replaced", "removed", or "" while the path still names it."""
+    if _opened is None:
+        return ""
+    path, device, inode = _opened
+    try:
+        now = path.stat()
+    except FileNotFoundError:
+        return "removed"
+    return "" if (now.st_dev, now.st_ino) == (device, inode) else "replaced"
+
+
+def refuse_if_gone() -> None:
+    gone = database_gone()
+    if gone == "replaced":
+        raise DatabaseGone(
+            "The shop database was replaced while this till was open: nothing more can be saved here. Restart the till"
+        )
+    if gone:
+        raise DatabaseGone(
+            "The shop database was removed while this till was open: nothing more can be saved here. Restart the till"
+        )
+
 
 def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
     """Open (and on first run create) the database and bind the models to it."""
@@ -142,7 +170,15 @@ def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
     models.database.initialize(db)
     db.connect(reuse_if_open=True)
     migrate(db)
+    _remember(path)
     return db
+
+
+def _remember(path: Path) -> None:
+    global _opened
+    if str(path) != ":memory:":
+        found = path.stat()
+        _opened = (path, found.st_dev, found.st_ino)
 
 
 def migrate(db: SqliteDatabase) -> int:
@@ -217,6 +253,8 @@ def write(fn: Callable[[], T], *, attempts: int = 3) -> T:
     """Run `fn` in one IMMEDIATE transaction; if another till holds the lock past the busy
     timeout, retry, then give the cashier a clear 'busy, try again' instead of a traceback."""
     db = models.database
+    if not db.in_transaction():
+        refuse_if_gone()  # a sale written into a replaced file is lost, once reported OK
     for attempt in range(attempts):
         try:
             with db.atomic():
@@ -229,6 +267,8 @@ def write(fn: Callable[[], T], *, attempts: int = 3) -> T:
 
 
 def close_database() -> None:
+    global _opened
+    _opened = None
     db = models.database.obj
     if db is not None and not db.is_closed():
         db.close()

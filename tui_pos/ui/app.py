@@ -133,6 +133,8 @@ class PosApp(KeysInOrder, App[None]):
         self.log_path = config.data_dir / "tui-pos.log"
         self.last_key = time.monotonic()
         self._cut_marks = CutMarks()
+        self._session: Path | None = None  # this till's heartbeat file (services/till_sessions.py)
+        self.database_gone = ""  # "replaced" or "removed": the till stops selling and says so
 
     @property
     def ctx(self) -> Context:
@@ -158,7 +160,7 @@ class PosApp(KeysInOrder, App[None]):
 
     # -- start, log in, log out -------------------------------------------------
     def on_mount(self) -> None:
-        from tui_pos.services import context, printing
+        from tui_pos.services import context, printing, till_sessions
         from tui_pos.ui.screens.login import LoginScreen
 
         i18n.set_language(i18n.resolve_language(self.config.language))
@@ -172,6 +174,9 @@ class PosApp(KeysInOrder, App[None]):
         self.set_class(i18n.console() or self.console.color_system in ("standard", "windows"), "-plain")
         self.title = visible(labels.store(self.config))  # the Header shows titles as text, not markup
         self._ctx = context.open_shop(self.config, clock=self._clock)
+        # restore refuses while this file is fresh; the heartbeat also notices a replaced database
+        self._session = till_sessions.register(self.config)
+        self.set_interval(till_sessions.HEARTBEAT_SECONDS, self.heartbeat)
         self._waiting = printing.waiting_count(self.ctx)  # e.g. committed before a crash, never printed
         # once, to the first who logs in (a till without a printer has nothing to print them on)
         self._offer_reprint = self._waiting > 0 and self.offer_left_over and self.has_printer
@@ -183,8 +188,26 @@ class PosApp(KeysInOrder, App[None]):
         self.push_screen(LoginScreen())
 
     def on_unmount(self) -> None:
+        from tui_pos.services import till_sessions
+
+        if self._session is not None:
+            till_sessions.unregister(self._session)
         if self._own_printer and self.printer is not None:
             self.printer.close()
+
+    def heartbeat(self) -> None:
+        """Every few seconds: this till is still open, and its database is still the one it opened."""
+        from tui_pos.services import till_sessions
+        from tui_pos.ui.screens.database_gone import DatabaseGoneScreen
+
+        if self.database_gone:
+            return
+        gone = till_sessions.database_replaced()
+        if gone:
+            self.database_gone = gone
+            self.push_screen(DatabaseGoneScreen(gone))
+        elif self._session is not None:
+            till_sessions.beat(self.config, self._session)
 
     def _update_sub_title(self) -> None:
         parts = [tr("Till {till}", till=self.config.till_code)]

@@ -374,13 +374,19 @@ class CloseShiftScreen(ScrollsLongView, PosScreen[None]):
         self.refresh_bindings()
         if closed.backup_error:
             done = tr("Shift closed, but the backup failed: {error}. Enter: log out", error=closed.backup_error)
+        elif closed.copy_error:
+            done = tr(
+                "Shift closed; backup in {path}, but its second copy failed: {error}. Enter: log out",
+                path=closed.backup,
+                error=closed.copy_error,
+            )
         elif closed.backup:
             done = tr("Shift closed; backup in {path}. Enter: log out", path=closed.backup)
         else:
             done = tr("Shift closed. Enter: log out")
         status = self.query_one("#error", Static)
         status.update(done)
-        status.set_class(not closed.backup_error, "notice")  # done: a notice, not an error
+        status.set_class(not (closed.backup_error or closed.copy_error), "notice")  # done: a notice, not an error
         report = closed.report
         self.query_one("#expected", Static).update(drawer_figures(report.expected_cash, report.counted))
         for box in (counted_box, note_box):  # done with: the Z report gets their room
