@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tui_pos import labels
 from tui_pos.domain.errors import InsufficientPermission, InvalidInput
 from tui_pos.domain.staff import PERMISSIONS, Role, Staff, check_pin_format, hash_pin, needs_rehash, require, verify_pin
 
@@ -82,7 +83,7 @@ def test_cashier_may_do_no_manager_action():
     for action in manager_actions:
         with pytest.raises(InsufficientPermission) as info:
             require(cashier, action)
-        assert action.replace("_", " ") in str(info.value)
+        assert str(info.value) == f"Your role may not {labels.permission(action)}"
 
 
 def test_unknown_action_is_a_programming_error():
