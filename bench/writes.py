@@ -50,7 +50,7 @@ def _shop(source: Path) -> tuple[Path, Path]:
 
 def _service(path: Path, runs: int, rng: random.Random):
     """(sale, refund) closures through the services, on the open database (run() closes it)."""
-    open_database(path, create=False)
+    open_database(path, create=False, durable=True)  # the live till's synchronous=FULL, as the raw side
     config = replace(load_config(env={}), db_path=path)
     ctx = Context(config, lambda: NOW)
     if shifts.current(ctx) is None:
@@ -111,7 +111,7 @@ def _number(db: sqlite3.Connection, key: str) -> str:
 def _raw(path: Path, runs: int, rng: random.Random):
     """(sale, refund, close) doing the same rows by hand."""
     db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA synchronous=FULL")  # as the live till opens it (durable=True): the same fsyncs on both sides
     db.execute("PRAGMA foreign_keys=ON")
     shift = db.execute("SELECT id FROM shift WHERE status = 'open' ORDER BY id DESC").fetchone()[0]
     products = db.execute("SELECT id, barcode, name, category, price FROM product WHERE id <= 2000").fetchall()

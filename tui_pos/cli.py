@@ -192,6 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cmd = commands.add_parser("audit", help="check the audit trail")
     _global_options(audit_cmd, top=False)
     audit_cmd.add_argument("action", choices=["verify"])
+    audit_cmd.add_argument(
+        "--anchor",
+        action="append",
+        type=_anchor,
+        metavar="COUNT:HASH",
+        help="the audit line of a printed X or Z report (e.g. 1234:9f3a1c2e); may be repeated",
+    )
     staff = commands.add_parser("staff", help="list, add, disable, enable staff, reset a PIN, change a role (manager)")
     _global_options(staff, top=False)
     staff_actions = staff.add_subparsers(dest="action", title="actions", metavar="ACTION", required=True)
@@ -244,6 +251,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that work on an existing shop; only init, demo, setup and run make a database.
+NEEDS_SHOP = ("import", "report", "backup", "audit", "price", "staff")
+
+
+def _anchor(text: str) -> object:
+    from tui_pos.commands_audit import anchor_argument
+
+    return anchor_argument(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -254,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     i18n.set_language(i18n.resolve_language(config.language))
     if config.training and config.db_path.resolve() == (config.data_dir / "shop.db").resolve():
         _err(tr("Training mode never opens the live database {path}", path=config.db_path))
+        return 2
+    if args.command in NEEDS_SHOP and not config.db_path.exists():  # never create one by a typo in --db
+        _err(tr("No shop database at {path}: check --db, or create a shop with `tui-pos init`", path=config.db_path))
         return 2
     handlers: dict[str, Callable[[Config, argparse.Namespace], int]] = {
         "run": run_till,
@@ -774,19 +794,9 @@ def _restorer(config: Config, args: argparse.Namespace) -> str | None:
 
 
 def audit_command(config: Config, args: argparse.Namespace) -> int:
-    from tui_pos.services.context import close_shop, open_shop
-    from tui_pos.store import audit
+    from tui_pos.commands_audit import audit_command as verify
 
-    open_shop(config)
-    try:
-        broken = audit.verify()
-    finally:
-        close_shop()
-    if broken is None:
-        print(tr("Audit trail intact"))
-        return 0
-    _err(tr("Audit trail broken at entry {id}: it was changed or removed after it was written", id=broken))
-    return 1
+    return verify(config, args)
 
 
 def example_command(config: Config, args: argparse.Namespace) -> int:

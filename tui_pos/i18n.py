@@ -103,6 +103,49 @@ ZH: dict[str, str] = {
     "Shift closed; backup in {path}, but its second copy failed: {error}. Enter: log out": (
         "已交班；备份在 {path}，但第二份备份失败：{error}。回车：退出登录"
     ),
+    # the audit trail's key and anchors; faults with their true cause (issue 20, I)
+    "Audit trail": "审计",
+    "the Z report of shift {no}": "第 {no} 班的 Z 报表",
+    "an X report of shift {no}": "第 {no} 班的一张 X 报表",
+    "backup {name}": "备份 {name}",
+    "the anchor given": "给出的锚点",
+    "the anchor {anchor}": "锚点 {anchor}",
+    "The audit trail was cut: {source} showed {count} entries, it now has {left}": (
+        "审计记录被截断：{source}上是 {count} 条，现在只有 {left} 条"
+    ),
+    "The audit trail was renumbered: entry {count} of {source} is now entry {now}": (
+        "审计记录被重新编号：{source}上的第 {count} 条现在是第 {now} 条"
+    ),
+    "The audit trail was renumbered: entry {id} stands where entry {position} should be": (
+        "审计记录被重新编号：第 {position} 条的位置上是第 {id} 条"
+    ),
+    "The audit trail was rewritten and re-hashed: entry {count} does not match {source}": (
+        "审计记录被改写并重新计算了哈希：第 {count} 条与{source}不符"
+    ),
+    "Audit entry {id} was changed and re-hashed without the shop's audit key": (
+        "第 {id} 条审计记录被修改，并在没有本店审计密钥的情况下重新计算了哈希"
+    ),
+    "{text} is not an anchor: give the count and hash a report printed, like 1234:9f3a1c2e": (
+        "{text} 不是锚点：请填报表上打印的条数和哈希，例如 1234:9f3a1c2e"
+    ),
+    "Audit trail intact: {count} entries, head {hash}": "审计记录完整：共 {count} 条，最新哈希 {hash}",
+    "The audit key {path} is missing: keyed entries cannot be checked without it": (
+        "审计密钥 {path} 不见了：没有它无法核对加密钥的记录"
+    ),
+    "No shop database at {path}: check --db, or create a shop with `tui-pos init`": (
+        "{path} 没有店铺数据库：请检查 --db，或用 `tui-pos init` 建店"
+    ),
+    "The disk is full: free space, then Enter to retry; nothing was saved": "磁盘已满：请先腾出空间，再按回车重试；这次什么都没有保存",
+    "The database {path} or its folder cannot be written (read-only): give the till's user write access, "
+    "then Enter to retry; nothing was saved": (
+        "数据库 {path} 或其文件夹不能写入（只读）：请给收银机的用户写权限，再按回车重试；这次什么都没有保存"
+    ),
+    "{path} is not a tui-pos database or is damaged: restore a backup with `tui-pos restore`": (
+        "{path} 不是 tui-pos 数据库或已损坏：请用 `tui-pos restore` 恢复备份"
+    ),
+    "The disk failed writing {path}: check it, then Enter to retry; nothing was saved": (
+        "写入 {path} 时磁盘出错：请检查磁盘，再按回车重试；这次什么都没有保存"
+    ),
     # who may import, back up and restore; private folders and exports (issue 20, H)
     "import products": "导入商品",
     "import members": "导入会员",

@@ -96,3 +96,17 @@ def test_the_checker_sees_each_kind_of_damage(busy_shop, rule):
         assert db.execute(TAMPERING[rule]).rowcount == 1
     db.close()
     assert any(v.startswith(rule) for v in invariants.violations(busy_shop)), rule
+
+
+@pytest.mark.parametrize("rule", [rule for rule in TAMPERING if rule in invariants.SINCE])
+def test_the_check_after_a_kill_sees_damage_in_new_rows(busy_shop, rule):
+    """After a kill only rows newer than the last check are looked at (its cost does not grow
+    with the shop); damage there is seen, damage older than the mark is left to the full check."""
+    everything_new = dict.fromkeys(invariants.MARKED, 0)
+    db = sqlite3.connect(busy_shop)
+    with db:
+        db.execute("DROP TRIGGER IF EXISTS payment_into_closed_shift")
+        assert db.execute(TAMPERING[rule]).rowcount == 1
+    db.close()
+    assert any(v.startswith(rule) for v in invariants.violations(busy_shop, everything_new)), rule
+    assert invariants.violations(busy_shop, invariants.mark(busy_shop)) == []

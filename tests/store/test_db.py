@@ -12,7 +12,9 @@ from itertools import pairwise
 import pytest
 from peewee import IntegrityError
 
+from tui_pos.config import load_config
 from tui_pos.domain.errors import Conflict
+from tui_pos.services.context import close_shop, open_shop
 from tui_pos.store import audit, models
 from tui_pos.store.db import BUSY_TIMEOUT_MS, SCHEMA_VERSION, close_database, open_database, write
 from tui_pos.store.models import (
@@ -36,7 +38,17 @@ def test_pragmas_in_effect(ctx):
     assert pragma("foreign_keys") == 1
     assert pragma("busy_timeout") > 0
     assert pragma("busy_timeout") == BUSY_TIMEOUT_MS
-    assert pragma("synchronous") == 1  # NORMAL
+    assert pragma("synchronous") == 2  # FULL: a committed sale survives a power cut
+
+
+def test_training_keeps_normal_sync(tmp_path):
+    """Nothing in training is money: the faster NORMAL is enough there."""
+    config = load_config(env={"TUI_POS_HOME": str(tmp_path), "HOME": str(tmp_path)}, training=True)
+    open_shop(config)
+    try:
+        assert pragma("synchronous") == 1  # NORMAL
+    finally:
+        close_shop()
 
 
 def test_an_upgrade_keeps_a_copy_of_the_old_database_first(ctx):
@@ -195,14 +207,14 @@ def test_audit_chain_detects_forged_hash(ctx):
     write(lambda: audit.append("001", "test", "a"))
     write(lambda: audit.append("001", "test", "b"))
     rows = list(AuditRow.select().order_by(AuditRow.id))
-    # rewriting an entry *and* its own hash still breaks the link to the next one
+    # rewriting an entry *and* its own hash without the shop's key: the keyed hash no longer matches
     forged = rows[-2]
     new_detail = '{"forged": true}'
     new_hash = audit._digest(forged.prev_hash, forged.at, forged.staff_code, forged.action, forged.entity, new_detail)
     models.database.execute_sql(
         "UPDATE audit_log SET detail = ?, hash = ? WHERE id = ?", (new_detail, new_hash, forged.id)
     )
-    assert audit.verify() == rows[-1].id
+    assert audit.verify() == forged.id
 
 
 def test_audit_entry_rolls_back_with_failed_change(ctx):

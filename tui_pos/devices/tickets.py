@@ -310,6 +310,9 @@ def shift_ticket(config: Config, report: ShiftReport) -> Ticket:
         )
     if report.pending_refunds:
         t.text(tr("Waiting for approval, carried over: {nos}", nos=", ".join(report.pending_refunds)))
+    if report.audit_anchor:  # what `tui-pos audit verify --anchor` checks the trail against later
+        count, _, short = report.audit_anchor.partition(":")
+        t.pair(tr("Audit trail"), f"{count} · {short}")
     if z:
         t.feed()
         t.text(tr("Cashier signature:"))

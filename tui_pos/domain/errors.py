@@ -79,3 +79,8 @@ class DatabaseGone(PosError):
 
 class StoreBusy(PosError):
     """The database stayed locked by another till; retrying is safe."""
+
+
+class StorageFault(PosError):
+    """The disk or the database file failed under a write (full, read-only, gone, damaged):
+    the transaction was rolled back, so nothing was saved and retrying is safe once fixed."""

@@ -96,6 +96,7 @@ class ShiftReport:
     note: str = ""
     closed_by: str = ""
     cash_moves: tuple[tuple[str, int, str], ...] = field(default=())  # (kind, amount, reason)
+    audit_anchor: str = ""  # the audit trail's head as printed ("count:hash"): a cut or rewrite shows against it
 
     def tender(self, name: str) -> TenderTotals:
         for t in self.tenders:

@@ -26,7 +26,7 @@ class Context:
 
 def open_shop(config: Config, *, clock: Callable[[], datetime] | None = None) -> Context:
     """Open the configured database (creating it and this store/till on first run)."""
-    open_database(config.db_path)
+    open_database(config.db_path, durable=not config.training)
     # the ignores: get_or_create is untyped in peewee's stubs
     store, _ = StoreRow.get_or_create(code=config.store_code, defaults={"name": config.store_name})  # type: ignore[no-untyped-call]
     TillRow.get_or_create(store=store, code=config.till_code)  # type: ignore[no-untyped-call]

@@ -192,9 +192,14 @@ def audit_break(path: Path) -> int | None:
             "SELECT id, at, staff_code, action, entity, detail, prev_hash, hash FROM audit_log ORDER BY id"
         )
         prev_hash = ""
+        key = audit._key  # the shop's key, set by audit.keyed_by around the check
         for entry, at, staff_code, action, entity, detail, prev, digest in rows:
             when = datetime.fromisoformat(str(at))
-            if prev != prev_hash or digest != audit._digest(prev_hash, when, staff_code, action, entity, detail):
+            if key is not None and entry >= key.keyed_from:
+                expected = audit._mac(key.secret, entry, prev_hash, when, staff_code, action, entity, detail)
+            else:
+                expected = audit._digest(prev_hash, when, staff_code, action, entity, detail)
+            if prev != prev_hash or digest != expected:
                 return int(entry)
             prev_hash = digest
     finally:
@@ -272,7 +277,11 @@ def backup(
     folder = Path(to_dir or backup_dir(config)).expanduser()
     stem = config.db_path.stem
     name = f"{stem}-{(at or datetime.now()):%Y%m%d-%H%M%S-%f}.db"
-    target = _write_checked(folder, name, lambda temporary: _copy(config.db_path, temporary))
+    with audit.keyed_by(config.db_path):  # the copy's trail is checked with the shop's audit key
+        target = _write_checked(folder, name, lambda temporary: _copy(config.db_path, temporary))
+    from tui_pos.services.audit_anchors import write_beside
+
+    write_beside(target)  # the trail's head beside the copy: `tui-pos audit verify` checks it
     _rotate(folder, stem, keep)
     second = config.backup.copy_to.strip()
     if not second:
@@ -337,7 +346,8 @@ def restore(
     broken = live.exists() and not _intact(live)
     kept = None if broken or not live.exists() else backup_dir(config) / f"{live.stem}.pre-restore-{stamp}.db"
     aside = live.with_name(f"{live.name}.broken-{stamp}") if broken else None
-    restored = _write_checked(live.parent, f"{live.name}.restoring", lambda temporary: _copy(source, temporary))
+    with audit.keyed_by(live):  # the backup's trail is checked with the shop's audit key
+        restored = _write_checked(live.parent, f"{live.name}.restoring", lambda temporary: _copy(source, temporary))
     try:
         if aside is not None:
             for suffix in ("", "-wal", "-shm"):
@@ -345,7 +355,7 @@ def restore(
                     os.replace(f"{live}{suffix}", f"{aside}{suffix}")
             os.replace(restored, live)
         elif kept is not None:
-            with _exclusive(live):
+            with _exclusive(live), audit.keyed_by(live):
                 _write_checked(kept.parent, kept.name, lambda temporary: _copy(live, temporary))
                 os.replace(restored, live)
         else:

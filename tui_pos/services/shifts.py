@@ -133,16 +133,6 @@ def close_shift(ctx: Context, actor: Staff, counted: CashCount, note: str = "", 
         if live.pending_refunds:
             RefundRow.update(shift=None).where(RefundRow.refund_no.in_(live.pending_refunds)).execute()
         final = replace(live, closed_at=at, closed_by=actor.code, counted=counted.total, note=text)
-        ShiftRow.update(
-            status="closed",
-            closed_by=actor.code,
-            closed_at=at,
-            counted=counted.total,
-            counted_detail=counted.describe(),
-            expected=final.expected_cash,
-            note=text,
-            z_report=final.to_json(),
-        ).where(ShiftRow.id == shift.id).execute()
         audit.append(
             actor.code,
             "shift_close",
@@ -155,6 +145,17 @@ def close_shift(ctx: Context, actor: Staff, counted: CashCount, note: str = "", 
                 "carried_over": list(live.pending_refunds),
             },
         )
+        final = replace(final, audit_anchor=str(audit.head()))  # the head includes the close itself
+        ShiftRow.update(
+            status="closed",
+            closed_by=actor.code,
+            closed_at=at,
+            counted=counted.total,
+            counted_detail=counted.describe(),
+            expected=final.expected_cash,
+            note=text,
+            z_report=final.to_json(),
+        ).where(ShiftRow.id == shift.id).execute()
         job = printing.queue_ticket(ctx, "report", f"Z{shift.id}", shift_ticket(ctx.config, final))
         return Closed(final, job)
 
@@ -179,8 +180,13 @@ def _back_up(ctx: Context, closed: Closed) -> Closed:
 def print_x_report(ctx: Context, actor: Staff) -> int:
     """Queue the X report of the open shift for the printer; returns the print job."""
     require(actor, "shift")
-    x = report(ctx)
-    return write(lambda: printing.queue_ticket(ctx, "report", f"X{x.shift_id}", shift_ticket(ctx.config, x)))
+
+    def record() -> int:
+        x = replace(report(ctx), audit_anchor=str(audit.head()))
+        audit.append(actor.code, "x_report", str(x.shift_id), {"anchor": x.audit_anchor})  # kept, as a Z's is
+        return printing.queue_ticket(ctx, "report", f"X{x.shift_id}", shift_ticket(ctx.config, x))
+
+    return write(record)
 
 
 def count_void(ctx: Context) -> None:

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from peewee import OperationalError, SqliteDatabase
+from peewee import PeeweeException as PeeweeError
 
-from tui_pos.domain.errors import Conflict, DatabaseGone, StoreBusy
+from tui_pos.domain.errors import Conflict, DatabaseGone, StorageFault, StoreBusy
 from tui_pos.files import create_owner_only
-from tui_pos.store import aggregates, fast, models, product_search
+from tui_pos.store import aggregates, audit, fast, models, product_search
 
 SCHEMA_VERSION = 8
 BUSY_TIMEOUT_MS = 5000
@@ -146,8 +147,12 @@ def refuse_if_gone() -> None:
         )
 
 
-def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
-    """Open (and on first run create) the database and bind the models to it."""
+def open_database(path: Path | str, *, create: bool = True, durable: bool = True) -> SqliteDatabase:
+    """Open (and on first run create) the database and bind the models to it.
+
+    `durable`: synchronous=FULL, so a committed sale (its receipt printed) survives a power cut;
+    NORMAL in WAL may roll the last commits back and their numbers be issued again. Training
+    keeps NORMAL: nothing in it is money."""
     if sqlite3.sqlite_version_info < MIN_SQLITE:
         raise Conflict("tui-pos needs SQLite 3.24 or newer; this Python has {version}", version=sqlite3.sqlite_version)
     path = Path(path)
@@ -161,16 +166,26 @@ def open_database(path: Path | str, *, create: bool = True) -> SqliteDatabase:
             "journal_mode": "wal",
             "foreign_keys": 1,
             "busy_timeout": BUSY_TIMEOUT_MS,
-            "synchronous": "NORMAL",
+            "synchronous": "FULL" if durable else "NORMAL",
         },
         lock_type="IMMEDIATE",
         timeout=BUSY_TIMEOUT_MS / 1000,
     )
     product_search.register(db)  # the product triggers call them, on every connection
     models.database.initialize(db)
-    db.connect(reuse_if_open=True)
-    migrate(db)
+    try:
+        db.connect(reuse_if_open=True)
+        migrate(db)
+    except (PeeweeError, sqlite3.Error) as exc:  # a damaged file or a read-only folder: say which
+        fault = storage_fault(exc, str(path))
+        if fault is None:
+            raise
+        if not db.is_closed():
+            db.close()
+        raise fault from exc
     _remember(path)
+    # the audit trail's key lives beside the database, never in it; made with a new shop
+    audit.use_key(None if str(path) == ":memory:" else audit.load_key(path, create=create))
     return db
 
 
@@ -249,9 +264,42 @@ def is_locked_error(exc: BaseException) -> bool:
     return isinstance(exc, (OperationalError, sqlite3.OperationalError)) and ("locked" in text or "busy" in text)
 
 
+def _original(exc: BaseException) -> BaseException:
+    """The error that made the transaction fail. SQLite rolls a transaction back by itself on a
+    full disk or an I/O error, so the ROLLBACK that follows fails with 'no transaction is
+    active' and would hide the real cause (the first error is its context)."""
+    cause = exc
+    while "no transaction is active" in str(cause) and cause.__context__ is not None:
+        cause = cause.__context__  # peewee re-raises the sqlite3 error, whose context is the first one
+    return cause if isinstance(cause, (sqlite3.Error, PeeweeError)) else exc
+
+
+def storage_fault(exc: BaseException, path: str) -> StorageFault | None:
+    """The cashier's words for a disk or file fault, or None for any other error."""
+    text = str(exc).lower()
+    if "disk is full" in text or "database or disk is full" in text:
+        return StorageFault("The disk is full: free space, then Enter to retry; nothing was saved")
+    if "readonly" in text or "read-only" in text or "unable to open database" in text:
+        return StorageFault(
+            "The database {path} or its folder cannot be written (read-only): give the till's user write "
+            "access, then Enter to retry; nothing was saved",
+            path=path,
+        )
+    if "not a database" in text or "malformed" in text:
+        return StorageFault(
+            "{path} is not a tui-pos database or is damaged: restore a backup with `tui-pos restore`", path=path
+        )
+    if "disk i/o error" in text:
+        return StorageFault(
+            "The disk failed writing {path}: check it, then Enter to retry; nothing was saved", path=path
+        )
+    return None
+
+
 def write(fn: Callable[[], T], *, attempts: int = 3) -> T:
     """Run `fn` in one IMMEDIATE transaction; if another till holds the lock past the busy
-    timeout, retry, then give the cashier a clear 'busy, try again' instead of a traceback."""
+    timeout, retry, then give the cashier a clear 'busy, try again' instead of a traceback.
+    A full disk or a read-only file says so; nothing of the transaction is kept."""
     db = models.database
     if not db.in_transaction():
         refuse_if_gone()  # a sale written into a replaced file is lost, once reported OK
@@ -259,9 +307,15 @@ def write(fn: Callable[[], T], *, attempts: int = 3) -> T:
         try:
             with db.atomic():
                 return fn()
-        except (OperationalError, sqlite3.OperationalError) as exc:
+        except (PeeweeError, sqlite3.Error) as raised:
+            exc = _original(raised)
+            fault = None if db.in_transaction() else storage_fault(exc, str(db.database))
+            if fault is not None:
+                raise fault from exc
             if not is_locked_error(exc) or db.in_transaction():
-                raise
+                if exc is raised:
+                    raise
+                raise exc from None
             time.sleep(0.05 * (attempt + 1))
     raise StoreBusy("The database is busy (another till is writing); try again")
 
