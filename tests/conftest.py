@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,19 @@ def english():
     yield
     set_console(False)
     set_language("en")
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The machine as the command line reads it, in tmp: no TUI_POS_* settings of the tester's,
+    the data folder tmp/home, the config folder tmp/xdg, English."""
+    for name in list(os.environ):
+        if name.startswith("TUI_POS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("TUI_POS_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("TUI_POS_LANGUAGE", "en")
+    return tmp_path / "home"
 
 
 @pytest.fixture

@@ -16,18 +16,6 @@ from tui_pos.store.db import close_database, open_database
 from tui_pos.store.models import AuditRow, MemberRow, ProductRow, SaleRow, StaffRow
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    """TUI_POS_HOME in tmp, no user config file, English output."""
-    for name in list(__import__("os").environ):
-        if name.startswith("TUI_POS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("TUI_POS_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("TUI_POS_LANGUAGE", "en")
-    return tmp_path / "home"
-
-
 def counts(path: Path) -> dict[str, int]:
     open_database(path, create=False)
     try:

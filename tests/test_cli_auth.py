@@ -20,14 +20,8 @@ from tui_pos.store.models import AuditRow, MemberRow, ProductRow, StaffRow
 
 
 @pytest.fixture
-def shop(tmp_path, monkeypatch) -> Path:
+def shop(home, tmp_path, monkeypatch) -> Path:
     """Manager 003 (PIN 3333), supervisor 002 (2222), cashier 001 (1111); cola at 3.00; English."""
-    for name in list(__import__("os").environ):
-        if name.startswith("TUI_POS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("TUI_POS_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("TUI_POS_LANGUAGE", "en")
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     db = tmp_path / "data" / "shop.db"
     ctx = open_shop(load_config(db_path=db))

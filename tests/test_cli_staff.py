@@ -20,14 +20,8 @@ from tui_pos.store.models import AuditRow, StaffRow
 
 
 @pytest.fixture
-def shop(tmp_path, monkeypatch) -> Path:
+def shop(home, tmp_path, monkeypatch) -> Path:
     """A shop with manager 003 (PIN 3333) and cashier 001 (PIN 1111), English output."""
-    for name in list(__import__("os").environ):
-        if name.startswith("TUI_POS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("TUI_POS_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("TUI_POS_LANGUAGE", "en")
     db = tmp_path / "shop.db"
     ctx = open_shop(load_config(db_path=db))
     try:

@@ -276,13 +276,8 @@ def test_a_check_that_breaks_is_a_fail_line(shop):
     assert found == [("FAIL", "Check check_disk could not run: OSError [Errno 5] Input/output error", "")]
 
 
-def test_the_command_on_a_bare_machine(tmp_path, monkeypatch, capsys):
-    for name in list(__import__("os").environ):
-        if name.startswith("TUI_POS_"):
-            monkeypatch.delenv(name)
+def test_the_command_on_a_bare_machine(home, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("TUI_POS_HOME", str(tmp_path / "none-yet"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("TUI_POS_LANGUAGE", "en")
     assert main(["doctor"]) == 2
     out = capsys.readouterr().out
     assert f"FAIL  No data folder at {tmp_path / 'none-yet'}  ->  create the shop: tui-pos init" in out

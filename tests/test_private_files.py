@@ -27,17 +27,6 @@ def mode(path: Path) -> int:
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch) -> Path:
-    for name in list(os.environ):
-        if name.startswith("TUI_POS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("TUI_POS_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("TUI_POS_LANGUAGE", "en")
-    return tmp_path / "home"
-
-
-@pytest.fixture
 def umask_000():
     old = os.umask(0)
     try:

@@ -4,7 +4,6 @@ the test page printed by the "file" backend into a tmp file; answers as flags or
 from __future__ import annotations
 
 import io
-import os
 import stat
 import sys
 import tomllib
@@ -22,15 +21,9 @@ from tui_pos.store.models import MemberRow, ProductRow, StaffRow, StoreRow
 
 
 @pytest.fixture
-def shop(tmp_path, monkeypatch) -> dict[str, Path]:
-    """Data folder and config folder in tmp, no TUI_POS_* settings, English; no printer on this PC
-    (what the test machine's USB bus holds must not change the questions)."""
-    for name in list(os.environ):
-        if name.startswith("TUI_POS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("TUI_POS_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("TUI_POS_LANGUAGE", "en")
+def shop(home, tmp_path, monkeypatch) -> dict[str, Path]:
+    """The `home` machine with no printer on it (what the test machine's USB bus holds must not
+    change the questions)."""
     monkeypatch.setattr(printing, "usb_devices", lambda: [])
     monkeypatch.setattr(printing, "printer_nodes", lambda: [])
     return {

@@ -3,8 +3,6 @@ only, every ticket stays queued, and the test page says nothing came out."""
 
 from __future__ import annotations
 
-import pytest
-
 from tui_pos.cli import main
 from tui_pos.config import load_config
 from tui_pos.devices.printer import NoPrinter, open_printer
@@ -67,16 +65,6 @@ def test_the_test_page_says_nothing_was_printed(config):
     assert not result.ok and result.data == b""
     assert result.message == "No printer is configured: nothing was printed"
     assert "no printer connected" in result.drawer_error
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    for name in list(__import__("os").environ):
-        if name.startswith("TUI_POS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("TUI_POS_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("TUI_POS_LANGUAGE", "en")
 
 
 def test_printer_test_command_fails_without_a_printer(home, capsys):
