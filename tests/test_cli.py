@@ -274,6 +274,20 @@ class TestPrinterCommands:
         assert "中文：打印机测试" in out and "TEST-0123" in out
         assert "Test page sent to the training printer" in out and "Cash drawer kicked (pin 2)" in out
 
+    def test_training_test_page_is_a_calibration_page(self, home, monkeypatch, capsys):
+        """issue 21: a ruler as wide as the configured width, both codes, GBK text and the code
+        page's letters, in the training printer's preview."""
+        monkeypatch.setenv("TUI_POS_PRINTER_WIDTH", "42")
+        monkeypatch.setenv("TUI_POS_PRINTER_ENCODING", "cp858")
+        assert main(["--training", "printer", "test"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert "....+....1....+....2....+....3....+....4.." in lines  # exactly 42 columns
+        assert "|||| TEST-0123 ||||" in "\n".join(lines) and "[QR TEST-0123]" in "\n".join(lines)
+        assert any(line.startswith("GBK: 喆丼") for line in lines)
+        at = lines.index("Code page letters:")
+        assert lines[at + 1] == "àáâäçèéêëíïñóôöúüÀÄÉÑÖÜß£￥€"  # all in cp858 (￥ prints as its ¥)
+        assert "width / encoding" in "\n".join(lines) and "42 / cp858" in "\n".join(lines)
+
     def test_missing_device_says_what_failed(self, home, tmp_path, monkeypatch, capsys):
         monkeypatch.setenv("TUI_POS_PRINTER_BACKEND", "device")
         monkeypatch.setenv("TUI_POS_PRINTER_DEVICE", str(tmp_path / "nope" / "lp0"))

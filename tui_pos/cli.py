@@ -465,6 +465,8 @@ def import_file(config: Config, args: argparse.Namespace) -> int:
     )
     for error in report.errors:
         print(str(error))
+    for warning in report.warnings:
+        print(warning)
     return 1 if report.errors else 0
 
 

@@ -44,6 +44,8 @@ class PrinterConfig:
     baudrate: int = 9600
     drawer_pin: int = 2
     timeout_seconds: int = 5
+    font: str = "gbk"  # the printer's Chinese font: "gb2312" prints GBK-only characters (喆, 丼) as □
+    flow_control: str = "none"  # serial: "rtscts" or "xonxoff" when the cable/printer does it; else paced
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,32 @@ def _printer(raw: Mapping[str, Any]) -> PrinterConfig:
         raise ConfigError("printer.drawer_pin must be 2 or 5")
     if not 1 <= printer.timeout_seconds <= 60:
         raise ConfigError("printer.timeout_seconds must be between 1 and 60")
+    return _printer_from_profile(printer, explicit_width="width" in raw)
+
+
+def _printer_from_profile(printer: PrinterConfig, *, explicit_width: bool) -> PrinterConfig:
+    """font and flow_control checked; a code page the profile lacks refused with the fix; the
+    width taken from the profile's dots when the config does not set it (512 dots: 42 columns)."""
+    from tui_pos.devices.encoding import FONTS, is_chinese
+
+    if printer.font not in FONTS:
+        raise ConfigError(f"printer.font {printer.font!r} is not one of {', '.join(FONTS)}")
+    if printer.flow_control not in ("none", "rtscts", "xonxoff"):
+        raise ConfigError("printer.flow_control must be none, rtscts or xonxoff")
+    needs_code_page = not is_chinese(printer.encoding)
+    if printer.profile == "default" and not needs_code_page:
+        return printer  # nothing to look up (and python-escpos stays unloaded)
+    if explicit_width and not needs_code_page:
+        return printer
+    from tui_pos.devices.profiles import ProfileError, profile_facts
+
+    try:
+        facts = profile_facts(printer.profile)
+        facts.code_page(printer.encoding)
+    except ProfileError as exc:
+        raise ConfigError(str(exc)) from None
+    if not explicit_width and facts.columns:
+        printer = replace(printer, width=facts.columns)
     return printer
 
 

@@ -65,6 +65,12 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
+    # issue 21 part 2: one Chinese mode per job, printable fallbacks, calibration page
+    "Ruler: its last digit must end the line": "标尺：最后一个数字应正好在行尾",
+    "(blank: font = gb2312)": "（空白:font=gb2312）",
+    "Code page letters": "代码页字符",
+    "Printer settings do not fit the printer: {error}": "打印机设置与打印机不符：{error}",
+    "{name}: {chars} print as □ on this printer's GB2312 font": "{name}：{chars} 在本机 GB2312 字库中打印为 □",
     # restore and backups that hold up (issue 20, G)
     "The disk is full: free space, nothing was saved ({folder})": "磁盘已满：请先腾出空间，什么都没有保存（{folder}）",
     "{path} has schema {found}, which this tui-pos does not know (it knows 1 to {known})": (

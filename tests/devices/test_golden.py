@@ -153,7 +153,7 @@ def test_cheap_profile_draws_codes_as_pictures(config):
 def test_code_page_printer_gets_esc_t_and_no_chinese_mode(config):
     config = replace(config, printer=replace(config.printer, encoding="cp858"))
     data = render(printer_test_page(config), config.printer)
-    assert data.startswith(b"\x1b@\x1bt\x13")  # ESC t 19 = cp858
+    assert data.startswith(b"\x1b@\x1c.\x1bt\x13")  # FS . once (out of Chinese mode), then ESC t 19 = cp858
     assert b"\x1c&" not in data
     lines = strip_escpos(data).decode("cp858").split("\n")
     line = next(line for line in lines if "330ml" in line)

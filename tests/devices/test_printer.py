@@ -100,7 +100,7 @@ def test_render_styles_are_switched_back_off():
     ticket = Ticket(32, [Item("text", "大字 BIG", bold=True, double=True, align="center"), Item("text", "small")])
     data = render(ticket, GBK)
     seqs = sequences(data)
-    assert seqs[:4] == [b"\x1b@", b"\x1ba\x01", b"\x1bE\x01", b"\x1d!\x11"]
+    assert seqs[:5] == [b"\x1b@", b"\x1c&", b"\x1ba\x01", b"\x1bE\x01", b"\x1d!\x11"]
     assert b"\x1d!\x00" in seqs and b"\x1bE\x00" in seqs
     assert seqs.index(b"\x1d!\x00") < seqs.index(b"\x1ba\x00")  # size reset before the next line
     assert strip_escpos(data).decode("gbk") == "大字 BIG\nsmall\n"
@@ -118,10 +118,11 @@ def test_fullwidth_yen_encodes_and_half_width_is_replaced():
     assert strip_escpos(render(ticket, PrinterConfig(encoding="cp437"))).decode("cp437") == "????  \u00a512.50\n"
 
 
-def test_chinese_mode_wraps_only_wide_runs():
+def test_lines_do_not_switch_chinese_mode():
+    """FS & ends the line on some Chinese firmware: the job is switched once, never inside lines."""
     data = encode_text("ab中文cd", "gbk")
-    assert data == b"ab" + CHINESE_ON + "中文".encode("gbk") + CHINESE_OFF + b"cd"
-    assert encode_text("中", "gbk").endswith(CHINESE_OFF)  # never left in Chinese mode
+    assert data == b"ab" + "中文".encode("gbk") + b"cd"
+    assert CHINESE_ON not in data and CHINESE_OFF not in data
     assert encode_text("plain", "gbk") == b"plain"
 
 

@@ -2,9 +2,12 @@
 
 Chinese firmware (Xprinter, Gprinter, most 58 mm printers) prints GB2312/GBK/GB18030
 double-byte text once switched into Chinese mode with FS &; Epson-style firmware prints
-single bytes from a code page chosen with ESC t n. python-escpos's own encoder sends a
-whole string as GB18030 only if it holds a Han character, so `￥12.50，` alone comes out
-as `?`: this module is the text path instead.
+single bytes from a code page chosen with ESC t n. A job picks one mode right after ESC @
+and keeps it (job_start): some Chinese firmware ends the current line at FS &, and one that
+starts in Chinese mode eats the byte after a code-page `¥` unless FS . comes first. In
+Chinese mode ASCII still prints as single bytes, so no switching inside lines is needed.
+python-escpos's own encoder sends a whole string as GB18030 only if it holds a Han character,
+so `￥12.50，` alone comes out as `?`: this module is the text path instead.
 
 What the paper shows must keep the columns the layout counted (devices.layout: a wide
 character takes two cells), so every replacement takes the same number of cells as the
@@ -21,19 +24,10 @@ from tui_pos.devices.layout import char_cells
 FS, ESC = b"\x1c", b"\x1b"
 CHINESE_ON, CHINESE_OFF = FS + b"&", FS + b"."
 CHINESE_ENCODINGS = ("gbk", "gb2312", "gb18030")
-# Python codec -> ESC t n page number on Epson-compatible firmware
-CODE_PAGES = {
-    "cp437": 0,
-    "cp850": 2,
-    "cp860": 3,
-    "cp863": 4,
-    "cp865": 5,
-    "cp1252": 16,
-    "cp866": 17,
-    "cp852": 18,
-    "cp858": 19,
-}
-ENCODINGS = CHINESE_ENCODINGS + tuple(CODE_PAGES)
+# The code pages a till can be set to; the ESC t number comes from the printer's profile
+CODE_PAGES = ("cp437", "cp850", "cp860", "cp863", "cp865", "cp1252", "cp866", "cp852", "cp858")
+ENCODINGS = CHINESE_ENCODINGS + CODE_PAGES
+FONTS = ("gbk", "gb2312")  # [printer] font: what the Chinese font of the printer holds
 
 # Look-alikes for characters a printer cannot print, or would print wider than counted.
 LOOK_ALIKES = {
@@ -61,10 +55,33 @@ def is_chinese(encoding: str) -> bool:
     return encoding.lower() in CHINESE_ENCODINGS
 
 
-def code_page_select(encoding: str) -> bytes:
-    """ESC t n for code-page firmware; nothing for Chinese firmware (FS & does the work)."""
-    page = CODE_PAGES.get(encoding.lower())
-    return b"" if page is None else ESC + b"t" + bytes([page])
+def code_page_number(pages: dict[str, str], encoding: str) -> int | None:
+    """The ESC t number of `encoding` in a profile's code page table ({"16": "CP1252", ...}),
+    None if the printer lacks it; the lowest number when a page is listed twice."""
+    numbers = [int(n) for n, name in pages.items() if name.lower().replace("_", "-") == encoding.lower()]
+    return min(numbers) if numbers else None
+
+
+def job_start(encoding: str, page: int | None) -> bytes:
+    """What follows ESC @ once per job: FS & for Chinese output, FS . and ESC t n for a code page."""
+    if is_chinese(encoding):
+        return CHINESE_ON
+    return CHINESE_OFF + (b"" if page is None else ESC + b"t" + bytes([page]))
+
+
+def base_letter(ch: str) -> str:
+    """Café -> Cafe: the letter without its accents (NFKD, marks dropped); '' if nothing is left."""
+    return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+
+
+def gbk_only(ch: str) -> bool:
+    """A character GBK has and GB2312 lacks (喆, 丼): blank on a printer with a GB2312 font."""
+    return _try(ch, "gbk") is not None and _try(ch, "gb2312") is None
+
+
+def gbk_only_chars(text: str) -> str:
+    """The characters of `text` a GB2312-only font cannot print, each once, in order."""
+    return "".join(dict.fromkeys(ch for ch in text if ord(ch) >= 0x80 and gbk_only(ch)))
 
 
 def _try(ch: str, encoding: str) -> bytes | None:
@@ -79,14 +96,17 @@ def _printed_cells(data: bytes, chinese: bool) -> int:
     return len(data) if chinese else 1
 
 
-def char_bytes(ch: str, encoding: str) -> bytes:
+def char_bytes(ch: str, encoding: str, font: str = "gbk") -> bytes:
     """The bytes for one character, taking exactly the cells the layout counted for it;
-    a character nothing can stand for becomes '?' (or '??' if it was wide)."""
+    a character nothing can stand for becomes '?' (or '??' if it was wide). With a GB2312
+    font a GBK-only character becomes □ (which GB2312 has) rather than blank paper."""
     want = char_cells(ch)
     if want == 0:
         return b""  # combining marks: the printer cannot stack them
     chinese = is_chinese(encoding)
-    candidates = [ch, LOOK_ALIKES.get(ch, ""), unicodedata.normalize("NFKC", ch)]
+    if chinese and font == "gb2312" and ord(ch) >= 0x80 and gbk_only(ch):
+        return "□".encode("gbk") if want == 2 else b"?"
+    candidates = [ch, LOOK_ALIKES.get(ch, ""), unicodedata.normalize("NFKC", ch), base_letter(ch)]
     for candidate in candidates:
         if len(candidate) != 1:
             continue
@@ -101,23 +121,14 @@ def char_bytes(ch: str, encoding: str) -> bytes:
     return b"?" * want
 
 
-def encode_text(text: str, encoding: str) -> bytes:
-    """One line for the printer; never raises, whatever the text holds.
+def encode_text(text: str, encoding: str, font: str = "gbk") -> bytes:
+    """One line for the printer, in the mode job_start chose; never raises, whatever the text holds.
 
     Control characters (a name with an ANSI escape, a pasted tab) would be commands to the
     printer, so they print as '?'."""
-    chinese = is_chinese(encoding)
+    if text.isascii() and text.isprintable():
+        return text.encode("ascii")
     out = bytearray()
-    in_chinese = False
     for ch in text:
-        data = b"?" if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") else char_bytes(ch, encoding)
-        if not data:
-            continue
-        wide = chinese and data[0] >= 0x80
-        if chinese and wide != in_chinese:
-            out += CHINESE_ON if wide else CHINESE_OFF
-            in_chinese = wide
-        out += data
-    if in_chinese:
-        out += CHINESE_OFF
+        out += b"?" if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") else char_bytes(ch, encoding, font)
     return bytes(out)

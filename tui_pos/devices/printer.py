@@ -15,14 +15,16 @@ import io
 import os
 import re
 import threading
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_pos.config import PrinterConfig
-from tui_pos.devices.encoding import CHINESE_OFF, CHINESE_ON, code_page_select, encode_text  # noqa: F401
+from tui_pos.devices.encoding import CHINESE_OFF, CHINESE_ON, encode_text, job_start  # noqa: F401
+from tui_pos.devices.profiles import ProfileError, ProfileFacts, profile_facts
 from tui_pos.devices.tickets import Item, Ticket
 from tui_pos.domain.errors import PosError
 
@@ -97,24 +99,55 @@ def _code_bytes(item: Item, cfg: PrinterConfig) -> bytes:
             dummy.cut()
     # escpos may pick a code page of its own while drawing: choose ours again afterwards
     output: bytes = dummy.output
-    return ALIGN["center"] + output + ALIGN["left"] + code_page_select(cfg.encoding)
+    return ALIGN["center"] + output + ALIGN["left"] + _reselect(cfg)
+
+
+def _facts(cfg: PrinterConfig) -> ProfileFacts:
+    try:
+        facts = profile_facts(cfg.profile)
+        facts.code_page(cfg.encoding)
+    except ProfileError as exc:
+        raise PrinterError("Printer settings do not fit the printer: {error}", error=str(exc)) from exc
+    return facts
+
+
+def _reselect(cfg: PrinterConfig) -> bytes:
+    """ESC t n again after a code (escpos may choose a page of its own for its text); Chinese
+    mode is left alone, so a job holds exactly one FS & or one FS ."""
+    page = _facts(cfg).code_page(cfg.encoding)
+    return b"" if page is None else ESC + b"t" + bytes([page])
+
+
+TEAR_FEED = ESC + b"d\x04"  # brings the tear line from the head up to the tear bar
+
+
+def cut_bytes(cfg: PrinterConfig) -> bytes:
+    """Feed and cut with the command the profile supports; without a cutter a tear line, so the
+    voucher's two copies are not told apart by blank paper alone."""
+    facts = _facts(cfg)
+    if facts.has_cutter:
+        return ESC + b"d\x06" + facts.cut_command()
+    return ALIGN["left"] + b"- " * (cfg.width // 2) + b"\n" + TEAR_FEED
 
 
 def _item_bytes(item: Item, cfg: PrinterConfig) -> bytes:
     if item.kind == "text":
         out = ALIGN.get(item.align, ALIGN["left"])
         out += (BOLD_ON if item.bold else b"") + (DOUBLE_ON if item.double else b"")
-        out += encode_text(item.text, cfg.encoding) + b"\n"
+        out += encode_text(item.text, cfg.encoding, cfg.font) + b"\n"
         out += (DOUBLE_OFF if item.double else b"") + (BOLD_OFF if item.bold else b"")
         return out
     if item.kind == "feed":
         return b"\n"
+    if item.kind == "cut":
+        return cut_bytes(cfg)
     return _code_bytes(item, cfg)
 
 
 def render(ticket: Ticket, cfg: PrinterConfig) -> bytes:
     """The exact bytes a ticket sends to the printer."""
-    return INIT + code_page_select(cfg.encoding) + b"".join(_item_bytes(item, cfg) for item in ticket.items)
+    start = INIT + job_start(cfg.encoding, _facts(cfg).code_page(cfg.encoding))
+    return start + b"".join(_item_bytes(item, cfg) for item in ticket.items)
 
 
 def drawer_kick(pin: int) -> bytes:
@@ -204,12 +237,19 @@ class EscposPrinter(Printer):
         if cfg.backend == "network":
             return backends.Network(cfg.host, cfg.port, timeout=timeout, profile=cfg.profile)
         if cfg.backend == "serial":
-            return backends.Serial(cfg.serial_port, baudrate=cfg.baudrate, timeout=timeout, profile=cfg.profile)
+            return backends.Serial(
+                cfg.serial_port,
+                baudrate=cfg.baudrate,
+                timeout=timeout,
+                profile=cfg.profile,
+                rtscts=cfg.flow_control == "rtscts",
+                xonxoff=cfg.flow_control == "xonxoff",
+            )
         raise PrinterError("Unknown printer backend {name}", name=cfg.backend)
 
     def send(self, data: bytes) -> None:
         try:
-            _with_deadline(lambda: self._send(data), self.cfg.timeout_seconds + 2)
+            _with_deadline(lambda: self._send(data), self.cfg.timeout_seconds + 2 + pacing_seconds(self.cfg, len(data)))
         except PrinterError:
             self._drop()
             raise
@@ -223,7 +263,8 @@ class EscposPrinter(Printer):
         device = self._device
         if self._answers_status:
             self._check_paper(device)
-        device._raw(data)
+        for chunk in paced_chunks(self.cfg, data):
+            device._raw(chunk)
 
     def _check_paper(self, device: Escpos) -> None:
         """DLE EOT 4: many printers say when the roll is out. One that never answers is not
@@ -252,6 +293,29 @@ class EscposPrinter(Printer):
 
     def close(self) -> None:
         self._drop()
+
+
+SERIAL_CHUNK = 1024  # a quarter of the smallest receive buffer seen on cheap printers (4 KB)
+
+
+def pacing_seconds(cfg: PrinterConfig, size: int) -> float:
+    """How long `size` bytes take on a serial line without flow control (10 bits a byte), with
+    half as much again for the printer to print them; 0 where the line or the protocol paces."""
+    if cfg.backend != "serial" or cfg.flow_control != "none":
+        return 0.0
+    return size * 10 / max(cfg.baudrate, 1) * 1.5
+
+
+def paced_chunks(cfg: PrinterConfig, data: bytes, sleep: Callable[[float], None] = time.sleep) -> Iterator[bytes]:
+    """The job in 1 KB pieces with a pause after each, so a 16 KB picture at 9600 baud never
+    overruns a 4 KB buffer; one piece where nothing needs pacing."""
+    if not pacing_seconds(cfg, len(data)):
+        yield data
+        return
+    for start in range(0, len(data), SERIAL_CHUNK):
+        chunk = data[start : start + SERIAL_CHUNK]
+        yield chunk
+        sleep(pacing_seconds(cfg, len(chunk)))
 
 
 def _with_deadline(job: Callable[[], None], seconds: float) -> None:

@@ -238,16 +238,52 @@ def refund_voucher(config: Config, refund: RefundDetail, sale: SaleDetail | None
     return t
 
 
+def ruler(width: int) -> str:
+    """`....+....1....+....2..`: one cell per column, the tens digit at every tenth; its last
+    character must end the printed line (a wrap or a gap means the width does not fit)."""
+    return "".join(str(i // 10 % 10) if i % 10 == 0 else "+" if i % 5 == 0 else "." for i in range(1, width + 1))
+
+
+# Letters the code pages a till can use are chosen for; each page prints those it has.
+CODE_PAGE_TEST = "àáâäçèéêëíïñóôöúüÀÄÉÑÖÜß£¥€"
+GBK_ONLY_TEST = "喆丼"  # in GBK, not in GB2312: a GB2312-only font prints blank (font = "gb2312": □)
+
+
+def code_page_test_chars(encoding: str) -> str:
+    """The test letters this printer encoding holds; for Chinese output, the full-width signs
+    of receipts instead (accented letters print as plain ones there)."""
+    from tui_pos.devices.encoding import is_chinese
+
+    if is_chinese(encoding):
+        return "￥，。：；！？（）【】"  # full-width signs a Chinese font holds
+    out = []
+    for ch in CODE_PAGE_TEST:
+        try:
+            ch.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 def printer_test_page(config: Config) -> Ticket:
-    """What `tui-pos printer test` prints: every kind of thing a real ticket holds, so one
-    page shows whether the encoding, the column width, the barcode and the QR code are right."""
+    """What `tui-pos printer test` prints: a calibration page. A ruler at the configured width,
+    the barcode and QR code drawn by the same blocks and at the same sizes as on receipts and
+    vouchers, a line of GBK text and the code page's own letters, so one print shows whether
+    the width, the encoding, the font and the profile fit the printer."""
     p = config.printer
     t = header(config, tr("Printer test page"))
     t.pair("backend", p.backend)
     t.pair("width / encoding", f"{p.width} / {p.encoding}")
-    t.pair("profile", p.profile)
+    t.pair("profile / font", f"{p.profile} / {p.font}")
     t.rule()
+    t.text(tr("Ruler: its last digit must end the line"))
+    t.items.append(Item("text", ruler(p.width)))
+    t.rule("=")
     t.text("中文：打印机测试，退款凭证。")
+    t.text(f"GBK: {GBK_ONLY_TEST} " + tr("(blank: font = gb2312)"))
+    t.text(tr("Code page letters") + ":")
+    t.text(code_page_test_chars(p.encoding))
     t.text("English: the quick brown fox 0123456789")
     t.pair("可口可乐 330ml", money(350))
     t.pair("Long name wraps: 农夫山泉天然饮用水 550ml 整箱 x24", money(123456))

@@ -91,6 +91,7 @@ class ImportReport:
     updated: int
     errors: list[RowError] = field(default_factory=list)
     unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)  # imported, but will not print as written
 
     @property
     def rejected(self) -> int:
@@ -432,7 +433,24 @@ def import_products(ctx: Context, actor: Staff, source: Source, *, progress: Pro
         imported, updated, unchanged = write(apply)
     finally:
         search.release()  # the names' pinyin is made; its dictionaries need not stay in memory
-    return ImportReport(imported, updated, sorted(errors, key=lambda e: e.row_no), unchanged)
+    warnings = gb2312_warnings(ctx, [str(i.values.get("name", "")) for i in items])
+    return ImportReport(imported, updated, sorted(errors, key=lambda e: e.row_no), unchanged, warnings)
+
+
+def gb2312_warnings(ctx: Context, names: Iterable[str]) -> list[str]:
+    """With [printer] font = "gb2312" the printer lacks GBK-only characters (喆, 丼): one line
+    per product name holding any, naming them, so the owner can rename before receipts show □."""
+    from tui_pos.devices.encoding import gbk_only_chars, is_chinese
+
+    printer = ctx.config.printer
+    if printer.font != "gb2312" or not is_chinese(printer.encoding):
+        return []
+    out = []
+    for name in dict.fromkeys(names):
+        chars = gbk_only_chars(name)
+        if chars:
+            out.append(tr("{name}: {chars} print as □ on this printer's GB2312 font", name=name, chars=chars))
+    return out
 
 
 # --- members -------------------------------------------------------------------------------
