@@ -63,6 +63,8 @@ def test_a_code_page_the_profile_lacks_is_refused_with_the_fix(tmp_path: Path, p
         render(text_job(), PrinterConfig(encoding=encoding, profile=profile))
     assert f"printer profile {profile} has no code page {encoding}" in caught.value.message
     assert "set [printer] encoding to one it has" in caught.value.message
+    if profile == "TM-T88III":  # only pages a till can be set to are offered
+        assert "(cp1252, cp437, cp850, cp858, cp860, cp863, cp865, cp866)" in caught.value.message
     user = tmp_path / "config.toml"
     user.write_text(f'[printer]\nprofile = "{profile}"\nencoding = "{encoding}"\n')
     with pytest.raises(ConfigError, match=f"has no code page {encoding}: set \\[printer\\] encoding"):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from tui_pos.devices.encoding import code_page_number, is_chinese
+from tui_pos.devices.encoding import CODE_PAGES, code_page_number, is_chinese
 
 FONT_A_DOTS = 12  # one Font A column: 384 dots -> 32 columns, 512 -> 42, 576 -> 48
 
@@ -51,7 +51,7 @@ class ProfileFacts:
             return None
         page = code_page_number(self.code_pages, encoding)
         if page is None:
-            known = sorted({n.lower() for n in self.code_pages.values() if n.lower().startswith("cp")})
+            known = sorted({n.lower() for n in self.code_pages.values()} & set(CODE_PAGES))  # ones the till can set
             raise ProfileError(
                 f"printer profile {self.name} has no code page {encoding}: set [printer] encoding to one it has"
                 f" ({', '.join(known) or 'none'}) or to gbk for a Chinese printer, or choose the right profile"
