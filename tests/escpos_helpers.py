@@ -1,7 +1,7 @@
 """Reading ESC/POS bytes back in tests: drop the control sequences, keep the printed text.
 
 The byte layouts follow what python-escpos's Dummy emits (checked against escpos 3.1):
-  barcode CODE128 (function B): ESC a 1, GS h 60, GS w 2, GS f 0, GS H 2, GS k 'I' n {B...
+  barcode CODE128 (function B): ESC a 1, GS h 60, GS w 2-3, GS f 0, GS H 2, GS k 'I' n {B.../{C.. (C: a byte = 2 digits)
   native QR: several GS ( k pL pH cn fn ... blocks
   cut: ESC d 6, GS V 0
   drawer: ESC p m t1 t2

@@ -86,12 +86,26 @@ def check_paper(ticket: Ticket, data: bytes, config: Config) -> None:
         assert len(item.text.encode("gbk")) <= room, item.text
 
 
+def code128_text(data: bytes) -> str:
+    """GS k 73 data as text: {B runs as they are, {C bytes as two digits each."""
+    parts = re.split(rb"(\{[BC])", data)
+    text, code_set = "", b""
+    for part in parts:
+        if part in (b"{B", b"{C"):
+            code_set = part
+        elif code_set == b"{C":
+            text += "".join(f"{byte:02d}" for byte in part)
+        else:
+            text += part.decode("ascii")
+    return text
+
+
 def codes(data: bytes) -> tuple[list[str], list[str]]:
-    """CODE128 contents (without the {B code-set prefix) and QR contents, read from the bytes."""
+    """CODE128 contents (code sets B and C read back) and QR contents, read from the bytes."""
     barcodes, qrs = [], []
     for seq in sequences(data):
         if seq.startswith(b"\x1dkI"):
-            barcodes.append(seq[4:].decode("ascii").removeprefix("{B"))
+            barcodes.append(code128_text(seq[4:]))
         elif seq.startswith(b"\x1d(k") and seq[5:8] == b"1P0":  # store the symbol data
             qrs.append(seq[8:].decode("ascii"))
     return barcodes, qrs

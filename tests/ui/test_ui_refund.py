@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from rich.console import Console
 
+from tui_pos.devices import code128
 from tui_pos.devices.printer import Printer, PrinterError, TrainingPrinter
 from tui_pos.services import printing
 from tui_pos.services import staff as staff_service
@@ -107,7 +108,8 @@ async def test_full_cash_refund_by_scanning_the_order(ctx, app, printer):
     text = strip_escpos(printer.output).decode("gbk")
     assert refund_no in text and order_no in text and "￥19.99" in text
     assert text.count(refund_no) >= 2  # customer copy and store copy
-    assert refund_no.encode() in printer.output.split(b"\x1dk")[1][:40]  # CODE128 of the refund no.
+    code = code128.firmware_data(refund_no)  # CODE128 of the refund no. (digit runs in code set C)
+    assert printer.output.split(b"\x1dk")[1][:40].startswith(b"I" + bytes([len(code)]) + code)
 
 
 async def test_partial_refund_over_the_limit_needs_a_supervisor(ctx, app, printer):

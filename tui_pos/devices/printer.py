@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_pos.config import PrinterConfig
+from tui_pos.devices import codes
 from tui_pos.devices.encoding import CHINESE_OFF, CHINESE_ON, encode_text, job_start  # noqa: F401
 from tui_pos.devices.profiles import ProfileError, ProfileFacts, profile_facts
 from tui_pos.devices.tickets import Item, Ticket
@@ -87,14 +88,11 @@ def _code_bytes(item: Item, cfg: PrinterConfig) -> bytes:
     dummy = _dummy(cfg)
     # escpos print()s notices (e.g. on pictures); on a running till that would scribble on the screen.
     with contextlib.redirect_stdout(io.StringIO()):
+        # codes are drawn by devices.codes, sized from the profile's dots so that they scan
         if item.kind == "barcode":
-            if dummy.profile.supports("barcodeB"):
-                # Hardware CODE128 needs the code-set prefix ({B = set B: digits, letters, '-').
-                dummy.barcode("{B" + item.text, "CODE128", height=60, width=2, pos="BELOW", function_type="B")
-            else:
-                dummy.barcode(item.text, "CODE128", height=60, width=2, pos="BELOW", force_software=True)
+            dummy._raw(codes.barcode_bytes(item.text, cfg, dummy.profile))
         elif item.kind == "qr":
-            dummy.qr(item.text, size=5, native=dummy.profile.supports("qrCode"))
+            dummy._raw(codes.qr_bytes(item.text, cfg, dummy.profile))
         elif item.kind == "cut":
             dummy.cut()
     # escpos may pick a code page of its own while drawing: choose ours again afterwards
