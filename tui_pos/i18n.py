@@ -65,6 +65,11 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
+    # issue 21 part 1: codes that scan (the calibration page says how CODE128 is printed)
+    "CODE128 too wide: QR instead": "条码过宽：改印二维码",
+    "printer-drawn": "打印机绘制",
+    "picture": "图片",
+    "CODE128 {module} dots/module, {where}": "条码每模块{module}点，{where}",
     # issue 21 part 2: one Chinese mode per job, printable fallbacks, calibration page
     "Ruler: its last digit must end the line": "标尺：最后一个数字应正好在行尾",
     "(blank: font = gb2312)": "（空白:font=gb2312）",

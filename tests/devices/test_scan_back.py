@@ -174,3 +174,16 @@ def test_80mm_epson_is_512_dots():
     assert dots(PrinterConfig(profile="TM-T88III", width=48)) == 512
     assert dots(PrinterConfig(profile="default", width=48)) == 576
     assert dots(PrinterConfig(profile="POS-5890", width=48)) == 384
+
+
+@pytest.mark.parametrize(
+    ("profile", "width", "line"),
+    [
+        ("POS-5890", 32, "CODE128 2 dots/module, picture"),
+        ("default", 48, "CODE128 3 dots/module, printer-drawn"),
+        ("TM-T88III", 48, "CODE128 2 dots/module, printer-drawn"),
+    ],
+)
+def test_calibration_page_says_how_the_barcode_prints(config, profile, width, line):
+    cfg = replace(config.printer, profile=profile, width=width, backend="training")
+    assert line in printer_test_page(replace(config, printer=cfg)).preview()

@@ -148,3 +148,21 @@ def barcode_bytes(text: str, cfg: PrinterConfig, profile: Profile) -> bytes:
         return firmware_barcode(text, fit.module)
     # the picture has no human-readable line of its own: print the number under it
     return picture_barcode(text, fit.module, dots) + ESC + b"a\x01" + text.encode("ascii") + b"\n"
+
+
+@dataclass(frozen=True)
+class CodePlan:
+    """How a number's CODE128 comes out on this printer, for the calibration page."""
+
+    dots: int
+    module: int  # dots a module; 0 = too wide at any module, printed as a QR
+    firmware: bool
+
+
+def plan(text: str, cfg: PrinterConfig) -> CodePlan:
+    from tui_pos.devices.printer import _dummy  # the profile as rendering reads it (and its error)
+
+    profile = _dummy(cfg).profile
+    dots = dots_per_line(profile.profile_data, cfg.width)
+    firmware = bool(profile.supports("barcodeB"))
+    return CodePlan(dots, barcode_fit(text, dots, firmware).module, firmware)

@@ -293,10 +293,23 @@ def printer_test_page(config: Config) -> Ticket:
     t.feed()
     t.barcode("TEST-0123")
     t.qr("TEST-0123")
+    t.text(code_fit_line(config), align="center")
     t.text(tr("If this page looks right, the printer is set up."), align="center")
     t.feed()
     t.cut()
     return t
+
+
+def code_fit_line(config: Config) -> str:
+    """Says how the longest number the till makes (a training refund's) is printed, so a narrower
+    module or a QR instead of the barcode is seen on the page, not found out at the scanner."""
+    from tui_pos.devices import codes
+
+    fit = codes.plan("TR20261122-0001", config.printer)
+    if not fit.module:
+        return tr("CODE128 too wide: QR instead")
+    where = tr("printer-drawn") if fit.firmware else tr("picture")
+    return tr("CODE128 {module} dots/module, {where}", module=fit.module, where=where)
 
 
 def shift_ticket(config: Config, report: ShiftReport) -> Ticket:
