@@ -827,6 +827,7 @@ ZH.update(
         "Paid for these units": "这些商品实付",
         "Policy allows": "政策允许退款",
         "Press F9 to record the refund and print the voucher": "核对无误后按 F9 生成退款单并打印凭证",
+        "Press F9 to record the refund (the voucher waits: no printer)": "核对无误后按 F9 生成退款单（未连接打印机，凭证待打印）",
         "Then press F9: cash handed over, customer signed": "然后按 F9：现金已交给顾客，顾客已签字",
         "Cash refund": "现金退款",
         "Not refundable": "不可退款",

@@ -13,6 +13,8 @@ from tui_pos.services import printing
 from tui_pos.ui.app import PosApp, make_app
 from tui_pos.ui.screens.checkout import CheckoutScreen
 from tui_pos.ui.screens.no_printer import NoPrinterScreen
+from tui_pos.ui.screens.refund.confirm import ConfirmStep
+from tui_pos.ui.screens.refund.pay_out import PayOutStep
 
 from ui_helpers import log_in, scan, screen_text, type_text
 
@@ -65,8 +67,30 @@ async def test_a_sale_without_a_printer_is_queued_not_printed(live_app, ctx):
         await pilot.pause()
         assert order_no in screen_text(app)
 
-    (job,) = printing.waiting_jobs(ctx)
-    assert (job.kind, job.ref_no, job.status) == ("receipt", order_no, "queued")
+        # a refund of it: step 4 does not promise a voucher, step 5 says it waits
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f8")
+        await pilot.pause()
+        await type_text(pilot, order_no)
+        await pilot.press("enter")
+        await pilot.pause()
+        for _step in range(3):
+            await pilot.press("f9")
+            await pilot.pause()
+        assert isinstance(app.screen, ConfirmStep)
+        shown = screen_text(app)
+        assert "Press F9 to record the refund (the voucher waits: no printer)" in shown
+        assert "print the voucher" not in shown
+        await pilot.press("f9")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, PayOutStep)
+        assert "Voucher printed" not in screen_text(app)
+
+    kinds = sorted((job.kind, job.status) for job in printing.waiting_jobs(ctx))
+    assert kinds == [("receipt", "queued"), ("refund", "queued")]  # the voucher is the refund's ticket
 
 
 async def test_the_first_manager_is_told_how_to_set_up_a_printer(live_app):

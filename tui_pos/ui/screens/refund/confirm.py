@@ -59,7 +59,9 @@ class ConfirmStep(WizardStep):
                     f"{tr('Reason')}: {labels.reason(self.state.reason)}  {self.state.note}",
                     tr("Press F9, then scan the new goods in checkout")
                     if self.state.exchange
-                    else tr("Press F9 to record the refund and print the voucher"),
+                    else tr("Press F9 to record the refund and print the voucher")
+                    if self.pos.has_printer
+                    else tr("Press F9 to record the refund (the voucher waits: no printer)"),
                 ]
             )
         )
