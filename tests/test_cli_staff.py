@@ -76,14 +76,20 @@ def test_add_with_pins_from_stdin_then_list(shop, monkeypatch, capsys):
     assert any(line.split()[:4] == ["003", "Wang", "manager", "Yes"] for line in lines)
 
 
-def test_new_pins_that_differ_or_are_weak_change_nothing(shop, monkeypatch, capsys):
-    assert run(shop, monkeypatch, ["add", "004", "--name", "小陈", "--staff", "003"], "3333\n5831\n5832\n") == 1
-    assert "The two PINs differ; nothing was changed" in capsys.readouterr().err
-    assert run(shop, monkeypatch, ["add", "004", "--name", "小陈", "--staff", "003"], "3333\n1234\n1234\n") == 1
+def test_new_pins_that_differ_or_are_weak_are_asked_again(shop, monkeypatch, capsys):
+    """Each refusal is said at once and the PIN asked again; three wrong tries change nothing."""
+    answers = "3333\n5831\n5832\n5831\n5831\n"  # the second entry differs, then both agree
+    assert run(shop, monkeypatch, ["add", "004", "--name", "小陈", "--staff", "003"], answers) == 0
+    assert "The two PINs differ: type the new PIN again" in capsys.readouterr().err
+    assert run(shop, monkeypatch, ["add", "005", "--name", "小周", "--staff", "003"], "3333\n1234\n5831\n5831\n") == 0
     assert "too easy to guess" in capsys.readouterr().err
-    assert run(shop, monkeypatch, ["add", "004", "--name", "小陈", "--staff", "003"], "3333\n5831\n") == 2
+    assert {"004", "005"} <= set(staff_rows(shop))
+    assert run(shop, monkeypatch, ["add", "006", "--name", "小吴", "--staff", "003"], "3333\n1111\n2222\n3333\n") == 1
+    assert "No new PIN after three tries; nothing was changed" in capsys.readouterr().err
+    assert "006" not in staff_rows(shop)
+    assert run(shop, monkeypatch, ["add", "007", "--name", "小郑", "--staff", "003"], "3333\n5831\n") == 2
     assert "the answers ended early" in capsys.readouterr().err
-    assert "004" not in staff_rows(shop)
+    assert "007" not in staff_rows(shop)
 
 
 def test_cashier_is_refused_and_wrong_pin_counts(shop, monkeypatch, capsys):

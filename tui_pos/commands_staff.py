@@ -20,14 +20,22 @@ from tui_pos.services.context import Context
 ACTIONS = ("list", "add", "disable", "enable", "reset-pin", "role", "rename", "limit")
 
 
-def _new_pin(args: argparse.Namespace) -> str:
-    """--new-pin, or asked twice (a typo in a PIN nobody sees would lock its owner out)."""
+def _new_pin(ctx: Context, args: argparse.Namespace) -> str:
+    """--new-pin, or asked twice (a typo in a PIN nobody sees would lock its owner out); a PIN
+    the shop's rules refuse, or a second entry that differs, is said at once and asked again."""
     if args.new_pin is not None:
         return str(args.new_pin)
-    pin = _ask(tr("New PIN for {code} (4 to 8 digits): ", code=args.code), secret=True)
-    if _ask(tr("New PIN again: "), secret=True) != pin:
-        raise InvalidInput("The two PINs differ; nothing was changed")
-    return pin
+    for _try in range(3):
+        pin = _ask(tr("New PIN for {code} (4 to 8 digits): ", code=args.code), secret=True)
+        try:
+            staff_service.check_chosen_pin(ctx.config.security, pin)
+        except InvalidInput as exc:
+            _err(exc.message)
+            continue
+        if _ask(tr("New PIN again: "), secret=True) == pin:
+            return pin
+        _err(tr("The two PINs differ: type the new PIN again"))
+    raise InvalidInput("No new PIN after three tries; nothing was changed")
 
 
 def _shown(staff: Staff) -> str:
@@ -75,7 +83,9 @@ def _run(ctx: Context, actor: Staff, args: argparse.Namespace) -> int:
         return 0
     if action == "add":
         role = Role.parse(args.role)
-        staff = staff_service.add_staff(ctx, actor, args.code, args.name, role, _new_pin(args), name_en=args.name_en)
+        staff = staff_service.add_staff(
+            ctx, actor, args.code, args.name, role, _new_pin(ctx, args), name_en=args.name_en
+        )
         print(
             tr(
                 "{staff} added as {role}; they log in with the PIN you gave",
@@ -88,7 +98,7 @@ def _run(ctx: Context, actor: Staff, args: argparse.Namespace) -> int:
     elif action == "enable":
         print(tr("{staff} can log in again", staff=_shown(staff_service.enable_staff(ctx, actor, args.code))))
     elif action == "reset-pin":
-        staff = staff_service.reset_pin(ctx, actor, args.code, _new_pin(args))
+        staff = staff_service.reset_pin(ctx, actor, args.code, _new_pin(ctx, args))
         print(tr("PIN of {staff} reset; they choose a new one at their next log in", staff=_shown(staff)))
     elif action == "role":
         staff = staff_service.change_role(ctx, actor, args.code, Role.parse(args.role))

@@ -65,6 +65,9 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
+    # --- tui-pos staff: a new PIN asked again ---
+    "The two PINs differ: type the new PIN again": "两次输入的密码不一致：请重新输入新密码",
+    "No new PIN after three tries; nothing was changed": "三次都没有设好新密码；未做任何更改",
     # issue 21 part 1: codes that scan (the calibration page says how CODE128 is printed)
     "CODE128 too wide: QR instead": "条码过宽：改印二维码",
     "printer-drawn": "打印机绘制",

@@ -22,7 +22,7 @@ from tui_pos.config import Config, ConfigError, default_config_path, load_config
 from tui_pos.domain import setup as answers
 from tui_pos.domain.errors import AuthError, Conflict, InvalidInput, PosError
 from tui_pos.domain.setup import NO_PRINTER, PrinterChoice
-from tui_pos.domain.staff import Staff, check_new_pin, check_staff_code
+from tui_pos.domain.staff import Staff, check_staff_code
 from tui_pos.i18n import tr
 
 T = TypeVar("T")
@@ -226,8 +226,9 @@ def manager_part(a: Asker, args: argparse.Namespace, config: Config) -> Manager:
     name = a.answer(answers.person_name, tr("Name of the manager"), "--manager-name", args.manager_name)
 
     def new_pin(pin: str) -> str:
-        security = config.security
-        return check_new_pin(pin, refuse_weak=security.weak_pins == "refuse", min_length=security.min_pin_length)
+        from tui_pos.services.staff import check_chosen_pin
+
+        return check_chosen_pin(config.security, pin)
 
     if args.manager_pin is not None:
         return Manager(code, name, a.answer(new_pin, "PIN", "--manager-pin", args.manager_pin))

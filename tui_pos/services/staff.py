@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from tui_pos.config import SecurityConfig
 from tui_pos.domain.catalog import clean_text
 from tui_pos.domain.errors import AuthError, Conflict, InsufficientPermission, InvalidInput, NotFound
 from tui_pos.domain.staff import (
@@ -187,8 +188,9 @@ def _keep_a_manager(row: StaffRow, *, active: bool, role: Role) -> None:
         raise Conflict("{code} is the last active manager: make someone else a manager first", code=row.code)
 
 
-def _new_pin(ctx: Context, pin: str) -> str:
-    security = ctx.config.security
+def check_chosen_pin(security: SecurityConfig, pin: str) -> str:
+    """A PIN someone chooses now, by the shop's [security] rules (weak PINs, length): the services,
+    `tui-pos setup` and the command line's questions check it alike."""
     return check_new_pin(pin, refuse_weak=security.weak_pins == "refuse", min_length=security.min_pin_length)
 
 
@@ -222,7 +224,7 @@ def add_staff(ctx: Context, actor: Staff, code: str, name: str, role: Role, pin:
     name, name_en = clean_text(name, 40), clean_text(name_en, 40)
     if not name:
         raise InvalidInput("Enter a name").at("name")
-    _new_pin(ctx, pin)
+    check_chosen_pin(ctx.config.security, pin)
 
     def create() -> Staff:
         _check_manager(actor)
@@ -267,7 +269,7 @@ def enable_staff(ctx: Context, actor: Staff, code: str) -> Staff:
 
 def reset_pin(ctx: Context, actor: Staff, code: str, new_pin: str) -> Staff:
     """A PIN the manager tells them, to be changed at their next log in; unlocks a locked code."""
-    _new_pin(ctx, new_pin)
+    check_chosen_pin(ctx.config.security, new_pin)
 
     def change(row: StaffRow) -> None:
         row.pin_hash = hash_pin(new_pin)
@@ -325,7 +327,7 @@ def set_refund_limit(ctx: Context, actor: Staff, code: str, amount: int | None) 
 
 def change_pin(ctx: Context, code: str, current_pin: str, new_pin: str) -> Staff:
     """Anyone changes their own PIN with the current one; required after a manager's reset."""
-    _new_pin(ctx, new_pin)
+    check_chosen_pin(ctx.config.security, new_pin)
     if new_pin == current_pin:
         raise InvalidInput("The new PIN must differ from the old one").at("pin")
     staff = login(ctx, code, current_pin, action="change_pin")  # wrong PINs count as at log in
