@@ -322,3 +322,17 @@ class TestConfigFile:
             config_file.update(path, {"printer": {"width": 33}}, check=refuse)
         assert path.read_text() == "[printer]\nwidth = 32\n"
         assert [p.name for p in tmp_path.iterdir()] == ["c.toml"]
+
+
+def test_setup_writes_a_config_file_given_by_path_that_is_not_there_yet(shop, tmp_path, monkeypatch, capsys):
+    """`--config FILE` for a till of its own (one file per till on a shared PC): setup makes it,
+    0600; any other command still refuses a missing file."""
+    answers(monkeypatch)
+    mine = tmp_path / "tills" / "till-02.toml"
+    argv = ["--config", str(mine), "setup", "store", "--store-name", "Corner Shop", "--till-code", "02"]
+    assert main(argv) == 0, capsys.readouterr().err
+    assert stat.S_IMODE(mine.stat().st_mode) == 0o600
+    assert load_config(mine).till_code == "02" and load_config(mine).store_name == "Corner Shop"
+    assert main(["--config", str(tmp_path / "typo.toml"), "doctor"]) == 2
+    assert "config file not found" in capsys.readouterr().err
+    assert not (tmp_path / "typo.toml").exists()

@@ -263,6 +263,10 @@ def _anchor(text: str) -> object:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "setup" and args.config is not None and not args.config.exists():
+        from tui_pos.files import create_owner_only
+
+        create_owner_only(args.config)  # setup writes the file it is given; every other command needs it
     try:
         config = load_config(args.config, training=args.training, db_path=args.db)
     except ConfigError as exc:
