@@ -599,6 +599,7 @@ ZH.update(
         "Refund {no} is {status}, not paid": "退款单 {no} 状态为 {status}，尚未退款",
         "A rejection needs a reason": "驳回须填写原因",
         "cash handed over, customer signed": "现金已交付，顾客已签字",
+        "customer signed": "顾客已签字",
         "cashier": "收银员",
         "supervisor": "主管",
         "manager": "店长",

@@ -24,6 +24,7 @@ from tui_pos.store.models import (
     MemberRow,
     PaymentRow,
     ProductRow,
+    RefundEventRow,
     RefundRow,
     RefundTenderRow,
     SaleRow,
@@ -106,6 +107,9 @@ def test_stored_value_goes_back_to_stored_value_with_the_default_keys(ctx, cashi
         (AuditRow.entity == result.refund_no) & (AuditRow.action == "stored_value_refund")
     )
     assert str(paid) in credit.detail
+    refunds.complete(ctx, cashier, result.refund_no)  # step 5: signed; no cash was handed over
+    (done,) = RefundEventRow.select().where((RefundEventRow.refund == row) & (RefundEventRow.event == "completed"))
+    assert done.note == "customer signed"
     # it never turns into cash, not even with a supervisor
     other = sell(ctx, cashier, {priced(5000): 1}, [(TenderKind.STORED_VALUE, None, "")])
     with pytest.raises(RefundNotAllowed, match="goes back by Stored value only"):

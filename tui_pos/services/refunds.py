@@ -876,7 +876,7 @@ def cancel(ctx: Context, actor: Staff, refund_no: str) -> None:
 
 
 def complete(ctx: Context, actor: Staff, refund_no: str) -> None:
-    """Step 5: the cash was handed over and the customer signed the store copy."""
+    """Step 5: the money went back (cash handed over, or credited) and the customer signed the store copy."""
     require(actor, "refund")
 
     def record() -> None:
@@ -885,7 +885,9 @@ def complete(ctx: Context, actor: Staff, refund_no: str) -> None:
         row.status, row.completed_at = "completed", at
         row.save()
         # the note is kept as its English template and shown in the reader's language (labels.event_note)
-        _event(row.id, actor.code, "completed", "cash handed over, customer signed", at=at)
+        parts = RefundTenderRow.select().where(RefundTenderRow.refund == row, RefundTenderRow.tender == "cash")
+        note = "cash handed over, customer signed" if parts.exists() else "customer signed"
+        _event(row.id, actor.code, "completed", note, at=at)
         audit.append(actor.code, "refund_completed", row.refund_no)
 
     write(record)
