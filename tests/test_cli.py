@@ -272,7 +272,7 @@ class TestPrinterCommands:
         assert main(["--training", "printer", "test", "--drawer"]) == 0
         out = capsys.readouterr().out
         assert "中文：打印机测试" in out and "TEST-0123" in out
-        assert "Test page sent to the training printer" in out and "Cash drawer kicked (pin 2)" in out
+        assert "Test page sent to the on-screen training printer" in out and "Cash drawer kicked (pin 2)" in out
 
     def test_training_test_page_is_a_calibration_page(self, home, monkeypatch, capsys):
         """issue 21: a ruler as wide as the configured width, both codes, GBK text and the code

@@ -521,7 +521,13 @@ def printer_command(config: Config, args: argparse.Namespace) -> int:
 
         print(printer_test_page(config).preview())
     if result.ok:
-        print(tr("Test page sent to the {backend} printer ({size} bytes)", backend=cfg.backend, size=len(result.data)))
+        print(
+            tr(
+                "Test page sent to the {printer} ({size} bytes)",
+                printer=labels.printer(cfg.backend),
+                size=len(result.data),
+            )
+        )
     else:
         _err(tr("Test page failed: {error}", error=result.message))
         if result.hint:

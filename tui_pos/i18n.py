@@ -966,7 +966,14 @@ ZH.update(
         "Printer nodes (backend device): {nodes}": "打印机设备节点（device 方式）：{nodes}",
         "Configured: backend {backend}, usb {vendor:04x}:{product:04x}, width {width}, encoding {encoding}": "当前配置：方式 {backend}，USB {vendor:04x}:{product:04x}，宽度 {width}，编码 {encoding}",
         "To use a USB printer set usb_vendor = 0x.... and usb_product = 0x.... under [printer] in {path}": "使用 USB 打印机：在 {path} 的 [printer] 下设置 usb_vendor = 0x.... 和 usb_product = 0x....",
-        "Test page sent to the {backend} printer ({size} bytes)": "测试页已发送到 {backend} 打印机（{size} 字节）",
+        "Test page sent to the {printer} ({size} bytes)": "测试页已发送到{printer}（{size} 字节）",
+        "USB printer": "USB 打印机",
+        "printer device": "打印机设备",
+        "network printer": "网络打印机",
+        "serial printer": "串口打印机",
+        "printer file": "打印文件",
+        "on-screen training printer": "培训用屏幕打印机",
+        "no printer": "未连接打印机",
         "Test page failed: {error}": "测试页打印失败：{error}",
     }
 )

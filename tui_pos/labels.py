@@ -121,12 +121,24 @@ CASH_MOVES: dict[str, str] = {"paid_in": "Paid in", "paid_out": "Paid out"}
 # What a print job holds (store PrintJobRow.kind).
 PRINT_JOBS: dict[str, str] = {"receipt": "Sales receipt", "refund": "Refund voucher", "report": "Report"}
 
+# Where tickets go (config [printer] backend), as `tui-pos printer test` names it.
+PRINTERS: dict[str, str] = {
+    "usb": "USB printer",
+    "device": "printer device",
+    "network": "network printer",
+    "serial": "serial printer",
+    "file": "printer file",
+    "training": "on-screen training printer",
+    "none": "no printer",
+}
+
 # The notes events carry as codes: an approval's reasons, the tender a refund was paid by.
 _NOTE_KINDS = {"approved": APPROVALS, "parked": APPROVALS}
 
 # Every table above, for the catalogue test and for anything that lists the codes.
 TABLES: dict[str, dict[str, str]] = {
     "tender": TENDERS,
+    "printer": PRINTERS,
     "role": ROLES,
     "permission": PERMISSIONS,
     "approval": APPROVALS,
@@ -148,6 +160,10 @@ def word(table: dict[str, str], code: str) -> str:
 
 def tender(code: str) -> str:
     return word(TENDERS, str(code))
+
+
+def printer(code: str) -> str:
+    return word(PRINTERS, code)
 
 
 def role(code: object) -> str:
