@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,26 @@ def supervisor(ctx):
 @pytest.fixture
 def manager(ctx):
     return staff_service.login(ctx, "003", PINS["003"])
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database on the test server that `.ci/postgres.sh` started (its
+    URL in TUI_POS_TEST_PG_URL), dropped afterwards. Without a server the test is skipped, and
+    on CI (TUI_POS_REQUIRE_PG=1) it fails: a PostgreSQL test that never runs proves nothing."""
+    server = os.environ.get("TUI_POS_TEST_PG_URL", "")
+    if not server:
+        reason = "no PostgreSQL test server: run `source .ci/postgres.sh` first (it sets TUI_POS_TEST_PG_URL)"
+        if os.environ.get("TUI_POS_REQUIRE_PG") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    import psycopg
+
+    name = f"tp_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
