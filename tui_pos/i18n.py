@@ -65,6 +65,16 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
+    # --- chain: head office (central) unreachable, and the `tui-pos central` commands ---
+    "Head office cannot be reached at {where} (connection refused): selling goes on; the queue uploads when the link is back": "无法连接总部 {where}（连接被拒绝）：销售照常进行，连线恢复后自动上传待传数据",
+    "Head office did not answer at {where} within {seconds} s: selling goes on; the queue uploads when the link is back": "总部 {where} 在 {seconds} 秒内没有响应：销售照常进行，连线恢复后自动上传待传数据",
+    "Head office at {where} refused the password of {user}: check the user and password in [central] url": "总部 {where} 拒绝了用户 {user} 的密码：请检查 [central] url 中的用户名和密码",
+    "Head office at {where} has no database {name}: check [central] url, or create it (createdb, then tui-pos central init)": "总部 {where} 没有数据库 {name}：请检查 [central] url，或先建库（createdb，再运行 tui-pos central init）",
+    "Head office at {where} accepts only encrypted (TLS) connections: add sslmode=verify-full and sslrootcert=... to [central] url": "总部 {where} 只接受加密（TLS）连接：请在 [central] url 中加上 sslmode=verify-full 和 sslrootcert=...",
+    "Head office at {where} does not offer TLS, but [central] url asks for it (sslmode)": "总部 {where} 不支持加密（TLS），但 [central] url 要求加密（sslmode）",
+    "Head office's host name in {where} is unknown: check [central] url (selling goes on; the queue uploads when the link is back)": "找不到总部主机 {where}：请检查 [central] url（销售照常进行，连线恢复后自动上传待传数据）",
+    "The link to head office at {where} broke during an upload: nothing of that batch was kept there, it is sent again when the link is back": "上传时与总部 {where} 的连接中断：这一批数据总部未保存，连线恢复后会重新上传",
+    "Head office at {where} cannot be used: {detail}": "总部 {where} 无法使用：{detail}",
     # --- tui-pos staff: a new PIN asked again ---
     "The two PINs differ: type the new PIN again": "两次输入的密码不一致：请重新输入新密码",
     "No new PIN after three tries; nothing was changed": "三次都没有设好新密码；未做任何更改",

@@ -1,0 +1,392 @@
+"""Head office's tables: every synced store table, generated from `tui_pos.store.models` (the same
+column names, so the store's report code runs here too), for all stores at once.
+
+A row's central id is `store_no * SPAN + its local id`, so two stores' sale 1 are two rows and a
+foreign key is remapped the same way; `store_no` is a generated column of every table. What the
+stores promise is enforced here as constraints: one row per uid, one order (refund) number per
+store, never more refunded than sold on a line, no money into a drawer after its Z. Foreign keys
+are deferred to the commit, so an upload's rows may arrive in any order within its transaction.
+
+Each registered store gets a schema `store_<no>` of views showing only its rows: a report for
+one store is the same report run with `search_path = store_<no>`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import peewee
+from peewee import AutoField, BooleanField, DateTimeField, ForeignKeyField, IntegerField, Model
+
+from tui_pos.central.sql import run
+from tui_pos.store import models
+
+VERSION = 1
+SPAN = 10**10  # local ids stay below this: a store would need ten billion rows in one table
+
+# Local bookkeeping and print queues stay in the store (the same list as store/outbox.py's).
+LOCAL_ONLY: tuple[type[Model], ...] = (
+    models.SchemaVersionRow,
+    models.StoreRow,
+    models.TillRow,
+    models.SequenceRow,
+    models.PrintJobRow,
+)
+SYNCED: tuple[type[Model], ...] = tuple(m for m in models.ALL_TABLES if m not in LOCAL_ONLY)
+# A PIN's hash and its lockout never leave the store.
+PRIVATE_COLUMNS: dict[str, frozenset[str]] = {
+    "staff": frozenset({"pin_hash", "failed_pins", "locked_until", "must_change_pin"}),
+}
+AGGREGATES = ("sale_day", "product_day", "category_day")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # id | fk | int | bool | time | text
+    null: bool
+    default: Any = None  # used when an upload lacks the column (a store one version behind)
+    ref: str = ""  # the table a foreign key points at
+    cascade: bool = False
+    indexed: bool = False
+    unique: bool = False  # unique within a store
+
+    @property
+    def sql_type(self) -> str:
+        return {"bool": "BOOLEAN", "time": "TIMESTAMPTZ", "text": "TEXT"}.get(self.kind, "BIGINT")
+
+    @property
+    def array_type(self) -> str:
+        return self.sql_type + "[]"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+
+def table_name(model: type[Model]) -> str:
+    return str(model._meta.table_name)
+
+
+def _column(field: peewee.Field) -> Column:
+    default = None if callable(field.default) else field.default
+    common: dict[str, Any] = dict(
+        null=bool(field.null),
+        default=default,
+        indexed=bool(field.index),
+        unique=bool(field.unique),
+    )
+    name = str(field.column_name)
+    if isinstance(field, AutoField):
+        return Column(name, "id", null=False)
+    if isinstance(field, ForeignKeyField):
+        cascade = str(field.on_delete or "").upper() == "CASCADE"
+        common["indexed"] = True
+        return Column(name, "fk", ref=table_name(field.rel_model), cascade=cascade, **common)
+    if isinstance(field, BooleanField):
+        return Column(name, "bool", **common)
+    if isinstance(field, DateTimeField):
+        return Column(name, "time", **common)
+    if isinstance(field, IntegerField):
+        return Column(name, "int", **common)
+    return Column(name, "text", **common)
+
+
+def _table(model: type[Model]) -> Table:
+    name = table_name(model)
+    private = PRIVATE_COLUMNS.get(name, frozenset())
+    columns = [_column(f) for f in model._meta.sorted_fields if f.column_name not in private]
+    columns = [Column("uid", "text", null=False) if c.name == "uid" else c for c in columns]
+    if not any(c.name == "uid" for c in columns):  # a store model from before the uid
+        columns.insert(1, Column("uid", "text", null=False))
+    return Table(name, tuple(columns))
+
+
+TABLES: tuple[Table, ...] = tuple(_table(m) for m in SYNCED)
+BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+
+def q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _table_sql(table: Table) -> str:
+    parts = []
+    for c in table.columns:
+        if c.kind == "id":
+            parts.append(f"{q(c.name)} BIGINT PRIMARY KEY")
+        else:
+            parts.append(f"{q(c.name)} {c.sql_type}{'' if c.null else ' NOT NULL'}")
+    parts.append(f"store_no BIGINT GENERATED ALWAYS AS (id / {SPAN}) STORED")
+    parts.append(f"CONSTRAINT {q(table.name + '_uid')} UNIQUE (uid)")
+    for c in table.columns:
+        if c.unique and c.name != "uid":
+            parts.append(f"CONSTRAINT {q(f'{table.name}_{c.name}_per_store')} UNIQUE (store_no, {q(c.name)})")
+    return f"CREATE TABLE IF NOT EXISTS {q(table.name)} (\n    " + ",\n    ".join(parts) + "\n)"
+
+
+CHAIN_TABLES = (
+    """CREATE TABLE IF NOT EXISTS central_version (version INT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS chain_store (
+        no SERIAL PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL DEFAULT '',
+        registered_at TIMESTAMPTZ NOT NULL DEFAULT now(), last_seen TIMESTAMPTZ, last_clock_skew_s INT)""",
+    """CREATE TABLE IF NOT EXISTS received (
+        uid UUID PRIMARY KEY, store_no BIGINT NOT NULL, seq BIGINT NOT NULL,
+        at TIMESTAMPTZ NOT NULL DEFAULT now())""",
+    """CREATE INDEX IF NOT EXISTS received_store_seq ON received (store_no, seq)""",
+    """CREATE TABLE IF NOT EXISTS hq_change (
+        seq BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, data JSONB NOT NULL,
+        "by" TEXT NOT NULL DEFAULT '', at TIMESTAMPTZ NOT NULL DEFAULT now())""",
+    # the daily totals of store/aggregates.py, per store; day is the store's local date (the
+    # upload sets the session's time zone to the store's)
+    """CREATE TABLE IF NOT EXISTS sale_day (
+        store_no BIGINT NOT NULL, day TEXT NOT NULL, staff_id BIGINT NOT NULL, level TEXT NOT NULL,
+        sales BIGINT NOT NULL, amount BIGINT NOT NULL, PRIMARY KEY (store_no, day, staff_id, level))""",
+    """CREATE TABLE IF NOT EXISTS product_day (
+        store_no BIGINT NOT NULL, product_id BIGINT NOT NULL, day TEXT NOT NULL,
+        qty BIGINT NOT NULL, amount BIGINT NOT NULL, PRIMARY KEY (store_no, product_id, day))""",
+    """CREATE TABLE IF NOT EXISTS category_day (
+        store_no BIGINT NOT NULL, day TEXT NOT NULL, category TEXT NOT NULL,
+        amount BIGINT NOT NULL, PRIMARY KEY (store_no, day, category))""",
+    """CREATE INDEX IF NOT EXISTS sale_day_day ON sale_day (day)""",
+    """CREATE INDEX IF NOT EXISTS product_day_day ON product_day (day)""",
+    """CREATE INDEX IF NOT EXISTS category_day_day ON category_day (day)""",
+)
+
+_DAY = "to_char({t}.created_at, 'YYYY-MM-DD')"  # in the session's zone: the store's, during an upload
+_LEVEL = "COALESCE((SELECT level FROM public.member WHERE id = {t}.member_id), '')"
+
+FUNCTIONS = (
+    # refunded <= sold per sale line, counting refunds that are not rejected or cancelled; checked
+    # at the commit, so a refund's lines and status may arrive in any order within an upload
+    """CREATE OR REPLACE FUNCTION central_check_refunded(line_id BIGINT) RETURNS void
+    LANGUAGE plpgsql AS $$
+    DECLARE sold BIGINT; back BIGINT;
+    BEGIN
+        IF line_id IS NULL THEN RETURN; END IF;
+        SELECT qty INTO sold FROM public.sale_line WHERE id = line_id;
+        IF sold IS NULL THEN RETURN; END IF;  -- the foreign key names a missing line
+        SELECT COALESCE(SUM(rl.qty), 0) INTO back FROM public.refund_line rl
+            JOIN public.refund r ON r.id = rl.refund_id
+            WHERE rl.sale_line_id = line_id AND r.status NOT IN ('rejected', 'cancelled');
+        IF back > sold THEN
+            RAISE EXCEPTION 'sale line % (store %): % refunded but % sold', line_id % """
+    + str(SPAN)
+    + """, back, sold, line_id / """
+    + str(SPAN)
+    + """
+                USING ERRCODE = 'check_violation';
+        END IF;
+    END $$""",
+    """CREATE OR REPLACE FUNCTION central_refund_line_check() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM central_check_refunded(NEW.sale_line_id);
+        RETURN NULL;
+    END $$""",
+    """CREATE OR REPLACE FUNCTION central_refund_check() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE line BIGINT;
+    BEGIN
+        FOR line IN SELECT DISTINCT sale_line_id FROM public.refund_line WHERE refund_id = NEW.id LOOP
+            PERFORM central_check_refunded(line);
+        END LOOP;
+        RETURN NULL;
+    END $$""",
+    # no payment or cash move into a drawer after its Z: by time, so history uploaded after the
+    # close (a shop joining the chain) is accepted, and in whichever order the rows come
+    *(
+        f"""CREATE OR REPLACE FUNCTION central_{table}_in_open_shift() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE closed TIMESTAMPTZ;
+    BEGIN
+        IF NEW.shift_id IS NULL THEN RETURN NEW; END IF;
+        SELECT closed_at INTO closed FROM public.shift WHERE id = NEW.shift_id AND status = 'closed';
+        IF closed IS NOT NULL AND NEW.{moved} > closed THEN
+            RAISE EXCEPTION '{table} % (store %) at % goes into shift %, closed at %',
+                NEW.id % {SPAN}, NEW.id / {SPAN}, NEW.{moved}, NEW.shift_id % {SPAN}, closed
+                USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+    END $$"""
+        for table, moved in (("payment", "created_at"), ("cash_move", "at"))
+    ),
+    """CREATE OR REPLACE FUNCTION central_shift_close_check() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE late TIMESTAMPTZ;
+    BEGIN
+        IF NEW.status <> 'closed' OR NEW.closed_at IS NULL THEN RETURN NULL; END IF;
+        SELECT max(t) INTO late FROM (
+            SELECT created_at AS t FROM public.payment WHERE shift_id = NEW.id
+            UNION ALL SELECT at FROM public.cash_move WHERE shift_id = NEW.id) moves;
+        IF late > NEW.closed_at THEN
+            RAISE EXCEPTION 'shift % (store %) closed at % but money moved in it at %',
+                NEW.id % """
+    + str(SPAN)
+    + """, NEW.id / """
+    + str(SPAN)
+    + """, NEW.closed_at, late
+                USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NULL;
+    END $$""",
+    # daily totals, the same meaning as store/aggregates.py's SQLite triggers
+    f"""CREATE OR REPLACE FUNCTION central_sale_day_add() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO public.sale_day (store_no, day, staff_id, level, sales, amount)
+        VALUES (NEW.id / {SPAN}, {_DAY.format(t="NEW")}, NEW.staff_id, {_LEVEL.format(t="NEW")}, 1, NEW.total)
+        ON CONFLICT (store_no, day, staff_id, level)
+        DO UPDATE SET sales = sale_day.sales + 1, amount = sale_day.amount + EXCLUDED.amount;
+        RETURN NULL;
+    END $$""",
+    f"""CREATE OR REPLACE FUNCTION central_sale_line_day_add() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO public.product_day (store_no, product_id, day, qty, amount)
+        SELECT NEW.id / {SPAN}, NEW.product_id, {_DAY.format(t="s")}, NEW.qty, NEW.paid FROM public.sale s
+        WHERE s.id = NEW.sale_id AND s.status = 'completed'
+        ON CONFLICT (store_no, product_id, day)
+        DO UPDATE SET qty = product_day.qty + EXCLUDED.qty, amount = product_day.amount + EXCLUDED.amount;
+        INSERT INTO public.category_day (store_no, day, category, amount)
+        SELECT NEW.id / {SPAN}, {_DAY.format(t="s")}, NEW.category, NEW.paid FROM public.sale s
+        WHERE s.id = NEW.sale_id AND s.status = 'completed'
+        ON CONFLICT (store_no, day, category) DO UPDATE SET amount = category_day.amount + EXCLUDED.amount;
+        RETURN NULL;
+    END $$""",
+    f"""CREATE OR REPLACE FUNCTION central_sale_day_void() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE store BIGINT := OLD.id / {SPAN}; d TEXT := {_DAY.format(t="OLD")};
+    BEGIN
+        UPDATE public.sale_day SET sales = sales - 1, amount = amount - OLD.total
+        WHERE store_no = store AND day = d AND staff_id = OLD.staff_id AND level = {_LEVEL.format(t="OLD")};
+        UPDATE public.product_day p SET qty = p.qty - l.qty, amount = p.amount - l.paid
+        FROM (SELECT product_id, SUM(qty) AS qty, SUM(paid) AS paid FROM public.sale_line
+              WHERE sale_id = OLD.id GROUP BY product_id) l
+        WHERE p.store_no = store AND p.day = d AND p.product_id = l.product_id;
+        UPDATE public.category_day c SET amount = c.amount - l.paid
+        FROM (SELECT category, SUM(paid) AS paid FROM public.sale_line
+              WHERE sale_id = OLD.id GROUP BY category) l
+        WHERE c.store_no = store AND c.day = d AND c.category = l.category;
+        RETURN NULL;
+    END $$""",
+)
+
+TRIGGERS = (
+    """CREATE CONSTRAINT TRIGGER refund_line_within_sold AFTER INSERT OR UPDATE ON refund_line
+       DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION central_refund_line_check()""",
+    """CREATE CONSTRAINT TRIGGER refund_within_sold AFTER UPDATE OF status ON refund
+       DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION central_refund_check()""",
+    """CREATE TRIGGER payment_in_open_shift BEFORE INSERT OR UPDATE ON payment
+       FOR EACH ROW EXECUTE FUNCTION central_payment_in_open_shift()""",
+    """CREATE TRIGGER cash_move_in_open_shift BEFORE INSERT OR UPDATE ON cash_move
+       FOR EACH ROW EXECUTE FUNCTION central_cash_move_in_open_shift()""",
+    """CREATE TRIGGER shift_close_after_moves AFTER INSERT OR UPDATE ON shift
+       FOR EACH ROW EXECUTE FUNCTION central_shift_close_check()""",
+    """CREATE TRIGGER sale_day_add AFTER INSERT ON sale FOR EACH ROW WHEN (NEW.status = 'completed')
+       EXECUTE FUNCTION central_sale_day_add()""",
+    """CREATE TRIGGER sale_line_day_add AFTER INSERT ON sale_line
+       FOR EACH ROW EXECUTE FUNCTION central_sale_line_day_add()""",
+    """CREATE TRIGGER sale_day_void AFTER UPDATE OF status ON sale
+       FOR EACH ROW WHEN (OLD.status = 'completed' AND NEW.status <> 'completed')
+       EXECUTE FUNCTION central_sale_day_void()""",
+)
+
+
+def _trigger_name(sql: str) -> tuple[str, str]:
+    words = sql.split()
+    name = words[words.index("TRIGGER") + 1]
+    return name, words[words.index("ON") + 1]
+
+
+def _has(db: peewee.Database, sql: str, params: tuple[Any, ...]) -> bool:
+    return run(db, sql, params).fetchone() is not None
+
+
+def version(db: peewee.Database) -> int | None:
+    """The schema's version, None when head office's tables were never made here."""
+    if not _has(db, "SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = 'central_version'", ()):
+        return None
+    row = run(db, "SELECT max(version) FROM central_version").fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def _install(db: peewee.Database) -> None:
+    """Everything, idempotently: tables and chain tables if missing, columns a newer store model
+    added, foreign keys, indexes, functions and triggers (re-made), and every store's views."""
+    for table in TABLES:
+        run(db, _table_sql(table))
+        have = {
+            r[0]
+            for r in run(
+                db,
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = %s",
+                (table.name,),
+            ).fetchall()
+        }
+        for c in table.columns:
+            if c.name not in have:  # a column a later store migration added: nullable, old rows have none
+                run(db, f"ALTER TABLE {q(table.name)} ADD COLUMN {q(c.name)} {c.sql_type}")
+    for sql in CHAIN_TABLES:
+        run(db, sql)
+    for table in TABLES:
+        for c in table.columns:
+            if c.kind == "fk":
+                name = f"{table.name}_{c.name}_fkey"
+                if not _has(db, "SELECT 1 FROM pg_constraint WHERE conname = %s", (name,)):
+                    run(
+                        db,
+                        f"ALTER TABLE {q(table.name)} ADD CONSTRAINT {q(name)} FOREIGN KEY ({q(c.name)}) "
+                        f"REFERENCES {q(c.ref)} (id){' ON DELETE CASCADE' if c.cascade else ''} "
+                        "DEFERRABLE INITIALLY DEFERRED",
+                    )
+            if c.indexed and not c.unique:
+                run(db, f"CREATE INDEX IF NOT EXISTS {q(f'{table.name}_{c.name}')} ON {q(table.name)} ({q(c.name)})")
+        run(db, f"CREATE INDEX IF NOT EXISTS {q(table.name + '_store_no')} ON {q(table.name)} (store_no)")
+    # what the reports ask for most: a store's sales and refunds over a period
+    for name in ("sale", "refund", "payment"):
+        run(db, f"CREATE INDEX IF NOT EXISTS {name}_store_created ON {q(name)} (store_no, created_at)")
+    for sql in FUNCTIONS:
+        run(db, sql)
+    for sql in TRIGGERS:
+        name, on = _trigger_name(sql)
+        run(db, f"DROP TRIGGER IF EXISTS {q(name)} ON {q(on)}")
+        run(db, sql)
+    for (no,) in run(db, "SELECT no FROM chain_store ORDER BY no").fetchall():
+        store_views(db, int(no))
+
+
+def create(db: peewee.Database) -> int:
+    """Make head office's schema in an empty database (or bring an existing one up to date); the version."""
+    with db.atomic():
+        _install(db)
+        run(db, "DELETE FROM central_version")
+        run(db, "INSERT INTO central_version (version) VALUES (%s)", (VERSION,))
+    return VERSION
+
+
+def migrate(db: peewee.Database) -> tuple[int | None, int]:
+    """Bring the schema to VERSION in one transaction: (the version before, the version now)."""
+    with db.atomic():
+        before = version(db)
+        if before is not None and before > VERSION:
+            raise ValueError(f"head office's schema is version {before}, newer than this tui-pos ({VERSION})")
+        _install(db)
+        run(db, "DELETE FROM central_version")
+        run(db, "INSERT INTO central_version (version) VALUES (%s)", (VERSION,))
+    return before, VERSION
+
+
+def store_schema(store_no: int) -> str:
+    return f"store_{int(store_no)}"
+
+
+def store_views(db: peewee.Database, store_no: int) -> None:
+    """Schema store_<no>: one view per table showing only that store's rows."""
+    schema = store_schema(store_no)
+    run(db, f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    for name in [t.name for t in TABLES] + list(AGGREGATES):
+        run(db, f"DROP VIEW IF EXISTS {schema}.{q(name)}")
+        run(db, f"CREATE VIEW {schema}.{q(name)} AS SELECT * FROM public.{q(name)} WHERE store_no = {int(store_no)}")
