@@ -10,8 +10,10 @@ import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tui_pos.domain.policy import PolicyRule, RefundPolicy
 from tui_pos.domain.staff import Role
@@ -79,6 +81,16 @@ class BackupConfig:
 
 
 @dataclass(frozen=True)
+class CentralConfig:
+    """[central]: the head office this store uploads to and pulls prices and policies from."""
+
+    url: str = ""  # "" = a store on its own: no upload, nothing about head office on screen
+    batch: int = 500  # outbox rows per upload transaction
+    interval_s: int = 5  # seconds between rounds while the link is up
+    timezone: str = ""  # the shop's zone (e.g. "Asia/Shanghai"); "" = the machine's own
+
+
+@dataclass(frozen=True)
 class RefundFlags:
     """When a member or cashier is worth a look (refund analytics, member profile, wizard step 1)."""
 
@@ -115,6 +127,7 @@ class Config:
     refund_flags: RefundFlags = RefundFlags()
     security: SecurityConfig = SecurityConfig()
     backup: BackupConfig = BackupConfig()
+    central: CentralConfig = CentralConfig()
 
     def level(self, code: str) -> MemberLevel:
         for level in self.member_levels:
@@ -167,6 +180,8 @@ def _env_overrides(env: Mapping[str, str], raw: dict[str, Any]) -> dict[str, Any
         key = name[len(ENV_PREFIX) :].lower()
         if key.startswith("printer_") and key[len("printer_") :] in PrinterConfig.__dataclass_fields__:
             out.setdefault("printer", {})[key[len("printer_") :]] = value
+        elif key.startswith("central_") and key[len("central_") :] in CentralConfig.__dataclass_fields__:
+            out.setdefault("central", {})[key[len("central_") :]] = value  # TUI_POS_CENTRAL_URL
         elif key in raw and not isinstance(raw[key], Mapping):
             out[key] = value
     return out
@@ -357,6 +372,7 @@ def load_config(
         refund_flags=_ints(RefundFlags, "refund_flags", raw.get("refund_flags", {})),
         security=_security(raw.get("security", {})),
         backup=_backup(raw.get("backup", {})),
+        central=_central(raw.get("central", {})),
     )
 
 
@@ -390,6 +406,107 @@ def _backup(raw: Mapping[str, Any]) -> BackupConfig:
     if keep < 1:
         raise ConfigError("backup.keep must be 1 or more")
     return BackupConfig(flag, str(raw.get("folder", "")), keep, str(raw.get("copy_to", "")))
+
+
+def _central(raw: Mapping[str, Any]) -> CentralConfig:
+    unknown = set(raw) - set(CentralConfig.__dataclass_fields__)
+    if unknown:
+        raise ConfigError(f"[central] has unknown keys: {', '.join(sorted(unknown))}")
+    url = str(raw.get("url", "")).strip()
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(f"central.url must start with postgresql://, not {url.split('://')[0]!r}")
+    batch = _as_int("central", "batch", raw.get("batch", 500))
+    if not 1 <= batch <= 10000:
+        raise ConfigError("central.batch must be between 1 and 10000")
+    interval = _as_int("central", "interval_s", raw.get("interval_s", 5))
+    if not 1 <= interval <= 3600:
+        raise ConfigError("central.interval_s must be between 1 and 3600")
+    zone = str(raw.get("timezone", "")).strip()
+    if zone:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"central.timezone {zone!r} is not a time zone name (e.g. Asia/Shanghai)") from None
+    return CentralConfig(url, batch, interval, zone)
+
+
+# [refund_policy] settings head office may set, and the RefundPolicy field each one fills
+HQ_POLICY_FIELDS = {
+    "window_days": "window_days",
+    "level_window_days": "level_window_days",
+    "approval_outside_window": "approval_outside_window",
+    "no_receipt_role": "no_receipt_role",
+    "fee_bp": "fee_bp",
+    "categories": "categories",
+    "rules": "rules",
+    "spent_points": "spent_points",
+    "tenders": "tender_ways",
+    "tender_order": "tender_order",
+}
+
+
+def with_head_office(
+    config: Config, levels: Mapping[str, Mapping[str, Any]], policy: Mapping[str, Any]
+) -> tuple[Config, list[str]]:
+    """The config with head office's member levels and refund policy settings over the file's
+    (a level head office sends replaces the one of that code or joins the list), and what could
+    not be used, each naming the setting: a bad value is skipped, never half applied."""
+    problems: list[str] = []
+    by_code = {level.code: level for level in config.member_levels}
+    for code, spec in levels.items():
+        try:
+            known = by_code.get(code)
+            discount = spec.get("discount_bp", known.discount_bp if known else 0)
+            level = MemberLevel(
+                code,
+                str(spec.get("name") or (known.name if known else code)),
+                _as_int("member_levels", code, discount),
+                str(spec.get("name_en", known.name_en if known else "")),
+            )
+            if not 0 <= level.discount_bp <= 10000:
+                raise ConfigError(f"member_levels.{code}: discount must be between 0 and 10000 basis points")
+        except ConfigError as exc:
+            problems.append(str(exc))
+            continue
+        by_code[code] = level
+    refund_policy = config.refund_policy
+    for name, value in policy.items():
+        target = HQ_POLICY_FIELDS.get(name)
+        try:
+            if name == "self_approval_max":
+                amount = _as_int("refund_limits", name, value)
+                if amount < 0:
+                    raise ConfigError("refund_limits.self_approval_max cannot be negative")
+                refund_policy = replace(refund_policy, self_approval_max=amount)
+            elif target is None:
+                raise ConfigError(f"refund_policy.{name} is not a setting head office can send")
+            else:
+                parsed = _refund_policy({name: value}, {})
+                refund_policy = replace(refund_policy, **{target: getattr(parsed, target)})
+        except (ConfigError, TypeError, ValueError, AttributeError) as exc:
+            problems.append(str(exc) if isinstance(exc, ConfigError) else f"refund_policy.{name}: {value!r}")
+    merged = replace(config, member_levels=tuple(by_code.values()), refund_policy=refund_policy)
+    return merged, problems
+
+
+def shop_zone(config: Config) -> ZoneInfo:
+    """The zone the shop's clock shows: [central] timezone, else the machine's own (TZ,
+    /etc/localtime), else the whole-hour offset it runs at. Times go to head office as UTC."""
+    for name in (config.central.timezone, os.environ.get("TZ", "").lstrip(":")):
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                pass
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            return ZoneInfo(target.split("zoneinfo/", 1)[1])
+    except (OSError, ZoneInfoNotFoundError, ValueError):
+        pass
+    offset = datetime.now().astimezone().utcoffset()
+    hours = round(offset.total_seconds() / 3600) if offset is not None else 0
+    return ZoneInfo("UTC" if hours == 0 else f"Etc/GMT{-hours:+d}")  # POSIX signs: Etc/GMT-8 is UTC+8
 
 
 _Section = TypeVar("_Section", bound="DataclassInstance")
