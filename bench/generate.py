@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tui_pos.store import models, product_search
+from tui_pos.store import models, outbox, product_search
 from tui_pos.store.db import close_database, open_database
 
-GENERATOR = 2  # kept in the file (PRAGMA user_version): 2 = realistic product names
+GENERATOR = 3  # kept in the file (PRAGMA user_version): 2 = realistic product names, 3 = uids
 FULL = {"members": 200_000, "products": 20_000, "sale_lines": 1_000_000, "refunds": 30_000, "days": 365}
 CATEGORIES = ("饮料", "零食", "乳制品", "熟食", "日用品", "文具", "服务")
 # Product names as a Chinese shop's catalogue has them (brand + goods + variant + size), most with
@@ -143,7 +143,8 @@ def _insert(conn: sqlite3.Connection, model, rows: list[dict]) -> None:
     base = _defaults(model)
     columns = list(base)
     sql = f'INSERT INTO "{model._meta.table_name}" ({", ".join(columns)}) VALUES ({", ".join("?" for _ in columns)})'
-    conn.executemany(sql, ([{**base, **row}[c] for c in columns] for row in rows))
+    # each row its own uid, never the one default for all
+    conn.executemany(sql, ([{**base, "uid": models.new_uid(), **row}[c] for c in columns] for row in rows))
 
 
 def made_by(path: Path) -> int | None:
@@ -191,6 +192,9 @@ def generate(path: Path, scale: float = 1.0, seed: int = 1) -> dict:
     product_search.register(conn)  # the product triggers make each name's search key
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=OFF")
+    # a shop whose history is already at head office: the outbox triggers are off for the load
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'outbox_%'"):
+        conn.execute(f'DROP TRIGGER "{name}"')
     with conn:
         _insert(conn, models.StoreRow, [{"code": "01", "name": "bench"}])
         _insert(conn, models.TillRow, [{"store_id": 1, "code": "01"}])
@@ -366,6 +370,9 @@ def generate(path: Path, scale: float = 1.0, seed: int = 1) -> dict:
         _insert(conn, models.RefundLineRow, refund_lines)
         _insert(conn, models.PaymentRow, payouts)
         conn.execute("UPDATE shift SET status = 'closed'")
+    for model in outbox.SYNCED:
+        for sql in outbox.trigger_sql(model):
+            conn.execute(sql)
     conn.execute("ANALYZE")
     conn.execute(f"PRAGMA user_version = {GENERATOR}")
     conn.close()

@@ -33,7 +33,7 @@ from tui_pos.services import catalog, checkout, members, refunds, shifts
 from tui_pos.services.context import Context
 from tui_pos.services.refunds import RefundDraft
 from tui_pos.store.db import close_database, open_database
-from tui_pos.store.models import ProductRow
+from tui_pos.store.models import ProductRow, new_uid
 
 from common import Result, median, time_calls
 
@@ -97,14 +97,14 @@ def _audit(db: sqlite3.Connection, action: str, entity: str, detail: dict) -> No
     text = json.dumps(detail, sort_keys=True)
     digest = hashlib.sha256(json.dumps([prev, NOW.isoformat(), "003", action, entity, text]).encode()).hexdigest()
     db.execute(
-        "INSERT INTO audit_log (at, staff_code, action, entity, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?)",
-        (NOW, "003", action, entity, text, prev, digest),
+        "INSERT INTO audit_log (uid, at, staff_code, action, entity, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)",
+        (new_uid(), NOW, "003", action, entity, text, prev, digest),
     )
 
 
 def _number(db: sqlite3.Connection, key: str) -> str:
     if not db.execute("UPDATE sequence SET value = value + 1 WHERE key = ?", (key,)).rowcount:
-        db.execute("INSERT INTO sequence (key, value) VALUES (?, 1)", (key,))
+        db.execute("INSERT INTO sequence (uid, key, value) VALUES (?, ?, 1)", (new_uid(), key))
     return f"{key}-{db.execute('SELECT value FROM sequence WHERE key = ?', (key,)).fetchone()[0]:04d}"
 
 
@@ -131,39 +131,39 @@ def _raw(path: Path, runs: int, rng: random.Random):
         picked = rng.sample(products, 5)
         total = sum(p[4] * 2 for p in picked)
         sale_id = db.execute(
-            "INSERT INTO sale (order_no, till_code, staff_id, member_id, status, created_at, completed_at, subtotal,"
-            " discount, total, change, points_earned, points_redeemed, training, shift_id)"
-            " VALUES (?, '01', 3, ?, 'completed', ?, ?, ?, 0, ?, 0, ?, 0, 0, ?)",
-            (order_no, member, NOW, NOW, total, total, total // 100, shift),
+            "INSERT INTO sale (uid, order_no, till_code, staff_id, member_id, status, created_at, completed_at,"
+            " subtotal, discount, total, change, points_earned, points_redeemed, training, shift_id)"
+            " VALUES (?, ?, '01', 3, ?, 'completed', ?, ?, ?, 0, ?, 0, ?, 0, 0, ?)",
+            (new_uid(), order_no, member, NOW, NOW, total, total, total // 100, shift),
         ).lastrowid
         lines = []
         for n, (pid, barcode, name, category, price) in enumerate(picked, start=1):
             line = db.execute(
-                "INSERT INTO sale_line (sale_id, line_no, product_id, barcode, name, category, qty,"
-                " list_price, unit_price, discount, paid) VALUES (?,?,?,?,?,?,2,?,?,0,?)",
-                (sale_id, n, pid, barcode, name, category, price, price, price * 2),
+                "INSERT INTO sale_line (uid, sale_id, line_no, product_id, barcode, name, category, qty,"
+                " list_price, unit_price, discount, paid) VALUES (?,?,?,?,?,?,?,2,?,?,0,?)",
+                (new_uid(), sale_id, n, pid, barcode, name, category, price, price, price * 2),
             ).lastrowid
             db.execute("UPDATE product SET stock = stock - 2 WHERE id = ?", (pid,))
             db.execute(
-                "INSERT INTO stock_move (product_id, qty, reason, sale_id, at) VALUES (?, -2, 'sale', ?, ?)",
-                (pid, sale_id, NOW),
+                "INSERT INTO stock_move (uid, product_id, qty, reason, sale_id, at) VALUES (?, ?, -2, 'sale', ?, ?)",
+                (new_uid(), pid, sale_id, NOW),
             )
             lines.append((line, pid, price))
         db.execute(
-            "INSERT INTO payment (sale_id, tender, amount, given, change, points, reference, created_at,"
-            " shift_id) VALUES (?, 'cash', ?, ?, 0, 0, '', ?, ?)",
-            (sale_id, total, total, NOW, shift),
+            "INSERT INTO payment (uid, sale_id, tender, amount, given, change, points, reference, created_at,"
+            " shift_id) VALUES (?, ?, 'cash', ?, ?, 0, 0, '', ?, ?)",
+            (new_uid(), sale_id, total, total, NOW, shift),
         )
         db.execute(
-            "INSERT INTO points_move (member_id, points, reason, sale_id, at) VALUES (?, ?, 'earn', ?, ?)",
-            (member, total // 100, sale_id, NOW),
+            "INSERT INTO points_move (uid, member_id, points, reason, sale_id, at) VALUES (?, ?, ?, 'earn', ?, ?)",
+            (new_uid(), member, total // 100, sale_id, NOW),
         )
         db.execute("UPDATE member SET points = points + ? WHERE id = ?", (total // 100, member))
         _audit(db, "sale", order_no, {"total": total, "tenders": {"cash": total}, "member": "M00000007"})
         db.execute(
-            "INSERT INTO print_job (kind, ref_no, till, text, layout, status, attempts, last_error,"
-            " created_at) VALUES ('receipt', ?, '01', ?, ?, 'queued', 0, '', ?)",
-            (order_no, *ticket["receipt"], NOW),
+            "INSERT INTO print_job (uid, kind, ref_no, till, text, layout, status, attempts, last_error,"
+            " created_at) VALUES (?, 'receipt', ?, '01', ?, ?, 'queued', 0, '', ?)",
+            (new_uid(), order_no, *ticket["receipt"], NOW),
         )
         db.execute("COMMIT")
         sold.append((sale_id, lines))
@@ -194,45 +194,45 @@ def _raw(path: Path, runs: int, rng: random.Random):
         refund_no = _number(db, "RAWR20261123")
         amount = sum(price for _, _, price in lines[:2])
         refund_id = db.execute(
-            "INSERT INTO refund (refund_no, sale_id, member_id, staff_id, status, reason, note, tender, reference,"
+            "INSERT INTO refund (uid, refund_no, sale_id, member_id, staff_id, status, reason, note, tender, reference,"
             " allowed, amount, fee, points_returned, points_reversed, no_receipt, override, training, policy_text,"
             " approval_reasons, reject_reason, created_at, paid_at, shift_id)"
-            " VALUES (?,?,?,3,'paid','quality','','cash','',?,?,0,0,?,0,0,0,'','','',?,?,?)",
-            (refund_no, sale_id, member, amount, amount, amount // 100, NOW, NOW, shift),
+            " VALUES (?,?,?,?,3,'paid','quality','','cash','',?,?,0,0,?,0,0,0,'','','',?,?,?)",
+            (new_uid(), refund_no, sale_id, member, amount, amount, amount // 100, NOW, NOW, shift),
         ).lastrowid
         for line, pid, price in lines[:2]:
             db.execute(
-                "INSERT INTO refund_line (refund_id, sale_line_id, product_id, name, qty, amount, disposition)"
-                " VALUES (?,?,?,'x',1,?,'restock')",
-                (refund_id, line, pid, price),
+                "INSERT INTO refund_line (uid, refund_id, sale_line_id, product_id, name, qty, amount, disposition)"
+                " VALUES (?,?,?,?,'x',1,?,'restock')",
+                (new_uid(), refund_id, line, pid, price),
             )
             db.execute(
-                "INSERT INTO stock_move (product_id, qty, reason, sale_id, refund_id, at)"
-                " VALUES (?, 1, 'refund', ?, ?, ?)",
-                (pid, sale_id, refund_id, NOW),
+                "INSERT INTO stock_move (uid, product_id, qty, reason, sale_id, refund_id, at)"
+                " VALUES (?, ?, 1, 'refund', ?, ?, ?)",
+                (new_uid(), pid, sale_id, refund_id, NOW),
             )
             db.execute("UPDATE product SET stock = stock + 1 WHERE id = ?", (pid,))
         db.execute(
-            "INSERT INTO payment (sale_id, refund_id, tender, amount, given, change, points, reference,"
-            " created_at, shift_id) VALUES (?, ?, 'cash', ?, 0, 0, 0, '', ?, ?)",
-            (sale_id, refund_id, -amount, NOW, shift),
+            "INSERT INTO payment (uid, sale_id, refund_id, tender, amount, given, change, points, reference,"
+            " created_at, shift_id) VALUES (?, ?, ?, 'cash', ?, 0, 0, 0, '', ?, ?)",
+            (new_uid(), sale_id, refund_id, -amount, NOW, shift),
         )
         db.execute(
-            "INSERT INTO points_move (member_id, points, reason, sale_id, refund_id, at)"
-            " VALUES (?, ?, 'refund_reverse', ?, ?, ?)",
-            (member, -(amount // 100), sale_id, refund_id, NOW),
+            "INSERT INTO points_move (uid, member_id, points, reason, sale_id, refund_id, at)"
+            " VALUES (?, ?, ?, 'refund_reverse', ?, ?, ?)",
+            (new_uid(), member, -(amount // 100), sale_id, refund_id, NOW),
         )
         db.execute("UPDATE member SET points = points - ? WHERE id = ?", (amount // 100, member))
         for event in ("created", "paid"):
             db.execute(
-                "INSERT INTO refund_event (refund_id, at, staff_code, event, note) VALUES (?, ?, '003', ?, '')",
-                (refund_id, NOW, event),
+                "INSERT INTO refund_event (uid, refund_id, at, staff_code, event, note) VALUES (?, ?, ?, '003', ?, '')",
+                (new_uid(), refund_id, NOW, event),
             )
         _audit(db, "refund", refund_no, {"amount": amount, "order": sale_id, "tender": "cash"})
         db.execute(
-            "INSERT INTO print_job (kind, ref_no, till, text, layout, status, attempts, last_error,"
-            " created_at) VALUES ('refund', ?, '01', ?, ?, 'queued', 0, '', ?)",
-            (refund_no, *ticket["refund"], NOW),
+            "INSERT INTO print_job (uid, kind, ref_no, till, text, layout, status, attempts, last_error,"
+            " created_at) VALUES (?, 'refund', ?, '01', ?, ?, 'queued', 0, '', ?)",
+            (new_uid(), refund_no, *ticket["refund"], NOW),
         )
         db.execute("COMMIT")
 

@@ -140,11 +140,13 @@ def test_the_migration_fills_the_keys_of_products_already_there(shop, monkeypatc
         for name in ("product_search_key_new", "product_search_key_renamed", "product_search_index"):
             old.execute(f"DROP TRIGGER {name}")
         old.execute("DROP TRIGGER product_search_gone")
+        for op in ("insert", "update", "delete"):  # the outbox came later
+            old.execute(f"DROP TRIGGER outbox_product_{op}")
         old.execute(f"DROP TABLE {product_search.INDEX}")
         old.execute("ALTER TABLE product DROP COLUMN search_key")
         old.execute(
-            "INSERT INTO product (barcode, name, name_en, category, price, stock, refund_policy, active)"
-            " VALUES ('6908', '农夫山泉 550ml', 'Nongfu Spring water', 'drinks', 200, 0, '', 1)"
+            "INSERT INTO product (uid, barcode, name, name_en, category, price, stock, refund_policy, active)"
+            " VALUES ('6908-uid', '6908', '农夫山泉 550ml', 'Nongfu Spring water', 'drinks', 200, 0, '', 1)"
         )
         old.execute("UPDATE schema_version SET version = ?", (version - 1,))
     old.close()

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_pos.store import fast
-from tui_pos.store.models import AuditRow, now
+from tui_pos.store.models import AuditRow, new_uid, now
 
 SHORT = 8  # hex digits of a printed anchor's hash
 
@@ -141,8 +141,9 @@ def append(staff_code: str, action: str, entity: str = "", detail: dict[str, Any
     entry = (last[0] if last else 0) + 1  # the write lock is held: nobody else takes this number
     digest = _mac(_key.secret, entry, prev_hash, at, staff_code, action, entity, text)
     fast.run(
-        "INSERT INTO audit_log (id, at, staff_code, action, entity, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)",
-        (entry, at.isoformat(sep=" "), staff_code, action, entity, text, prev_hash, digest),
+        "INSERT INTO audit_log (id, uid, at, staff_code, action, entity, detail, prev_hash, hash)"
+        " VALUES (?,?,?,?,?,?,?,?,?)",
+        (entry, new_uid(), at.isoformat(sep=" "), staff_code, action, entity, text, prev_hash, digest),
     )
     return entry
 

@@ -13,9 +13,9 @@ from peewee import PeeweeException as PeeweeError
 
 from tui_pos.domain.errors import Conflict, DatabaseGone, StorageFault, StoreBusy
 from tui_pos.files import create_owner_only
-from tui_pos.store import aggregates, audit, fast, models, product_search
+from tui_pos.store import aggregates, audit, fast, models, outbox, product_search
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 BUSY_TIMEOUT_MS = 5000
 T = TypeVar("T")
 
@@ -85,9 +85,30 @@ def _refund_tenders(db: SqliteDatabase) -> None:
     for row in rows:
         fast.execute(
             db,
-            "INSERT INTO refund_tender (refund_id, paid_by, tender, amount, fee, reference) VALUES (?, ?, ?, ?, ?, ?)",
-            row,
+            "INSERT INTO refund_tender (uid, refund_id, paid_by, tender, amount, fee, reference)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (models.new_uid(), *row),
         )
+
+
+def _uids(db: SqliteDatabase) -> None:
+    """Every row gets its identity across the chain: a uid of its own, made row by row (one
+    default for all rows would make them one row at head office), then the unique index. The
+    outbox and the sync bookkeeping are made, and a shop that joins a chain uploads its history:
+    every row it has goes into the outbox as an upsert, parents first."""
+    fast.execute(db, "DROP TRIGGER IF EXISTS shift_closed_is_frozen")  # made again after the migration
+    connection: sqlite3.Connection = db.connection()  # type: ignore[no-untyped-call]  # untyped in peewee
+    for model in models.ALL_TABLES:
+        table = model._meta.table_name
+        _add_column(db, table, "uid", "VARCHAR(255)")
+        ids = [row[0] for row in fast.execute(db, f'SELECT id FROM "{table}" WHERE uid IS NULL')]
+        connection.executemany(
+            f'UPDATE "{table}" SET uid = ? WHERE id = ?', [(models.new_uid(), row_id) for row_id in ids]
+        )
+        # named as peewee names the field's index (salerow_uid), so a new shop has the same one
+        fast.execute(db, f'CREATE UNIQUE INDEX IF NOT EXISTS "{model._meta.name}_uid" ON "{table}" (uid)')
+    if outbox.create_tables(db):
+        outbox.backfill(db)
 
 
 MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
@@ -98,6 +119,7 @@ MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
     6: _staff_name_en,
     7: _staff_admin,
     8: _refund_tenders,
+    9: _uids,
 }
 
 # A closed shift is a signed-off Z report: nothing may change it or add money to it, whichever
@@ -212,14 +234,14 @@ def migrate(db: SqliteDatabase) -> int:
     with db.atomic():
         if not db.table_exists(models.SchemaVersionRow._meta.table_name):
             db.create_tables(models.ALL_TABLES, safe=True)
+            outbox.create_tables(db)
             _triggers(db)
             models.SchemaVersionRow.create(version=SCHEMA_VERSION)
             return SCHEMA_VERSION
-        row = models.SchemaVersionRow.select().order_by(models.SchemaVersionRow.version.desc()).first()
-        version = row.version if row else 0
-        for target in range(version + 1, SCHEMA_VERSION + 1):
+        # raw SQL until the end: the models have columns an old file gets only from the steps below
+        for target in range((found or 0) + 1, SCHEMA_VERSION + 1):
             MIGRATIONS[target](db)
-            models.SchemaVersionRow.create(version=target)
+            _record_version(db, target)
         db.create_tables(models.ALL_TABLES, safe=True)
         _triggers(db)
         return SCHEMA_VERSION
@@ -252,9 +274,17 @@ def _version(db: SqliteDatabase) -> int | None:
     return version
 
 
+def _record_version(db: SqliteDatabase, version: int) -> None:
+    if "uid" in {row[1] for row in fast.execute(db, "PRAGMA table_info(schema_version)")}:
+        fast.execute(db, "INSERT INTO schema_version (uid, version) VALUES (?, ?)", (models.new_uid(), version))
+    else:
+        fast.execute(db, "INSERT INTO schema_version (version) VALUES (?)", (version,))
+
+
 def _triggers(db: SqliteDatabase) -> None:
     for sql in TRIGGERS:
         fast.execute(db, sql)
+    outbox.create_triggers(db)
     aggregates.create(db, backfill=False)
     product_search.create(db)
 

@@ -5,6 +5,7 @@ Money columns are integer cents (IntegerField): peewee's DecimalField is REAL in
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from peewee import (
@@ -27,6 +28,11 @@ def now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
+def new_uid() -> str:
+    """A row's identity across the chain: head office keeps every store's rows in one table."""
+    return str(uuid.uuid4())
+
+
 def _table_name(model: type) -> str:
     """SaleRow -> sale, SaleLineRow -> sale_line: plain names for anyone reading the file with sqlite3."""
     name = model.__name__.removesuffix("Row")
@@ -38,6 +44,8 @@ class BaseRow(Model):
     # Each foreign key `x` below is followed by `x_id`: peewee's accessor for the column's value
     # (no query), declared for the type checker only.
     id = AutoField()
+    # the same row in every store and at head office (ids are only local); raw INSERTs pass one
+    uid = CharField(default=new_uid, unique=True)
 
     class Meta:
         database = database
