@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from tui_pos import commands_central, i18n, labels
+from tui_pos import i18n, labels
 from tui_pos.commands_doctor import doctor_command
 from tui_pos.config import Config, ConfigError, load_config
 from tui_pos.domain.errors import AuthError, PosError
@@ -22,12 +22,15 @@ from tui_pos.domain.text import without_controls
 from tui_pos.i18n import tr
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from textual.app import App
     from textual.pilot import Pilot
 
     from tui_pos.domain.shift import ShiftReport
     from tui_pos.domain.staff import Staff
     from tui_pos.services.context import Context
+    from tui_pos.services.shifts import DaySummary
 
 EXAMPLES = """\
 examples:
@@ -51,6 +54,8 @@ examples:
                                        member, week, cashiers, approvers, flags), to screen or CSV
   tui-pos report shift --staff 001     X report of this till's open shift (--shift N: a stored Z)
   tui-pos report day --staff 002 --date 2026-11-23   every till's shifts of a day
+  tui-pos report refunds --staff 003 --central --store 02   head office's figures for store 02
+                                       (every store, with a line per store, without --store)
   tui-pos price 6901234567890 3.50 --staff 002   change a price (recorded in the audit trail)
   tui-pos staff add 004 --name 小陈 --name-en "Chen" --staff 003   add a cashier (PINs asked)
   tui-pos staff list|disable 004|enable 004|reset-pin 004|role 004 supervisor --staff 003
@@ -61,9 +66,6 @@ examples:
   tui-pos printer test --drawer        print a test page (and open the cash drawer)
   tui-pos example systemd --user till  the till on tty1 at boot, restarted if it stops (also: ssh, udev)
   tui-pos doctor                       check this till: versions, files, disk, backups, printer, terminal, clock
-  tui-pos central init --url postgresql://hq.example/chain   head office: make its tables in PostgreSQL
-  tui-pos central product set 6901 --price 12.50   a price for every store (also level set, policy set,
-                                       stores, changes, migrate; --url or [central] url)
 CSV files may be UTF-8 (with or without BOM) or GBK, as Excel saves them.
 """
 
@@ -154,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--staff", required=True, metavar="CODE", help="your staff code (reports need a manager)")
         sub.add_argument("--pin", metavar="PIN", help="asked for when run in a terminal")
         sub.add_argument("--csv", type=Path, metavar="FILE", help="write the table to this CSV file (UTF-8 with BOM)")
+        sub.add_argument("--central", action="store_true", help="head office's figures: every store, or --store CODE")
+        sub.add_argument("--store", metavar="CODE", help="with --central: one store (its store_code, e.g. 02)")
+        sub.add_argument("--url", metavar="URL", help="with --central: head office's postgresql:// URL ([central] url)")
         if name == "refunds":
             sub.add_argument(
                 "--by",
@@ -241,7 +246,6 @@ def build_parser() -> argparse.ArgumentParser:
     test = actions.add_parser("test", help="print a test page on the configured printer and say what failed")
     _global_options(test, top=False)
     test.add_argument("--drawer", action="store_true", help="also kick the cash drawer")
-    commands_central.add_parser(commands, lambda sub: _global_options(sub, top=False))
     example = commands.add_parser(
         "example", help="files that start the till at boot (systemd), serve it over SSH, give it the USB printer (udev)"
     )
@@ -265,12 +269,6 @@ def _anchor(text: str) -> object:
     return anchor_argument(text)
 
 
-def _central(config: Config, args: argparse.Namespace) -> int:
-    from tui_pos.commands_central import central_command  # psycopg loads only at head office
-
-    return central_command(config, args)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "setup" and args.config is not None and not args.config.exists():
@@ -291,7 +289,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     handlers: dict[str, Callable[[Config, argparse.Namespace], int]] = {
         "run": run_till,
-        "central": _central,
         "setup": setup_command,
         "init": init_shop,
         "demo": demo_shop,
@@ -624,10 +621,7 @@ def price_command(config: Config, args: argparse.Namespace) -> int:
 
 
 def report_command(config: Config, args: argparse.Namespace) -> int:
-    from datetime import timedelta
-
-    from tui_pos.devices.tickets import shift_ticket
-    from tui_pos.services import reports, shifts
+    from tui_pos.services import shifts
 
     pin = _pin(args)
     if pin is None:
@@ -635,68 +629,95 @@ def report_command(config: Config, args: argparse.Namespace) -> int:
     headers: tuple[str, ...]
     rows: Sequence[tuple[str, ...]]
     with _signed_in(config, args.staff, pin) as (ctx, actor):
-        if args.report == "shift":
-            report = shifts.report_for(ctx, actor, args.shift)
-            headers = (tr("Entry"), tr("Amount"))
-            rows = _shift_rows(report)
-            print("\n".join(without_controls(line) for line in shift_ticket(config, report).preview().split("\n")))
+        if args.central:  # head office's figures: the same reports, run on its PostgreSQL
+            from tui_pos.commands_report_central import central_report
+
+            headers, rows = central_report(config, args, ctx, actor)
+        elif args.report == "shift":
+            headers, rows = print_shift_report(config, shifts.report_for(ctx, actor, args.shift))
         elif args.report == "day":
             day = shifts.day_summary(ctx, actor, shifts.parse_day(args.date) if args.date else None)
-            headers = tuple(
-                tr(h)
-                for h in (
-                    "Till",
-                    "Shift",
-                    "Opened",
-                    "Closed",
-                    "Sales",
-                    "Refunds",
-                    "Net",
-                    "Expected cash",
-                    "Counted",
-                    "Variance",
-                )
-            )
-            rows = [
-                (
-                    r.till_code,
-                    str(r.shift_id),
-                    f"{r.opened_at:%Y-%m-%d %H:%M}",
-                    f"{r.closed_at:%Y-%m-%d %H:%M}" if r.closed_at else labels.status("open"),
-                    reports.yuan(r.sales_total),
-                    reports.yuan(r.refunds_total),
-                    reports.yuan(r.net_total),
-                    reports.yuan(r.expected_cash),
-                    "" if r.counted is None else reports.yuan(r.counted),
-                    "" if r.variance is None else reports.yuan(r.variance),
-                )
-                for r in day.shifts
-            ]
-            _print_table(headers, rows)
+            headers, rows = print_day_report(day)
         else:
-            today = ctx.now()
-            since, until = reports.date_range(
-                args.since or f"{today - timedelta(days=29):%Y-%m-%d}", args.until or f"{today:%Y-%m-%d}"
-            )
-            table = reports.table(ctx, actor, args.by, since, until)
-            headers, rows = table.headers, list(table.rows)
-            s = reports.summary(ctx, actor, since, until)
-            print(
-                tr(
-                    "{count} refunds {amount} of {sales} sales: rate {rate}",
-                    count=s.refunds,
-                    amount=reports.yuan(s.refund_amount),
-                    sales=reports.yuan(s.sales_amount),
-                    rate=reports.pct(s.rate_bp),
-                )
-            )
-            _print_table(headers, rows)
+            headers, rows = print_refund_report(ctx, actor, args)
         if args.csv:
             from tui_pos.services import export
 
             path = export.write_csv(actor, args.csv, f"report:{args.report}", headers, rows)
             print(tr("Saved {path}", path=str(path)))
     return 0
+
+
+ReportTable = tuple[tuple[str, ...], list[tuple[str, ...]]]  # (headers, rows) of a report, for the screen and CSV
+
+
+def print_shift_report(config: Config, report: ShiftReport) -> ReportTable:
+    """The X/Z report printed to the screen as the till prints it; its figures as a table."""
+    from tui_pos.devices.tickets import shift_ticket
+
+    print("\n".join(without_controls(line) for line in shift_ticket(config, report).preview().split("\n")))
+    rows: list[tuple[str, ...]] = list(_shift_rows(report))
+    return (tr("Entry"), tr("Amount")), rows
+
+
+DAY_HEADS = ("Till", "Shift", "Opened", "Closed", "Sales", "Refunds", "Net", "Expected cash", "Counted", "Variance")
+
+
+def day_rows(day: DaySummary) -> list[tuple[str, ...]]:
+    from tui_pos.services.reports import yuan
+
+    return [
+        (
+            r.till_code,
+            str(r.shift_id),
+            f"{r.opened_at:%Y-%m-%d %H:%M}",
+            f"{r.closed_at:%Y-%m-%d %H:%M}" if r.closed_at else labels.status("open"),
+            yuan(r.sales_total),
+            yuan(r.refunds_total),
+            yuan(r.net_total),
+            yuan(r.expected_cash),
+            "" if r.counted is None else yuan(r.counted),
+            "" if r.variance is None else yuan(r.variance),
+        )
+        for r in day.shifts
+    ]
+
+
+def print_day_report(day: DaySummary) -> ReportTable:
+    headers, rows = tuple(tr(h) for h in DAY_HEADS), day_rows(day)
+    _print_table(headers, rows)
+    return headers, rows
+
+
+def refund_range(ctx: Context, args: argparse.Namespace) -> tuple[datetime, datetime]:
+    """--from..--to as [since, until), by default the last 30 days."""
+    from datetime import timedelta
+
+    from tui_pos.services import reports
+
+    today = ctx.now()
+    return reports.date_range(args.since or f"{today - timedelta(days=29):%Y-%m-%d}", args.until or f"{today:%Y-%m-%d}")
+
+
+def print_refund_report(ctx: Context, actor: Staff, args: argparse.Namespace) -> ReportTable:
+    """Refund analytics of --from..--to (default the last 30 days), --by one view: the summary
+    line, then the table."""
+    from tui_pos.services import reports
+
+    since, until = refund_range(ctx, args)
+    table = reports.table(ctx, actor, args.by, since, until)
+    s = reports.summary(ctx, actor, since, until)
+    print(
+        tr(
+            "{count} refunds {amount} of {sales} sales: rate {rate}",
+            count=s.refunds,
+            amount=reports.yuan(s.refund_amount),
+            sales=reports.yuan(s.sales_amount),
+            rate=reports.pct(s.rate_bp),
+        )
+    )
+    _print_table(table.headers, table.rows)
+    return table.headers, list(table.rows)
 
 
 def _shift_rows(report: ShiftReport) -> list[tuple[str, str]]:

@@ -65,6 +65,17 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
+    # --- chain: head office's reports (tui-pos report ... --central [--store CODE]) ---
+    "Head office figures, store {code} {name}": "总部数据：门店 {code} {name}",
+    "Head office figures, every store ({count})": "总部数据：全部门店（{count} 家）",
+    "A shift belongs to one store: add --store CODE": "班次属于某一家门店：请加上 --store 门店编号",
+    "Head office knows no store {code}; its stores are: {known}": "总部没有门店 {code}；现有门店：{known}",
+    "none yet": "暂无",
+    "By store": "各门店",
+    "Store": "门店",
+    "Store name": "门店名称",
+    "Shifts": "班次数",
+    "Head office's reports need its URL: give --url postgresql://... or set [central] url": "总部报表需要总部地址：请用 --url postgresql://... 指定，或在配置 [central] url 中设置",
     # --- chain: head office (central) unreachable, and the `tui-pos central` commands ---
     "Head office cannot be reached at {where} (connection refused): selling goes on; the queue uploads when the link is back": "无法连接总部 {where}（连接被拒绝）：销售照常进行，连线恢复后自动上传待传数据",
     "Head office did not answer at {where} within {seconds} s: selling goes on; the queue uploads when the link is back": "总部 {where} 在 {seconds} 秒内没有响应：销售照常进行，连线恢复后自动上传待传数据",

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from peewee import JOIN, SQL, Case, Expression, fn
+from peewee import JOIN, SQL, Case, Expression, ModelSelect, Select, Table, fn
 
-from tui_pos.store import aggregates
+from tui_pos.store import aggregates, dialect
 from tui_pos.store.models import MemberRow, ProductRow, RefundLineRow, RefundRow, SaleRow, ShiftRow, StaffRow, database
 
 PAID = ("paid", "completed")
@@ -32,13 +32,26 @@ def _sales(since: datetime, until: datetime) -> Expression:
     return (SaleRow.created_at >= since) & (SaleRow.created_at < until) & (SaleRow.status == "completed")
 
 
-def _daily(sql: str, since: datetime, until: datetime) -> list[tuple[Any, ...]]:
-    """`sql` over the daily totals, with ? ? = the first day and the day after the last."""
-    return list(database.execute_sql(sql, aggregates.days(since, until)).fetchall())
+# The daily totals (store/aggregates.py), as peewee tables: the same query on SQLite and PostgreSQL.
+SALE_DAY = Table("sale_day")  # day, staff_id, level, sales, amount
+PRODUCT_DAY = Table("product_day")  # product_id, day, qty, amount
+CATEGORY_DAY = Table("category_day")  # day, category, amount
+
+
+def _in_days(table: Table, since: datetime, until: datetime) -> Expression:
+    first, after = aggregates.days(since, until)
+    within: Expression = (table.c.day >= first) & (table.c.day < after)
+    return within
+
+
+def _daily(query: Select | ModelSelect) -> list[tuple[Any, ...]]:
+    """Rows of a query over the daily totals."""
+    return list(query.tuples().bind(database))
 
 
 def sales_amount(since: datetime, until: datetime) -> int:
-    return _daily("SELECT SUM(amount) FROM sale_day WHERE day >= ? AND day < ?", since, until)[0][0] or 0
+    amount = _daily(SALE_DAY.select(fn.SUM(SALE_DAY.c.amount)).where(_in_days(SALE_DAY, since, until)))[0][0]
+    return int(amount or 0)
 
 
 def totals(since: datetime, until: datetime) -> tuple[int, int, int, int, int]:
@@ -85,9 +98,9 @@ def by_product(since: datetime, until: datetime) -> list[Row]:
     return _merge(
         refunds,
         _daily(
-            "SELECT product_id, '', SUM(amount) FROM product_day WHERE day >= ? AND day < ? GROUP BY product_id",
-            since,
-            until,
+            PRODUCT_DAY.select(PRODUCT_DAY.c.product_id, SQL("''"), fn.SUM(PRODUCT_DAY.c.amount))
+            .where(_in_days(PRODUCT_DAY, since, until))
+            .group_by(PRODUCT_DAY.c.product_id)
         ),
     )
 
@@ -128,9 +141,9 @@ def by_category(since: datetime, until: datetime) -> list[Row]:
     return _merge(
         refunds,
         _daily(
-            "SELECT category, category, SUM(amount) FROM category_day WHERE day >= ? AND day < ? GROUP BY category",
-            since,
-            until,
+            CATEGORY_DAY.select(CATEGORY_DAY.c.category, CATEGORY_DAY.c.category, fn.SUM(CATEGORY_DAY.c.amount))
+            .where(_in_days(CATEGORY_DAY, since, until))
+            .group_by(CATEGORY_DAY.c.category)
         ),
     )
 
@@ -153,22 +166,22 @@ def by_cashier(since: datetime, until: datetime) -> list[Row]:
         RefundRow.select(StaffRow.code, StaffRow.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
         .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
         .where(_refunds(since, until))
-        .group_by(StaffRow.code)
+        .group_by(StaffRow.code, StaffRow.name)
         .tuples(),
     )
     return _merge(
         refunds,
         _daily(
-            "SELECT s.code, s.name, SUM(d.amount) FROM sale_day d JOIN staff s ON s.id = "
-            "d.staff_id WHERE d.day >= ? AND d.day < ? GROUP BY s.code",
-            since,
-            until,
+            StaffRow.select(StaffRow.code, StaffRow.name, fn.SUM(SALE_DAY.c.amount))
+            .join(SALE_DAY, on=(SALE_DAY.c.staff_id == StaffRow.id))
+            .where(_in_days(SALE_DAY, since, until))
+            .group_by(StaffRow.code, StaffRow.name)
         ),
     )
 
 
 def by_level(since: datetime, until: datetime) -> list[Row]:
-    level = fn.COALESCE(MemberRow.level, "")
+    level = fn.COALESCE(MemberRow.level, SQL("''"))  # inline: PostgreSQL groups by the expression's text
     refunds = cast(
         RefundGroups,
         RefundRow.select(level, level, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
@@ -180,7 +193,9 @@ def by_level(since: datetime, until: datetime) -> list[Row]:
     return _merge(
         refunds,
         _daily(
-            "SELECT level, level, SUM(amount) FROM sale_day WHERE day >= ? AND day < ? GROUP BY level", since, until
+            SALE_DAY.select(SALE_DAY.c.level, SALE_DAY.c.level, fn.SUM(SALE_DAY.c.amount))
+            .where(_in_days(SALE_DAY, since, until))
+            .group_by(SALE_DAY.c.level)
         ),
     )
 
@@ -191,8 +206,8 @@ def by_member(since: datetime, until: datetime, limit: int = 50) -> list[Row]:
         RefundRow.select(MemberRow.card_no, MemberRow.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
         .join(MemberRow, on=(RefundRow.member == MemberRow.id))
         .where(_refunds(since, until))
-        .group_by(MemberRow.card_no)
-        .order_by(fn.SUM(RefundRow.amount).desc())
+        .group_by(MemberRow.card_no, MemberRow.name)
+        .order_by(fn.SUM(RefundRow.amount).desc(), MemberRow.card_no)
         .limit(limit)
         .tuples(),
     )
@@ -202,14 +217,14 @@ def by_member(since: datetime, until: datetime, limit: int = 50) -> list[Row]:
         SaleRow.select(MemberRow.card_no, MemberRow.name, fn.SUM(SaleRow.total))
         .join(MemberRow)
         .where(_sales(since, until) & MemberRow.card_no.in_(cards))
-        .group_by(MemberRow.card_no)
+        .group_by(MemberRow.card_no, MemberRow.name)
         .tuples(),
     )
     return _merge(refunds, sales)
 
 
 def by_week(since: datetime, until: datetime) -> list[Row]:
-    week = fn.strftime("%Y-W%W", RefundRow.created_at)
+    week = dialect.week(RefundRow.created_at)
     refunds = cast(
         RefundGroups,
         RefundRow.select(week, week, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
@@ -217,11 +232,11 @@ def by_week(since: datetime, until: datetime) -> list[Row]:
         .group_by(week)
         .tuples(),
     )
+    sale_week = dialect.week(SALE_DAY.c.day)
     sales = _daily(
-        "SELECT strftime('%Y-W%W', day) AS w, strftime('%Y-W%W', day), SUM(amount) FROM sale_day "
-        "WHERE day >= ? AND day < ? GROUP BY w",
-        since,
-        until,
+        SALE_DAY.select(sale_week, sale_week, fn.SUM(SALE_DAY.c.amount))
+        .where(_in_days(SALE_DAY, since, until))
+        .group_by(sale_week)
     )
     return sorted(_merge(refunds, sales), key=lambda r: r[0])
 
@@ -240,24 +255,20 @@ def by_approver(since: datetime, until: datetime) -> list[tuple[str, str, int, i
         )
         .join(approver, on=(RefundRow.approver == approver.id))
         .where(_refunds(since, until) & (RefundRow.approver != RefundRow.staff))
-        .group_by(approver.code)
-        .order_by(fn.COUNT(RefundRow.id).desc())
+        .group_by(approver.code, approver.name)
+        .order_by(fn.COUNT(RefundRow.id).desc(), approver.code)
         .tuples(),
     )
     return list(rows)
 
 
 def hours_sale_to_refund(since: datetime, until: datetime) -> float | None:
-    hours = [
-        value
-        for (value,) in database.execute_sql(
-            "SELECT (julianday(r.created_at) - julianday(s.created_at)) * 24 AS h FROM refund r"
-            " JOIN sale s ON s.id = r.sale_id WHERE r.created_at >= ? AND r.created_at < ?"
-            f" AND r.status IN {PAID} ORDER BY h",
-            (since, until),
-        )
-    ]
-    return _middle(hours)
+    hours = dialect.hours_between(SaleRow.created_at, RefundRow.created_at)
+    rows = cast(
+        "Iterable[tuple[float]]",
+        RefundRow.select(hours).join(SaleRow, on=(RefundRow.sale == SaleRow.id)).where(_refunds(since, until)).tuples(),
+    )
+    return _middle(sorted(value for (value,) in rows))
 
 
 def cashier_handling(since: datetime, until: datetime) -> list[tuple[str, str, int, int, float | None]]:
@@ -274,20 +285,23 @@ def cashier_handling(since: datetime, until: datetime) -> list[tuple[str, str, i
         )
         .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
         .where(in_range)
-        .group_by(StaffRow.id)
-        .order_by(StaffRow.code)
+        .group_by(StaffRow.id, StaffRow.code, StaffRow.name)
+        .order_by(StaffRow.code, StaffRow.id)
         .tuples(),
     )
     # every cashier's handling times in one ordered pass (a year is ~30,000 small rows), medians
     # taken from the sorted lists; two ORDER BY ... OFFSET queries per cashier cost ten times more
     minutes: dict[int, list[float]] = {}
-    for staff_id, value in database.execute_sql(
-        "SELECT staff_id, (julianday(paid_at) - julianday(opened_at)) * 1440 AS m FROM refund"
-        " WHERE created_at >= ? AND created_at < ? AND paid_at IS NOT NULL AND opened_at IS NOT NULL"
-        " ORDER BY staff_id, m",
-        (since, until),
-    ):
+    handling = cast(
+        "Iterable[tuple[int, float]]",
+        RefundRow.select(RefundRow.staff, dialect.minutes_between(RefundRow.opened_at, RefundRow.paid_at))
+        .where(in_range & RefundRow.paid_at.is_null(False) & RefundRow.opened_at.is_null(False))
+        .tuples(),
+    )
+    for staff_id, value in handling:
         minutes.setdefault(staff_id, []).append(value)
+    for values in minutes.values():
+        values.sort()
     return [
         (code, name, handled or 0, rejected or 0, _middle(minutes.get(staff_id, [])))
         for staff_id, code, name, handled, rejected in rows
@@ -318,7 +332,10 @@ def member_window(
     rows = list(
         cast(
             "Iterable[tuple[int, str, str, int, int | None]]",
-            query.group_by(MemberRow.id).order_by(fn.SUM(RefundRow.amount).desc()).limit(limit).tuples(),
+            query.group_by(MemberRow.id, MemberRow.card_no, MemberRow.name)
+            .order_by(fn.SUM(RefundRow.amount).desc(), MemberRow.id)
+            .limit(limit)
+            .tuples(),
         )
     )
     ids = [r[0] for r in rows]
@@ -337,8 +354,8 @@ def member_window(
 def edge_refunds(since: datetime, until: datetime, minutes: int) -> list[tuple[str, str, datetime, str]]:
     """(refund no., cashier, time, 'open'/'close') for refunds within `minutes` of their shift's
     opening or closing."""
-    after_open = (fn.julianday(RefundRow.created_at) - fn.julianday(ShiftRow.opened_at)) * 1440
-    before_close = (fn.julianday(ShiftRow.closed_at) - fn.julianday(RefundRow.created_at)) * 1440
+    after_open = dialect.minutes_between(ShiftRow.opened_at, RefundRow.created_at)
+    before_close = dialect.minutes_between(RefundRow.created_at, ShiftRow.closed_at)
     rows = cast(
         "Iterable[tuple[str, str, datetime, float | None, float | None]]",
         RefundRow.select(RefundRow.refund_no, StaffRow.code, RefundRow.created_at, after_open, before_close)
@@ -408,7 +425,7 @@ def just_under(
             & (RefundRow.amount * 10000 >= limit * bp)
             & (RefundRow.amount <= limit)
         )
-        .group_by(StaffRow.code, limit)
+        .group_by(StaffRow.code, StaffRow.refund_limit, StaffRow.role)  # what `limit` is made of
         .tuples(),
     )
     return list(rows)
@@ -424,9 +441,9 @@ def order_runs(since: datetime, until: datetime) -> list[tuple[str, str, int, in
         .switch(RefundRow)
         .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
         .where(_refunds(since, until))
-        .group_by(RefundRow.sale, RefundRow.staff)
+        .group_by(RefundRow.sale, RefundRow.staff, SaleRow.order_no, StaffRow.code)
         .having(fn.COUNT(RefundRow.id) >= 2)
-        .order_by(SaleRow.order_no)
+        .order_by(SaleRow.order_no, StaffRow.code)
         .tuples(),
     )
     return list(rows)
@@ -444,3 +461,26 @@ def self_approvals(since: datetime, until: datetime) -> list[tuple[str, str, str
         .tuples(),
     )
     return list(rows)
+
+
+def by_store(since: datetime, until: datetime) -> list[Row]:
+    """Head office only (store_no is a column of every central table): each store's refunds and
+    sales in one grouped query each, stores without refunds too."""
+    store = SQL("store_no")
+    refunds = list(
+        cast(
+            RefundGroups,
+            RefundRow.select(store, SQL("''"), fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
+            .where(_refunds(since, until))
+            .group_by(store)
+            .tuples(),
+        )
+    )
+    sales = _daily(
+        SALE_DAY.select(SALE_DAY.c.store_no, SQL("''"), fn.SUM(SALE_DAY.c.amount))
+        .where(_in_days(SALE_DAY, since, until))
+        .group_by(SALE_DAY.c.store_no)
+    )
+    refunded = {key for key, *_ in refunds}
+    quiet: list[Row] = [(key, "", 0, 0, amount or 0) for key, _, amount in sales if key not in refunded]
+    return sorted(_merge(refunds, sales) + quiet, key=lambda r: r[0])
