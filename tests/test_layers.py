@@ -104,9 +104,24 @@ def test_domain_source_names_no_outer_layer(layer):
             "tui_pos.services",
             "tui_pos.ui",
             "tui_pos.devices",
+            "tui_pos.central",
         ):
             for line in text.splitlines():
                 stripped = line.strip()
                 if stripped.startswith(("import ", "from ")) and needle in stripped:
                     offenders.append(f"{path.relative_to(REPO)}: {stripped}")
+    assert offenders == []
+
+
+def test_head_office_code_stays_below_the_screens_and_printers():
+    """tui_pos.central may use the store's models and the rules, never the TUI, printers or services."""
+    watch = ["textual", "escpos", "tui_pos.ui", "tui_pos.devices", "tui_pos.services"]
+    loaded = loaded_after_import(submodules("tui_pos.central"), watch)
+    assert loaded == dict.fromkeys(watch, False)
+    offenders = []
+    for path in sorted((PACKAGE_DIR / "central").rglob("*.py")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            stripped = line.strip()
+            if stripped.startswith(("import ", "from ")) and any(n in stripped for n in watch):
+                offenders.append(f"{path.relative_to(REPO)}: {stripped}")
     assert offenders == []

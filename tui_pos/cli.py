@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from tui_pos import i18n, labels
+from tui_pos import commands_central, i18n, labels
 from tui_pos.commands_doctor import doctor_command
 from tui_pos.config import Config, ConfigError, load_config
 from tui_pos.domain.errors import AuthError, PosError
@@ -66,6 +66,9 @@ examples:
   tui-pos printer test --drawer        print a test page (and open the cash drawer)
   tui-pos example systemd --user till  the till on tty1 at boot, restarted if it stops (also: ssh, udev)
   tui-pos doctor                       check this till: versions, files, disk, backups, printer, terminal, clock
+  tui-pos central init --url postgresql://hq.example/chain   head office: make its tables in PostgreSQL
+  tui-pos central product set 6901 --price 12.50   a price for every store (also level set, policy set,
+                                       stores, grant, changes, migrate; --url or [central] url)
 CSV files may be UTF-8 (with or without BOM) or GBK, as Excel saves them.
 """
 
@@ -246,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     test = actions.add_parser("test", help="print a test page on the configured printer and say what failed")
     _global_options(test, top=False)
     test.add_argument("--drawer", action="store_true", help="also kick the cash drawer")
+    commands_central.add_parser(commands, lambda sub: _global_options(sub, top=False))
     example = commands.add_parser(
         "example", help="files that start the till at boot (systemd), serve it over SSH, give it the USB printer (udev)"
     )
@@ -269,6 +273,12 @@ def _anchor(text: str) -> object:
     return anchor_argument(text)
 
 
+def _central(config: Config, args: argparse.Namespace) -> int:
+    from tui_pos.commands_central import central_command  # psycopg loads only at head office
+
+    return central_command(config, args)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "setup" and args.config is not None and not args.config.exists():
@@ -289,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     handlers: dict[str, Callable[[Config, argparse.Namespace], int]] = {
         "run": run_till,
+        "central": _central,
         "setup": setup_command,
         "init": init_shop,
         "demo": demo_shop,

@@ -39,14 +39,8 @@ _EVERY_STATE = frozenset({"sale", "sale_line"})
 
 def register_store(db: peewee.Database, code: str, name: str) -> int:
     """The store's number in the chain, the same on every call with its code; its views are made."""
-    with guard(db), db.atomic():
-        no = one(
-            db,
-            "INSERT INTO chain_store (code, name) VALUES (%s, %s) ON CONFLICT (code) "
-            "DO UPDATE SET name = EXCLUDED.name RETURNING no",
-            (code, name),
-        )
-        schema.store_views(db, int(no))
+    with guard(db):
+        no = one(db, "SELECT central_register_store(%s, %s)", (code, name))
     return int(no)
 
 
@@ -66,12 +60,8 @@ def server_now(db: peewee.Database) -> datetime:
 
 def store_seen(db: peewee.Database, store_no: int, clock_skew_s: int | None) -> None:
     """Note the store's last contact and how far its clock was off (for `tui-pos central stores`)."""
-    with guard(db), db.atomic():
-        run(
-            db,
-            "UPDATE chain_store SET last_seen = now(), last_clock_skew_s = %s WHERE no = %s",
-            (clock_skew_s, store_no),
-        )
+    with guard(db):
+        run(db, "SELECT central_store_seen(%s, %s)", (store_no, clock_skew_s))
 
 
 @dataclass

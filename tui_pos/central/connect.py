@@ -48,7 +48,8 @@ def open_central(url: str, *, timezone: str | None = None, timeout_s: float = 5)
         params["context"] = _naive_loaders(zone)
     if not url.startswith(("postgresql://", "postgres://")):
         raise ValueError(f"head office's URL must start with postgresql:// (not {url.split(':', 1)[0]!r})")
-    db = db_url.connect(url, **params)
+    # a password with @ : / or % in it is written %-encoded in a URL (p%40ss for p@ss)
+    db = db_url.connect(url, unquote_password=True, unquote_user=True, **params)
     if not isinstance(db, peewee.PostgresqlDatabase):
         raise ValueError("head office's URL must start with postgresql://")
     try:

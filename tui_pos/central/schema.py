@@ -169,7 +169,7 @@ FUNCTIONS = (
     # refunded <= sold per sale line, counting refunds that are not rejected or cancelled; checked
     # at the commit, so a refund's lines and status may arrive in any order within an upload
     """CREATE OR REPLACE FUNCTION central_check_refunded(line_id BIGINT) RETURNS void
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
     DECLARE sold BIGINT; back BIGINT;
     BEGIN
         IF line_id IS NULL THEN RETURN; END IF;
@@ -181,18 +181,20 @@ FUNCTIONS = (
         IF back > sold THEN
             RAISE EXCEPTION 'sale line % (store %): % refunded but % sold', line_id % """
     + str(SPAN)
-    + """, back, sold, line_id / """
+    + """, line_id / """
     + str(SPAN)
-    + """
+    + """, back, sold
                 USING ERRCODE = 'check_violation';
         END IF;
     END $$""",
-    """CREATE OR REPLACE FUNCTION central_refund_line_check() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION central_refund_line_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
     BEGIN
         PERFORM central_check_refunded(NEW.sale_line_id);
         RETURN NULL;
     END $$""",
-    """CREATE OR REPLACE FUNCTION central_refund_check() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION central_refund_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
     DECLARE line BIGINT;
     BEGIN
         FOR line IN SELECT DISTINCT sale_line_id FROM public.refund_line WHERE refund_id = NEW.id LOOP
@@ -203,7 +205,8 @@ FUNCTIONS = (
     # no payment or cash move into a drawer after its Z: by time, so history uploaded after the
     # close (a shop joining the chain) is accepted, and in whichever order the rows come
     *(
-        f"""CREATE OR REPLACE FUNCTION central_{table}_in_open_shift() RETURNS trigger LANGUAGE plpgsql AS $$
+        f"""CREATE OR REPLACE FUNCTION central_{table}_in_open_shift() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
     DECLARE closed TIMESTAMPTZ;
     BEGIN
         IF NEW.shift_id IS NULL THEN RETURN NEW; END IF;
@@ -217,7 +220,8 @@ FUNCTIONS = (
     END $$"""
         for table, moved in (("payment", "created_at"), ("cash_move", "at"))
     ),
-    """CREATE OR REPLACE FUNCTION central_shift_close_check() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE OR REPLACE FUNCTION central_shift_close_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
     DECLARE late TIMESTAMPTZ;
     BEGIN
         IF NEW.status <> 'closed' OR NEW.closed_at IS NULL THEN RETURN NULL; END IF;
@@ -236,7 +240,8 @@ FUNCTIONS = (
         RETURN NULL;
     END $$""",
     # daily totals, the same meaning as store/aggregates.py's SQLite triggers
-    f"""CREATE OR REPLACE FUNCTION central_sale_day_add() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION central_sale_day_add() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
     BEGIN
         INSERT INTO public.sale_day (store_no, day, staff_id, level, sales, amount)
         VALUES (NEW.id / {SPAN}, {_DAY.format(t="NEW")}, NEW.staff_id, {_LEVEL.format(t="NEW")}, 1, NEW.total)
@@ -244,7 +249,8 @@ FUNCTIONS = (
         DO UPDATE SET sales = sale_day.sales + 1, amount = sale_day.amount + EXCLUDED.amount;
         RETURN NULL;
     END $$""",
-    f"""CREATE OR REPLACE FUNCTION central_sale_line_day_add() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION central_sale_line_day_add() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
     BEGIN
         INSERT INTO public.product_day (store_no, product_id, day, qty, amount)
         SELECT NEW.id / {SPAN}, NEW.product_id, {_DAY.format(t="s")}, NEW.qty, NEW.paid FROM public.sale s
@@ -257,7 +263,8 @@ FUNCTIONS = (
         ON CONFLICT (store_no, day, category) DO UPDATE SET amount = category_day.amount + EXCLUDED.amount;
         RETURN NULL;
     END $$""",
-    f"""CREATE OR REPLACE FUNCTION central_sale_day_void() RETURNS trigger LANGUAGE plpgsql AS $$
+    f"""CREATE OR REPLACE FUNCTION central_sale_day_void() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
     DECLARE store BIGINT := OLD.id / {SPAN}; d TEXT := {_DAY.format(t="OLD")};
     BEGIN
         UPDATE public.sale_day SET sales = sales - 1, amount = amount - OLD.total
@@ -272,6 +279,30 @@ FUNCTIONS = (
         WHERE c.store_no = store AND c.day = d AND c.category = l.category;
         RETURN NULL;
     END $$""",
+)
+
+# A store registers itself through this (its role needs no right to create schemas): the row in
+# chain_store and its schema of views, made with the owner's rights.
+REGISTER = (
+    """CREATE OR REPLACE FUNCTION central_register_store(p_code TEXT, p_name TEXT) RETURNS BIGINT
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE n BIGINT; t TEXT;
+    BEGIN
+        INSERT INTO chain_store (code, name) VALUES (p_code, p_name)
+        ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name RETURNING no INTO n;
+        EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I', 'store_' || n);
+        FOREACH t IN ARRAY {tables} LOOP
+            EXECUTE format('CREATE OR REPLACE VIEW %I.%I AS SELECT * FROM public.%I WHERE store_no = %s',
+                           'store_' || n, t, t, n);
+        END LOOP;
+        RETURN n;
+    END $$""".replace(
+        "{tables}", "ARRAY[" + ", ".join(f"'{t.name}'" for t in TABLES) + ", 'sale_day', 'product_day', 'category_day']"
+    ),
+    """CREATE OR REPLACE FUNCTION central_store_seen(p_no BIGINT, p_skew INT) RETURNS void
+    LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        UPDATE chain_store SET last_seen = now(), last_clock_skew_s = p_skew WHERE no = p_no
+    $$""",
 )
 
 TRIGGERS = (
@@ -348,7 +379,7 @@ def _install(db: peewee.Database) -> None:
     # what the reports ask for most: a store's sales and refunds over a period
     for name in ("sale", "refund", "payment"):
         run(db, f"CREATE INDEX IF NOT EXISTS {name}_store_created ON {q(name)} (store_no, created_at)")
-    for sql in FUNCTIONS:
+    for sql in FUNCTIONS + REGISTER:
         run(db, sql)
     for sql in TRIGGERS:
         name, on = _trigger_name(sql)
@@ -390,3 +421,36 @@ def store_views(db: peewee.Database, store_no: int) -> None:
     for name in [t.name for t in TABLES] + list(AGGREGATES):
         run(db, f"DROP VIEW IF EXISTS {schema}.{q(name)}")
         run(db, f"CREATE VIEW {schema}.{q(name)} AS SELECT * FROM public.{q(name)} WHERE store_no = {int(store_no)}")
+
+
+DATA_TABLES: tuple[str, ...] = tuple(t.name for t in TABLES)
+
+
+def store_role_sql(role: str, store_no: int) -> list[str]:
+    """What a store's own database role needs to upload and pull, and no more: its rows only
+    (row-level security on every table it writes), the head-office edits and the store list to
+    read. Head office's owner role is not bound by the policies."""
+    if not role.replace("_", "").isalnum():
+        raise ValueError(f"a role name of letters, digits and _ please, not {role!r}")
+    r, no = q(role), int(store_no)
+    tables = ", ".join(q(t) for t in DATA_TABLES)
+    out = [
+        f"GRANT USAGE ON SCHEMA public TO {r}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {r}",
+        f"GRANT SELECT, INSERT ON received TO {r}",
+        f"GRANT SELECT ON hq_change, chain_store, central_version TO {r}",
+        f"GRANT EXECUTE ON FUNCTION central_register_store(TEXT, TEXT), central_store_seen(BIGINT, INT) TO {r}",
+    ]
+    for table in (*DATA_TABLES, "received"):
+        policy = q(f"{role}_own_rows")
+        out.append(f"ALTER TABLE {q(table)} ENABLE ROW LEVEL SECURITY")
+        out.append(f"DROP POLICY IF EXISTS {policy} ON {q(table)}")
+        out.append(f"CREATE POLICY {policy} ON {q(table)} TO {r} USING (store_no = {no}) WITH CHECK (store_no = {no})")
+    return out
+
+
+def grant_store(db: peewee.Database, role: str, store_no: int) -> None:
+    """Give a store's role its rights and its rows, in one transaction."""
+    with db.atomic():
+        for sql in store_role_sql(role, store_no):
+            run(db, sql)
