@@ -69,6 +69,7 @@ examples:
   tui-pos central init --url postgresql://hq.example/chain   head office: make its tables in PostgreSQL
   tui-pos central product set 6901 --price 12.50   a price for every store (also level set, policy set,
                                        stores, grant, changes, migrate; --url or [central] url)
+  tui-pos sync --once                  upload to head office ([central] url) and pull its prices, once
 CSV files may be UTF-8 (with or without BOM) or GBK, as Excel saves them.
 """
 
@@ -260,11 +261,21 @@ def build_parser() -> argparse.ArgumentParser:
     example.add_argument("--to", type=Path, metavar="DIR", help="write the files into DIR instead of printing them")
     doctor = commands.add_parser("doctor", help="check what breaks a till in the field and say how to fix it")
     _global_options(doctor, top=False)
+    sync = commands.add_parser("sync", help="upload this store's sales to head office and pull its prices ([central])")
+    _global_options(sync, top=False)
+    sync.add_argument("--once", action="store_true", help="one round, then exit (2 when head office is unreachable)")
+    sync.add_argument("--url", metavar="URL", help="head office's postgresql:// URL instead of [central] url")
     return parser
 
 
 # Commands that work on an existing shop; only init, demo, setup and run make a database.
-NEEDS_SHOP = ("import", "report", "backup", "audit", "price", "staff")
+NEEDS_SHOP = ("import", "report", "backup", "audit", "price", "staff", "sync")
+
+
+def _sync(config: Config, args: argparse.Namespace) -> int:
+    from tui_pos.commands_sync import sync_command  # psycopg loads only for a chain's store
+
+    return sync_command(config, args)
 
 
 def _anchor(text: str) -> object:
@@ -313,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         "staff": staff_command,
         "example": example_command,
         "doctor": doctor_command,
+        "sync": _sync,
     }
     try:
         return handlers[args.command or "run"](config, args)

@@ -107,6 +107,50 @@ ZH: dict[str, str] = {
     "A policy change needs a value": "退款政策变更需要一个值",
     "Nothing to change": "没有要更改的内容",
     "Store {code} is number {no}; role {role} may upload and read its own rows only": "门店 {code} 的编号是 {no}；角色 {role} 只能上传和读取本门店的数据",
+    # issue 22, the chain: the sync agent (title bar, tui-pos sync, doctor's head office line)
+    "Head office at {where} stopped answering ({error}): selling goes on; the queue uploads when the link is back": (
+        "总部 {where} 没有响应（{error}）：销售照常进行，连线恢复后自动上传待传数据"
+    ),
+    "Head office at {where} refused the upload ({error}): the queue waits; tell head office": (
+        "总部 {where} 拒收上传的数据（{error}）：数据留在待传队列；请联系总部"
+    ),
+    "{n} min": "{n} 分钟",
+    "{n} h": "{n} 小时",
+    "{n} days": "{n} 天",
+    "HQ linked": "总部已连接",
+    "HQ linked: {count} to send": "总部已连接：待上传 {count} 条",
+    "HQ down": "总部断开",
+    "HQ down: {count} to send, oldest {age}": "总部断开：待上传 {count} 条，最早 {age}前",
+    "HQ down: {count} to send": "总部断开：待上传 {count} 条",
+    ", clock off by {age}": "，时钟相差 {age}",
+    "Uploaded {sent} changes ({new} new at head office); pulled {pulled} from head office": (
+        "已上传 {sent} 条（总部新收 {new} 条）；从总部下载 {pulled} 条"
+    ),
+    "Store no. {number} at head office: {link}": "总部门店编号 {number}：{link}",
+    "{count} changes wait to upload (oldest {age} ago)": "待上传 {count} 条（最早 {age}前）",
+    "This machine's clock is {age} {way} head office's: set it right (timedatectl, NTP)": (
+        "本机时钟比总部{way} {age}：请校准时钟（timedatectl、NTP）"
+    ),
+    "ahead of": "快",
+    "behind": "慢",
+    "Training mode never uploads to head office": "培训模式从不上传到总部",
+    "No head office is set: give --url or set [central] url in the config": (
+        "未设置总部：请用 --url 指定，或在配置文件 [central] 中设置 url"
+    ),
+    "products": "商品",
+    "member levels": "会员等级",
+    "refund policy": "退货政策",
+    "other": "其他",
+    "{count} to upload, oldest {age} ago": "待上传 {count} 条，最早 {age}前",
+    "nothing to upload": "无待上传数据",
+    "Head office: {cause} ({queue})": "总部：{cause}（{queue}）",
+    "check the network and [central] url; `tui-pos sync --once` tries again": (
+        "请检查网络和 [central] url；`tui-pos sync --once` 可立即重试"
+    ),
+    "Head office reachable ({queue}), but this clock is {age} off its clock": (
+        "总部可连接（{queue}），但本机时钟与总部相差 {age}"
+    ),
+    "Head office reachable ({queue}), clocks {seconds} s apart": "总部可连接（{queue}），时钟相差 {seconds} 秒",
     # --- tui-pos staff: a new PIN asked again ---
     "The two PINs differ: type the new PIN again": "两次输入的密码不一致：请重新输入新密码",
     "No new PIN after three tries; nothing was changed": "三次都没有设好新密码；未做任何更改",

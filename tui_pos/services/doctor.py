@@ -14,8 +14,9 @@ import sqlite3
 import stat
 import sys
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import IntEnum
 from pathlib import Path
 from typing import NamedTuple
@@ -69,6 +70,21 @@ def _usb_node(vendor: int, product: int) -> str | None:
     return usb_node(vendor, product)
 
 
+def _head_office_skew(url: str, timeout: float) -> int:
+    """Seconds this machine's clock is ahead of head office's; CentralDown when it cannot be reached."""
+    from tui_pos.central.apply import server_now
+    from tui_pos.central.connect import open_central
+
+    central = open_central(url, timeout_s=timeout)
+    try:
+        server = server_now(central)
+    finally:
+        central.close()
+    if server.tzinfo is None:
+        server = server.replace(tzinfo=UTC)
+    return round((datetime.now(UTC) - server).total_seconds())
+
+
 def _user(env: Mapping[str, str]) -> str:
     return env.get("USER") or env.get("LOGNAME") or str(os.getuid())
 
@@ -87,6 +103,7 @@ class Surroundings:
     connect: Callable[[str, int, float], None] = _connect  # raises OSError when nothing answers
     python: tuple[int, int, int] = (sys.version_info.major, sys.version_info.minor, sys.version_info.micro)
     sqlite: tuple[int, int, int] = sqlite3.sqlite_version_info
+    head_office: Callable[[str, float], int] = _head_office_skew  # clock skew; raises when unreachable
 
     @property
     def user(self) -> str:
@@ -477,6 +494,59 @@ def check_clock(s: Surroundings) -> list[Finding]:
     return [Finding(Level.OK, tr("Clock {now}", now=shown))]
 
 
+def _queue(path: Path) -> tuple[int, datetime | None]:
+    """Unsent outbox rows and the oldest one's time, read without opening the shop."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        count, oldest = db.execute("SELECT COUNT(*), MIN(at) FROM outbox WHERE sent_at IS NULL").fetchone()
+    finally:
+        db.close()
+    return int(count), datetime.fromisoformat(oldest) if oldest else None
+
+
+def check_head_office(s: Surroundings) -> list[Finding]:
+    """With [central] url: head office reachable, what waits to upload, and the clocks agree."""
+    from tui_pos.services.sync import CLOCK_WARN_S, age_words
+
+    url = s.config.central.url
+    if not url or s.config.training:
+        return []
+    unsent, oldest = (0, None)
+    if s.config.db_path.exists():
+        # an old database without the outbox, or a damaged one: said by check_database
+        with suppress(sqlite3.DatabaseError):
+            unsent, oldest = _queue(s.config.db_path)
+    age = age_words(max(0, int((s.now() - oldest).total_seconds()))) if oldest else ""
+    queue = tr("{count} to upload, oldest {age} ago", count=unsent, age=age) if unsent else tr("nothing to upload")
+    try:
+        skew = s.head_office(url, NETWORK_TIMEOUT)
+    except PosError as exc:
+        return [
+            Finding(
+                Level.WARN,
+                tr("Head office: {cause} ({queue})", cause=exc.message, queue=queue),
+                tr("check the network and [central] url; `tui-pos sync --once` tries again"),
+            )
+        ]
+    if abs(skew) > CLOCK_WARN_S:
+        return [
+            Finding(
+                Level.WARN,
+                tr(
+                    "Head office reachable ({queue}), but this clock is {age} off its clock",
+                    queue=queue,
+                    age=age_words(abs(skew)),
+                ),
+                tr("set the clock: sudo timedatectl set-ntp true (or timedatectl set-time 'YYYY-MM-DD HH:MM')"),
+            )
+        ]
+    return [
+        Finding(
+            Level.OK, tr("Head office reachable ({queue}), clocks {seconds} s apart", queue=queue, seconds=abs(skew))
+        )
+    ]
+
+
 CHECKS: tuple[Callable[[Surroundings], list[Finding]], ...] = (
     check_python,
     check_data_folder,
@@ -487,6 +557,7 @@ CHECKS: tuple[Callable[[Surroundings], list[Finding]], ...] = (
     check_printer,
     check_terminal,
     check_clock,
+    check_head_office,
 )
 
 

@@ -43,10 +43,13 @@ if TYPE_CHECKING:  # the checkout and refund stacks load when first used, not be
     from tui_pos.services.checkout import SaleResult
     from tui_pos.services.context import Context
     from tui_pos.services.exchange import ExchangeCredit
+    from tui_pos.services.sync import SyncAgent
     from tui_pos.ui.till import Till
 
 
 PRINTER_RETRY_SECONDS = 30
+LINK_CHECK_SECONDS = 1.0  # how often the title bar looks at head office's link
+SYNC_STOP_SECONDS = 3.0  # at exit, how long the uploader may take to finish its step
 IDLE_CHECK_SECONDS = 10
 log = logging.getLogger("tui_pos")
 
@@ -135,6 +138,11 @@ class PosApp(KeysInOrder, App[None]):
         self._cut_marks = CutMarks()
         self._session: Path | None = None  # this till's heartbeat file (services/till_sessions.py)
         self.database_gone = ""  # "replaced" or "removed": the till stops selling and says so
+        self._sync: SyncAgent | None = None  # head office's uploader, on its own thread ([central] url)
+        self._sync_thread: threading.Thread | None = None
+        self._link = ("", "")  # the title bar's words for head office, in full and short; "" = none
+        self._link_width = 0  # the bar's width the words were fitted to
+        self._settings_seen = 0
 
     @property
     def ctx(self) -> Context:
@@ -174,6 +182,7 @@ class PosApp(KeysInOrder, App[None]):
         self.set_class(i18n.console() or self.console.color_system in ("standard", "windows"), "-plain")
         self.title = visible(labels.store(self.config))  # the Header shows titles as text, not markup
         self._ctx = context.open_shop(self.config, clock=self._clock)
+        self.config = self._ctx.config  # with what head office sent (member levels, refund policy)
         # restore refuses while this file is fresh; the heartbeat also notices a replaced database
         self._session = till_sessions.register(self.config)
         self.set_interval(till_sessions.HEARTBEAT_SECONDS, self.heartbeat)
@@ -185,11 +194,49 @@ class PosApp(KeysInOrder, App[None]):
         self.set_interval(PRINTER_RETRY_SECONDS, self.retry_print_queue)
         if self.config.security.idle_lock_minutes:
             self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self._start_sync()
         self.push_screen(LoginScreen())
+
+    def _start_sync(self) -> None:
+        """With [central] url set (never in training), head office's uploader runs on a thread of
+        its own: the till never waits for it, and the title bar shows the link once a round ends."""
+        if not self.config.central.url or self.config.training:
+            return
+        from tui_pos.services.sync import SyncAgent
+
+        self._sync = SyncAgent(self.ctx)
+        self._sync_thread = threading.Thread(target=self._sync.run, name="head-office-sync", daemon=True)
+        self._sync_thread.start()
+        self.set_interval(LINK_CHECK_SECONDS, self.show_link)
+
+    def show_link(self) -> None:
+        """Every second: the head office words in the title bar, and head office's settings
+        (member levels, refund policy) taken into the till's config once a pull brought new ones."""
+        from tui_pos.services import context
+        from tui_pos.services.sync import link_words
+
+        agent = self._sync
+        if agent is None or not agent.started:
+            return
+        if agent.settings_pulled != self._settings_seen and self._ctx is not None:
+            self._settings_seen = agent.settings_pulled
+            self._ctx = context.refreshed(self._ctx)
+            self.config = self._ctx.config
+        words = (link_words(agent.status), link_words(agent.status, short=True))
+        if words != self._link or self.size.width != self._link_width:
+            self._link, self._link_width = words, self.size.width
+            self._update_sub_title()
+
+    def _stop_sync(self) -> None:
+        if self._sync is not None:
+            self._sync.halt()
+        if self._sync_thread is not None:
+            self._sync_thread.join(timeout=SYNC_STOP_SECONDS)  # a round cut short by the exit is sent again
 
     def on_unmount(self) -> None:
         from tui_pos.services import till_sessions
 
+        self._stop_sync()
         if self._session is not None:
             till_sessions.unregister(self._session)
         if self._own_printer and self.printer is not None:
@@ -221,7 +268,19 @@ class PosApp(KeysInOrder, App[None]):
             parts.append(tr("printer offline: {count} to print", count=self._waiting))
         elif self._waiting:
             parts.append(tr("{count} to print", count=self._waiting))
+        if self._link[0]:
+            parts.append(self._link_words(parts))
         self.sub_title = " · ".join(parts)
+
+    def _link_words(self, parts: list[str]) -> str:
+        """Head office's words in full (with the oldest row's age) where the bar has room for
+        them beside the names cut to their floor, else short (the link and the queue)."""
+        from rich.cells import cell_len
+
+        full, short = self._link
+        room = self.size.width - TITLE_BAR_MARGINS
+        title, sub_title = fit_title(self.title, " · ".join([*parts, full]), room)
+        return full if cell_len(title) + 3 + cell_len(sub_title) <= room else short
 
     def _printer_state(self, ok: bool, waiting: int, error: str) -> None:
         """After every print attempt: the header says if tickets are stuck."""
