@@ -32,6 +32,7 @@ import lookups
 import memory
 import reports
 import startup
+import sync_upload
 import typing_speed
 import writes
 
@@ -74,7 +75,30 @@ def report_results(path: Path, runs: int) -> list[Result]:
     ]
 
 
-STEPS = ("cold start", "memory", "lookups", "writes", "reports", "typing")
+def chain_upload_results(quick: bool) -> list[Result]:
+    """A store's busy day (2,000 sales, 100 refunds) uploaded to head office, on the PostgreSQL
+    that `source .ci/postgres.sh` started (TUI_POS_TEST_PG_URL); nothing without one."""
+    url = os.environ.get("TUI_POS_TEST_PG_URL", "")
+    if not url or quick:  # at tiny size it is tests/sync/test_bench_upload.py's, which keeps it from rotting
+        why = "tiny sizes" if quick else "no PostgreSQL (source .ci/postgres.sh first)"
+        print(f"chain upload: {why}, skipped", file=sys.stderr)
+        return []
+    runs = 3
+    return [
+        Result(
+            "chain upload",
+            str(row["name"]),
+            float(row["median_s"]),
+            "s",
+            f"<= {row['target_s']:g}",
+            float(row["median_s"]) <= float(row["target_s"]),
+            f"median of {runs}, max {row['max_s']}, {row['rows']} changes, {row['rows_per_s']} a second",
+        )
+        for row in sync_upload.run(url, quick, runs)
+    ]
+
+
+STEPS = ("cold start", "memory", "lookups", "writes", "reports", "chain upload", "typing")
 
 
 def run_all(quick: bool, db: Path, only: list[str] | None = None) -> list[Result]:
@@ -90,6 +114,7 @@ def run_all(quick: bool, db: Path, only: list[str] | None = None) -> list[Result
         ("lookups", lambda: lookups.run(shop, calls=20 if quick else 1000)),
         ("writes", lambda: writes.run(shop, runs=5 if quick else 200)),
         ("reports", lambda: report_results(shop, 1 if quick else 5)),
+        ("chain upload", lambda: chain_upload_results(quick)),
         ("typing", lambda: typing_speed.run(demo_home(), scans=20 if quick else 100)),
     ]
     for name, step in steps:
