@@ -118,6 +118,9 @@ ZH: dict[str, str] = {
     "{n} h": "{n} 小时",
     "{n} days": "{n} 天",
     "HQ linked": "总部已连接",
+    "Another till uploads this store to head office; its first round is not done yet": (
+        "本店由另一台收银机上传到总部；它的第一轮上传尚未完成"
+    ),
     "HQ linked: {count} to send": "总部已连接：待上传 {count} 条",
     "HQ down": "总部断开",
     "HQ down: {count} to send, oldest {age}": "总部断开：待上传 {count} 条，最早 {age}前",

@@ -104,6 +104,7 @@ def test_three_stores_and_head_office_agree(template, steps):
                     before = outbox.queue_status().unsent
                     agent = SyncAgent(ctx, url=url_at(url, "127.0.0.1", closed_port()), timeout_s=1)
                     status = agent.round()
+                    agent.close()
                     assert status.state == "down" and status.unsent == before
                 elif kind == "sync":
                     assert sync_once(db, ctx).status.state == "up"

@@ -152,3 +152,29 @@ def test_levels_and_policy_from_head_office_take_effect_and_are_audited(central,
     with shop.open() as reopened:  # the shop opened again (the till's start): the same settings
         assert reopened.config.refund_policy.window_days == 30
         assert reopened.config.level("vip").discount_bp == 1200
+
+
+def test_two_tills_pulling_at_once_apply_each_change_once(central, tmp_path, monkeypatch):
+    """Another till's pull lands between this one's fetch and its transaction: nothing twice."""
+    from tui_pos.central import hq
+    from tui_pos.services import sync
+
+    shop = make_shop(tmp_path, "01", central.url)
+    with shop.open() as ctx:
+        sync_once(central.db, ctx)
+        record_change(central.db, "product", "6901", {"price": 399}, "hq")
+        real = hq.changes_since
+        raced = []
+
+        def fetch_then_race(db, seq, limit=500):
+            page = real(db, seq, limit)
+            if not raced:
+                raced.append(True)
+                monkeypatch.setattr(hq, "changes_since", real)
+                assert sync.pull(db, ctx)[0] == 1  # the other till
+            return page
+
+        monkeypatch.setattr(hq, "changes_since", fetch_then_race)
+        assert sync.pull(central.db, ctx) == (0, False, {})
+        assert raced and len(audit_rows("hq_product")) == 1
+        assert outbox.state_get("pulled_seq") == "1"

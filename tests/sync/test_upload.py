@@ -224,3 +224,30 @@ def test_sync_command_once(central, tmp_path, capsys):
     out = capsys.readouterr()
     assert "Uploaded " in out.out and "HQ linked" in out.out, out
     assert sync_command(replace(shop.config, training=True), argparse.Namespace(once=True, url=central.url)) == 2
+
+
+def test_one_agent_uploads_the_others_watch(central, tmp_path):
+    """Two tills of one store box with [central] url: the first to take the lock uploads, the
+    other shows the queue and the link as the uploader recorded it, and takes over when it goes."""
+    shop = make_shop(tmp_path, "01", central.url)
+    with shop.open() as ctx:
+        first, second = SyncAgent(ctx, timeout_s=2), SyncAgent(ctx, timeout_s=2)
+        assert first.round().state == "up" and first.uploading
+        sell(ctx, {"6901": 1})
+        watched = second.round()
+        assert not second.uploading and second.last is None
+        assert watched.state == "up" and watched.unsent > 0  # the sale waits for the uploader
+        first.round()
+        assert second.round().unsent == 0
+
+        first.url = url_at(central.url, "127.0.0.1", closed_port())  # the uploader's link goes down
+        first.close()
+        assert first.round().state == "down" and first.uploading
+        down = second.round()
+        assert down.state == "down" and "connection refused" in down.error and not second.uploading
+
+        first.close()  # its till is closed: the lock is free
+        sell(ctx, {"6902": 1})
+        back = second.round()
+        assert second.uploading and back.state == "up" and back.unsent == 0
+        second.close()

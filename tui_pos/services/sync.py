@@ -14,7 +14,10 @@ psycopg and the central package load only when a round runs, so a store on its o
 
 from __future__ import annotations
 
+import fcntl
+import json
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +44,7 @@ PRUNE_AFTER = timedelta(days=30)  # sent outbox rows are kept this long, then de
 PRUNE_EVERY_S = 3600
 PULL_PAGE = 1000
 HQ_ACTOR = "HQ"  # the audit trail's staff code for what head office changed
+LINK_KEY = "link"  # sync_state: the uploading agent's last link state, for the other tills' title bars
 PRODUCT_FIELDS = ("name", "name_en", "category", "price", "member_price", "active")
 
 # Called right after a batch's central transaction committed, before the store marks it sent:
@@ -215,8 +219,13 @@ def pull(central: Database, ctx: Context) -> tuple[int, bool, dict[str, int]]:
     kinds: dict[str, int] = {}
 
     def apply() -> bool:
+        kinds.clear()  # a retry of the transaction (the database was busy) counts afresh
         settings = False
+        # read again under the write lock: another till's pull may have applied some meanwhile
+        done = int(outbox.state_get("pulled_seq") or 0)
         for change in changes:
+            if change.seq <= done:
+                continue
             kinds[change.kind] = kinds.get(change.kind, 0) + 1
             if change.kind == "product":
                 _apply_product(ctx, change)
@@ -227,10 +236,12 @@ def pull(central: Database, ctx: Context) -> tuple[int, bool, dict[str, int]]:
                 audit.append(
                     HQ_ACTOR, "hq_unknown", f"{change.kind}:{change.key}", {"seq": change.seq, "data": change.data}
                 )
-        outbox.state_set("pulled_seq", str(changes[-1].seq))
+        if changes[-1].seq > done:
+            outbox.state_set("pulled_seq", str(changes[-1].seq))
         return settings
 
-    return len(changes), write(apply), kinds
+    settings = write(apply)
+    return sum(kinds.values()), settings, kinds
 
 
 def _product_values(row: ProductRow) -> dict[str, Any]:
@@ -323,7 +334,11 @@ class SyncAgent:
     """Rounds for ever, on one thread: the till's background worker and `tui-pos sync`.
 
     The SQLite connection is this thread's own (peewee keeps one per thread); head office's is
-    opened on the first round and again after a failure. `status` is read by other threads."""
+    opened on the first round and again after a failure. `status` is read by other threads.
+
+    One agent per store box uploads: the first to take the lock file beside the database (a till
+    or `tui-pos sync`; the lock goes with its process). The others only watch: the queue from the
+    database and the link as the uploader last recorded it, taking over when the lock is free."""
 
     def __init__(self, ctx: Context, *, url: str | None = None, timeout_s: float = 5.0) -> None:
         self.ctx = ctx
@@ -340,6 +355,52 @@ class SyncAgent:
         self._central: Database | None = None
         self._pruned_at = 0.0
         self._database = database.obj  # the shop this agent was started for
+        self._lock: int | None = None  # the upload lock's file descriptor, while this agent holds it
+        self._shared: tuple[str, str, int | None] | None = None  # the link state last recorded
+
+    @property
+    def uploading(self) -> bool:
+        return self._lock is not None
+
+    def _take_lock(self) -> bool:
+        if self._lock is not None:
+            return True
+        path = str(self.ctx.config.db_path)
+        if path == ":memory:":
+            return True
+        fd = os.open(f"{path}.sync-lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._lock = fd
+        return True
+
+    def _release_lock(self) -> None:
+        fd, self._lock = self._lock, None
+        if fd is not None:
+            os.close(fd)  # closing the descriptor lets the lock go
+
+    def _watch(self) -> LinkStatus:
+        """Another till uploads: the queue from the database, the link as it last recorded it."""
+        shared = outbox.state_get(LINK_KEY)
+        if not shared:
+            return link_status(
+                self.ctx, "down", tr("Another till uploads this store to head office; its first round is not done yet")
+            )
+        link = json.loads(shared)
+        return link_status(self.ctx, str(link["state"]), str(link["error"]), link.get("clock_skew_s"))
+
+    def _share(self) -> None:
+        """Record the link for the other tills when it changed (not every round: each is a write)."""
+        status = self.status
+        now = (status.state, status.error, status.clock_skew_s if status.clock_off else None)
+        if now == self._shared:
+            return
+        text = json.dumps({"state": status.state, "error": status.error, "clock_skew_s": status.clock_skew_s})
+        write(lambda: outbox.state_set(LINK_KEY, text))
+        self._shared = now
 
     def _connect(self) -> Database:
         from tui_pos.central.connect import open_central
@@ -349,8 +410,9 @@ class SyncAgent:
         return self._central
 
     def close(self) -> None:
-        """Head office's connection closed (the round's caller is done with it)."""
+        """Head office's connection closed and the upload lock let go (the caller is done)."""
         self._drop_connection()
+        self._release_lock()
 
     def _drop_connection(self) -> None:
         central, self._central = self._central, None
@@ -366,6 +428,17 @@ class SyncAgent:
 
         if database.obj is not self._database:  # the shop was closed (or another opened) under us
             self.stop.set()
+            return self.status
+        try:
+            watching = not self._take_lock()
+            if watching:
+                self.status = self._watch()
+        except Exception:  # the lock file or the database failing: try to upload, which says why
+            log.info("the upload lock or the shared link state failed", exc_info=True)
+            watching = False
+        if watching:
+            self.started = True
+            self.rounds += 1
             return self.status
         try:
             result = sync_once(self._connect(), self.ctx)
@@ -392,6 +465,10 @@ class SyncAgent:
                     prune(self.ctx)
                 except Exception:  # pruning waits for the next hour
                     log.info("pruning the outbox failed", exc_info=True)
+        try:
+            self._share()
+        except Exception:  # the other tills' words wait for the next change
+            log.info("recording the link state failed", exc_info=True)
         self.started = True
         self.rounds += 1
         return self.status
@@ -417,6 +494,6 @@ class SyncAgent:
                 self._wake.wait(self.delay())
                 self._wake.clear()
         finally:
-            self._drop_connection()
+            self.close()
             if not database.is_closed() and database.obj is self._database:
                 database.close()  # this thread's own SQLite connection
