@@ -178,3 +178,22 @@ def test_two_tills_pulling_at_once_apply_each_change_once(central, tmp_path, mon
         assert sync.pull(central.db, ctx) == (0, False, {})
         assert raced and len(audit_rows("hq_product")) == 1
         assert outbox.state_get("pulled_seq") == "1"
+
+
+def test_a_watching_till_takes_the_uploaders_settings(central, tmp_path):
+    from tui_pos.services.sync import SyncAgent
+
+    shop = make_shop(tmp_path, "01", central.url)
+    with shop.open() as ctx:
+        uploader, watcher = SyncAgent(ctx, timeout_s=2), SyncAgent(ctx, timeout_s=2)
+        uploader.round()
+        watcher.round()
+        assert (uploader.settings_pulled, watcher.settings_pulled) == (0, 0) and not watcher.uploading
+        record_change(central.db, "policy", "window_days", {"value": 3}, "hq")
+        uploader.round()
+        watcher.round()
+        assert (uploader.settings_pulled, watcher.settings_pulled) == (1, 1)
+        assert watcher.ctx.config.refund_policy.window_days == 3
+        assert uploader.ctx.config.refund_policy.window_days == 3
+        uploader.close()
+        watcher.close()

@@ -357,6 +357,7 @@ class SyncAgent:
         self._database = database.obj  # the shop this agent was started for
         self._lock: int | None = None  # the upload lock's file descriptor, while this agent holds it
         self._shared: tuple[str, str, int | None] | None = None  # the link state last recorded
+        self._settings_seq = hq_settings.latest()  # head office's settings the ctx was made with
 
     @property
     def uploading(self) -> bool:
@@ -437,8 +438,7 @@ class SyncAgent:
             log.info("the upload lock or the shared link state failed", exc_info=True)
             watching = False
         if watching:
-            self.started = True
-            self.rounds += 1
+            self._finish()
             return self.status
         try:
             result = sync_once(self._connect(), self.ctx)
@@ -456,9 +456,6 @@ class SyncAgent:
             self.failures = 0
             self.last = result
             self.status = result.status
-            if result.settings_changed:
-                self.ctx = refreshed(self.ctx)
-                self.settings_pulled += 1
             if time.monotonic() - self._pruned_at > PRUNE_EVERY_S:
                 self._pruned_at = time.monotonic()
                 try:
@@ -469,9 +466,22 @@ class SyncAgent:
             self._share()
         except Exception:  # the other tills' words wait for the next change
             log.info("recording the link state failed", exc_info=True)
+        self._finish()
+        return self.status
+
+    def _finish(self) -> None:
+        """After any round: head office's settings that arrived (by this agent's pull or another
+        till's) taken into the config, then the round counted."""
+        try:
+            seq = hq_settings.latest()
+            if seq != self._settings_seq:
+                self._settings_seq = seq
+                self.ctx = refreshed(self.ctx)
+                self.settings_pulled += 1
+        except Exception:  # the next round looks again
+            log.info("reading head office's settings failed", exc_info=True)
         self.started = True
         self.rounds += 1
-        return self.status
 
     def poke(self) -> None:
         """The next round now, not after the wait (a till that wants its status, a stop)."""

@@ -44,6 +44,17 @@ def all_settings() -> list[HqSetting]:
     return out
 
 
+def latest() -> int:
+    """The newest head-office change applied here (0: none): a till sees another's pull by it."""
+    try:
+        row = fast.run("SELECT COALESCE(MAX(seq), 0) FROM hq_setting").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return 0
+        raise
+    return int(row[0])
+
+
 def get(kind: str, key: str) -> dict[str, Any] | None:
     row = fast.run("SELECT value FROM hq_setting WHERE key = ?", (_row_key(kind, key),)).fetchone()
     if row is None:
