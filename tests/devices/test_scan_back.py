@@ -179,8 +179,8 @@ def test_80mm_epson_is_512_dots():
 @pytest.mark.parametrize(
     ("profile", "width", "line"),
     [
-        ("POS-5890", 32, "CODE128 2 dots/module, picture"),
-        ("default", 48, "CODE128 3 dots/module, printer-drawn"),
+        ("POS-5890", 32, "CODE128 1 dots/module, picture"),  # TR01-...: 2 dots no longer fit 384
+        ("default", 48, "CODE128 2 dots/module, printer-drawn"),
         ("TM-T88III", 48, "CODE128 2 dots/module, printer-drawn"),
     ],
 )

@@ -89,7 +89,7 @@ def test_completed_sale_writes_every_row(fixed_ctx, cashier):
 
     result = checkout.complete_sale(fixed_ctx, cashier, basket, plan)
 
-    assert result.order_no == "S20261122-0001"
+    assert result.order_no == "S01-20261122-0001"
     assert result.total == 3227
     assert result.change == 5000 - (3227 - 200 - 1000)
     assert result.paid_cash is True
@@ -151,7 +151,7 @@ def test_completed_sale_writes_every_row(fixed_ctx, cashier):
 
 
 def test_second_sale_takes_the_next_number(fixed_ctx, cashier):
-    for expected in ("S20261122-0001", "S20261122-0002"):
+    for expected in ("S01-20261122-0001", "S01-20261122-0002"):
         basket = Basket()
         basket.add(catalog.product_for_scan("6903"))
         plan = checkout.new_plan(fixed_ctx, basket)
@@ -214,7 +214,7 @@ def test_failure_before_commit_writes_nothing(fixed_ctx, cashier, monkeypatch, t
     # the number was not used up either: the next good sale is still -0001
     monkeypatch.undo()
     result = checkout.complete_sale(fixed_ctx, cashier, basket, plan)
-    assert result.order_no == "S20261122-0001"
+    assert result.order_no == "S01-20261122-0001"
 
 
 def test_stored_value_spent_elsewhere_between_plan_and_commit(fixed_ctx, cashier):
@@ -304,7 +304,7 @@ def test_training_sale_is_marked(config, tmp_path):
         plan = checkout.new_plan(tctx, basket)
         plan.add(TenderKind.CASH, 1000)
         result = checkout.complete_sale(tctx, cashier, basket, plan)
-        assert result.order_no == "TS20261122-0001"
+        assert result.order_no == "TS01-20261122-0001"
         assert SaleRow.get_by_id(result.sale_id).training is True
         assert "TRAINING" in PrintJobRow.get_by_id(result.print_job_id).text
     finally:

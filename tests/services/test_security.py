@@ -24,8 +24,8 @@ SINCE, UNTIL = datetime(2026, 1, 1), datetime(2026, 12, 31)
 
 # privileged action -> a call of each service that performs it, made by `actor`
 CALLS = {
-    "approve_refund": [lambda ctx, actor: refunds.approve_parked(ctx, actor, "R20261123-0001")],
-    "reject_refund": [lambda ctx, actor: refunds.reject(ctx, actor, "R20261123-0001", "no")],
+    "approve_refund": [lambda ctx, actor: refunds.approve_parked(ctx, actor, "R01-20261123-0001")],
+    "reject_refund": [lambda ctx, actor: refunds.reject(ctx, actor, "R01-20261123-0001", "no")],
     "manage_staff": [lambda ctx, actor: staff_service.create_staff(ctx, actor, "009", "New", Role.MANAGER, "9999")],
     "import_products": [lambda ctx, actor: imports.import_products(ctx, actor, b"barcode,name,price\n6999,X,1.00\n")],
     "import_members": [

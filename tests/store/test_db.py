@@ -156,28 +156,31 @@ def test_foreign_keys_enforced(ctx):
 
 def test_sequences_count_per_day_and_prefix(ctx):
     day = date(2026, 11, 22)
-    assert write(lambda: next_number("S", day)) == "S20261122-0001"
-    assert write(lambda: next_number("S", day)) == "S20261122-0002"
-    assert write(lambda: next_number("R", day)) == "R20261122-0001"  # each kind counts alone
-    assert write(lambda: next_number("S", date(2026, 11, 23))) == "S20261123-0001"  # a new day starts over
-    assert write(lambda: next_number("S", day)) == "S20261122-0003"
+    assert write(lambda: next_number("S", day, store="01")) == "S01-20261122-0001"
+    assert write(lambda: next_number("S", day, store="01")) == "S01-20261122-0002"
+    assert write(lambda: next_number("R", day, store="01")) == "R01-20261122-0001"  # each kind counts alone
+    assert write(lambda: next_number("S", date(2026, 11, 23), store="01")) == "S01-20261123-0001"  # a new day
+    assert write(lambda: next_number("S", day, store="01")) == "S01-20261122-0003"
+    assert write(lambda: next_number("S", day, store="02")) == "S02-20261122-0001"  # each store counts alone
+    assert write(lambda: next_number("S", day, store="bj1")) == "SBJ1-20261122-0001"  # as a lookup types it
     training = replace(ctx.config, training=True)
     assert training.order_prefix == "T"
     assert ctx.config.order_prefix == ""
-    assert write(lambda: next_number("S", day, training.order_prefix)) == "TS20261122-0001"
+    assert write(lambda: next_number("S", day, training.order_prefix, store="01")) == "TS01-20261122-0001"
+    assert write(lambda: next_number("S", day, store="")) == "S20261122-0001"  # a shop without a code: as before
 
 
 def test_sequence_rolls_back_with_its_transaction(ctx):
     day = date(2026, 11, 22)
 
     def take_and_fail():
-        next_number("S", day)
+        next_number("S", day, store="01")
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
         write(take_and_fail)
-    assert SequenceRow.select().where(SequenceRow.key == "S20261122").count() == 0
-    assert write(lambda: next_number("S", day)) == "S20261122-0001"
+    assert SequenceRow.select().where(SequenceRow.key == "S01-20261122").count() == 0
+    assert write(lambda: next_number("S", day, store="01")) == "S01-20261122-0001"
 
 
 def test_audit_chain_intact_then_detects_edit(ctx):
@@ -240,14 +243,14 @@ def test_busy_database_gives_a_clear_error_and_writes_nothing(ctx):
     try:
         other.execute("BEGIN IMMEDIATE")
         with pytest.raises(StoreBusy) as info:
-            write(lambda: next_number("S", date(2026, 11, 22)))
+            write(lambda: next_number("S", date(2026, 11, 22), store="01"))
         assert "try again" in info.value.message
         assert not models.database.in_transaction()
     finally:
         other.rollback()
         other.close()
     # once the other till is done, the same write goes through
-    assert write(lambda: next_number("S", date(2026, 11, 22))) == "S20261122-0001"
+    assert write(lambda: next_number("S", date(2026, 11, 22), store="01")) == "S01-20261122-0001"
 
 
 def test_too_old_sqlite_is_refused_with_a_clear_message(tmp_path, monkeypatch):

@@ -250,3 +250,25 @@ def test_an_upgrade_on_a_big_shop_takes_no_time_to_speak_of(config):
         assert fast.run("SELECT COUNT(*) FROM outbox WHERE tbl = 'stock_move'").fetchone()[0] == 100_000
     finally:
         close_shop()
+
+
+def test_two_stores_on_the_same_day_never_share_a_number(tmp_path, config):
+    numbers = {}
+    for code in ("01", "02"):
+        shop_config = replace(config, store_code=code, db_path=tmp_path / f"store{code}.db")
+        shop = open_shop(shop_config)
+        try:
+            seed(shop)
+            cashier = staff_service.login(shop, "001", PINS["001"])
+            sale_id = sell(shop, cashier, {"6901": 2})
+            lookup = refunds.load_order(shop, sale_id)
+            picks = tuple(Pick(h.sale_line_id, 1) for h in lookup.history.values())
+            refund_no = refunds.confirm(shop, cashier, RefundDraft(sale_id, picks, "quality")).refund_no
+            numbers[code] = (SaleRow.get_by_id(sale_id).order_no, refund_no)
+        finally:
+            close_shop()
+    day = datetime.now().strftime("%Y%m%d")
+    assert numbers == {
+        "01": (f"S01-{day}-0001", f"R01-{day}-0001"),
+        "02": (f"S02-{day}-0001", f"R02-{day}-0001"),
+    }

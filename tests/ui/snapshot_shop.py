@@ -68,10 +68,10 @@ BENTO = "2000007000001"  # 红烧肉便当 18.00 (16.00)
 JASMINE_TEA = "6900125901913"  # 东方树叶 5.00
 
 # The orders the tests open (numbers carry the date).
-COLA_ORDER = "S20261122-0001"  # cash 14.00, one cola refunded since (R20261122-0001)
-MEMBER_ORDER = "S20261122-0002"  # 张伟 (gold), stored value
-BIG_ORDER = "S20261122-0003"  # 213.70 cash: refunding all of it is over a cashier's limit
-PARKED_REFUND = "R20261122-0002"  # 李娜's chocolate, amount lowered, waiting for a supervisor
+COLA_ORDER = "S01-20261122-0001"  # cash 14.00, one cola refunded since (R01-20261122-0001)
+MEMBER_ORDER = "S01-20261122-0002"  # 张伟 (gold), stored value
+BIG_ORDER = "S01-20261122-0003"  # 213.70 cash: refunding all of it is over a cashier's limit
+PARKED_REFUND = "R01-20261122-0002"  # 李娜's chocolate, amount lowered, waiting for a supervisor
 GOLD_CARD = "M000001"  # 张伟, gold
 
 

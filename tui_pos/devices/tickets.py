@@ -301,11 +301,12 @@ def printer_test_page(config: Config) -> Ticket:
 
 
 def code_fit_line(config: Config) -> str:
-    """Says how the longest number the till makes (a training refund's) is printed, so a narrower
-    module or a QR instead of the barcode is seen on the page, not found out at the scanner."""
+    """Says how the longest number the till makes (a training refund's, with the store code) is
+    printed, so a narrower module or a QR instead of the barcode is seen on the page, not found
+    out at the scanner."""
     from tui_pos.devices import codes
 
-    fit = codes.plan("TR20261122-0001", config.printer)
+    fit = codes.plan(f"TR{config.store_code.upper()}-20261122-0001", config.printer)
     if not fit.module:
         return tr("CODE128 too wide: QR instead")
     where = tr("printer-drawn") if fit.firmware else tr("picture")

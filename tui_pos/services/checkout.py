@@ -78,7 +78,7 @@ def complete_sale(
             if points_spent and points < points_spent:
                 raise PaymentError("Member has {points} points, not enough", points=points)
         shift_id = shifts.open_shift_id(ctx)
-        order_no = next_number("S", now.date(), ctx.config.order_prefix)
+        order_no = next_number("S", now.date(), ctx.config.order_prefix, store=ctx.config.store_code)
         # the hot path of the till: statements with their SQL kept (store/fast.py), no re-reading
         sale_id = fast.insert(
             SaleRow,

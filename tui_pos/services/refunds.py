@@ -532,7 +532,7 @@ def _record(
         raise Conflict("This order was refunded elsewhere meanwhile; review the amount again")
     values = (
         dict(
-            refund_no=next_number("R", at.date(), ctx.config.order_prefix),
+            refund_no=next_number("R", at.date(), ctx.config.order_prefix, store=ctx.config.store_code),
             sale=basis.sale_id,
             member=basis.member_id,
             staff=actor.id,

@@ -70,15 +70,15 @@ class MemberProfileScreen(PosScreen[bool]):
 
     def on_mount(self) -> None:
         purchases = self.query_one("#profile-purchases", DataTable)
-        purchases.add_column(tr("Order no."), key="order", width=16)
+        purchases.add_column(tr("Order no."), key="order", width=17)  # S01-20261122-0001
         purchases.add_column(tr("Time"), key="time", width=16)
         purchases.add_column(tr("Items"), key="items", width=4)
         purchases.add_column(tr("Total"), key="total", width=10)
         purchases.add_column(tr("Refunded"), key="refunded", width=16)
         refunds = self.query_one("#profile-refunds", DataTable)
-        refunds.add_column(tr("Refund no."), key="refund", width=16)
+        refunds.add_column(tr("Refund no."), key="refund", width=17)
         refunds.add_column(tr("Time"), key="time", width=11)
-        refunds.add_column(tr("Original order"), key="order", width=16)
+        refunds.add_column(tr("Original order"), key="order", width=17)
         refunds.add_column(tr("Amount"), key="amount", width=10)
         refunds.add_column(tr("Status"), key="status", width=10)
         self.reload()

@@ -66,7 +66,7 @@ class OrderDetailScreen(ScrollsLongView, PosScreen[None]):
         lines.add_column(tr("Paid"), key="paid", width=10)
         lines.add_column(tr("Refunded qty"), key="refunded", width=16)
         refunds = self.query_one("#order-refunds", DataTable)
-        refunds.add_column(tr("Refund no."), key="refund", width=14)
+        refunds.add_column(tr("Refund no."), key="refund", width=17)  # R01-20261122-0001
         refunds.add_column(tr("Time"), key="time", width=11)
         refunds.add_column(tr("Cashier"), key="cashier", width=7)
         refunds.add_column(tr("Approver"), key="approver", width=8)

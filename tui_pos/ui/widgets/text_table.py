@@ -45,7 +45,7 @@ def literal(value: RenderableType | None, height: int | None = 1) -> RenderableT
 
 
 def is_figure(cell: str) -> bool:
-    """A number, amount, rate or time, a barcode or an order/refund no. (S20261122-0001): what
+    """A number, amount, rate or time, a barcode or an order/refund no. (S01-20261122-0001): what
     must never be cut."""
     digits = sum(c.isdigit() for c in cell)
     if not digits:

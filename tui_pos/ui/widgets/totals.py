@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.cells import cell_len
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -23,6 +24,17 @@ def figures_grid(rows: list[tuple[str | Text, str | Text]]) -> Table:
     for label, figure in rows:
         grid.add_row(label, figure)
     return grid
+
+
+PANEL_CELLS = 26  # inside the 30-cell sidebar's border and padding
+
+
+def number_rows(label: str, number: str) -> RenderableType:
+    """An order no. with its label on one line when both fit, else the number on a line of its
+    own (a chain's numbers carry the store code: S01-20261122-0001, TSBJ01-... in training)."""
+    if cell_len(label) + 1 + cell_len(number) <= PANEL_CELLS:
+        return figures_grid([(label, number)])
+    return Group(Text(label, no_wrap=True, overflow="ellipsis"), Text(number, justify="right", no_wrap=True))
 
 
 class TotalsPanel(Static):
@@ -56,11 +68,11 @@ class TotalsPanel(Static):
     def show_done(self, result: SaleResult, symbol: str = "￥") -> None:
         """After payment the change is what matters most: shown large until the next scan."""
         rows: list[tuple[str | Text, str | Text]] = [
-            (tr("Order no."), result.order_no),
             (tr("Total"), show_money(result.total, symbol)),
             (Text(tr("Change"), style="bold"), Text(show_money(result.change, symbol), style="bold")),
         ]
         if result.points_earned:
-            rows.append((tr("New points"), f"+{result.points_earned}"))  # short: the order no. is wide
-        self.update(figures_grid(rows))
+            rows.append((tr("New points"), f"+{result.points_earned}"))
+        # the number apart from the figures, so its width does not squeeze their labels
+        self.update(Group(number_rows(tr("Order no."), result.order_no), figures_grid(rows)))
         self.add_class("done")
