@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
+import chain_reports
 import generate
 import lookups
 import memory
@@ -75,6 +76,29 @@ def report_results(path: Path, runs: int) -> list[Result]:
     ]
 
 
+def chain_report_results(quick: bool, runs: int) -> list[Result]:
+    """Head office's refund report over 50 stores x 1 year, on the PostgreSQL that
+    `source .ci/postgres.sh` started (TUI_POS_TEST_PG_URL); nothing without one."""
+    url = os.environ.get("TUI_POS_TEST_PG_URL", "")
+    if not url or quick:  # at tiny size it is tests/central/test_bench_chain_reports.py's, which keeps it from rotting
+        why = "tiny sizes" if quick else "no PostgreSQL (source .ci/postgres.sh first)"
+        print(f"chain reports: {why}, skipped", file=sys.stderr)
+        return []
+    stores, days = 50, 365
+    return [
+        Result(
+            "chain report",
+            row["name"],
+            row["median_ms"],
+            "ms",
+            f"<= {row['target_ms']}",
+            row["median_ms"] <= row["target_ms"],
+            f"median of {runs}, max {row['max_ms']}, {stores} stores x {days} days",
+        )
+        for row in chain_reports.run(url, stores, days, runs)
+    ]
+
+
 def chain_upload_results(quick: bool) -> list[Result]:
     """A store's busy day (2,000 sales, 100 refunds) uploaded to head office, on the PostgreSQL
     that `source .ci/postgres.sh` started (TUI_POS_TEST_PG_URL); nothing without one."""
@@ -98,7 +122,7 @@ def chain_upload_results(quick: bool) -> list[Result]:
     ]
 
 
-STEPS = ("cold start", "memory", "lookups", "writes", "reports", "chain upload", "typing")
+STEPS = ("cold start", "memory", "lookups", "writes", "reports", "chain reports", "chain upload", "typing")
 
 
 def run_all(quick: bool, db: Path, only: list[str] | None = None) -> list[Result]:
@@ -114,6 +138,7 @@ def run_all(quick: bool, db: Path, only: list[str] | None = None) -> list[Result
         ("lookups", lambda: lookups.run(shop, calls=20 if quick else 1000)),
         ("writes", lambda: writes.run(shop, runs=5 if quick else 200)),
         ("reports", lambda: report_results(shop, 1 if quick else 5)),
+        ("chain reports", lambda: chain_report_results(quick, 5)),
         ("chain upload", lambda: chain_upload_results(quick)),
         ("typing", lambda: typing_speed.run(demo_home(), scans=20 if quick else 100)),
     ]
