@@ -38,7 +38,7 @@ from tui_pos.domain.staff import Role, Staff
 from tui_pos.services import chain_reports, reports
 from tui_pos.services.context import Context
 
-GENERATOR = 1  # bump when the data below changes: an old database is made again
+GENERATOR = 2  # bump when the data below changes: an old database is made again
 ZONE = "Asia/Shanghai"
 FIRST_DAY = "2025-12-01"  # the year ends on 2026-11-30
 SPAN = schema.SPAN
@@ -163,11 +163,12 @@ def generate(db: Any, stores: int, days: int) -> None:
             f"{every}, generate_series(0, {days - 1}) d, generate_series(1, {SALES}) k",
         )
         step("shifts, sales")
-        # refund r = d * REFUNDS + j: of sale k = j * 31 of up to 3 days before, at 09:00 + j * 1.5 h
+        # refund r = d * REFUNDS + j: of sale k = j * 31 of up to 3 days before, at 09:00 + j * 80 min
+    # (the last at 21:00, within the shifts)
         r = f"(d * {REFUNDS} + j)"
         sale_day = "greatest(d - j % 4, 0)"
         sale_n = f"({sale_day} * {SALES} + j * 31)"
-        at = f"{_day('d')} + interval '9 hours' + (j * 90) * interval '1 minute'"
+        at = f"{_day('d')} + interval '9 hours' + (j * 80) * interval '1 minute'"
         _insert(
             db,
             "refund",
