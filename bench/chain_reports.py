@@ -38,7 +38,7 @@ from tui_pos.domain.staff import Role, Staff
 from tui_pos.services import chain_reports, reports
 from tui_pos.services.context import Context
 
-GENERATOR = 2  # bump when the data below changes: an old database is made again
+GENERATOR = 3  # bump when the data below changes: an old database is made again
 ZONE = "Asia/Shanghai"
 FIRST_DAY = "2025-12-01"  # the year ends on 2026-11-30
 SPAN = schema.SPAN
@@ -164,7 +164,7 @@ def generate(db: Any, stores: int, days: int) -> None:
         )
         step("shifts, sales")
         # refund r = d * REFUNDS + j: of sale k = j * 31 of up to 3 days before, at 09:00 + j * 80 min
-    # (the last at 21:00, within the shifts)
+        # (the last at 21:00, within the shifts)
         r = f"(d * {REFUNDS} + j)"
         sale_day = "greatest(d - j % 4, 0)"
         sale_n = f"({sale_day} * {SALES} + j * 31)"
@@ -183,7 +183,7 @@ def generate(db: Any, stores: int, days: int) -> None:
                 f"THEN s * {SPAN} + 4 + {r} % 5 END",
                 "status": f"CASE WHEN {r} % 50 = 0 THEN 'rejected' WHEN {r} % 50 = 1 THEN 'pending_approval' "
                 "ELSE 'completed' END",
-                "reason": f"(ARRAY['quality', 'wrong_item', 'changed_mind', 'damaged', 'expired'])[1 + {r} % 5]",
+                "reason": f"(ARRAY['quality', 'wrong_item', 'changed_mind', 'price_error', 'service'])[1 + {r} % 5]",
                 "tender": "'cash'",
                 "allowed": f"100 + ({r} * 7919) % 5000",
                 "amount": f"100 + ({r} * 7919) % 5000",

@@ -43,14 +43,14 @@ def central_report(config: Config, args: argparse.Namespace, ctx: Context, actor
     db = open_central(url, timezone=shop_zone(config).key)
     try:
         store = chain_reports.find_store(db, args.store) if args.store else None
+        if args.report == "shift" and store is None:
+            raise InvalidInput("A shift belongs to one store: add --store CODE")
         known = chain_reports.stores(db)
         if store is not None:
             print(tr("Head office figures, store {code} {name}", code=store.code, name=store.name))
         else:
             print(tr("Head office figures, every store ({count})", count=len(known)))
-        if args.report == "shift":
-            if store is None:
-                raise InvalidInput("A shift belongs to one store: add --store CODE")
+        if args.report == "shift" and store is not None:
             return _shift(config, args, ctx, actor, db, store)
         if args.report == "day":
             return _day(args, ctx, actor, db, [store] if store else known)
@@ -80,7 +80,9 @@ def _shift(
                 raise NotFound("No shift is open on till {till}", till=config.till_code)
             shift_id = found
         report = shifts.report_for(ctx, actor, shift_id)
-    return print_shift_report(config, replace(report, shift_id=local_id(report.shift_id)))
+    # headed with that store's name, as its own till printed it
+    named = replace(config, store_name=store.name or config.store_name, store_name_en="")
+    return print_shift_report(named, replace(report, shift_id=local_id(report.shift_id)))
 
 
 def _day(

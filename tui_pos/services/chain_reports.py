@@ -122,7 +122,9 @@ def stores_table(ctx: Context, actor: Staff, since: datetime, until: datetime, k
                 reports.pct(reports.rate_bp(amount, sales)),
             )
         )
-    return reports.Table("stores", tuple(tr(h) for h in ("Store", "Name", *reports.FIGURE_HEADS)), tuple(sorted(rows)))
+    return reports.Table(
+        "stores", tuple(tr(h) for h in ("Store", "Store name", *reports.FIGURE_HEADS)), tuple(sorted(rows))
+    )
 
 
 def open_shift_id(till_code: str) -> int | None:
