@@ -32,6 +32,7 @@ from tui_pos.domain.tenders import TenderKind
 from tui_pos.services import catalog, checkout, members, refunds, shifts
 from tui_pos.services.context import Context
 from tui_pos.services.refunds import RefundDraft
+from tui_pos.store import models
 from tui_pos.store.db import close_database, open_database
 from tui_pos.store.models import ProductRow, new_uid
 
@@ -48,7 +49,7 @@ def _shop(source: Path) -> tuple[Path, Path]:
     return folder, copy
 
 
-def _service(path: Path, runs: int, rng: random.Random):
+def _service(path: Path, runs: int, rng: random.Random, *, refunds_too: bool = True):
     """(sale, refund) closures through the services, on the open database (run() closes it)."""
     open_database(path, create=False, durable=True)  # the live till's synchronous=FULL, as the raw side
     config = replace(load_config(env={}), db_path=path)
@@ -78,7 +79,7 @@ def _service(path: Path, runs: int, rng: random.Random):
     # steps 1-3 (find the order, choose two lines, the quote on screen) are the cashier's time;
     # what is timed is step 4: the policy check again under the write lock, and every row written
     drafts = []
-    for sale_id in [sale() for _ in range(runs + 1)]:
+    for sale_id in [sale() for _ in range(runs + 1 if refunds_too else 0)]:
         lookup = refunds.load_order(ctx, sale_id)
         lines = list(lookup.history.values())[:2]
         draft = RefundDraft(lookup.sale.id, tuple(Pick(h.sale_line_id, 1) for h in lines), "quality")
@@ -88,8 +89,53 @@ def _service(path: Path, runs: int, rng: random.Random):
         draft, shown = drafts.pop()
         refunds.confirm(ctx, MANAGER, draft, expected=shown)
 
-    refund()  # one untimed: the raw side stores a copy of its voucher job
+    if refunds_too:
+        refund()  # one untimed: the raw side stores a copy of its voucher job
     return sale, refund
+
+
+def _without_outbox(path: Path) -> None:
+    """The shop as it was before the chain: no outbox triggers (the outbox table stays, unused)."""
+    db = sqlite3.connect(path)
+    with db:
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'outbox_%'"):
+            db.execute(f'DROP TRIGGER "{name}"')
+    db.close()
+
+
+def outbox_cost(source: Path, runs: int = 100, seed: int = 5) -> list[Result]:
+    """The same 5-line member sale through the services on two copies of the shop, one without the
+    outbox triggers, taken in turns (the models are bound to each copy's open database in turn)."""
+    folders = []
+    try:
+        sales = {}
+        for name in ("outbox", "no outbox"):
+            folder, copy = _shop(source)
+            folders.append(folder)
+            if name == "no outbox":
+                _without_outbox(copy)
+            sale, _ = _service(copy, runs, random.Random(seed), refunds_too=False)
+            sales[name] = (models.database.obj, sale)
+        timings: dict[str, list[float]] = {name: [] for name in sales}
+        order = list(sales)
+        for _ in range(runs):
+            order.reverse()  # ABBA: neither side always pays for the other's WAL checkpoint
+            for name in order:
+                db, sale = sales[name]
+                models.database.initialize(db)
+                timings[name] += time_calls(sale, 1)
+        for db, _ in sales.values():
+            db.close()
+    finally:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
+    with_ms, without_ms = median(timings["outbox"]), median(timings["no outbox"])
+    ratio = with_ms / without_ms
+    return [
+        Result("write", "5-line member sale, with outbox", round(with_ms, 2), "ms", detail=f"median of {runs}"),
+        Result("write", "5-line member sale, no outbox", round(without_ms, 2), "ms", detail=f"median of {runs}"),
+        Result("write", "5-line member sale, outbox ratio", round(ratio, 2), "x", "<= 1.2", ratio <= 1.2),
+    ]
 
 
 def _audit(db: sqlite3.Connection, action: str, entity: str, detail: dict) -> None:
@@ -269,4 +315,4 @@ def run(source: Path, runs: int = 100, seed: int = 5) -> list[Result]:
             Result("write", f"{name}, raw sqlite3", round(median(raw), 2), "ms", detail=f"median of {runs}"),
             Result("write", f"{name}, ratio", round(ratio, 2), "x", "<= 2", ratio <= 2),
         ]
-    return out
+    return out + outbox_cost(source, runs, seed)

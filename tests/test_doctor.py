@@ -189,13 +189,13 @@ def _schema(cfg, sql: str) -> None:
 def test_wrong_schema_version(shop):
     from tui_pos.store.db import SCHEMA_VERSION
 
-    _schema(shop, "INSERT INTO schema_version (version) VALUES (99)")
+    _schema(shop, "INSERT INTO schema_version (uid, version) VALUES ('a', 99)")
     (verdict,) = failing(world(shop))
     assert verdict[0] == "FAIL"
     assert verdict[1] == f"Database schema 99 is newer than this tui-pos knows ({SCHEMA_VERSION})"
 
     _schema(shop, "DELETE FROM schema_version")
-    _schema(shop, f"INSERT INTO schema_version (version) VALUES ({SCHEMA_VERSION - 1})")
+    _schema(shop, f"INSERT INTO schema_version (uid, version) VALUES ('b', {SCHEMA_VERSION - 1})")
     (verdict,) = failing(world(shop))
     assert verdict[0] == "WARN" and "is older than this tui-pos" in verdict[1]  # the till upgrades it itself
 
