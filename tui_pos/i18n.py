@@ -65,6 +65,10 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
+    # the title bar at 80 columns with head office down and tickets waiting: fewest cells
+    "HQ down {count}": "总部断开 {count}",
+    "No printer: {count}": "无打印机：{count} 张",
+    "Printer off: {count}": "打印机离线：{count} 张",
     # --- chain: head office's reports (tui-pos report ... --central [--store CODE]) ---
     "Head office figures, store {code} {name}": "总部数据：门店 {code} {name}",
     "Head office figures, every store ({count})": "总部数据：全部门店（{count} 家）",

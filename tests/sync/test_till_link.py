@@ -88,3 +88,22 @@ def test_the_title_bar_words_in_chinese():
     assert link_words(LinkStatus("off")) == ""
     set_language("en")
     assert link_words(LinkStatus("down", 37, 3 * 86400)) == "HQ down: 37 to send, oldest 3 days"
+
+
+async def test_a_crowded_title_bar_keeps_the_printer_and_head_office_in_few_cells(ctx):
+    """80 columns, Chinese, a long staff name, no printer with tickets waiting and head office
+    down: both states stay on the bar in their shortest words; nothing is cut off its end."""
+    set_language("zh")
+    url = f"postgresql://store01@127.0.0.1:{closed_port()}/chain"
+    config = replace(ctx.config, language="zh", central=replace(ctx.config.central, url=url))
+    app = make_app(config, printer=None)
+    app.offer_left_over = False
+    async with app.run_test(size=(80, 24)) as pilot:
+        await after_round(pilot, app, 0)
+        await log_in(pilot)
+        app._printer_state(False, 2, "")
+        await pilot.pause()
+        unsent = app._sync.status.unsent
+        assert app.sub_title.endswith(f"无打印机：2 张 · 总部断开 {unsent}"), app.sub_title
+        top = screen_text(app).splitlines()[0].rstrip()
+        assert f"总部断开 {unsent}" in top and "无打印机：2 张" in top, top

@@ -125,11 +125,16 @@ def age_words(seconds: int) -> str:
     return tr("{n} days", n=seconds // 86400)
 
 
-def link_words(status: LinkStatus, *, short: bool = False) -> str:
+def link_words(status: LinkStatus, *, short: bool = False, tiny: bool = False) -> str:
     """The title bar's words for head office: linked, or down with the queue and (unless `short`,
-    for a bar without room) its oldest row's age, and the clock warning; "" for a store on its own."""
+    for a bar without room) its oldest row's age, and the clock warning; "" for a store on its own.
+    `tiny`: the fewest cells that still say the link and the queue (a crowded bar at 80 columns)."""
     if status.state == "off":
         return ""
+    if tiny:
+        if status.state == "up":
+            return tr("HQ linked")
+        return tr("HQ down {count}", count=status.unsent) if status.unsent else tr("HQ down")
     if status.state == "up":
         words = tr("HQ linked: {count} to send", count=status.unsent) if status.unsent else tr("HQ linked")
     elif status.unsent and status.oldest_age_s is not None and not short:
@@ -188,11 +193,11 @@ def upload(central: Database, ctx: Context, number: int, *, batch: int | None = 
     zone = shop_zone(ctx.config)
     sent = applied = 0
     while True:
-        changes = outbox.pending(size)
+        # read and marked attempted in one transaction: from here these orders are head office's to refund
+        changes = outbox.take_batch(size)
         if not changes:
             return sent, applied
         seqs = [c.seq for c in changes]
-        outbox.mark_attempted(seqs)  # from here this store's orders are head office's to refund
         with central.atomic():
             applied += apply_changes(central, number, changes, zone)
         if after_central_commit is not None:

@@ -140,7 +140,7 @@ class PosApp(KeysInOrder, App[None]):
         self.database_gone = ""  # "replaced" or "removed": the till stops selling and says so
         self._sync: SyncAgent | None = None  # head office's uploader, on its own thread ([central] url)
         self._sync_thread: threading.Thread | None = None
-        self._link = ("", "")  # the title bar's words for head office, in full and short; "" = none
+        self._link: tuple[str, ...] = ("", "", "")  # head office in the title bar: full, short, tiny; "" = none
         self._link_width = 0  # the bar's width the words were fitted to
         self._settings_seen = 0
 
@@ -222,7 +222,11 @@ class PosApp(KeysInOrder, App[None]):
             self._settings_seen = agent.settings_pulled
             self._ctx = context.refreshed(self._ctx)
             self.config = self._ctx.config
-        words = (link_words(agent.status), link_words(agent.status, short=True))
+        words = (
+            link_words(agent.status),
+            link_words(agent.status, short=True),
+            link_words(agent.status, tiny=True),
+        )
         if words != self._link or self.size.width != self._link_width:
             self._link, self._link_width = words, self.size.width
             self._update_sub_title()
@@ -262,25 +266,38 @@ class PosApp(KeysInOrder, App[None]):
             parts.append(visible(labels.with_code(self.staff.code, labels.staff(self.staff.name, self.staff.name_en))))
         if self.config.training:
             parts.append(tr("TRAINING"))
-        if not self.has_printer:
-            parts.append(tr("No printer: {count} to print", count=self._waiting) if self._waiting else tr("No printer"))
-        elif self.printer_problem:
-            parts.append(tr("printer offline: {count} to print", count=self._waiting))
-        elif self._waiting:
-            parts.append(tr("{count} to print", count=self._waiting))
+        printer, printer_tiny = self._printer_words()
         if self._link[0]:
-            parts.append(self._link_words(parts))
-        self.sub_title = " · ".join(parts)
+            self.sub_title = self._with_link(parts, printer, printer_tiny)
+            return
+        self.sub_title = " · ".join(parts + printer)
 
-    def _link_words(self, parts: list[str]) -> str:
+    def _printer_words(self) -> tuple[list[str], list[str]]:
+        """The printer's state in the title bar, in words and in the fewest cells."""
+        count = self._waiting
+        if not self.has_printer:
+            if not count:
+                return [tr("No printer")], [tr("No printer")]
+            return [tr("No printer: {count} to print", count=count)], [tr("No printer: {count}", count=count)]
+        if self.printer_problem:
+            return [tr("printer offline: {count} to print", count=count)], [tr("Printer off: {count}", count=count)]
+        if count:
+            return [tr("{count} to print", count=count)], [tr("{count} to print", count=count)]
+        return [], []
+
+    def _with_link(self, parts: list[str], printer: list[str], printer_tiny: list[str]) -> str:
         """Head office's words in full (with the oldest row's age) where the bar has room for
-        them beside the names cut to their floor, else short (the link and the queue)."""
+        them beside the names cut to their floor, else shorter, down to the link and the queue
+        in a few cells beside the printer's shortest words: neither is ever cut off the bar."""
         from rich.cells import cell_len
 
-        full, short = self._link
         room = self.size.width - TITLE_BAR_MARGINS
-        title, sub_title = fit_title(self.title, " · ".join([*parts, full]), room)
-        return full if cell_len(title) + 3 + cell_len(sub_title) <= room else short
+        tries = [parts + printer + [words] for words in self._link] + [parts + printer_tiny + [self._link[-1]]]
+        for words in tries:
+            title, sub_title = fit_title(self.title, " · ".join(words), room)
+            if cell_len(title) + 3 + cell_len(sub_title) <= room:
+                return " · ".join(words)
+        return " · ".join(tries[-1])
 
     def _printer_state(self, ok: bool, waiting: int, error: str) -> None:
         """After every print attempt: the header says if tickets are stuck."""
