@@ -65,6 +65,8 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
+    # a store upgraded before head office
+    "Head office at {where} runs an older tui-pos than this store ({error}): run `tui-pos central migrate` there; the queue waits, selling goes on": "总部 {where} 的 tui-pos 版本比本店旧（{error}）：请在总部运行 `tui-pos central migrate`；数据留在待传队列，收银照常",
     # the title bar at 80 columns with head office down and tickets waiting: fewest cells
     "HQ down {count}": "总部断开 {count}",
     "No printer: {count}": "无打印机：{count} 张",

@@ -251,3 +251,18 @@ def test_one_agent_uploads_the_others_watch(central, tmp_path):
         back = second.round()
         assert second.uploading and back.state == "up" and back.unsent == 0
         second.close()
+
+
+def test_a_store_newer_than_head_office_is_told_to_migrate_there(central, tmp_path):
+    """A store upgraded before head office sends a table head office lacks: the status says to
+    run `tui-pos central migrate` at head office, and the queue stays whole for after it."""
+    central_run(central.db, "DROP TABLE audit_log CASCADE")  # as a head office one version behind
+    shop = make_shop(tmp_path, "01", central.url)
+    with shop.open() as ctx:
+        agent = SyncAgent(ctx, timeout_s=2)
+        status = agent.round()
+        agent.close()
+        assert status.state == "down"
+        assert "runs an older tui-pos than this store" in status.error, status.error
+        assert "tui-pos central migrate" in status.error
+        assert outbox.queue_status().unsent == status.unsent > 0

@@ -102,6 +102,13 @@ def describe(exc: BaseException, url: str = "") -> str:
     if isinstance(exc, CentralDown):
         return str(exc)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if _older_head_office(exc):
+        return tr(
+            "Head office at {where} runs an older tui-pos than this store ({error}): "
+            "run `tui-pos central migrate` there; the queue waits, selling goes on",
+            where=_where(url),
+            error=text,
+        )
     if _is_link_error(exc):
         return tr(
             "Head office at {where} stopped answering ({error}): "
@@ -146,6 +153,22 @@ def link_words(status: LinkStatus, *, short: bool = False, tiny: bool = False) -
     if status.clock_off and status.clock_skew_s is not None:
         words += tr(", clock off by {age}", age=age_words(abs(status.clock_skew_s)))
     return words
+
+
+def _older_head_office(exc: BaseException) -> bool:
+    """A table, column or function this store sends to is missing at head office: the store
+    was upgraded first (psycopg's error is peewee's cause or context)."""
+    import psycopg.errors as pg
+
+    missing = (pg.UndefinedTable, pg.UndefinedColumn, pg.UndefinedFunction)
+    seen: BaseException | None = exc
+    for _ in range(4):
+        if seen is None:
+            return False
+        if isinstance(seen, missing):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _where(url: str) -> str:
