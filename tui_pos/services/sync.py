@@ -216,11 +216,11 @@ def upload(central: Database, ctx: Context, number: int, *, batch: int | None = 
     zone = shop_zone(ctx.config)
     sent = applied = 0
     while True:
-        changes = outbox.pending(size)
+        # read and marked attempted in one transaction: from here these orders are head office's to refund
+        changes = outbox.take_batch(size)
         if not changes:
             return sent, applied
         seqs = [c.seq for c in changes]
-        outbox.mark_attempted(seqs)  # from here this store's orders are head office's to refund
         with central.atomic():
             applied += apply_changes(central, number, changes, zone)
         if after_central_commit is not None:

@@ -136,19 +136,46 @@ def pending(limit: int) -> list[Change]:
     return [Change(seq, uid, tbl, op, row_uid, json.loads(data), at) for seq, uid, tbl, op, row_uid, data, at in rows]
 
 
+def take_batch(limit: int) -> list[Change]:
+    """Unsent changes, oldest first, marked attempted in the same write transaction: a refund
+    either committed before (and rides in this batch) or runs after and finds its order's
+    changes attempted, so head office holds it (see local_authority). Nothing slips between."""
+    from tui_pos.store.db import write
+
+    def take() -> list[Change]:
+        changes = pending(limit)
+        _stamp_now("attempted_at", [c.seq for c in changes])
+        return changes
+
+    return write(take)
+
+
+def local_authority(sale_uid: str) -> bool:
+    """True while every change of the sale is still unattempted: the store alone may refund it.
+    Once an upload started (or the rows were pruned, so it went long ago) head office holds it.
+    Call it inside the refund's own write transaction; a shop without [central] url never asks."""
+    row = fast.run(
+        "SELECT MIN(attempted_at IS NULL AND sent_at IS NULL) FROM outbox"
+        " WHERE tbl = 'sale' AND row_uid = ? AND op != 'alias'",
+        (sale_uid,),
+    ).fetchone()
+    return row is not None and row[0] == 1
+
+
+def _stamp_now(column: str, seqs: Sequence[int]) -> None:
+    at = datetime.now().isoformat(sep=" ", timespec="milliseconds")
+    for start in range(0, len(seqs), 500):  # SQLite's limit on parameters
+        part = list(seqs[start : start + 500])
+        fast.run(f"UPDATE outbox SET {column} = ? WHERE id IN ({', '.join('?' for _ in part)})", (at, *part))
+
+
 def _stamp(column: str, seqs: Sequence[int]) -> None:
     from tui_pos.store.db import write  # db makes the outbox: imported here, not at the top
 
     if not seqs:
         return
 
-    def stamp() -> None:
-        at = datetime.now().isoformat(sep=" ", timespec="milliseconds")
-        for start in range(0, len(seqs), 500):  # SQLite's limit on parameters
-            part = list(seqs[start : start + 500])
-            fast.run(f"UPDATE outbox SET {column} = ? WHERE id IN ({', '.join('?' for _ in part)})", (at, *part))
-
-    write(stamp)
+    write(lambda: _stamp_now(column, seqs))
 
 
 def mark_attempted(seqs: Sequence[int]) -> None:
