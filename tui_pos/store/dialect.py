@@ -88,7 +88,8 @@ def medians(query: Select) -> dict[Any, float]:
         rows = Select([values], [values.c.k, middle]).group_by(values.c.k).bind(models.database).tuples()
         return {key: float(value) for key, value in rows}
     grouped: dict[Any, list[float]] = {}
-    for key, value in query.tuples():
+    text, params = query.sql()  # the plain cursor: peewee's row wrapper would cost more than SQLite
+    for key, value in models.database.execute_sql(text, params):
         grouped.setdefault(key, []).append(value)
     out = {}
     for key, found in grouped.items():

@@ -1,5 +1,9 @@
 """Refund analytics in SQL: grouped sums over indexed date ranges, never a Python loop over rows.
 
+The same queries run on head office's PostgreSQL (store/dialect.py has what the engines spell
+differently): a name beside its grouped code is MAX(name), since PostgreSQL wants every selected
+column grouped or aggregated (it infers nothing through the views of one store).
+
 Refunds count when money went back (status paid or completed); sales when completed. The
 range is [since, until) of whole days: refunds by their indexed created_at, sales from the
 daily totals (store/aggregates.py) instead of every sale line.
@@ -166,19 +170,19 @@ def by_reason(since: datetime, until: datetime) -> list[Row]:
 def by_cashier(since: datetime, until: datetime) -> list[Row]:
     refunds = cast(
         RefundGroups,
-        RefundRow.select(StaffRow.code, StaffRow.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
+        RefundRow.select(StaffRow.code, fn.MAX(StaffRow.name), fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
         .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
         .where(_refunds(since, until))
-        .group_by(StaffRow.code, StaffRow.name)
+        .group_by(StaffRow.code)
         .tuples(),
     )
     return _merge(
         refunds,
         _daily(
-            StaffRow.select(StaffRow.code, StaffRow.name, fn.SUM(SALE_DAY.c.amount))
+            StaffRow.select(StaffRow.code, fn.MAX(StaffRow.name), fn.SUM(SALE_DAY.c.amount))
             .join(SALE_DAY, on=(SALE_DAY.c.staff_id == StaffRow.id))
             .where(_in_days(SALE_DAY, since, until))
-            .group_by(StaffRow.code, StaffRow.name)
+            .group_by(StaffRow.code)
         ),
     )
 
@@ -206,10 +210,10 @@ def by_level(since: datetime, until: datetime) -> list[Row]:
 def by_member(since: datetime, until: datetime, limit: int = 50) -> list[Row]:
     refunds = cast(
         RefundGroups,
-        RefundRow.select(MemberRow.card_no, MemberRow.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
+        RefundRow.select(MemberRow.card_no, fn.MAX(MemberRow.name), fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount))
         .join(MemberRow, on=(RefundRow.member == MemberRow.id))
         .where(_refunds(since, until))
-        .group_by(MemberRow.card_no, MemberRow.name)
+        .group_by(MemberRow.card_no)
         .order_by(fn.SUM(RefundRow.amount).desc(), MemberRow.card_no)
         .limit(limit)
         .tuples(),
@@ -217,10 +221,10 @@ def by_member(since: datetime, until: datetime, limit: int = 50) -> list[Row]:
     cards = [key for key, *_ in refunds]
     sales = cast(
         SalesGroups,
-        SaleRow.select(MemberRow.card_no, MemberRow.name, fn.SUM(SaleRow.total))
+        SaleRow.select(MemberRow.card_no, fn.MAX(MemberRow.name), fn.SUM(SaleRow.total))
         .join(MemberRow)
         .where(_sales(since, until) & MemberRow.card_no.in_(cards))
-        .group_by(MemberRow.card_no, MemberRow.name)
+        .group_by(MemberRow.card_no)
         .tuples(),
     )
     return _merge(refunds, sales)
@@ -251,14 +255,14 @@ def by_approver(since: datetime, until: datetime) -> list[tuple[str, str, int, i
         "Iterable[tuple[str, str, int, int, int]]",
         RefundRow.select(
             approver.code,
-            approver.name,
+            fn.MAX(approver.name),
             fn.COUNT(RefundRow.id),
             fn.SUM(RefundRow.amount),
             fn.SUM(RefundRow.override.cast("integer")),
         )
         .join(approver, on=(RefundRow.approver == approver.id))
         .where(_refunds(since, until) & (RefundRow.approver != RefundRow.staff))
-        .group_by(approver.code, approver.name)
+        .group_by(approver.code)
         .order_by(fn.COUNT(RefundRow.id).desc(), approver.code)
         .tuples(),
     )
@@ -278,15 +282,15 @@ def cashier_handling(since: datetime, until: datetime) -> list[tuple[str, str, i
         "Iterable[tuple[int, str, str, int | None, int | None]]",
         RefundRow.select(
             StaffRow.id,
-            StaffRow.code,
-            StaffRow.name,
+            fn.MAX(StaffRow.code),
+            fn.MAX(StaffRow.name),
             fn.SUM(RefundRow.status.in_(PAID).cast("integer")),
             fn.SUM((RefundRow.status == "rejected").cast("integer")),
         )
         .join(StaffRow, on=(RefundRow.staff == StaffRow.id))
         .where(in_range)
-        .group_by(StaffRow.id, StaffRow.code, StaffRow.name)
-        .order_by(StaffRow.code, StaffRow.id)
+        .group_by(StaffRow.id)
+        .order_by(fn.MAX(StaffRow.code), StaffRow.id)
         .tuples(),
     )
     # every cashier's median handling time at once (a chain's year is ~160,000 small rows)
@@ -308,7 +312,11 @@ def member_window(
     window (or just `member_id`), biggest refunders first."""
     query = (
         RefundRow.select(
-            MemberRow.id, MemberRow.card_no, MemberRow.name, fn.COUNT(RefundRow.id), fn.SUM(RefundRow.amount)
+            MemberRow.id,
+            fn.MAX(MemberRow.card_no),
+            fn.MAX(MemberRow.name),
+            fn.COUNT(RefundRow.id),
+            fn.SUM(RefundRow.amount),
         )
         .join(MemberRow, on=(RefundRow.member == MemberRow.id))
         .where(_refunds(since, until))
@@ -318,10 +326,7 @@ def member_window(
     rows = list(
         cast(
             "Iterable[tuple[int, str, str, int, int | None]]",
-            query.group_by(MemberRow.id, MemberRow.card_no, MemberRow.name)
-            .order_by(fn.SUM(RefundRow.amount).desc(), MemberRow.id)
-            .limit(limit)
-            .tuples(),
+            query.group_by(MemberRow.id).order_by(fn.SUM(RefundRow.amount).desc(), MemberRow.id).limit(limit).tuples(),
         )
     )
     ids = [r[0] for r in rows]
