@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from tests.store.test_outbox import sell
+
 from tui_pos.store import fast, outbox
 from tui_pos.store.models import SaleRow
-
-from tests.store.test_outbox import sell
 
 
 def _sale_seqs(uid: str) -> list[int]:

@@ -15,7 +15,7 @@ from tui_pos.domain.errors import Conflict, DatabaseGone, StorageFault, StoreBus
 from tui_pos.files import create_owner_only
 from tui_pos.store import aggregates, audit, fast, models, outbox, product_search
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 BUSY_TIMEOUT_MS = 5000
 T = TypeVar("T")
 
@@ -108,7 +108,17 @@ def _uids(db: SqliteDatabase) -> None:
         # named as peewee names the field's index (salerow_uid), so a new shop has the same one
         fast.execute(db, f'CREATE UNIQUE INDEX IF NOT EXISTS "{model._meta.name}_uid" ON "{table}" (uid)')
     if outbox.create_tables(db):
+        _chain_refunds(db)  # the backfill writes the models' columns, migration 10's among them
         outbox.backfill(db)
+
+
+def _chain_refunds(db: SqliteDatabase) -> None:
+    """Issue 23: mirrors of other stores' orders and members (origin_store; a sale line's units
+    refunded at other stores) and head office's conflicts of this store, pulled down."""
+    _add_column(db, "sale", "origin_store", "VARCHAR(255) NOT NULL DEFAULT ''")
+    _add_column(db, "sale_line", "refunded_elsewhere", "INTEGER NOT NULL DEFAULT 0")
+    _add_column(db, "member", "origin_store", "VARCHAR(255) NOT NULL DEFAULT ''")
+    db.create_tables([models.ConflictRow], safe=True)
 
 
 MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
@@ -120,6 +130,7 @@ MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
     7: _staff_admin,
     8: _refund_tenders,
     9: _uids,
+    10: _chain_refunds,
 }
 
 # A closed shift is a signed-off Z report: nothing may change it or add money to it, whichever
@@ -233,7 +244,7 @@ def migrate(db: SqliteDatabase) -> int:
         copy_before_upgrade(db, found)
     with db.atomic():
         if not db.table_exists(models.SchemaVersionRow._meta.table_name):
-            db.create_tables(models.ALL_TABLES, safe=True)
+            db.create_tables([*models.ALL_TABLES, models.ConflictRow], safe=True)
             outbox.create_tables(db)
             _triggers(db)
             models.SchemaVersionRow.create(version=SCHEMA_VERSION)

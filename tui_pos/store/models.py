@@ -106,6 +106,7 @@ class MemberRow(BaseRow):
     points = IntegerField(default=0)
     balance = IntegerField(default=0)  # stored value, cents
     joined = DateTimeField(default=now)
+    origin_store = CharField(default="")  # another store's member copied here (a mirror); "" = this store's
 
 
 class ShiftRow(BaseRow):
@@ -159,6 +160,8 @@ class SaleRow(BaseRow):
     training = BooleanField(default=False)
     shift = ForeignKeyField(ShiftRow, null=True, backref="sales")
     shift_id: int | None
+    # a mirror of another store's order, looked up for a refund (status 'elsewhere'): its code
+    origin_store = CharField(default="")
 
 
 class RefundRow(BaseRow):
@@ -215,6 +218,7 @@ class SaleLineRow(BaseRow):
     unit_price = IntegerField()
     discount = IntegerField()
     paid = IntegerField()  # what the customer paid for this line, after every discount
+    refunded_elsewhere = IntegerField(default=0)  # units refunded at other stores, as head office last said
 
 
 class RefundLineRow(BaseRow):
@@ -335,6 +339,23 @@ class PrintJobRow(BaseRow):
     attempts = IntegerField(default=0)
     last_error = CharField(default="")
     created_at = DateTimeField(default=now)
+
+
+class ConflictRow(BaseRow):
+    """Head office's conflicts of this store (a refused upload), pulled down for the till's list.
+    Not in ALL_TABLES: it is made by the migration and never goes up again."""
+
+    kind = TextField(default="")
+    ref_no = TextField(default="")
+    detail = TextField(default="")
+    amount = IntegerField(default=0)
+    at = TextField(default="")
+    resolved_at = TextField(null=True)
+    resolved_by = TextField(null=True)
+    resolution = TextField(null=True)
+
+    class Meta:
+        table_name = "conflict"
 
 
 ALL_TABLES = [

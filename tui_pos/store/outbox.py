@@ -37,6 +37,18 @@ PRIVATE_COLUMNS: dict[str, frozenset[str]] = {
 # no change of the product, and would double every product written.
 DERIVED_COLUMNS: dict[str, frozenset[str]] = {
     "product": frozenset({"search_key"}),
+    "sale_line": frozenset({"refunded_elsewhere"}),  # head office's count, refreshed on each look-up
+}
+# Mirrors (another store's order or member copied here) never go up: head office has the original.
+# A refund's payment of a mirrored order is this store's own money and does go up.
+_MIRROR = "'elsewhere'"
+MIRRORS_SKIPPED: dict[str, str] = {
+    "sale": "{row}.status != " + _MIRROR,
+    "sale_line": "(SELECT status FROM sale WHERE id = {row}.sale_id) IS NOT " + _MIRROR,
+    "payment": "({row}.refund_id IS NOT NULL OR (SELECT status FROM sale WHERE id = {row}.sale_id) IS NOT "
+    + _MIRROR
+    + ")",
+    "member": "{row}.origin_store = ''",
 }
 
 NEW_ID = "lower(hex(randomblob(16)))"  # 32 hex digits, which PostgreSQL's uuid type reads
@@ -86,11 +98,23 @@ def trigger_sql(model: type[Model]) -> list[str]:
         of = ""
     upsert = f"{insert}, 'upsert', NEW.uid, {_json(model, 'NEW.')}, {NOW}); END"
     delete = f"{insert}, 'delete', OLD.uid, '{{}}', {NOW}); END"
+    skip = MIRRORS_SKIPPED.get(table)
+    new = f" WHEN {skip.format(row='NEW')}" if skip else ""
+    old = f" WHEN {skip.format(row='OLD')}" if skip else ""
     return [
-        f'CREATE TRIGGER outbox_{table}_insert AFTER INSERT ON "{table}" BEGIN {upsert}',
-        f'CREATE TRIGGER outbox_{table}_update AFTER UPDATE{of} ON "{table}" BEGIN {upsert}',
-        f'CREATE TRIGGER outbox_{table}_delete AFTER DELETE ON "{table}" BEGIN {delete}',
+        f'CREATE TRIGGER outbox_{table}_insert AFTER INSERT ON "{table}"{new} BEGIN {upsert}',
+        f'CREATE TRIGGER outbox_{table}_update AFTER UPDATE{of} ON "{table}"{new} BEGIN {upsert}',
+        f'CREATE TRIGGER outbox_{table}_delete AFTER DELETE ON "{table}"{old} BEGIN {delete}',
     ]
+
+
+def alias(table: str, central_uid: str, local_id: int) -> None:
+    """A mirrored row's local id, for head office to map this store's references to its row
+    (a refund line of a mirrored sale line). Joins the mirror's own write transaction."""
+    fast.run(
+        f"INSERT INTO outbox (uid, tbl, op, row_uid, data, at) VALUES ({NEW_ID}, ?, 'alias', ?, ?, {NOW})",
+        (table, central_uid, json.dumps({"id": local_id})),
+    )
 
 
 def create_tables(db: Database) -> bool:
