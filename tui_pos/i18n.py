@@ -65,6 +65,16 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
+    # --- chain: head office's answers to a store (central/refunds.py, central/members.py) ---
+    "A refund takes at least one unit of a line": "退款每行至少退一件",
+    "Head office has no such order: it may not have been uploaded yet": "总部没有该订单：可能尚未上传",
+    "Order {order_no} cannot be refunded: it is not a completed sale": "订单 {order_no} 不能退款：不是已完成的销售",
+    "A line picked for the refund is not in order {order_no}": "所选退货商品不在订单 {order_no} 中",
+    "Only {left} of {name} in order {order_no} can still be refunded: the rest went back at a store already": "订单 {order_no} 的 {name} 只剩 {left} 件可退：其余已在门店退过",
+    "An online debit takes some stored value or points": "联网扣款须有储值或积分",
+    "Head office has no such member: look the member up again": "总部没有该会员：请重新查找会员",
+    "{name}'s stored value is {balance} at head office: not enough for {amount}": "{name} 在总部的储值余额为 {balance}，不足 {amount}",
+    "{name} has {points} points at head office: not enough for {wanted}": "{name} 在总部有 {points} 积分，不足 {wanted}",
     # a store upgraded before head office
     "Head office at {where} runs an older tui-pos than this store ({error}): run `tui-pos central migrate` there; the queue waits, selling goes on": "总部 {where} 的 tui-pos 版本比本店旧（{error}）：请在总部运行 `tui-pos central migrate`；数据留在待传队列，收银照常",
     # the title bar at 80 columns with head office down and tickets waiting: fewest cells

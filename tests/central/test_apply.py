@@ -8,7 +8,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import peewee
 import pytest
 from tests.central.shopday import Outbox, busy_day, open_shift, sale, store_basics
 
@@ -50,15 +49,22 @@ def test_a_change_twice_in_one_batch_is_applied_once(central_db):
     assert apply_changes(central_db, store, out.changes + out.changes[:3], ZONE) == len(out.changes)
 
 
-def test_a_refused_batch_keeps_nothing_not_even_its_receipt(central_db):
+def test_a_refused_change_lands_in_conflict_and_the_rest_of_its_batch_goes_in(central_db):
     store = register_store(central_db, "01", "One")
     out = busy_day(2, 0)
-    broken = [*out.changes, Change(999, uuid.uuid4().hex, "sale_line", "upsert", str(uuid.uuid4()), {"id": 99})]
-    with pytest.raises(peewee.IntegrityError):  # a line without its sale, product or amounts
-        apply_changes(central_db, store, broken, ZONE)
-    assert one(central_db, "SELECT count(*) FROM received") == 0
-    assert one(central_db, "SELECT count(*) FROM sale") == 0
-    assert apply_changes(central_db, store, out.changes, ZONE) == len(out.changes)
+    bad = Change(999, str(uuid.uuid4()), "sale_line", "upsert", str(uuid.uuid4()), {"id": 99})
+    broken = [*out.changes[:5], bad, *out.changes[5:]]  # a line without its sale, product or amounts
+    assert apply_changes(central_db, store, broken, ZONE) == len(broken)
+    assert one(central_db, "SELECT count(*) FROM received") == len(broken)  # the whole batch: never sent again
+    assert one(central_db, "SELECT count(*) FROM sale") == 2
+    assert one(central_db, "SELECT count(*) FROM sale_line WHERE uid = %s", (bad.row_uid,)) == 0
+    conflict = run(central_db, "SELECT store_no, change_uid::text, kind, tbl, error, data FROM conflict").fetchall()
+    assert len(conflict) == 1
+    store_no, change_uid, kind, table, error, data = conflict[0]
+    assert (store_no, change_uid, kind, table) == (store, bad.uid, "sale", "sale_line")
+    assert "null value" in error and data["row"] == {"id": 99} and data["row_uid"] == bad.row_uid
+    assert apply_changes(central_db, store, broken, ZONE) == 0  # sent again: nothing twice, no second conflict
+    assert one(central_db, "SELECT count(*) FROM conflict") == 1
 
 
 def test_ids_foreign_keys_and_booleans_are_remapped(central_db):

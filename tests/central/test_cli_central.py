@@ -12,7 +12,7 @@ from tui_pos.cli import main
 
 def test_init_makes_the_tables_once_and_a_price_in_yuan_goes_down_in_cents(pg_url, home, capsys):
     assert main(["central", "init", "--url", pg_url]) == 0
-    assert "Head office's tables are made (version 1)" in capsys.readouterr().out
+    assert "Head office's tables are made (version 2)" in capsys.readouterr().out
     assert main(["central", "init", "--url", pg_url]) == 0
     assert "already there" in capsys.readouterr().out
     argv = ["central", "product", "set", "6901", "--price", "12.50", "--member-price", "11", "--name", "可乐"]

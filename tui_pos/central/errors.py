@@ -118,3 +118,12 @@ def down(db: peewee.Database, exc: BaseException) -> CentralDown:
         user=str(params.get("user", "")),
         timeout_s=float(params.get("connect_timeout", 5)),
     )
+
+
+class ChainRefused(PosError):
+    """Head office refused a refund claim or an online debit: `remaining` names what is left
+    (units per sale line uid for a refund; "balance"/"points" for a member)."""
+
+    def __init__(self, template: str, *, remaining: dict[str, int] | None = None, **params: object) -> None:
+        super().__init__(template, **params)
+        self.remaining: dict[str, int] = dict(remaining or {})

@@ -22,7 +22,7 @@ from peewee import AutoField, BooleanField, DateTimeField, ForeignKeyField, Inte
 from tui_pos.central.sql import run
 from tui_pos.store import models
 
-VERSION = 1
+VERSION = 2  # 2: the chain's members and refunds (aliases, refund claims, member holds, conflicts)
 SPAN = 10**10  # local ids stay below this: a store would need ten billion rows in one table
 
 # Local bookkeeping and print queues stay in the store (the same list as store/outbox.py's).
@@ -160,6 +160,46 @@ CHAIN_TABLES = (
     """CREATE INDEX IF NOT EXISTS sale_day_day ON sale_day (day)""",
     """CREATE INDEX IF NOT EXISTS product_day_day ON product_day (day)""",
     """CREATE INDEX IF NOT EXISTS category_day_day ON category_day (day)""",
+    # a store's local id of a mirrored row (another store's order or member copied there)
+    """CREATE TABLE IF NOT EXISTS id_alias (
+        store_no BIGINT NOT NULL, tbl TEXT NOT NULL, local_id BIGINT NOT NULL, central_id BIGINT NOT NULL,
+        at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (store_no, tbl, local_id))""",
+    # units of a sale line taken by a store's refund before its refund line arrives
+    """CREATE TABLE IF NOT EXISTS refund_claim (
+        uid UUID PRIMARY KEY, sale_line_id BIGINT NOT NULL, qty INT NOT NULL CHECK (qty > 0),
+        store_no BIGINT NOT NULL, refund_uid TEXT NOT NULL DEFAULT '', at TIMESTAMPTZ NOT NULL DEFAULT now())""",
+    """CREATE INDEX IF NOT EXISTS refund_claim_line ON refund_claim (sale_line_id)""",
+    # stored value or points debited online before the store's move row arrives
+    """CREATE TABLE IF NOT EXISTS member_hold (
+        uid UUID PRIMARY KEY, member_id BIGINT NOT NULL, amount INT NOT NULL DEFAULT 0,
+        points INT NOT NULL DEFAULT 0, store_no BIGINT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now())""",
+    """CREATE TABLE IF NOT EXISTS conflict (
+        id BIGSERIAL PRIMARY KEY, store_no BIGINT NOT NULL, change_uid UUID UNIQUE, kind TEXT NOT NULL,
+        tbl TEXT NOT NULL DEFAULT '', ref_no TEXT NOT NULL DEFAULT '', data JSONB NOT NULL DEFAULT '{}',
+        error TEXT NOT NULL DEFAULT '', amount BIGINT NOT NULL DEFAULT 0, at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        resolved_at TIMESTAMPTZ, resolved_by TEXT NOT NULL DEFAULT '', resolution TEXT NOT NULL DEFAULT '')""",
+    """CREATE INDEX IF NOT EXISTS conflict_open ON conflict (store_no) WHERE resolved_at IS NULL""",
+)
+
+# One member per card and per phone across the chain. A store that created one offline with a
+# card or phone another store's member has keeps its row (its sales refer to it) marked as a
+# duplicate, and a conflict says so; balance and points never go below zero.
+MEMBERS = (
+    """ALTER TABLE member ADD COLUMN IF NOT EXISTS duplicate_of BIGINT""",
+    # members from before version 2 that another store had first
+    """UPDATE member m SET duplicate_of = (
+        SELECT min(o.id) FROM member o WHERE o.id < m.id AND o.store_no <> m.store_no
+        AND (o.card_no = m.card_no OR (m.phone <> '' AND o.phone = m.phone)))
+    WHERE m.duplicate_of IS NULL AND EXISTS (
+        SELECT 1 FROM member o WHERE o.id < m.id AND o.store_no <> m.store_no
+        AND (o.card_no = m.card_no OR (m.phone <> '' AND o.phone = m.phone)))""",
+    """CREATE UNIQUE INDEX IF NOT EXISTS member_card_chain ON member (card_no) WHERE duplicate_of IS NULL""",
+    """CREATE UNIQUE INDEX IF NOT EXISTS member_phone_chain ON member (phone)
+        WHERE duplicate_of IS NULL AND phone <> ''""",
+)
+CHECKS = (
+    ("member", "member_balance_not_negative", "balance >= 0"),
+    ("member", "member_points_not_negative", "points >= 0"),
 )
 
 _DAY = "to_char({t}.created_at, 'YYYY-MM-DD')"  # in the session's zone: the store's, during an upload
@@ -173,11 +213,13 @@ FUNCTIONS = (
     DECLARE sold BIGINT; back BIGINT;
     BEGIN
         IF line_id IS NULL THEN RETURN; END IF;
-        SELECT qty INTO sold FROM public.sale_line WHERE id = line_id;
+        -- the line is locked: a claim (central/refunds.py) and an upload of the same line wait in turn
+        SELECT qty INTO sold FROM public.sale_line WHERE id = line_id FOR UPDATE;
         IF sold IS NULL THEN RETURN; END IF;  -- the foreign key names a missing line
         SELECT COALESCE(SUM(rl.qty), 0) INTO back FROM public.refund_line rl
             JOIN public.refund r ON r.id = rl.refund_id
             WHERE rl.sale_line_id = line_id AND r.status NOT IN ('rejected', 'cancelled');
+        back := back + COALESCE((SELECT SUM(c.qty) FROM public.refund_claim c WHERE c.sale_line_id = line_id), 0);
         IF back > sold THEN
             RAISE EXCEPTION 'sale line % (store %): % refunded but % sold', line_id % """
     + str(SPAN)
@@ -201,6 +243,65 @@ FUNCTIONS = (
             PERFORM central_check_refunded(line);
         END LOOP;
         RETURN NULL;
+    END $$""",
+    # a refund line settles the claim of the same uid (its units were counted by the claim)
+    """CREATE OR REPLACE FUNCTION central_uuid(t TEXT) RETURNS UUID
+    LANGUAGE sql IMMUTABLE AS $$
+        SELECT CASE WHEN t ~* '^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$' THEN t::uuid END
+    $$""",
+    """CREATE OR REPLACE FUNCTION central_refund_line_settle() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    BEGIN
+        DELETE FROM public.refund_claim WHERE uid = central_uuid(NEW.uid);
+        RETURN NULL;
+    END $$""",
+    # balance and points follow the ledger; a move settles the online debit (hold) of its uid,
+    # which took the money already. Imported moves are already in the member's first row.
+    *(
+        f"""CREATE OR REPLACE FUNCTION central_{table}_apply() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE held RECORD;
+    BEGIN
+        IF NEW.reason = 'import' THEN RETURN NULL; END IF;
+        SELECT member_id, {column} AS value INTO held FROM public.member_hold
+            WHERE uid = central_uuid(NEW.uid) FOR UPDATE;
+        IF FOUND THEN
+            UPDATE public.member_hold SET {column} = 0 WHERE uid = central_uuid(NEW.uid);
+            DELETE FROM public.member_hold WHERE uid = central_uuid(NEW.uid) AND amount = 0 AND points = 0;
+            IF held.value <> 0 THEN
+                UPDATE public.member SET {field} = {field} + held.value WHERE id = held.member_id;
+            END IF;
+        END IF;
+        IF NEW.{column} <> 0 THEN
+            UPDATE public.member SET {field} = {field} + NEW.{column} WHERE id = NEW.member_id;
+        END IF;
+        RETURN NULL;
+    END $$"""
+        for table, column, field in (("stored_value_move", "amount", "balance"), ("points_move", "points", "points"))
+    ),
+    # a member with another member's card or phone: kept apart as a duplicate, and said so
+    f"""CREATE OR REPLACE FUNCTION central_member_duplicate() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE other RECORD;
+    BEGIN
+        IF NEW.duplicate_of IS NOT NULL OR EXISTS (SELECT 1 FROM public.member WHERE uid = NEW.uid) THEN
+            RETURN NEW;
+        END IF;
+        SELECT m.id, m.uid, m.card_no, m.phone, m.name, COALESCE(s.code, '') AS code INTO other
+            FROM public.member m LEFT JOIN public.chain_store s ON s.no = m.store_no
+            WHERE m.duplicate_of IS NULL AND (m.card_no = NEW.card_no OR (NEW.phone <> '' AND m.phone = NEW.phone))
+            ORDER BY m.id LIMIT 1;
+        IF FOUND THEN
+            NEW.duplicate_of := other.id;
+            INSERT INTO public.conflict (store_no, kind, tbl, ref_no, data, error, amount)
+            VALUES (NEW.id / {SPAN}, 'member', 'member', NEW.card_no,
+                jsonb_build_object('uid', NEW.uid, 'card_no', NEW.card_no, 'phone', NEW.phone, 'name', NEW.name,
+                    'duplicate_of', other.uid, 'other_store', other.code),
+                format('member %s (phone %s) has the card or phone of member %s (card %s, phone %s) of store %s',
+                    NEW.card_no, NEW.phone, other.name, other.card_no, other.phone, other.code),
+                NEW.balance);
+        END IF;
+        RETURN NEW;
     END $$""",
     # no payment or cash move into a drawer after its Z: by time, so history uploaded after the
     # close (a shop joining the chain) is accepted, and in whichever order the rows come
@@ -316,6 +417,14 @@ TRIGGERS = (
        FOR EACH ROW EXECUTE FUNCTION central_cash_move_in_open_shift()""",
     """CREATE TRIGGER shift_close_after_moves AFTER INSERT OR UPDATE ON shift
        FOR EACH ROW EXECUTE FUNCTION central_shift_close_check()""",
+    """CREATE TRIGGER refund_line_settles_claim AFTER INSERT ON refund_line
+       FOR EACH ROW EXECUTE FUNCTION central_refund_line_settle()""",
+    """CREATE TRIGGER stored_value_move_apply AFTER INSERT ON stored_value_move
+       FOR EACH ROW EXECUTE FUNCTION central_stored_value_move_apply()""",
+    """CREATE TRIGGER points_move_apply AFTER INSERT ON points_move
+       FOR EACH ROW EXECUTE FUNCTION central_points_move_apply()""",
+    """CREATE TRIGGER member_duplicate BEFORE INSERT ON member
+       FOR EACH ROW EXECUTE FUNCTION central_member_duplicate()""",
     """CREATE TRIGGER sale_day_add AFTER INSERT ON sale FOR EACH ROW WHEN (NEW.status = 'completed')
        EXECUTE FUNCTION central_sale_day_add()""",
     """CREATE TRIGGER sale_line_day_add AFTER INSERT ON sale_line
@@ -376,6 +485,11 @@ def _install(db: peewee.Database) -> None:
             if c.indexed and not c.unique:
                 run(db, f"CREATE INDEX IF NOT EXISTS {q(f'{table.name}_{c.name}')} ON {q(table.name)} ({q(c.name)})")
         run(db, f"CREATE INDEX IF NOT EXISTS {q(table.name + '_store_no')} ON {q(table.name)} (store_no)")
+    for sql in MEMBERS:
+        run(db, sql)
+    for table_, name, check in CHECKS:  # NOT VALID: rows from before are not re-checked, new ones are
+        if not _has(db, "SELECT 1 FROM pg_constraint WHERE conname = %s", (name,)):
+            run(db, f"ALTER TABLE {q(table_)} ADD CONSTRAINT {q(name)} CHECK ({check}) NOT VALID")
     # what the reports ask for most: a store's sales and refunds over a period
     for name in ("sale", "refund", "payment"):
         run(db, f"CREATE INDEX IF NOT EXISTS {name}_store_created ON {q(name)} (store_no, created_at)")
@@ -443,8 +557,12 @@ def store_role_sql(role: str, store_no: int) -> list[str]:
         f"GRANT SELECT, INSERT ON received TO {r}",
         f"GRANT SELECT ON hq_change, chain_store, central_version TO {r}",
         f"GRANT EXECUTE ON FUNCTION central_register_store(TEXT, TEXT), central_store_seen(BIGINT, INT) TO {r}",
+        # an upload maps the store's mirrors and keeps what a constraint refused
+        f"GRANT SELECT, INSERT, UPDATE ON id_alias TO {r}",
+        f"GRANT SELECT, INSERT ON conflict TO {r}",
+        f"GRANT USAGE, SELECT ON SEQUENCE conflict_id_seq TO {r}",
     ]
-    for table in (*DATA_TABLES, "received"):
+    for table in (*DATA_TABLES, "received", "id_alias", "conflict"):
         policy = q(f"{role}_own_rows")
         out.append(f"ALTER TABLE {q(table)} ENABLE ROW LEVEL SECURITY")
         out.append(f"DROP POLICY IF EXISTS {policy} ON {q(table)}")
