@@ -40,6 +40,14 @@ def add_parser(commands: Any, global_options: Callable[[argparse.ArgumentParser]
     changes.add_argument("--since", type=int, default=0, metavar="SEQ", help="only changes after this number")
     changes.add_argument("--limit", type=int, default=50, metavar="N")
 
+    conflicts = sub("conflicts", "what head office refused of the stores' uploads; resolve ID --by NAME --note TEXT")
+    conflicts.add_argument("resolve", nargs="?", choices=["resolve"], help="resolve conflict ID")
+    conflicts.add_argument("id", nargs="?", type=int, metavar="ID", help="the conflict's number (its first column)")
+    conflicts.add_argument("--store", metavar="CODE", help="one store's conflicts (its store_code, e.g. 02)")
+    conflicts.add_argument("--all", action="store_true", help="the resolved ones too")
+    conflicts.add_argument("--by", default="", help="with resolve: who resolved it")
+    conflicts.add_argument("--note", default="", help="with resolve: how it was resolved")
+
     product = sub("product", "set a product's price, name or category for every store")
     product.add_argument("set", choices=["set"])
     product.add_argument("barcode")
@@ -164,6 +172,10 @@ def _run(db: Any, action: str, args: argparse.Namespace, data: dict[str, Any]) -
         return 0
     if action == "stores":
         return _stores(db)
+    if action == "conflicts":
+        from tui_pos.commands_conflicts import conflicts_command
+
+        return conflicts_command(db, args)
     if action == "grant":
         from tui_pos.central.apply import register_store
 

@@ -132,6 +132,20 @@ PRINTERS: dict[str, str] = {
     "none": "no printer",
 }
 
+# What head office's conflicts are about (central/conflicts.py, Conflict.kind).
+CONFLICTS: dict[str, str] = {
+    "refund": "Refund refused",
+    "stored_value": "Stored value refused",
+    "points": "Points refused",
+    "member": "Duplicate member",
+    "payment": "Payment refused",
+    "sale": "Sale refused",
+    "alias": "Copy of an unknown row",
+    "claim": "Refund claim not settled",
+    "hold": "Online debit not settled",
+    "refused": "Other refusal",
+}
+
 # The notes events carry as codes: an approval's reasons, the tender a refund was paid by.
 _NOTE_KINDS = {"approved": APPROVALS, "parked": APPROVALS}
 
@@ -149,6 +163,7 @@ TABLES: dict[str, dict[str, str]] = {
     "flag": FLAGS,
     "cash_move": CASH_MOVES,
     "print_job": PRINT_JOBS,
+    "conflict": CONFLICTS,
 }
 
 
@@ -220,6 +235,10 @@ def flag(kind: str) -> str:
 
 def cash_move(kind: str) -> str:
     return word(CASH_MOVES, kind)
+
+
+def conflict(kind: str) -> str:
+    return word(CONFLICTS, kind)
 
 
 def print_job(kind: str) -> str:
