@@ -65,6 +65,8 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
+    # scan payloads: a receipt's barcode (S01202612010001) scanned at checkout
+    "{code} is an order no. (a receipt), not a product barcode": "{code} 是订单号（小票），不是商品条码",
     # --- chain: head office's answers to a store (central/refunds.py, central/members.py) ---
     "A refund takes at least one unit of a line": "退款每行至少退一件",
     "Head office has no such order: it may not have been uploaded yet": "总部没有该订单：可能尚未上传",

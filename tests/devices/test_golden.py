@@ -21,6 +21,7 @@ from tui_pos.config import Config
 from tui_pos.devices.printer import render
 from tui_pos.devices.tickets import Ticket, printer_test_page, receipt, refund_voucher
 from tui_pos.domain.basket import Basket
+from tui_pos.domain.numbers import read_number, scan_payload
 from tui_pos.domain.refund import Pick
 from tui_pos.domain.tenders import TenderKind
 from tui_pos.services import catalog, checkout, members, refunds
@@ -119,10 +120,12 @@ def test_receipt_golden(ctx, cashier, width):
     check_golden(f"receipt_{width}", data)
     check_paper(ticket, data, config)
     barcodes, qrs = codes(data)
-    # 384 dots (58 mm): S01-20261122-0001, with its store code, is too wide for a printer-drawn
-    # CODE128 and its quiet zones, so the receipt carries the number as a QR
-    assert (barcodes, qrs) == (([], [sale.order_no]) if width == 32 else ([sale.order_no], []))
-    assert refunds.find_order(ctx, (barcodes + qrs)[0]).sale.order_no == sale.order_no  # scanned back in step 1
+    # the number without its dashes (S01202611220001: 134 modules) is a printer-drawn CODE128
+    # on 58 mm (384 dots) too; the readable number is printed under it
+    assert (barcodes, qrs) == ([scan_payload(sale.order_no)], [])
+    assert b"\x1dw\x02" in data if width == 32 else b"\x1dw\x03" in data
+    assert read_number(barcodes[0]) == sale.order_no
+    assert refunds.find_order(ctx, barcodes[0]).sale.order_no == sale.order_no  # scanned back in step 1
 
 
 @pytest.mark.parametrize("width", [32, 48])
@@ -136,10 +139,10 @@ def test_refund_voucher_golden(ctx, cashier, width):
     assert "Customer copy" in text and "Store copy" in text and "Customer signature:" in text
     assert "瓶盖漏气 leaking cap" in text
     barcodes, qrs = codes(data)
-    # both copies carry both codes; on 58 mm the barcode's place holds a second QR
-    assert qrs == [refund.summary.refund_no] * (4 if width == 32 else 2)
-    assert barcodes == ([] if width == 32 else [refund.summary.refund_no] * 2)
-    assert refunds.detail(qrs[0]).summary.order_no == sale.order_no
+    # both copies carry both codes, the refund no. without its dashes
+    assert qrs == barcodes == [scan_payload(refund.summary.refund_no)] * 2
+    assert text.count(refund.summary.refund_no) == 4  # in each body and under each barcode
+    assert refunds.detail(barcodes[0]).summary.order_no == sale.order_no
 
 
 @pytest.mark.parametrize("width", [32, 48])

@@ -35,11 +35,14 @@ GBK = PrinterConfig(encoding="gbk")
 
 
 def text_lines(ticket: Ticket) -> list[str]:
-    """What the paper should carry as text, in order: text items and empty feed lines."""
+    """What the paper should carry as text, in order: text items, the readable line under each
+    barcode and empty feed lines."""
     out = []
     for item in ticket.items:
         if item.kind == "text":
             out.append(item.text)
+        elif item.kind == "barcode":
+            out.append(item.caption or item.text)
         elif item.kind == "feed":
             out.append("")
     return out
@@ -140,17 +143,17 @@ def test_unencodable_characters_become_question_marks(encoding):
 
 def test_barcode_bytes_carry_the_order_number():
     ticket = Ticket(32)
-    ticket.barcode("S20261122-0001")
+    ticket.number_codes("S01-20261122-0001")
     data = render(ticket, GBK)
-    # code set C for the digit runs (one byte holds two digits): 156 modules instead of 189
-    payload = b"{BS{C" + bytes([20, 26, 11, 22]) + b"{B-{C" + bytes([0, 1])
-    assert b"\x1dkI" + bytes([len(payload)]) + payload in data
-    assert strip_escpos(data) == b""
+    # the number without its dashes: S in code set B, its 14 digits in set C (one byte holds two)
+    payload = b"{BS{C" + bytes([1, 20, 26, 11, 22, 0, 1])
+    assert b"\x1dH\x00\x1dkI" + bytes([len(payload)]) + payload in data  # no HRI: the readable line below
+    assert strip_escpos(data) == b"S01-20261122-0001\n"
 
 
 def test_receipt_render_contains_barcode_and_cut(config):
     data = render(receipt(config, make_sale()), GBK)
-    assert b"{BS{C" + bytes([20, 26, 11, 22]) + b"{B-{C" + bytes([0, 1]) in data
+    assert b"\x1dkI\x0b{BS{C" + bytes([20, 26, 11, 22, 0, 1]) in data  # S20261122-0001 without the dash
     assert b"\x1dV" in data  # cut
 
 

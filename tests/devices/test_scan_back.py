@@ -19,10 +19,11 @@ from tui_pos.devices import code128, codes
 from tui_pos.devices.printer import render
 from tui_pos.devices.tickets import printer_test_page, receipt, refund_voucher, shift_ticket
 from tui_pos.domain.basket import Basket
+from tui_pos.domain.numbers import read_number, scan_payload
 from tui_pos.domain.refund import Pick
 from tui_pos.domain.shift import CashCount
 from tui_pos.domain.tenders import TenderKind
-from tui_pos.services import catalog, checkout, members, refunds, shifts, staff
+from tui_pos.services import catalog, checkout, members, orders, refunds, shifts, staff
 from tui_pos.services.context import close_shop, open_shop
 from tui_pos.services.refunds import RefundDraft
 
@@ -96,17 +97,54 @@ def test_numbers_are_live_and_training(shop):
     assert shop.refund.summary.refund_no.startswith("TR" if shop.config.training else "R")
 
 
+def two_dot_code128(data: bytes, payload: str, p: SimpleNamespace) -> bool:
+    """The payload as a CODE128 of 2 or 3 dots a module, printer-drawn or a picture: what the
+    1D scanners of small shops read (a 1-dot bar or a QR they do not)."""
+    fit = codes.plan(payload, p.cfg)
+    if fit.module < 2:
+        return False
+    if fit.firmware:
+        return codes.firmware_barcode(payload, fit.module) in data
+    return codes.picture_barcode(payload, fit.module, p.dots) in data
+
+
 @pytest.mark.parametrize("profile", PROFILES)
 def test_receipt_and_voucher_scan_back(shop, profile):
+    """The codes carry the number without its dashes and scan back to the number, on every
+    printer as a CODE128 of 2 dots a module or more: 58 mm ones (384 dots) too."""
     order_no, refund_no = shop.sale.order_no, shop.refund.summary.refund_no
     for width, encoding in SETTINGS:
         p = printer(shop, profile, width, encoding)
         setting = f"{profile} {width} {encoding}"
-        assert scan(render(receipt(p.config, shop.sale), p.cfg), p.dots) == [order_no], setting
+        receipt_bytes = render(receipt(p.config, shop.sale), p.cfg)
+        assert scan(receipt_bytes, p.dots) == [scan_payload(order_no)], setting
+        assert two_dot_code128(receipt_bytes, scan_payload(order_no), p), setting
+        assert b"\x1d(k" not in receipt_bytes, setting  # no QR in its place
         voucher = render(refund_voucher(p.config, shop.refund, shop.sale), p.cfg)
         # customer copy then store copy, each with its CODE128 and its QR
-        assert scan(voucher, p.dots) == [refund_no] * 4, setting
-        assert refunds.detail(refund_no).summary.order_no == order_no  # what refund step 1 does with it
+        assert scan(voucher, p.dots) == [scan_payload(refund_no)] * 4, setting
+        assert two_dot_code128(voucher, scan_payload(refund_no), p), setting
+    # what order lookup and refund step 1 do with what the scanner typed
+    (order_code,) = scan(render(receipt(p.config, shop.sale), p.cfg), p.dots)
+    assert orders.order_detail(order_code).sale.order_no == order_no
+    refund_code = scan(voucher, p.dots)[0]
+    assert read_number(refund_code) == refund_no
+    assert refunds.detail(refund_code).summary.order_no == order_no
+
+
+@pytest.mark.parametrize("profile", ["default", "POS-5890", "ZJ-5870"])
+def test_58mm_receipts_print_a_two_dot_code128_again(shop, profile):
+    """The three 58 mm profiles shops have: the longest numbers of this store (a training
+    refund's, TR01-...) fit 384 dots at 2 dots a module with both 10-module quiet zones."""
+    p = printer(shop, profile, 32, "gbk")
+    assert p.dots == 384
+    for kind in ("S", "R", "TS", "TR"):
+        payload = scan_payload(f"{kind}01-20261122-0001")
+        assert (code128.modules(payload) + 2 * code128.QUIET_MODULES) * 2 <= 384, payload
+        assert codes.plan(payload, p.cfg).module == 2, payload
+    data = render(receipt(p.config, shop.sale), p.cfg)
+    assert two_dot_code128(data, scan_payload(shop.sale.order_no), p)
+    assert b"\x1ba\x01" + shop.sale.order_no.encode() + b"\n" in data  # readable under the code
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -179,9 +217,9 @@ def test_80mm_epson_is_512_dots():
 @pytest.mark.parametrize(
     ("profile", "width", "line"),
     [
-        ("POS-5890", 32, "CODE128 1 dots/module, picture"),  # TR01-...: 2 dots no longer fit 384
-        ("default", 48, "CODE128 2 dots/module, printer-drawn"),
-        ("TM-T88III", 48, "CODE128 2 dots/module, printer-drawn"),
+        ("POS-5890", 32, "CODE128 2 dots/module, picture"),  # TR01202611220001: 145 modules
+        ("default", 48, "CODE128 3 dots/module, printer-drawn"),
+        ("TM-T88III", 48, "CODE128 3 dots/module, printer-drawn"),  # 165 modules x 3 <= 512 dots
     ],
 )
 def test_calibration_page_says_how_the_barcode_prints(config, profile, width, line):

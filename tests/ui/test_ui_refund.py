@@ -7,7 +7,9 @@ from datetime import timedelta
 
 from rich.console import Console
 
+from tui_pos.devices import code128
 from tui_pos.devices.printer import Printer, PrinterError, TrainingPrinter
+from tui_pos.domain.numbers import scan_payload
 from tui_pos.services import printing
 from tui_pos.services import staff as staff_service
 from tui_pos.store.models import (
@@ -63,7 +65,7 @@ async def test_full_cash_refund_by_scanning_the_order(ctx, app, printer):
     stock_before = ProductRow.get(ProductRow.barcode == "6901").stock
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
-        await open_order(pilot, order_no)
+        await open_order(pilot, scan_payload(order_no))  # the receipt's code: S01202611220001
         info = str(app.screen.query_one("#order-info").content)
         assert order_no in info and "Refundable" in info
         await pilot.press("f9")
@@ -107,10 +109,12 @@ async def test_full_cash_refund_by_scanning_the_order(ctx, app, printer):
     text = strip_escpos(printer.output).decode("gbk")
     assert refund_no in text and order_no in text and "￥19.99" in text
     assert text.count(refund_no) >= 2  # customer copy and store copy
-    # the refund no. as a code on both copies: on this 58 mm printer (384 dots) R01-... with its
-    # store code is too wide for a CODE128 with its quiet zones, so it goes as QR symbols
-    assert b"\x1dk" not in printer.output
-    assert printer.output.count(b"1P0" + refund_no.encode()) >= 2
+    # the refund no. without its dashes as a 2-dot CODE128 and a QR on both copies, on this 58 mm
+    # printer (384 dots) too; the readable number printed under the barcode
+    code = code128.firmware_data(scan_payload(refund_no))  # R in code set B, the digits in set C
+    assert printer.output.count(b"\x1dw\x02\x1df\x00\x1dH\x00\x1dkI" + bytes([len(code)]) + code) == 2
+    assert printer.output.count(b"1P0" + scan_payload(refund_no).encode()) == 2
+    assert printer.output.count(b"\x1ba\x01" + refund_no.encode() + b"\n") == 2
 
 
 async def test_partial_refund_over_the_limit_needs_a_supervisor(ctx, app, printer):

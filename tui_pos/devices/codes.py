@@ -56,9 +56,10 @@ def barcode_fit(text: str, dots: int, firmware: bool) -> BarcodeFit:
 
 
 def firmware_barcode(text: str, module: int) -> bytes:
-    """GS k 73 (CODE128) with the shortest code-set data, the number printed below."""
+    """GS k 73 (CODE128) with the shortest code-set data; no HRI: the caption is printed below
+    as text, the readable number where the code carries its payload."""
     data = code128.firmware_data(text)
-    setup = GS + b"h" + bytes([BAR_HEIGHT]) + GS + b"w" + bytes([module]) + GS + b"f\x00" + GS + b"H\x02"
+    setup = GS + b"h" + bytes([BAR_HEIGHT]) + GS + b"w" + bytes([module]) + GS + b"f\x00" + GS + b"H\x00"
     return ESC + b"a\x01" + setup + GS + b"kI" + bytes([len(data)]) + data
 
 
@@ -137,17 +138,18 @@ def qr_bytes(text: str, cfg: PrinterConfig, profile: Profile) -> bytes:
     return picture_qr(text, dots_per_line(profile.profile_data, cfg.width))
 
 
-def barcode_bytes(text: str, cfg: PrinterConfig, profile: Profile) -> bytes:
-    """CODE128 at the widest module that fits; a QR where no module does."""
+def barcode_bytes(text: str, cfg: PrinterConfig, profile: Profile, caption: str = "") -> bytes:
+    """CODE128 at the widest module that fits, a QR where no module does; `caption` (else the
+    code's text) printed under it in every case."""
     dots = dots_per_line(profile.profile_data, cfg.width)
     firmware = bool(profile.supports("barcodeB"))
     fit = barcode_fit(text, dots, firmware)
+    line = ESC + b"a\x01" + (caption or text).encode("ascii", "replace") + b"\n"
     if not fit.module:
-        return qr_bytes(text, cfg, profile)
+        return qr_bytes(text, cfg, profile) + line
     if firmware:
-        return firmware_barcode(text, fit.module)
-    # the picture has no human-readable line of its own: print the number under it
-    return picture_barcode(text, fit.module, dots) + ESC + b"a\x01" + text.encode("ascii") + b"\n"
+        return firmware_barcode(text, fit.module) + line
+    return picture_barcode(text, fit.module, dots) + line
 
 
 @dataclass(frozen=True)

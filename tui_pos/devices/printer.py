@@ -90,7 +90,7 @@ def _code_bytes(item: Item, cfg: PrinterConfig) -> bytes:
     with contextlib.redirect_stdout(io.StringIO()):
         # codes are drawn by devices.codes, sized from the profile's dots so that they scan
         if item.kind == "barcode":
-            dummy._raw(codes.barcode_bytes(item.text, cfg, dummy.profile))
+            dummy._raw(codes.barcode_bytes(item.text, cfg, dummy.profile, item.caption))
         elif item.kind == "qr":
             dummy._raw(codes.qr_bytes(item.text, cfg, dummy.profile))
         elif item.kind == "cut":

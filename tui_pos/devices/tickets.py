@@ -15,6 +15,7 @@ from tui_pos.config import Config
 from tui_pos.devices.layout import columns, pad, wrap
 from tui_pos.domain.catalog import mask_phone
 from tui_pos.domain.money import format_money
+from tui_pos.domain.numbers import scan_payload
 from tui_pos.domain.refund_tenders import TenderPart
 from tui_pos.domain.sales import SaleDetail
 from tui_pos.domain.shift import ShiftReport
@@ -45,6 +46,9 @@ class Item:
     bold: bool = False
     double: bool = False  # double width and height: takes twice the cells
     align: str = "left"
+    # a code's readable line (the number with its dashes) where the code carries a payload;
+    # "" = the code's own text, as tickets queued before the payloads were made
+    caption: str = ""
 
 
 @dataclass
@@ -64,11 +68,20 @@ class Ticket:
     def rule(self, char: str = "-") -> None:
         self.items.append(Item("text", char * self.width))
 
-    def barcode(self, code: str) -> None:
-        self.items.append(Item("barcode", code, align="center"))
+    def barcode(self, code: str, caption: str = "") -> None:
+        """`code` is what is scanned, `caption` the line printed under it."""
+        self.items.append(Item("barcode", code, align="center", caption=caption))
 
-    def qr(self, code: str) -> None:
-        self.items.append(Item("qr", code, align="center"))
+    def qr(self, code: str, caption: str = "") -> None:
+        """`caption` only names the QR in the preview: paper shows no text with it."""
+        self.items.append(Item("qr", code, align="center", caption=caption))
+
+    def number_codes(self, number: str, *, qr: bool = False) -> None:
+        """An order's or refund's number as codes: they carry its scan payload, the readable
+        number is printed under the barcode (and read back by domain.numbers.read_number)."""
+        self.barcode(scan_payload(number), number)
+        if qr:
+            self.qr(scan_payload(number), number)
 
     def feed(self) -> None:
         self.items.append(Item("feed"))
@@ -79,7 +92,7 @@ class Ticket:
     def to_json(self) -> str:
         # written inside every sale's and refund's transaction: each item as a plain list, a third
         # of the size (and the time) of named fields
-        items = [[i.kind, i.text, i.bold, i.double, i.align] for i in self.items]
+        items = [[i.kind, i.text, i.bold, i.double, i.align, *([i.caption] if i.caption else [])] for i in self.items]
         return json.dumps({"width": self.width, "items": items}, ensure_ascii=False)
 
     @classmethod
@@ -96,9 +109,9 @@ class Ticket:
             if item.kind == "text":
                 out.append(pad(item.text, room, item.align).rstrip() if item.align != "left" else item.text)
             elif item.kind == "barcode":
-                out.append(pad(f"|||| {item.text} ||||", self.width, "center").rstrip())
+                out.append(pad(f"|||| {item.caption or item.text} ||||", self.width, "center").rstrip())
             elif item.kind == "qr":
-                out.append(pad(f"[QR {item.text}]", self.width, "center").rstrip())
+                out.append(pad(f"[QR {item.caption or item.text}]", self.width, "center").rstrip())
             elif item.kind == "feed":
                 out.append("")
             elif item.kind == "cut":
@@ -164,7 +177,7 @@ def receipt(config: Config, sale: SaleDetail, *, copy: str = "") -> Ticket:
         if sale.points_earned:
             t.pair(tr("Points earned"), f"+{sale.points_earned}")
     t.feed()
-    t.barcode(sale.order_no)
+    t.number_codes(sale.order_no)
     t.text(tr("Keep this receipt for refunds"), align="center")
     t.text(tr("Thank you!"), align="center")
     if config.training:
@@ -219,8 +232,7 @@ def refund_voucher(config: Config, refund: RefundDetail, sale: SaleDetail | None
     if s.member_card:
         body.pair(tr("Member"), s.member_card)
     body.feed()
-    body.barcode(s.refund_no)
-    body.qr(s.refund_no)
+    body.number_codes(s.refund_no, qr=True)
     t = Ticket(config.printer.width)
     for copy, signed in ((tr("Customer copy"), False), (tr("Store copy"), True)):
         part = header(config, tr("Refund voucher") + f" ({copy})")
@@ -301,12 +313,12 @@ def printer_test_page(config: Config) -> Ticket:
 
 
 def code_fit_line(config: Config) -> str:
-    """Says how the longest number the till makes (a training refund's, with the store code) is
-    printed, so a narrower module or a QR instead of the barcode is seen on the page, not found
-    out at the scanner."""
+    """Says how the longest code the till makes (a training refund's number with the store code,
+    as its scan payload) is printed, so a narrower module or a QR instead of the barcode is seen
+    on the page, not found out at the scanner."""
     from tui_pos.devices import codes
 
-    fit = codes.plan(f"TR{config.store_code.upper()}-20261122-0001", config.printer)
+    fit = codes.plan(scan_payload(f"TR{config.store_code.upper()}-20261122-0001"), config.printer)
     if not fit.module:
         return tr("CODE128 too wide: QR instead")
     where = tr("printer-drawn") if fit.firmware else tr("picture")

@@ -8,12 +8,18 @@ from datetime import datetime
 
 # R01-20261122-0001 (the store's code, then the day); R20261122-0001 from before the chain
 _REFUND_NO = re.compile(r"T?R(?:[0-9A-Z]{1,8}-)?\d{8}-\d{4,}")
+_ORDER_NO = re.compile(r"T?S(?:[0-9A-Z]{1,8}-)?\d{8}-\d{4,}")
 
 
 def is_refund_no(text: str) -> bool:
     """R01-20261122-0001 (TR... in training): a refund's number, typed or scanned from a voucher
     where an order no. or a barcode goes; the cashier is told so instead of 'unknown'."""
     return bool(_REFUND_NO.fullmatch((text or "").strip().upper()))
+
+
+def is_order_no(text: str) -> bool:
+    """S01-20261122-0001 (TS... in training): a receipt scanned where a product barcode goes."""
+    return bool(_ORDER_NO.fullmatch((text or "").strip().upper()))
 
 
 @dataclass(frozen=True)

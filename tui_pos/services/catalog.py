@@ -5,7 +5,8 @@ from __future__ import annotations
 from tui_pos.domain.catalog import Product, clean_barcode, clean_text
 from tui_pos.domain.errors import InvalidInput, NotFound
 from tui_pos.domain.money import parse_money
-from tui_pos.domain.sales import is_refund_no
+from tui_pos.domain.numbers import read_number
+from tui_pos.domain.sales import is_order_no, is_refund_no
 from tui_pos.domain.staff import Staff, require
 from tui_pos.services.context import Context
 from tui_pos.store import audit, queries
@@ -20,8 +21,11 @@ def product_for_scan(text: str) -> Product:
     code = clean_barcode(text)
     product = queries.product_by_barcode(code)
     if product is None:
-        if is_refund_no(code):  # a refund voucher scanned at checkout
-            raise NotFound("{code} is a refund no., not a product barcode", code=code)
+        number = read_number(code.upper())
+        if is_refund_no(number):  # a refund voucher scanned at checkout
+            raise NotFound("{code} is a refund no., not a product barcode", code=number)
+        if is_order_no(number):  # a receipt scanned at checkout
+            raise NotFound("{code} is an order no. (a receipt), not a product barcode", code=number)
         raise NotFound("Unknown barcode: {code}", code=code)
     return product
 

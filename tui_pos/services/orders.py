@@ -13,6 +13,7 @@ from datetime import datetime
 from tui_pos.domain.catalog import clean_text
 from tui_pos.domain.errors import InvalidInput, NotFound
 from tui_pos.domain.money import normalize_digits
+from tui_pos.domain.numbers import read_number
 from tui_pos.domain.sales import PaymentView, SaleDetail, SaleLineView, SaleSummary, is_refund_no
 from tui_pos.services import members
 from tui_pos.services.context import Context
@@ -146,7 +147,7 @@ def member_history(ctx: Context, member_id: int, limit: int = 50) -> MemberHisto
 def order_detail(order_no: str | None = None, *, sale_id: int | None = None) -> OrderDetail:
     """One order: its lines with what each gave back, tenders, and every refund made from it."""
     if sale_id is None:
-        order_no = normalize_digits(clean_text(order_no or "", 40)).upper()
+        order_no = read_number(normalize_digits(clean_text(order_no or "", 40)).upper())
         if not order_no:
             raise InvalidInput("Scan the receipt or type the order no.")
         sale = queries.sale_detail(order_no=order_no)

@@ -15,6 +15,7 @@ from typing import Any, TypedDict
 from tui_pos.domain.catalog import clean_text
 from tui_pos.domain.errors import Conflict, InvalidInput, NeedsApproval, NotFound, RefundNotAllowed
 from tui_pos.domain.money import format_money, normalize_digits
+from tui_pos.domain.numbers import read_number
 from tui_pos.domain.refund import LineHistory, Pick, RefundQuote, SaleFacts, quote_refund
 from tui_pos.domain.refund_tenders import ORIGINAL, TenderPart, ways
 from tui_pos.domain.sales import SaleDetail, SaleSummary, is_refund_no
@@ -126,8 +127,9 @@ def _load(ctx: Context, sale: SaleDetail) -> OrderLookup:
 
 
 def find_order(ctx: Context, text: str) -> OrderLookup:
-    """Step 1: what a scanned receipt barcode or a typed order number finds."""
-    order_no = normalize_digits(clean_text(text, 40)).upper()
+    """Step 1: what a scanned receipt barcode (the number without dashes) or a typed order
+    number finds."""
+    order_no = read_number(normalize_digits(clean_text(text, 40)).upper())
     if not order_no:
         raise InvalidInput("Scan the receipt or type the order no.")
     sale = queries.sale_detail(order_no=order_no)
@@ -915,11 +917,13 @@ def voucher_job_to_print(ctx: Context, actor: Staff, refund_no: str) -> int:
 def search(
     text: str = "", status: str = "", since: datetime | None = None, until: datetime | None = None
 ) -> list[RefundSummary]:
-    return refund_queries.search_refunds(normalize_digits(clean_text(text, 40)).upper(), status, since, until)
+    return refund_queries.search_refunds(
+        read_number(normalize_digits(clean_text(text, 40)).upper()), status, since, until
+    )
 
 
 def detail(refund_no: str) -> RefundDetail:
-    found = refund_queries.refund_detail(normalize_digits(clean_text(refund_no, 40)).upper())
+    found = refund_queries.refund_detail(read_number(normalize_digits(clean_text(refund_no, 40)).upper()))
     if found is None:
         raise NotFound("No refund {no}", no=refund_no[:30])
     return found
