@@ -646,6 +646,9 @@ def price_command(config: Config, args: argparse.Namespace) -> int:
 def report_command(config: Config, args: argparse.Namespace) -> int:
     from tui_pos.services import shifts
 
+    if not args.central and (args.store or args.url):  # else this store's figures would pass for another's
+        _err(tr("--store and --url ask for head office's figures: add --central"))
+        return 2
     pin = _pin(args)
     if pin is None:
         return 2

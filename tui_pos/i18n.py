@@ -115,6 +115,7 @@ ZH: dict[str, str] = {
     "By store": "各门店",
     "Store": "门店",
     "Store name": "门店名称",
+    "--store and --url ask for head office's figures: add --central": "--store 和 --url 用于查询总部数据：请加上 --central",
     "Shifts": "班次数",
     "Head office's reports need its URL: give --url postgresql://... or set [central] url": "总部报表需要总部地址：请用 --url postgresql://... 指定，或在配置 [central] url 中设置",
     # --- chain: head office (central) unreachable, and the `tui-pos central` commands ---

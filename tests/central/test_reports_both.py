@@ -232,6 +232,8 @@ def report_command_central(shop, own, pg_url, monkeypatch, capsys):
     assert main([*base, "shift", *who, "--store", "02"]) == 0
     assert "X report" in capsys.readouterr().out
     assert main([*base, "day", *who, "--date", "2026-12-01"]) == 0
+    assert main([*base, "refunds", "--staff", "003", "--pin", PINS["003"], "--store", "02"]) == 2
+    assert "add --central" in capsys.readouterr().err  # not this store's figures under store 02's name
     assert main([*base, "refunds", *who, "--store", "09"]) == 1
     assert "knows no store 09; its stores are: 01, 02" in capsys.readouterr().err
 
