@@ -181,3 +181,22 @@ def test_migrate_adds_a_column_a_newer_store_has_and_keeps_the_rows(central_db):
     assert schema.migrate(central_db) == (schema.VERSION, schema.VERSION)
     assert "points_redeemed" in columns(central_db, "sale")
     assert one(central_db, f"SELECT count(*) FROM {schema.store_schema(store)}.sale") == 2
+
+
+def test_migrate_to_version_2_keeps_members_two_stores_had_with_one_card_as_a_conflict(central_db):
+    one_, two = register_store(central_db, "01", "One"), register_store(central_db, "02", "Two")
+    with central_db.atomic():  # head office as version 1 had it: one card per store only
+        run(central_db, "DROP TRIGGER member_duplicate ON member")
+        run(central_db, "DROP INDEX member_card_chain, member_phone_chain")
+        run(central_db, "ALTER TABLE member DROP COLUMN duplicate_of CASCADE")  # with the stores' views
+        run(central_db, "UPDATE central_version SET version = 1")
+    apply_changes(central_db, one_, busy_day(2, 0, code="01").changes, ZONE)
+    apply_changes(central_db, two, busy_day(2, 0, code="02").changes, ZONE)  # the same M000001
+    assert schema.migrate(central_db) == (1, schema.VERSION)
+    assert run(central_db, "SELECT store_no, duplicate_of IS NOT NULL FROM member ORDER BY id").fetchall() == [
+        (one_, False),
+        (two, True),
+    ]
+    assert run(central_db, "SELECT store_no, kind, ref_no FROM conflict").fetchall() == [(two, "member", "M000001")]
+    assert schema.migrate(central_db) == (schema.VERSION, schema.VERSION)  # again: nothing twice
+    assert one(central_db, "SELECT count(*) FROM conflict") == 1

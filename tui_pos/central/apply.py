@@ -229,7 +229,7 @@ def _aliases(db: peewee.Database, store_no: int, changes: Sequence[Change]) -> A
 def _alias(db: peewee.Database, store_no: int, change: Change) -> str | None:
     """Map the store's local id of a mirrored row to head office's row; why not, when it cannot."""
     local = change.data.get("id")
-    central = one(db, f"SELECT id FROM {q(change.table)} WHERE uid = %s", (change.row_uid,))
+    central = one(db, "SELECT central_id_of(%s, %s)", (change.table, change.row_uid))  # another store's row
     if central is None or local is None:
         return f"head office has no {change.table} {change.row_uid} for the store's copy (local id {local})"
     run(

@@ -19,12 +19,11 @@ import peewee
 
 from tui_pos.central.errors import guard
 from tui_pos.central.refunds import local_time
-from tui_pos.central.sql import run
+from tui_pos.central.sql import one, run
 from tui_pos.domain.chain import Conflict
 from tui_pos.domain.errors import InvalidInput, NotFound
 
 STALE = timedelta(hours=1)
-SETTLED_BY = "head office"
 
 _SELECT = (
     "SELECT c.id, c.store_no, COALESCE(cs.code, ''), c.kind, c.tbl, c.ref_no, c.error, c.amount, c.at, "
@@ -61,43 +60,7 @@ def _conflict(row: Any, zone: ZoneInfo | None) -> Conflict:
 def record_stale(db: peewee.Database, *, stale_after: timedelta = STALE) -> None:
     """Claims and holds unsettled for longer than `stale_after` become conflict rows (once); those
     recorded before and settled since are marked resolved by head office."""
-    seconds = int(stale_after.total_seconds())
-    run(
-        db,
-        "INSERT INTO conflict (store_no, change_uid, kind, tbl, ref_no, data, error, amount, at) "
-        "SELECT c.store_no, c.uid, 'claim', 'refund_claim', s.order_no, "
-        "jsonb_build_object('sale_line', l.uid, 'name', l.name, 'qty', c.qty, 'refund_uid', c.refund_uid, "
-        "'claimed_at', c.at), "
-        "format('%%s x %%s of order %%s claimed for a refund at %%s: the refund never arrived', "
-        "c.qty, l.name, s.order_no, to_char(c.at, 'YYYY-MM-DD HH24:MI')), "
-        "CASE WHEN l.qty > 0 THEN l.paid * c.qty / l.qty ELSE 0 END, now() "
-        "FROM refund_claim c JOIN sale_line l ON l.id = c.sale_line_id JOIN sale s ON s.id = l.sale_id "
-        "WHERE c.at < now() - make_interval(secs => %s) ON CONFLICT (change_uid) DO NOTHING",
-        (seconds,),
-    )
-    run(
-        db,
-        "INSERT INTO conflict (store_no, change_uid, kind, tbl, ref_no, data, error, amount, at) "
-        "SELECT h.store_no, h.uid, 'hold', 'member_hold', m.card_no, "
-        "jsonb_build_object('member', m.uid, 'name', m.name, 'amount', h.amount, 'points', h.points, "
-        "'held_at', h.at), "
-        "format('%%s stored value and %%s points of member %%s taken online at %%s: the sale never arrived', "
-        "to_char(h.amount / 100.0, 'FM999999990.00'), h.points, m.card_no, to_char(h.at, 'YYYY-MM-DD HH24:MI')), "
-        "h.amount, now() "
-        "FROM member_hold h JOIN member m ON m.id = h.member_id "
-        "WHERE h.at < now() - make_interval(secs => %s) ON CONFLICT (change_uid) DO NOTHING",
-        (seconds,),
-    )
-    run(
-        db,
-        "UPDATE conflict c SET resolved_at = now(), resolved_by = %s, "
-        "resolution = CASE c.kind WHEN 'claim' THEN 'settled: the refund arrived' "
-        "ELSE 'settled: the sale arrived' END "
-        "WHERE c.kind IN ('claim', 'hold') AND c.resolved_at IS NULL "
-        "AND NOT EXISTS (SELECT 1 FROM refund_claim r WHERE r.uid = c.change_uid) "
-        "AND NOT EXISTS (SELECT 1 FROM member_hold h WHERE h.uid = c.change_uid)",
-        (SETTLED_BY,),
-    )
+    run(db, "SELECT central_record_stale(%s)", (int(stale_after.total_seconds()),))
 
 
 def conflicts(
@@ -154,19 +117,12 @@ def resolve_conflict(
             gone = run(db, "DELETE FROM refund_claim WHERE uid = %s::uuid RETURNING qty", (found.change_uid,))
             if gone.fetchone() is not None:
                 undone = " [claim released]"
-        elif found.kind == "hold" and found.change_uid:
-            hold = run(
-                db,
-                "DELETE FROM member_hold WHERE uid = %s::uuid RETURNING member_id, amount, points",
-                (found.change_uid,),
-            ).fetchone()
-            if hold is not None:
-                run(
-                    db,
-                    "UPDATE member SET balance = balance + %s, points = points + %s WHERE id = %s",
-                    (int(hold[1]), int(hold[2]), int(hold[0])),
-                )
-                undone = " [hold given back]"
+        elif (
+            found.kind == "hold"
+            and found.change_uid
+            and one(db, "SELECT central_release_hold(%s::uuid)", (found.change_uid,))
+        ):
+            undone = " [hold given back]"
         run(
             db,
             "UPDATE conflict SET resolved_at = now(), resolved_by = %s, resolution = %s WHERE id = %s",

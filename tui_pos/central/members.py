@@ -17,38 +17,31 @@ import peewee
 
 from tui_pos.central.errors import ChainRefused, guard
 from tui_pos.central.refunds import local_time
-from tui_pos.central.sql import run
+from tui_pos.central.sql import one, run
 from tui_pos.domain.chain import CentralMember, MemberRefund, MemberSale
 from tui_pos.domain.money import format_money
-
-_MEMBER = (
-    "SELECT m.uid, COALESCE(cs.code, ''), m.card_no, m.phone, m.phone_tail, m.name, m.level, m.points, m.balance, "
-    "m.joined, COALESCE((SELECT SUM(h.amount) FROM member_hold h WHERE h.member_id = m.id), 0), "
-    "COALESCE((SELECT SUM(h.points) FROM member_hold h WHERE h.member_id = m.id), 0) "
-    "FROM member m LEFT JOIN chain_store cs ON cs.no = m.store_no "
-)
 
 
 def _member(row: Any, zone: ZoneInfo | None) -> CentralMember:
     return CentralMember(
-        uid=str(row[0]),
-        store_code=str(row[1]),
-        card_no=str(row[2]),
-        phone=str(row[3]),
-        phone_tail=str(row[4] or ""),
-        name=str(row[5]),
-        level=str(row[6]),
-        points=int(row[7]),
-        balance=int(row[8]),
-        joined=local_time(row[9], zone),
-        held=int(row[10]),
-        held_points=int(row[11]),
+        uid=str(row["uid"]),
+        store_code=str(row["store_code"]),
+        card_no=str(row["card_no"]),
+        phone=str(row["phone"]),
+        phone_tail=str(row["phone_tail"] or ""),
+        name=str(row["name"]),
+        level=str(row["level"]),
+        points=int(row["points"]),
+        balance=int(row["balance"]),
+        joined=local_time(row["joined"], zone),
+        held=int(row["held"]),
+        held_points=int(row["held_points"]),
     )
 
 
 def get_member(db: peewee.Database, member_uid: str, *, zone: ZoneInfo | None = None) -> CentralMember | None:
     with guard(db):
-        row = run(db, _MEMBER + "WHERE m.uid = %s", (member_uid,)).fetchone()
+        row = one(db, "SELECT central_member(%s)", (member_uid,))
     return None if row is None else _member(row, zone)
 
 
@@ -61,28 +54,9 @@ def find_members(
     wanted = text.strip()
     if not wanted:
         return []
-    like = "%" + wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    tail = len(wanted) == 4 and wanted.isdigit()
     with guard(db):
-        rows = run(
-            db,
-            _MEMBER + "WHERE m.duplicate_of IS NULL AND (m.card_no = %s OR m.phone = %s "
-            "OR (%s AND m.phone_tail = %s) OR m.name ILIKE %s) "
-            "ORDER BY (m.card_no = %s OR m.phone = %s) DESC, m.name, m.id LIMIT %s",
-            (wanted, wanted, tail, wanted, like, wanted, wanted, max(1, int(limit))),
-        ).fetchall()
-    return [_member(r, zone) for r in rows]
-
-
-def _ids(db: peewee.Database, member_uid: str) -> list[int]:
-    """The member's row and the duplicates other stores made of them."""
-    rows = run(
-        db,
-        "SELECT m.id FROM member m WHERE m.uid = %s "
-        "UNION SELECT d.id FROM member d JOIN member m ON d.duplicate_of = m.id WHERE m.uid = %s",
-        (member_uid, member_uid),
-    ).fetchall()
-    return [int(r[0]) for r in rows]
+        rows = one(db, "SELECT central_find_members(%s, %s)", (wanted, max(1, int(limit))))
+    return [_member(r, zone) for r in rows or []]
 
 
 def member_history(
@@ -90,32 +64,32 @@ def member_history(
 ) -> tuple[list[MemberSale], list[MemberRefund]]:
     """The member's purchases and refunds at every store, newest first (training left out)."""
     with guard(db):
-        ids = _ids(db, member_uid)
-        if not ids:
-            return [], []
-        sales = run(
-            db,
-            "SELECT COALESCE(cs.code, ''), s.order_no, s.created_at, s.status, s.total, s.points_earned, "
-            "s.points_redeemed FROM sale s LEFT JOIN chain_store cs ON cs.no = s.store_no "
-            "WHERE s.member_id = ANY(%s::bigint[]) AND NOT s.training ORDER BY s.created_at DESC, s.id DESC LIMIT %s",
-            (ids, limit),
-        ).fetchall()
-        refunds = run(
-            db,
-            "SELECT COALESCE(cs.code, ''), r.refund_no, COALESCE(s.order_no, ''), r.created_at, r.status, r.amount "
-            "FROM refund r LEFT JOIN sale s ON s.id = r.sale_id LEFT JOIN chain_store cs ON cs.no = r.store_no "
-            "WHERE (r.member_id = ANY(%s::bigint[]) OR s.member_id = ANY(%s::bigint[])) AND NOT r.training "
-            "ORDER BY r.created_at DESC, r.id DESC LIMIT %s",
-            (ids, ids, limit),
-        ).fetchall()
+        found = one(db, "SELECT central_member_history(%s, %s)", (member_uid, int(limit)))
+    if found is None:
+        return [], []
     return (
         [
-            MemberSale(str(code), str(no), local_time(at, zone), str(status), int(total), int(pe or 0), int(pr or 0))
-            for code, no, at, status, total, pe, pr in sales
+            MemberSale(
+                str(r["store_code"]),
+                str(r["order_no"]),
+                local_time(r["created_at"], zone),
+                str(r["status"]),
+                int(r["total"]),
+                int(r["points_earned"] or 0),
+                int(r["points_redeemed"] or 0),
+            )
+            for r in found["sales"]
         ],
         [
-            MemberRefund(str(code), str(no), str(order), local_time(at, zone), str(status), int(amount))
-            for code, no, order, at, status, amount in refunds
+            MemberRefund(
+                str(r["store_code"]),
+                str(r["refund_no"]),
+                str(r["order_no"]),
+                local_time(r["created_at"], zone),
+                str(r["status"]),
+                int(r["amount"]),
+            )
+            for r in found["refunds"]
         ],
     )
 
@@ -145,17 +119,11 @@ def debit_member(
             (hold, hold, hold),
         ).fetchone()
         if done is None:
-            row = run(
-                db,
-                "UPDATE member SET balance = balance - %s, points = points - %s "
-                "WHERE uid = %s AND balance >= %s AND points >= %s RETURNING id",
-                (amount, points, member_uid, amount, points),
-            ).fetchone()
-            if row is None:
-                there = run(db, "SELECT name, balance, points FROM member WHERE uid = %s", (member_uid,)).fetchone()
-                if there is None:
-                    raise ChainRefused("Head office has no such member: look the member up again")
-                name, balance, have = str(there[0]), int(there[1]), int(there[2])
+            taken = one(db, "SELECT central_debit(%s, %s, %s)", (member_uid, amount, points))
+            if taken is None:
+                raise ChainRefused("Head office has no such member: look the member up again")
+            if taken.get("refused"):
+                name, balance, have = str(taken["name"]), int(taken["balance"]), int(taken["points"])
                 remaining = {"balance": balance, "points": have}
                 if balance < amount:
                     raise ChainRefused(
@@ -175,7 +143,7 @@ def debit_member(
             run(
                 db,
                 "INSERT INTO member_hold (uid, member_id, amount, points, store_no) VALUES (%s::uuid, %s, %s, %s, %s)",
-                (hold, int(row[0]), amount, points, store_no),
+                (hold, int(taken["id"]), amount, points, store_no),
             )
-        member = run(db, _MEMBER + "WHERE m.uid = %s", (member_uid,)).fetchone()
+        member = one(db, "SELECT central_member(%s)", (member_uid,))
     return _member(member, zone)

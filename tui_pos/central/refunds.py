@@ -9,6 +9,7 @@ settle the claims (schema.py), so each unit is counted once: by the claim, then 
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -18,19 +19,15 @@ from zoneinfo import ZoneInfo
 import peewee
 
 from tui_pos.central.errors import ChainRefused, guard
-from tui_pos.central.sql import run
+from tui_pos.central.sql import one, run
 from tui_pos.domain.chain import CentralLine, CentralOrder, CentralPayment, CentralRefund
-
-# units of a line already going back: refund lines of refunds still standing, and open claims
-REFUNDED = (
-    "COALESCE((SELECT SUM(rl.qty) FROM refund_line rl JOIN refund r ON r.id = rl.refund_id "
-    "WHERE rl.sale_line_id = l.id AND r.status NOT IN ('rejected', 'cancelled')), 0) "
-    "+ COALESCE((SELECT SUM(c.qty) FROM refund_claim c WHERE c.sale_line_id = l.id), 0)"
-)
 
 
 def local_time(value: Any, zone: ZoneInfo | None = None) -> datetime | None:
-    """A naive local datetime: head office's aware values turned to `zone` (else this machine's)."""
+    """A naive local datetime: head office's aware values (or their JSON text) turned to `zone`
+    (else this machine's)."""
+    if isinstance(value, str) and value:
+        value = datetime.fromisoformat(value)
     if not isinstance(value, datetime):
         return None
     if value.tzinfo is None:
@@ -46,76 +43,55 @@ def find_order(
 
     Numbers carry the store's code; an old number two stores both issued is narrowed by
     `store_code`, else the newest is taken."""
-    where = "s.order_no = %s"
-    params: list[Any] = [order_no.strip()]
-    if store_code:
-        where += " AND cs.code = %s"
-        params.append(store_code)
     with guard(db):
-        head = run(
-            db,
-            "SELECT s.id, s.uid, s.order_no, s.created_at, s.status, s.training, s.subtotal, s.discount, s.total, "
-            "s.points_earned, s.points_redeemed, s.store_no, COALESCE(cs.code, ''), m.uid, m.card_no, m.name "
-            "FROM sale s LEFT JOIN chain_store cs ON cs.no = s.store_no LEFT JOIN member m ON m.id = s.member_id "
-            f"WHERE {where} ORDER BY s.created_at DESC, s.id DESC LIMIT 1",
-            params,
-        ).fetchone()
-        if head is None:
-            return None
-        sale_id = int(head[0])
-        lines = run(
-            db,
-            "SELECT l.uid, l.line_no, l.barcode, l.name, l.category, l.qty, l.list_price, l.unit_price, "
-            f"l.discount, l.paid, {REFUNDED} FROM sale_line l WHERE l.sale_id = %s ORDER BY l.line_no, l.id",
-            (sale_id,),
-        ).fetchall()
-        payments = run(
-            db,
-            "SELECT tender, amount, reference FROM payment WHERE sale_id = %s AND refund_id IS NULL ORDER BY id",
-            (sale_id,),
-        ).fetchall()
-        refunds = run(
-            db,
-            "SELECT r.refund_no, COALESCE(cs.code, ''), r.amount, r.status, r.created_at FROM refund r "
-            "LEFT JOIN chain_store cs ON cs.no = r.store_no WHERE r.sale_id = %s ORDER BY r.created_at, r.id",
-            (sale_id,),
-        ).fetchall()
+        data = one(db, "SELECT central_order(%s, %s)", (order_no.strip(), store_code or None))
+    if data is None:
+        return None
+    head = data["head"]
     return CentralOrder(
-        store_code=str(head[12]),
-        store_no=int(head[11]),
-        uid=str(head[1]),
-        order_no=str(head[2]),
-        created_at=local_time(head[3], zone),
-        status=str(head[4]),
-        training=bool(head[5]),
-        member_uid=None if head[13] is None else str(head[13]),
-        member_card=None if head[14] is None else str(head[14]),
-        member_name=None if head[15] is None else str(head[15]),
-        subtotal=int(head[6]),
-        discount=int(head[7]),
-        total=int(head[8]),
-        points_earned=int(head[9] or 0),
-        points_redeemed=int(head[10] or 0),
+        store_code=str(head["store_code"]),
+        store_no=int(head["store_no"]),
+        uid=str(head["uid"]),
+        order_no=str(head["order_no"]),
+        created_at=local_time(head["created_at"], zone),
+        status=str(head["status"]),
+        training=bool(head["training"]),
+        member_uid=head["member_uid"],
+        member_card=head["member_card"],
+        member_name=head["member_name"],
+        subtotal=int(head["subtotal"]),
+        discount=int(head["discount"]),
+        total=int(head["total"]),
+        points_earned=int(head["points_earned"] or 0),
+        points_redeemed=int(head["points_redeemed"] or 0),
         lines=tuple(
             CentralLine(
-                uid=str(r[0]),
-                line_no=int(r[1]),
-                barcode=str(r[2]),
-                name=str(r[3]),
-                category=str(r[4]),
-                qty=int(r[5]),
-                list_price=int(r[6]),
-                unit_price=int(r[7]),
-                discount=int(r[8]),
-                paid=int(r[9]),
-                refunded=int(r[10]),
+                uid=str(r["uid"]),
+                line_no=int(r["line_no"]),
+                barcode=str(r["barcode"]),
+                name=str(r["name"]),
+                category=str(r["category"]),
+                qty=int(r["qty"]),
+                list_price=int(r["list_price"]),
+                unit_price=int(r["unit_price"]),
+                discount=int(r["discount"]),
+                paid=int(r["paid"]),
+                refunded=int(r["refunded"]),
             )
-            for r in lines
+            for r in data["lines"]
         ),
-        payments=tuple(CentralPayment(str(t), int(a), str(ref or "")) for t, a, ref in payments),
+        payments=tuple(
+            CentralPayment(str(r["tender"]), int(r["amount"]), str(r["reference"] or "")) for r in data["payments"]
+        ),
         refunds=tuple(
-            CentralRefund(str(no), str(code), int(amount), str(status), local_time(at, zone))
-            for no, code, amount, status, at in refunds
+            CentralRefund(
+                str(r["refund_no"]),
+                str(r["store_code"]),
+                int(r["amount"]),
+                str(r["status"]),
+                local_time(r["created_at"], zone),
+            )
+            for r in data["refunds"]
         ),
     )
 
@@ -141,22 +117,13 @@ def claim_refund(
     if any(qty <= 0 for _, qty, _ in claims):
         raise ChainRefused("A refund takes at least one unit of a line")
     with guard(db), db.atomic():
-        sale = run(db, "SELECT id, order_no, status FROM sale WHERE uid = %s", (sale_uid,)).fetchone()
-        if sale is None:
+        locked = one(db, "SELECT central_lock_order(%s)", (sale_uid,))  # the order's lines locked
+        if locked is None:
             raise ChainRefused("Head office has no such order: it may not have been uploaded yet")
-        sale_id, order_no, status = int(sale[0]), str(sale[1]), str(sale[2])
-        locked = run(
-            db, "SELECT id, uid, qty, name FROM sale_line WHERE sale_id = %s ORDER BY id FOR UPDATE", (sale_id,)
-        ).fetchall()
-        lines = {str(uid): (int(line_id), int(qty), str(name)) for line_id, uid, qty, name in locked}
-        taken = dict(
-            run(
-                db,
-                f"SELECT l.uid, {REFUNDED} FROM sale_line l WHERE l.sale_id = %s",
-                (sale_id,),
-            ).fetchall()
-        )
-        remaining = {uid: max(0, qty - int(taken.get(uid, 0))) for uid, (_, qty, _) in lines.items()}
+        order_no, status = str(locked["order_no"]), str(locked["status"])
+        lines = {str(r["uid"]): (int(r["id"]), int(r["qty"]), str(r["name"])) for r in locked["lines"]}
+        taken = {str(r["uid"]): int(r["refunded"]) for r in locked["lines"]}
+        remaining = {uid: max(0, qty - taken.get(uid, 0)) for uid, (_, qty, _) in lines.items()}
         known = {
             str(r[0])
             for r in run(
@@ -221,16 +188,16 @@ def release_claims(db: peewee.Database, uids: Sequence[str], by: str) -> int:
             (keys,),
         ).fetchall()
         for uid, store_no, qty, line_id, refund_uid in gone:
-            run(
-                db,
+            ref = one(db, "SELECT central_line_ref(%s)", (int(line_id),)) or {}
+            record = (
                 "INSERT INTO conflict (store_no, change_uid, kind, tbl, ref_no, data, error, amount, "
-                "resolved_at, resolved_by, resolution) "
-                "SELECT %s, %s::uuid, 'claim', 'refund_claim', s.order_no, "
-                "jsonb_build_object('sale_line', l.uid, 'qty', %s::int, 'refund_uid', %s::text), "
-                "'refund claim released before its refund arrived', l.unit_price * %s::int, now(), %s, 'released' "
-                "FROM sale_line l JOIN sale s ON s.id = l.sale_id WHERE l.id = %s "
+                "resolved_at, resolved_by, resolution) VALUES (%s, %s::uuid, 'claim', 'refund_claim', %s, %s::jsonb, "
+                "'refund claim released before its refund arrived', %s, now(), %s, 'released') "
                 "ON CONFLICT (change_uid) DO UPDATE SET resolved_at = now(), resolved_by = EXCLUDED.resolved_by, "
-                "resolution = CASE WHEN conflict.resolution = '' THEN 'released' ELSE conflict.resolution END",
-                (int(store_no), uid, int(qty), str(refund_uid), int(qty), by, int(line_id)),
+                "resolution = CASE WHEN conflict.resolution = '' THEN 'released' ELSE conflict.resolution END "
+                "WHERE conflict.resolved_at IS NULL"
             )
+            data = {"sale_line": ref.get("uid", ""), "qty": int(qty), "refund_uid": str(refund_uid)}
+            amount = int(ref.get("unit_price", 0)) * int(qty)
+            run(db, record, (int(store_no), uid, str(ref.get("order_no", "")), json.dumps(data), amount, by))
     return len(gone)

@@ -193,6 +193,15 @@ MEMBERS = (
     WHERE m.duplicate_of IS NULL AND EXISTS (
         SELECT 1 FROM member o WHERE o.id < m.id AND o.store_no <> m.store_no
         AND (o.card_no = m.card_no OR (m.phone <> '' AND o.phone = m.phone)))""",
+    """INSERT INTO conflict (store_no, kind, tbl, ref_no, data, error, amount)
+    SELECT m.store_no, 'member', 'member', m.card_no,
+        jsonb_build_object('uid', m.uid, 'card_no', m.card_no, 'phone', m.phone, 'name', m.name,
+                           'duplicate_of', o.uid, 'other_store', COALESCE(s.code, '')),
+        format('member %s (phone %s) has the card or phone of member %s (card %s, phone %s) of store %s',
+               m.card_no, m.phone, o.name, o.card_no, o.phone, COALESCE(s.code, '')),
+        m.balance
+    FROM member m JOIN member o ON o.id = m.duplicate_of LEFT JOIN chain_store s ON s.no = o.store_no
+    WHERE NOT EXISTS (SELECT 1 FROM conflict c WHERE c.kind = 'member' AND c.data->>'uid' = m.uid)""",
     """CREATE UNIQUE INDEX IF NOT EXISTS member_card_chain ON member (card_no) WHERE duplicate_of IS NULL""",
     """CREATE UNIQUE INDEX IF NOT EXISTS member_phone_chain ON member (phone)
         WHERE duplicate_of IS NULL AND phone <> ''""",
@@ -382,6 +391,188 @@ FUNCTIONS = (
     END $$""",
 )
 
+# What a store asks head office about the whole chain (central/refunds.py, members.py,
+# conflicts.py). A store's role sees only its own rows (store_role_sql); these functions answer
+# with the owner's rights, and only what the question needs: one order by its number, the
+# members matching what was typed, a guarded debit, a locked count of what is left to refund.
+_REFUNDED = (
+    "COALESCE((SELECT SUM(rl.qty) FROM public.refund_line rl JOIN public.refund r ON r.id = rl.refund_id "
+    "WHERE rl.sale_line_id = l.id AND r.status NOT IN ('rejected', 'cancelled')), 0) "
+    "+ COALESCE((SELECT SUM(c.qty) FROM public.refund_claim c WHERE c.sale_line_id = l.id), 0)"
+)
+CHAIN_API = (
+    f"""CREATE OR REPLACE FUNCTION central_order(p_order_no TEXT, p_store_code TEXT) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE head RECORD;
+    BEGIN
+        SELECT s.id, s.uid, s.order_no, s.created_at, s.status, s.training, s.subtotal, s.discount, s.total,
+               s.points_earned, s.points_redeemed, s.store_no, COALESCE(cs.code, '') AS store_code,
+               m.uid AS member_uid, m.card_no AS member_card, m.name AS member_name INTO head
+            FROM public.sale s LEFT JOIN public.chain_store cs ON cs.no = s.store_no
+            LEFT JOIN public.member m ON m.id = s.member_id
+            WHERE s.order_no = p_order_no AND (p_store_code IS NULL OR cs.code = p_store_code)
+            ORDER BY s.created_at DESC, s.id DESC LIMIT 1;
+        IF NOT FOUND THEN RETURN NULL; END IF;
+        RETURN jsonb_build_object(
+            'head', to_jsonb(head),
+            'lines', COALESCE((SELECT jsonb_agg(to_jsonb(x) ORDER BY x.line_no, x.id) FROM (
+                SELECT l.id, l.uid, l.line_no, l.barcode, l.name, l.category, l.qty, l.list_price, l.unit_price,
+                       l.discount, l.paid, {_REFUNDED} AS refunded
+                FROM public.sale_line l WHERE l.sale_id = head.id) x), '[]'::jsonb),
+            'payments', COALESCE((SELECT jsonb_agg(to_jsonb(x) ORDER BY x.id) FROM (
+                SELECT p.id, p.tender, p.amount, p.reference FROM public.payment p
+                WHERE p.sale_id = head.id AND p.refund_id IS NULL) x), '[]'::jsonb),
+            'refunds', COALESCE((SELECT jsonb_agg(to_jsonb(x) ORDER BY x.created_at, x.id) FROM (
+                SELECT r.id, r.refund_no, COALESCE(cs.code, '') AS store_code, r.amount, r.status, r.created_at
+                FROM public.refund r LEFT JOIN public.chain_store cs ON cs.no = r.store_no
+                WHERE r.sale_id = head.id) x), '[]'::jsonb));
+    END $$""",
+    # the order's lines locked (a claim of another store waits here), then what is left of each
+    f"""CREATE OR REPLACE FUNCTION central_lock_order(p_sale_uid TEXT) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE head RECORD; lines jsonb;
+    BEGIN
+        SELECT s.id, s.order_no, s.status INTO head FROM public.sale s WHERE s.uid = p_sale_uid;
+        IF NOT FOUND THEN RETURN NULL; END IF;
+        PERFORM 1 FROM public.sale_line WHERE sale_id = head.id ORDER BY id FOR UPDATE;
+        SELECT jsonb_agg(jsonb_build_object('id', l.id, 'uid', l.uid, 'qty', l.qty, 'name', l.name,
+                                            'refunded', {_REFUNDED}) ORDER BY l.id) INTO lines
+            FROM public.sale_line l WHERE l.sale_id = head.id;
+        RETURN jsonb_build_object('id', head.id, 'order_no', head.order_no, 'status', head.status,
+                                  'lines', COALESCE(lines, '[]'::jsonb));
+    END $$""",
+    """CREATE OR REPLACE FUNCTION central_line_ref(p_line_id BIGINT) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT jsonb_build_object('order_no', s.order_no, 'uid', l.uid, 'unit_price', l.unit_price)
+        FROM public.sale_line l JOIN public.sale s ON s.id = l.sale_id WHERE l.id = p_line_id
+    $$""",
+    """CREATE OR REPLACE FUNCTION central_member_json(m public.member) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT jsonb_build_object('uid', m.uid, 'store_code', COALESCE((SELECT code FROM public.chain_store
+            WHERE no = m.store_no), ''), 'card_no', m.card_no, 'phone', m.phone, 'phone_tail', m.phone_tail,
+            'name', m.name, 'level', m.level, 'points', m.points, 'balance', m.balance, 'joined', m.joined,
+            'held', COALESCE((SELECT SUM(h.amount) FROM public.member_hold h WHERE h.member_id = m.id), 0),
+            'held_points', COALESCE((SELECT SUM(h.points) FROM public.member_hold h WHERE h.member_id = m.id), 0))
+    $$""",
+    """CREATE OR REPLACE FUNCTION central_member(p_uid TEXT) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT central_member_json(m) FROM public.member m WHERE m.uid = p_uid
+    $$""",
+    """CREATE OR REPLACE FUNCTION central_find_members(p_text TEXT, p_limit INT) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+        SELECT COALESCE(jsonb_agg(j ORDER BY exact DESC, name, id), '[]'::jsonb) FROM (
+            SELECT central_member_json(m) AS j, (m.card_no = p_text OR m.phone = p_text) AS exact, m.name, m.id
+            FROM public.member m
+            WHERE m.duplicate_of IS NULL AND (m.card_no = p_text OR m.phone = p_text
+                OR (p_text ~ '^[0-9]{4}$' AND m.phone_tail = p_text)
+                OR m.name ILIKE '%' || replace(replace(replace(p_text, '\', '\\'), '%', '\\%'), '_', '\\_') || '%')
+            ORDER BY exact DESC, m.name, m.id LIMIT p_limit) found
+    $$""",
+    """CREATE OR REPLACE FUNCTION central_member_history(p_uid TEXT, p_limit INT) RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE ids BIGINT[];
+    BEGIN
+        SELECT array_agg(id) INTO ids FROM (
+            SELECT m.id FROM public.member m WHERE m.uid = p_uid
+            UNION SELECT d.id FROM public.member d JOIN public.member m ON d.duplicate_of = m.id
+            WHERE m.uid = p_uid) x;
+        IF ids IS NULL THEN RETURN NULL; END IF;
+        RETURN jsonb_build_object(
+            'sales', COALESCE((SELECT jsonb_agg(to_jsonb(x) ORDER BY x.created_at DESC, x.id DESC) FROM (
+                SELECT s.id, COALESCE(cs.code, '') AS store_code, s.order_no, s.created_at, s.status, s.total,
+                       s.points_earned, s.points_redeemed
+                FROM public.sale s LEFT JOIN public.chain_store cs ON cs.no = s.store_no
+                WHERE s.member_id = ANY(ids) AND NOT s.training
+                ORDER BY s.created_at DESC, s.id DESC LIMIT p_limit) x), '[]'::jsonb),
+            'refunds', COALESCE((SELECT jsonb_agg(to_jsonb(x) ORDER BY x.created_at DESC, x.id DESC) FROM (
+                SELECT r.id, COALESCE(cs.code, '') AS store_code, r.refund_no, COALESCE(s.order_no, '') AS order_no,
+                       r.created_at, r.status, r.amount
+                FROM public.refund r LEFT JOIN public.sale s ON s.id = r.sale_id
+                LEFT JOIN public.chain_store cs ON cs.no = r.store_no
+                WHERE (r.member_id = ANY(ids) OR s.member_id = ANY(ids)) AND NOT r.training
+                ORDER BY r.created_at DESC, r.id DESC LIMIT p_limit) x), '[]'::jsonb));
+    END $$""",
+    # stored value and points taken at once and guarded: never below zero, whoever pays at once
+    """CREATE OR REPLACE FUNCTION central_debit(p_uid TEXT, p_amount INT, p_points INT) RETURNS jsonb
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE taken BIGINT; there RECORD;
+    BEGIN
+        UPDATE public.member SET balance = balance - p_amount, points = points - p_points
+            WHERE uid = p_uid AND balance >= p_amount AND points >= p_points RETURNING id INTO taken;
+        IF taken IS NOT NULL THEN RETURN jsonb_build_object('id', taken); END IF;
+        SELECT name, balance, points INTO there FROM public.member WHERE uid = p_uid;
+        IF NOT FOUND THEN RETURN NULL; END IF;
+        RETURN jsonb_build_object('refused', true, 'name', there.name, 'balance', there.balance,
+                                  'points', there.points);
+    END $$""",
+    # a stale online debit given back (its sale never came): the member gets what it took
+    """CREATE OR REPLACE FUNCTION central_release_hold(p_uid UUID) RETURNS BOOLEAN
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE held RECORD;
+    BEGIN
+        DELETE FROM public.member_hold WHERE uid = p_uid RETURNING member_id, amount, points INTO held;
+        IF NOT FOUND THEN RETURN false; END IF;
+        UPDATE public.member SET balance = balance + held.amount, points = points + held.points
+            WHERE id = held.member_id;
+        RETURN true;
+    END $$""",
+    # a store's alias names another store's row, which its role cannot see
+    """CREATE OR REPLACE FUNCTION central_id_of(p_table TEXT, p_uid TEXT) RETURNS BIGINT
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE found BIGINT;
+    BEGIN
+        IF NOT p_table = ANY({tables}) THEN
+            RAISE EXCEPTION 'head office holds no table %', p_table USING ERRCODE = 'undefined_table';
+        END IF;
+        EXECUTE format('SELECT id FROM public.%I WHERE uid = $1', p_table) INTO found USING p_uid;
+        RETURN found;
+    END $$""".replace("{tables}", "ARRAY[" + ", ".join(f"'{t.name}'" for t in TABLES) + "]"),
+    # claims and holds unsettled for p_secs become conflicts (once); those settled since are closed
+    """CREATE OR REPLACE FUNCTION central_record_stale(p_secs INT) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    BEGIN
+        INSERT INTO public.conflict (store_no, change_uid, kind, tbl, ref_no, data, error, amount, at)
+        SELECT c.store_no, c.uid, 'claim', 'refund_claim', s.order_no,
+            jsonb_build_object('sale_line', l.uid, 'name', l.name, 'qty', c.qty, 'refund_uid', c.refund_uid,
+                               'claimed_at', c.at),
+            format('%s x %s of order %s claimed for a refund at %s: the refund never arrived',
+                   c.qty, l.name, s.order_no, to_char(c.at, 'YYYY-MM-DD HH24:MI')),
+            CASE WHEN l.qty > 0 THEN l.paid * c.qty / l.qty ELSE 0 END, now()
+        FROM public.refund_claim c JOIN public.sale_line l ON l.id = c.sale_line_id
+        JOIN public.sale s ON s.id = l.sale_id
+        WHERE c.at < now() - make_interval(secs => p_secs) ON CONFLICT (change_uid) DO NOTHING;
+        INSERT INTO public.conflict (store_no, change_uid, kind, tbl, ref_no, data, error, amount, at)
+        SELECT h.store_no, h.uid, 'hold', 'member_hold', m.card_no,
+            jsonb_build_object('member', m.uid, 'name', m.name, 'amount', h.amount, 'points', h.points,
+                               'held_at', h.at),
+            format('%s stored value and %s points of member %s taken online at %s: the sale never arrived',
+                   to_char(h.amount / 100.0, 'FM999999990.00'), h.points, m.card_no,
+                   to_char(h.at, 'YYYY-MM-DD HH24:MI')),
+            h.amount, now()
+        FROM public.member_hold h JOIN public.member m ON m.id = h.member_id
+        WHERE h.at < now() - make_interval(secs => p_secs) ON CONFLICT (change_uid) DO NOTHING;
+        UPDATE public.conflict c SET resolved_at = now(), resolved_by = 'head office',
+            resolution = CASE c.kind WHEN 'claim' THEN 'settled: the refund arrived'
+                         ELSE 'settled: the sale arrived' END
+        WHERE c.kind IN ('claim', 'hold') AND c.resolved_at IS NULL
+            AND NOT EXISTS (SELECT 1 FROM public.refund_claim r WHERE r.uid = c.change_uid)
+            AND NOT EXISTS (SELECT 1 FROM public.member_hold h WHERE h.uid = c.change_uid);
+    END $$""",
+)
+API_SIGNATURES = (
+    "central_order(TEXT, TEXT)",
+    "central_lock_order(TEXT)",
+    "central_line_ref(BIGINT)",
+    "central_member_json(public.member)",
+    "central_member(TEXT)",
+    "central_find_members(TEXT, INT)",
+    "central_member_history(TEXT, INT)",
+    "central_debit(TEXT, INT, INT)",
+    "central_release_hold(UUID)",
+    "central_id_of(TEXT, TEXT)",
+    "central_record_stale(INT)",
+)
+
 # A store registers itself through this (its role needs no right to create schemas): the row in
 # chain_store and its schema of views, made with the owner's rights.
 REGISTER = (
@@ -496,7 +687,7 @@ def _install(db: peewee.Database) -> None:
     # the refund report's hours from sale to refund: a year's refunds find their sale's time in the
     # index alone (without it PostgreSQL reads every sale of the chain)
     run(db, "CREATE INDEX IF NOT EXISTS sale_id_created ON sale (id) INCLUDE (created_at)")
-    for sql in FUNCTIONS + REGISTER:
+    for sql in FUNCTIONS + REGISTER + CHAIN_API:
         run(db, sql)
     for sql in TRIGGERS:
         name, on = _trigger_name(sql)
@@ -559,10 +750,15 @@ def store_role_sql(role: str, store_no: int) -> list[str]:
         f"GRANT EXECUTE ON FUNCTION central_register_store(TEXT, TEXT), central_store_seen(BIGINT, INT) TO {r}",
         # an upload maps the store's mirrors and keeps what a constraint refused
         f"GRANT SELECT, INSERT, UPDATE ON id_alias TO {r}",
-        f"GRANT SELECT, INSERT ON conflict TO {r}",
+        f"GRANT SELECT, INSERT, UPDATE ON conflict TO {r}",  # a store's manager may resolve its own
         f"GRANT USAGE, SELECT ON SEQUENCE conflict_id_seq TO {r}",
+        # its own refund claims and online debits; the chain's orders and members only through
+        # head office's functions, which answer one question each
+        f"GRANT SELECT, INSERT, DELETE ON refund_claim TO {r}",
+        f"GRANT SELECT, INSERT ON member_hold TO {r}",
+        f"GRANT EXECUTE ON FUNCTION {', '.join(API_SIGNATURES)} TO {r}",
     ]
-    for table in (*DATA_TABLES, "received", "id_alias", "conflict"):
+    for table in (*DATA_TABLES, "received", "id_alias", "conflict", "refund_claim", "member_hold"):
         policy = q(f"{role}_own_rows")
         out.append(f"ALTER TABLE {q(table)} ENABLE ROW LEVEL SECURITY")
         out.append(f"DROP POLICY IF EXISTS {policy} ON {q(table)}")
