@@ -147,3 +147,15 @@ def test_member_history_lists_purchases_and_refunds_of_every_store(central_db):
     assert refunds == []
     with pytest.raises(ChainRefused, match="no such member"):
         debit_member(central_db, two, new(), amount=1, points=0, hold_uid=new())
+
+
+def test_an_imported_balance_counts_once_though_its_move_follows_the_member(central_db):
+    """`import members` writes the member with the balance and a move saying so: the member's
+    first row already holds it."""
+    store = register_store(central_db, "01", "One")
+    out, _ = basics("01", balance=2500, points=80)
+    move(out, "stored_value_move", 1, 2500, reason="import")
+    move(out, "points_move", 1, 80, reason="import")
+    move(out, "stored_value_move", 1, -500)  # then a payment, which counts
+    apply_changes(central_db, store, out.changes, ZONE)
+    assert run(central_db, "SELECT balance, points FROM member").fetchone() == (2000, 80)

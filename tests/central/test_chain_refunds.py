@@ -149,3 +149,46 @@ def test_an_order_not_at_head_office_is_none_and_cannot_be_claimed(central_db):
         claim_refund(central_db, store, new(), [(line_uid, 1, new())], new())
     with pytest.raises(ChainRefused, match="not in order"):
         claim_refund(central_db, store, sale_uid, [(new(), 1, new())], new())
+
+
+def test_an_upload_refunding_the_last_unit_and_a_claim_of_it_at_once_one_gets_it(central_db, pg_url):
+    """Store 01 uploads its own refund of the last unit while store 02 claims it: the refund
+    check locks the line as the claim does, so one gets the unit and the other is refused (the
+    upload's line then lands in conflict), never both."""
+    one_, out, shift, sale_uid, line_uid = store_with_sale(central_db, qty=1)
+    two = register_store(central_db, "02", "Two")
+    more = after(out)
+    refund(more, shift, DAY + timedelta(minutes=5), 1, [(1, 1, 1)], refund_no="R01-20261201-0001")
+    start = threading.Barrier(2)
+    claimed: list[bool] = []
+
+    def upload() -> None:
+        db = open_central(pg_url)
+        try:
+            start.wait()
+            apply_changes(db, one_, more.changes, ZONE)
+        finally:
+            db.close()
+
+    def claim() -> None:
+        db = open_central(pg_url)
+        try:
+            start.wait()
+            claim_refund(db, two, sale_uid, [(line_uid, 1, new())], new())
+            claimed.append(True)
+        except ChainRefused:
+            claimed.append(False)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=upload), threading.Thread(target=claim)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    lines = one(central_db, "SELECT count(*) FROM refund_line")
+    claims = one(central_db, "SELECT count(*) FROM refund_claim")
+    conflicts = one(central_db, "SELECT count(*) FROM conflict WHERE tbl = 'refund_line'")
+    assert lines + claims == 1 and claims == int(claimed[0])
+    assert conflicts == claims  # the upload's line, refused when the claim came first
+    assert find_order(central_db, "S01-20261201-0001").line(line_uid).refunded == 1
