@@ -65,6 +65,19 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
+    # --- chain: members everywhere (lookup at head office, online-only stored value and points, profile) ---
+    "This till has no head office ([central] url is not set)": "本机未连接总部（未设置 [central] url）",
+    "No member matches {query} at this store, and head office cannot be reached to look at the other stores: {cause}": "本店没有与 {query} 相符的会员，且总部无法连接，查不到其他门店的会员：{cause}",
+    "No member matches {query} at any store of the chain": "所有门店都没有与 {query} 相符的会员",
+    "Phone {phone} already belongs to member {card}, signed up at store {store}: find the member (F2) instead of signing them up again": "手机号 {phone} 已属于门店 {store} 登记的会员 {card}：请查找该会员（F2），不要重复登记",
+    "Card no. {card} already belongs to a member of store {store}: give another card": "会员编号 {card} 已属于门店 {store} 的会员：请换一张卡",
+    "Stored value and points need the link to head office: choose another tender": "储值和积分付款需要总部联网，请选其他付款方式",
+    "Found at head office: pick one, Enter attaches": "在总部找到多位会员：请选择一位，回车关联",
+    "every store": "全部门店",
+    "this store": "本店",
+    "Date": "日期",
+    "Head office cannot be reached: only this store's purchases and refunds are shown": "总部无法连接：仅显示本店的购买和退款记录",
+    "{no} is store {store}'s: its detail is kept there and at head office": "{no} 属于门店 {store}：明细保存在该店和总部",
     # scan payloads: a receipt's barcode (S01202612010001) scanned at checkout
     "{code} is an order no. (a receipt), not a product barcode": "{code} 是订单号（小票），不是商品条码",
     # --- chain: head office's answers to a store (central/refunds.py, central/members.py) ---
@@ -90,9 +103,7 @@ ZH: dict[str, str] = {
     "Say who resolves the conflict (--by NAME)": "请写明处理人（--by 姓名）",
     "Say how the conflict was resolved (--note TEXT)": "请写明处理方式（--note 说明）",
     "No conflict {id} at head office: list them with tui-pos central conflicts": "总部没有编号 {id} 的冲突：用 tui-pos central conflicts 查看",
-    "Conflict {id} was resolved already by {by}: {note}": "冲突 {id} 早已由 {by} 处理过：{note}",
-    " (claim released: its units can be refunded again)": "（已释放预占：这些商品可以再退）",
-    " (the debit was given back to the member)": "（扣款已退回会员）",
+    "Conflict {id} was resolved already by {by}: {note}": "冲突 {id} 已由 {by} 处理：{note}",
     "{points} points": "{points} 积分",
     "resolved by {by} at {at}: {note}": "已由 {by} 于 {at} 处理：{note}",
     "Give the conflict's number: tui-pos central conflicts resolve ID --by NAME --note TEXT": "请给出冲突编号：tui-pos central conflicts resolve 编号 --by 姓名 --note 说明",

@@ -44,6 +44,10 @@ class PaymentPlan:
     cents_per_point: int = 1
     tenders: list[Tender] = field(default_factory=list)
     credit: int = 0  # exchange credit available to this sale
+    # In a chain, head office's debit of the stored value and points: the uid of its hold there,
+    # which the sale's stored_value_move and points_move rows then carry. Kept while those tenders
+    # stand, so recording the sale again after a failure debits nothing twice.
+    hold_uid: str = ""
 
     @property
     def paid(self) -> int:
@@ -95,7 +99,12 @@ class PaymentPlan:
         return tender
 
     def remove_last(self) -> Tender | None:
-        return self.tenders.pop() if self.tenders else None
+        if not self.tenders:
+            return None
+        tender = self.tenders.pop()
+        if tender.kind in (TenderKind.STORED_VALUE, TenderKind.POINTS):
+            self.hold_uid = ""  # other amounts are another debit
+        return tender
 
     def _member_tender(self, kind: TenderKind, amount: int, reference: str) -> Tender:
         if kind is TenderKind.EXCHANGE:

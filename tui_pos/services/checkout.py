@@ -1,21 +1,28 @@
-"""Completing and voiding sales."""
+"""Completing and voiding sales.
+
+In a chain, stored value and points are the chain's money: a sale paying with them is debited at
+head office first (guarded there, so two stores paying at once never take a balance below zero)
+under hold uids the sale's stored value and points moves then carry, and only then written
+here; a failed local write tried again debits nothing twice. Without the link they are refused
+and every other tender still pays. A shop of its own keeps them as ever, here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from tui_pos.config import shop_zone
 from tui_pos.domain.basket import Basket, points_earned
 from tui_pos.domain.errors import InvalidInput, PaymentError
 from tui_pos.domain.money import format_money
 from tui_pos.domain.sales import PaymentView, SaleDetail, SaleLineView
 from tui_pos.domain.staff import Staff, require
 from tui_pos.domain.tenders import PaymentPlan, TenderKind
-from tui_pos.services import printing, shifts
+from tui_pos.services import head_office, printing, shifts
 from tui_pos.services.context import Context
-from tui_pos.store import audit, fast, queries
+from tui_pos.store import audit, fast, member_mirror, queries
 from tui_pos.store.db import write
 from tui_pos.store.models import (
     MemberRow,
@@ -26,8 +33,18 @@ from tui_pos.store.models import (
     SaleRow,
     StockMoveRow,
     StoredValueMoveRow,
+    new_uid,
 )
 from tui_pos.store.sequences import next_number
+
+if TYPE_CHECKING:
+    from peewee import Database
+
+    from tui_pos.domain.catalog import Member
+    from tui_pos.domain.chain import CentralMember
+
+MEMBER_TENDERS = (TenderKind.STORED_VALUE, TenderKind.POINTS)
+OFFLINE = "Stored value and points need the link to head office: choose another tender"
 
 
 @dataclass(frozen=True)
@@ -43,6 +60,47 @@ class SaleResult:
 
 def new_plan(ctx: Context, basket: Basket, credit: int = 0) -> PaymentPlan:
     return PaymentPlan(basket.totals().total, basket.member, ctx.config.cents_per_point, credit=credit)
+
+
+def member_tenders_ready(ctx: Context) -> None:
+    """Before stored value or points is taken: in a chain, head office must answer (it holds the
+    member's money); PaymentError with what to do when it does not. A shop of its own: always."""
+    if not head_office.linked(ctx):
+        return
+    from tui_pos.central.errors import CentralDown
+    from tui_pos.central.sql import one
+
+    try:
+        head_office.call(ctx, lambda db: one(db, "SELECT 1"))
+    except CentralDown as exc:
+        raise PaymentError(OFFLINE) from exc
+
+
+def _debit_at_head_office(ctx: Context, member: Member | None, plan: PaymentPlan) -> CentralMember | None:
+    """In a chain, the plan's stored value and points taken from the member at head office in one
+    guarded debit, under the plan's hold uid (made here the first time, kept for a retry: head
+    office debits a uid once); head office's member after it. None when nothing is debited there."""
+    stored_value, points = plan.used(TenderKind.STORED_VALUE), plan.points_spent
+    if member is None or not head_office.linked(ctx) or not (stored_value or points):
+        return None
+    from tui_pos.central.errors import CentralDown
+    from tui_pos.central.members import debit_member
+
+    member_uid = member_mirror.uid_of(member.id)
+    if not plan.hold_uid:
+        plan.hold_uid = new_uid()
+    hold_uid = plan.hold_uid
+
+    def debit(db: Database) -> CentralMember:
+        number = head_office.store_no(ctx, db)
+        return debit_member(
+            db, number, member_uid, amount=stored_value, points=points, hold_uid=hold_uid, zone=shop_zone(ctx.config)
+        )
+
+    try:
+        return head_office.call(ctx, debit)
+    except CentralDown as exc:
+        raise PaymentError(OFFLINE) from exc
 
 
 def complete_sale(
@@ -66,10 +124,11 @@ def complete_sale(
     earned = (
         points_earned(totals.total - plan.used(TenderKind.POINTS), ctx.config.earn_points_per_yuan) if member else 0
     )
+    chain = _debit_at_head_office(ctx, member, plan)  # head office's word on the money, first
 
     def record() -> SaleResult:
         now = ctx.now()
-        if member is not None:
+        if member is not None and chain is None:
             # Checked again under the write lock: another till may have spent it meanwhile.
             balance, points = queries.member_money(member.id)
             if balance < stored_value:
@@ -132,17 +191,33 @@ def complete_sale(
                 shift=shift_id,
             )
         if member is not None:
+            hold = plan.hold_uid if chain is not None else ""  # these moves settle head office's hold
             if stored_value:
                 fast.insert(
-                    StoredValueMoveRow, member=member.id, amount=-stored_value, reason="sale", sale=sale_id, at=now
+                    StoredValueMoveRow,
+                    uid=hold or new_uid(),
+                    member=member.id,
+                    amount=-stored_value,
+                    reason="sale",
+                    sale=sale_id,
+                    at=now,
                 )
             if points_spent:
                 fast.insert(
-                    PointsMoveRow, member=member.id, points=-points_spent, reason="redeem", sale=sale_id, at=now
+                    PointsMoveRow,
+                    uid=hold or new_uid(),
+                    member=member.id,
+                    points=-points_spent,
+                    reason="redeem",
+                    sale=sale_id,
+                    at=now,
                 )
             if earned:
                 fast.insert(PointsMoveRow, member=member.id, points=earned, reason="earn", sale=sale_id, at=now)
-            fast.add(MemberRow, member.id, balance=-stored_value, points=earned - points_spent)
+            if chain is None:
+                fast.add(MemberRow, member.id, balance=-stored_value, points=earned - points_spent)
+            else:  # head office's figures after the debit, and the points earned here on top
+                member_mirror.set_money(member.id, chain.balance, chain.points)
         audit.append(
             actor.code,
             "sale",

@@ -12,7 +12,8 @@ from tui_pos import labels
 from tui_pos.domain.catalog import mask_phone
 from tui_pos.domain.errors import PosError
 from tui_pos.i18n import tr
-from tui_pos.services import orders, reports
+from tui_pos.services import head_office, member_history, orders, reports
+from tui_pos.services.member_history import ChainHistory, StorePurchase
 from tui_pos.services.orders import MemberHistory, Purchase
 from tui_pos.ui.screens.base import PosScreen
 from tui_pos.ui.widgets.key_footer import KeyFooter
@@ -23,9 +24,10 @@ from tui_pos.ui.widgets.record_table import RecordTable
 TABLES = ("#profile-purchases", "#profile-refunds")
 
 
-def purchase_mark(purchase: Purchase, symbol: str) -> str:
+def purchase_mark(purchase: Purchase | StorePurchase, symbol: str) -> str:
     """What the cashier sees next to an order: voided, refunded in full or in part, or waiting."""
-    if purchase.sale.status == "voided":
+    status = purchase.sale.status if isinstance(purchase, Purchase) else purchase.status
+    if status == "voided":
         return tr("voided")
     marks = {
         "full": tr("Full {amount}", amount=show_money(purchase.refunded, symbol)),
@@ -33,7 +35,7 @@ def purchase_mark(purchase: Purchase, symbol: str) -> str:
         "pending": tr("Awaiting approval"),
     }
     text = marks.get(purchase.mark, "")
-    if purchase.refund_count and purchase.pending_count:
+    if isinstance(purchase, Purchase) and purchase.refund_count and purchase.pending_count:
         text += " +" + tr("Awaiting approval")
     return text
 
@@ -58,6 +60,8 @@ class MemberProfileScreen(PosScreen[bool]):
         super().__init__()
         self.member_id = member_id
         self.history: MemberHistory | None = None
+        self.chain: ChainHistory | None = None  # in a chain: every store's orders and refunds
+        self.bought_at: dict[str, str] = {}  # order or refund no. -> the store's code, in a chain
 
     def compose(self) -> ComposeResult:
         yield from self.compose_chrome()
@@ -69,6 +73,10 @@ class MemberProfileScreen(PosScreen[bool]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        if head_office.linked(self.pos.ctx):
+            self.chain_columns()
+            self.reload()
+            return
         purchases = self.query_one("#profile-purchases", DataTable)
         purchases.add_column(tr("Order no."), key="order", width=17)  # S01-20261122-0001
         purchases.add_column(tr("Time"), key="time", width=16)
@@ -86,13 +94,32 @@ class MemberProfileScreen(PosScreen[bool]):
     def on_screen_resume(self) -> None:
         self.reload()  # a refund opened from here may have been approved or completed meanwhile
 
+    def chain_columns(self) -> None:
+        """A chain's lists name the store of each order and refund (the item count and a refund's
+        hour give way: 80 columns)."""
+        purchases = self.query_one("#profile-purchases", DataTable)
+        purchases.add_column(tr("Store"), key="store", width=5)
+        purchases.add_column(tr("Order no."), key="order", width=17)
+        purchases.add_column(tr("Time"), key="time", width=16)
+        purchases.add_column(tr("Total"), key="total", width=10)
+        purchases.add_column(tr("Refunded"), key="refunded", width=16)
+        refunds = self.query_one("#profile-refunds", DataTable)
+        refunds.add_column(tr("Store"), key="store", width=5)
+        refunds.add_column(tr("Refund no."), key="refund", width=17)
+        refunds.add_column(tr("Date"), key="time", width=5)  # the store takes the time's room
+        refunds.add_column(tr("Original order"), key="order", width=17)
+        refunds.add_column(tr("Amount"), key="amount", width=10)
+        refunds.add_column(tr("Status"), key="status", width=10)
+
     def reload(self) -> None:
         try:
             history = orders.member_history(self.pos.ctx, self.member_id)
+            chain = member_history.chain_history(self.pos.ctx, self.member_id)
         except PosError as exc:
             self.show_error(exc.message)
             return
         self.history = history
+        self.chain = chain
         symbol = self.pos.ctx.config.currency_symbol
         profile, m = history.profile, history.profile.member
         level = labels.level(self.pos.config, m.level) + (
@@ -109,23 +136,27 @@ class MemberProfileScreen(PosScreen[bool]):
             plain(level),
         )
         grid.add_row(tr("Points"), str(m.points), tr("Balance"), show_money(m.balance, symbol))
+        counted = chain or profile
         grid.add_row(
             tr("Purchases"),
-            f"{profile.sale_count} / {show_money(profile.sale_total, symbol)}",
+            f"{counted.sale_count} / {show_money(counted.sale_total, symbol)}",
             tr("Joined"),
             m.joined.strftime("%Y-%m-%d") if m.joined else "-",
         )
         self.query_one("#profile-summary", Static).update(grid)
         rate = tr(
             "Refunds: {count}, {amount} of {bought} bought (rate {rate}%)",
-            count=history.refund_count,
-            amount=show_money(history.refund_total, symbol),
-            bought=show_money(history.sales_total, symbol),
-            rate=f"{history.rate_bp / 100:.1f}",
+            count=(chain or history).refund_count,
+            amount=show_money((chain or history).refund_total, symbol),
+            bought=show_money(chain.sale_total if chain else history.sales_total, symbol),
+            rate=f"{(chain or history).rate_bp / 100:.1f}",
         )
         flag = reports.member_flag(self.pos.ctx, self.member_id)
         worth = tr("Worth a look: this member made {text}", text=tr(flag.text, **flag.params)) if flag else None
         self.query_one("#profile-rate", Static).update(lines([rate, *([bold(worth)] if worth else [])]))
+        if chain is not None:
+            self.show_chain(chain)
+            return
 
         purchases = self.query_one("#profile-purchases", DataTable)
         row = purchases.cursor_row
@@ -158,6 +189,59 @@ class MemberProfileScreen(PosScreen[bool]):
         if history.refunds:
             refunds.move_cursor(row=min(refund_row, len(history.refunds) - 1))
 
+    def show_chain(self, chain: ChainHistory) -> None:
+        """Every store's orders and refunds, each with its store; offline this store's, said so."""
+        symbol = self.pos.ctx.config.currency_symbol
+        self.bought_at = {p.order_no: p.store_code for p in chain.purchases}
+        self.bought_at.update({r.refund_no: r.store_code for r in chain.refunds})
+        purchases = self.query_one("#profile-purchases", DataTable)
+        row = purchases.cursor_row
+        purchases.clear()
+        for p in chain.purchases:
+            purchases.add_row(
+                p.store_code,
+                p.order_no,
+                p.created_at.strftime("%Y-%m-%d %H:%M") if p.created_at else "-",
+                show_money(p.total, symbol),
+                purchase_mark(p, symbol),
+                key=p.order_no,
+            )
+        every = tr("every store") if chain.everywhere else tr("this store")
+        purchases.border_title = tr("Purchase history") + f" ({chain.sale_count}, {every})"
+        refunds = self.query_one("#profile-refunds", DataTable)
+        refund_row = refunds.cursor_row
+        refunds.clear()
+        for r in chain.refunds:
+            refunds.add_row(
+                r.store_code,
+                r.refund_no,
+                r.created_at.strftime("%m-%d") if r.created_at else "-",
+                r.order_no or tr("No receipt"),
+                show_money(r.amount, symbol),
+                labels.status(r.status),
+                key=r.refund_no,
+            )
+        refunds.border_title = tr("Refund history") + f" ({len(chain.refunds)}, {every})"
+        if chain.purchases:
+            purchases.move_cursor(row=min(row, len(chain.purchases) - 1))
+        if chain.refunds:
+            refunds.move_cursor(row=min(refund_row, len(chain.refunds) - 1))
+        self.show_error(
+            ""
+            if chain.everywhere
+            else tr("Head office cannot be reached: only this store's purchases and refunds are shown")
+        )
+
+    def elsewhere(self, number: str) -> bool:
+        """An order or refund of another store: its detail is kept there and at head office."""
+        store = self.bought_at.get(number, "")
+        if not store or store == self.pos.ctx.config.store_code:
+            return False
+        self.show_error(
+            tr("{no} is store {store}'s: its detail is kept there and at head office", no=number, store=store)
+        )
+        return True
+
     def show_error(self, message: str) -> None:
         line = self.query_one("#profile-error", Static)
         line.update(message)
@@ -173,12 +257,16 @@ class MemberProfileScreen(PosScreen[bool]):
         """Enter on a purchase: the order, with what was refunded from it."""
         from tui_pos.ui.screens.order_detail import OrderDetailScreen
 
+        if self.elsewhere(str(event.row_key.value)):
+            return
         self.app.push_screen(OrderDetailScreen(str(event.row_key.value)))
 
     @on(DataTable.RowSelected, "#profile-refunds")
     def open_refund(self, event: DataTable.RowSelected) -> None:
         from tui_pos.ui.screens.refund_list import RefundDetailScreen
 
+        if self.elsewhere(str(event.row_key.value)):
+            return
         self.app.push_screen(RefundDetailScreen(str(event.row_key.value)))
 
     def action_attach(self) -> None:

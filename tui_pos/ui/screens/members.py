@@ -92,6 +92,10 @@ class MembersScreen(PosScreen[bool]):
             return
         self.show_error(self.notice, notice=bool(self.notice))
         self.notice = ""
+        self.show_results(self.results)
+
+    def show_results(self, found: list[Member]) -> None:
+        self.results = found
         table = self.query_one("#member-results", DataTable)
         table.clear()
         config = self.pos.ctx.config
@@ -185,15 +189,30 @@ class MembersScreen(PosScreen[bool]):
         return True
 
     def action_attach(self) -> None:
-        """Attach the highlighted member; a full card no. or phone with no list match is looked up."""
+        """Attach the highlighted member; with no list match the text is looked up (in a chain,
+        at head office too: several found there are listed to pick from)."""
         profile = self.profile
         if profile is None:
             try:
-                profile = members.profile(self.pos.ctx, members.find_one(self.search_input.value).id)
+                found = members.lookup(self.pos.ctx, self.pos.user, self.search_input.value)
             except PosError as exc:
                 self.show_error(exc.message)
                 return
-        self.pos.basket.attach(profile.member, profile.discount_bp)
+            if len(found) > 1:
+                self.show_results(found)
+                self.show_error(tr("Found at head office: pick one, Enter attaches"), notice=True)
+                return
+            try:
+                profile = members.profile(self.pos.ctx, found[0].id)
+            except PosError as exc:
+                self.show_error(exc.message)
+                return
+        self.attach(profile)
+
+    def attach(self, profile: MemberProfile) -> None:
+        """The member onto the sale, with head office's balance and points in a chain."""
+        member = members.refreshed(self.pos.ctx, self.pos.user, profile.member)
+        self.pos.basket.attach(member, profile.discount_bp)
         self.dismiss(True)
 
     def action_open_profile(self) -> None:
@@ -205,8 +224,7 @@ class MembersScreen(PosScreen[bool]):
 
         def closed(attach: bool | None) -> None:
             if attach:
-                self.pos.basket.attach(profile.member, profile.discount_bp)
-                self.dismiss(True)
+                self.attach(profile)
 
         self.app.push_screen(MemberProfileScreen(profile.member.id), closed)
 

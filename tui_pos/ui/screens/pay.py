@@ -178,8 +178,16 @@ class PayScreen(PosModal["SaleResult | ExchangeResult | None"]):
     def action_tender(self, kind: str) -> None:
         """A tender letter: after a typed amount it takes that amount in this tender (or says why
         not, keeping the amount); before any is typed it picks the tender."""
-        self.query_one("#pay-error", Static).update("")
+        error = self.query_one("#pay-error", Static)
+        error.update("")
         tender = TenderKind(kind)
+        if tender in checkout.MEMBER_TENDERS:
+            try:  # in a chain they need head office; the tender shown and the amount typed stay
+                checkout.member_tenders_ready(self.pos.ctx)
+            except PosError as exc:
+                error.update(exc.message)
+                self.query_one("#pay-amount", AmountInput).focus()
+                return
         if self.query_one("#pay-amount", AmountInput).typed:
             self.kind = tender
             self.refresh_tenders()
