@@ -22,6 +22,7 @@ from tui_pos.central.refunds import local_time
 from tui_pos.central.sql import one, run
 from tui_pos.domain.chain import Conflict
 from tui_pos.domain.errors import InvalidInput, NotFound
+from tui_pos.i18n import tr
 
 STALE = timedelta(hours=1)
 
@@ -116,13 +117,13 @@ def resolve_conflict(
         if found.kind == "claim" and found.change_uid:
             gone = run(db, "DELETE FROM refund_claim WHERE uid = %s::uuid RETURNING qty", (found.change_uid,))
             if gone.fetchone() is not None:
-                undone = " [claim released]"
+                undone = tr(" (claim released: its units can be refunded again)")
         elif (
             found.kind == "hold"
             and found.change_uid
             and one(db, "SELECT central_release_hold(%s::uuid)", (found.change_uid,))
         ):
-            undone = " [hold given back]"
+            undone = tr(" (the debit was given back to the member)")
         run(
             db,
             "UPDATE conflict SET resolved_at = now(), resolved_by = %s, resolution = %s WHERE id = %s",
