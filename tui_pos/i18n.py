@@ -115,6 +115,14 @@ ZH: dict[str, str] = {
     "No open conflicts: nothing was refused": "没有未处理的冲突：没有被拒的数据",
     "No.  Store  Kind  Order/refund/card no.  Amount  When  What head office said": "编号  门店  类别  订单/退款/卡号  金额  时间  总部说明",
     "{count} open; money in question {amount}; points {points}": "未处理 {count} 条；涉及金额 {amount}；积分 {points}",
+    # --- chain: refunds across the chain (one authority per order) ---
+    "This order is held by head office; the link is down: refund it when the link is back": "需要总部联网：该订单已上传",
+    "This order is from store {code}; the link to head office is down": "该订单是 {code} 店的，与总部的连接已断开：联网后再退款",
+    "Uploading this order to head office: try again in a moment": "该订单正在上传总部：请稍后再试",
+    "sold at another store": "他店售出",
+    "This refund was recorded already: find it in the refund list": "这笔退款已记录：请在退款列表中查看",
+    "An order of any store of the chain can be refunded here: orders of other stores, and this store's orders once uploaded, through head office": "连锁各门店的订单都可在本店退款：其他门店的订单，以及本店已上传的订单，经总部办理",
+    "With the link to head office down only this store's orders not uploaded yet can be refunded; the others wait until the link is back": "与总部断网时，只能退本店尚未上传的订单；其余订单等联网恢复后再退",
     # a store upgraded before head office
     "Head office at {where} runs an older tui-pos than this store ({error}): run `tui-pos central migrate` there; the queue waits, selling goes on": "总部 {where} 的 tui-pos 版本比本店旧（{error}）：请在总部运行 `tui-pos central migrate`；数据留在待传队列，收银照常",
     # the title bar at 80 columns with head office down and tickets waiting: fewest cells

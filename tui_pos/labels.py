@@ -87,6 +87,7 @@ STATUSES: dict[str, str] = {
     "rejected": "rejected",
     "cancelled": "cancelled",
     "voided": "voided",
+    "elsewhere": "sold at another store",  # a mirror of another store's order (refunds across the chain)
     "open": "open",
     "closed": "closed",
 }

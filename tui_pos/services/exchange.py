@@ -79,10 +79,12 @@ def complete(ctx: Context, actor: Staff, basket: Basket, plan: PaymentPlan, cred
         raise InvalidInput("Exchange credit is {credit}", credit=str(credit.amount))
     given_back = credit.amount - used
     recorded: list[RefundResult] = []
+    draft = refunds.with_uids(credit.draft)
+    claimed = refunds.claim(ctx, draft)  # an order head office holds: its units claimed there first
 
     def record_refund(sale_id: int, at: datetime) -> None:
         recorded.append(
-            refunds.record_exchange(ctx, actor, credit.draft, credit.quote, credit.approver, at, sale_id, used)
+            refunds.record_exchange(ctx, actor, draft, credit.quote, credit.approver, at, sale_id, used, claimed)
         )
 
     sale = checkout.complete_sale(ctx, actor, basket, plan, also=record_refund)

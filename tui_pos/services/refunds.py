@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, TypedDict
 
 from tui_pos.domain.catalog import clean_text
+from tui_pos.domain.chain import CentralOrder
 from tui_pos.domain.errors import Conflict, InvalidInput, NeedsApproval, NotFound, RefundNotAllowed
 from tui_pos.domain.money import format_money, normalize_digits
 from tui_pos.domain.numbers import read_number
@@ -26,7 +27,7 @@ from tui_pos.labels import approvals, role, status
 from tui_pos.services import printing, reports, shifts
 from tui_pos.services import staff as staff_service
 from tui_pos.services.context import Context
-from tui_pos.store import audit, fast, queries, refund_queries
+from tui_pos.store import audit, fast, order_mirror, outbox, queries, refund_queries
 from tui_pos.store.db import write
 from tui_pos.store.models import (
     MemberRow,
@@ -39,6 +40,7 @@ from tui_pos.store.models import (
     RefundTenderRow,
     StockMoveRow,
     StoredValueMoveRow,
+    new_uid,
 )
 from tui_pos.store.refund_queries import OrderToRefund, RefundDetail, RefundSummary
 from tui_pos.store.sequences import next_number
@@ -74,6 +76,10 @@ class RefundDraft:
     amount: int | None = None  # lowered by the cashier; None = what policy allows
     opened_at: datetime | None = None
     member_id: int | None = None
+    # chosen before a head office claim and kept by the wizard, so a retry claims the same units:
+    # the refund's uid and (sale line id, refund line uid) per pick; made at confirm when empty
+    refund_uid: str = ""
+    line_uids: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,7 @@ def _refusal(ctx: Context, order: OrderToRefund) -> tuple[str, list[str]]:
             if order.training
             else tr("This is a live order: it cannot be refunded in training mode")
         ), []
-    if order.status != "completed":
+    if order.status not in ("completed", order_mirror.MIRROR_STATUS):
         return tr("This order was voided"), []
     if all(h.remaining == 0 for h in order.history.values()):
         return tr("This order is fully refunded"), []
@@ -133,6 +139,10 @@ def find_order(ctx: Context, text: str) -> OrderLookup:
     if not order_no:
         raise InvalidInput("Scan the receipt or type the order no.")
     sale = queries.sale_detail(order_no=order_no)
+    if _chain(ctx) and (sale is None or not _held_here(sale.id)):
+        found = _from_head_office(ctx, order_no, sale)
+        if found is not None:
+            return _load(ctx, found)
     if sale is None:
         if order_no.startswith("T") != ctx.config.training and order_no.lstrip("T").startswith("S"):
             raise RefundNotAllowed(
@@ -159,6 +169,142 @@ def member_orders(ctx: Context, text: str, limit: int = 20) -> tuple[int, str, l
 
     member = find_one(text)
     return member.id, member.name, queries.recent_sales(member.id, limit)
+
+
+# ---- the chain: one authority per order -------------------------------------------------
+# An order is refunded by its own store until its upload has started, by head office from then
+# on (for every store, its own included): see store/outbox.local_authority.
+
+HELD_OFFLINE = "This order is held by head office; the link is down: refund it when the link is back"
+FOREIGN_OFFLINE = "This order is from store {code}; the link to head office is down"
+UPLOADING = "Uploading this order to head office: try again in a moment"
+
+
+def _chain(ctx: Context) -> bool:
+    """A chain's live till: head office holds the orders it has received (training never syncs)."""
+    return bool(ctx.config.central.url) and not ctx.config.training
+
+
+def chain_rules(ctx: Context) -> list[str]:
+    """The policy page's sentences on who refunds what in a chain (none for a store on its own)."""
+    if not _chain(ctx):
+        return []
+    return [
+        tr(
+            "An order of any store of the chain can be refunded here: orders of other stores, and this "
+            "store's orders once uploaded, through head office"
+        ),
+        tr(
+            "With the link to head office down only this store's orders not uploaded yet can be refunded; "
+            "the others wait until the link is back"
+        ),
+    ]
+
+
+def _sale_uid(sale_id: int) -> tuple[str, str]:
+    row = fast.run("SELECT uid, status FROM sale WHERE id = ?", (sale_id,)).fetchone()
+    return (str(row[0]), str(row[1])) if row is not None else ("", "")
+
+
+def _held_here(sale_id: int) -> bool:
+    """This store alone may refund the sale: its own, and none of its changes attempted yet."""
+    uid, status = _sale_uid(sale_id)
+    return status != order_mirror.MIRROR_STATUS and outbox.local_authority(uid)
+
+
+def _store_of(order_no: str) -> str:
+    """The store code in an order no. (S02-20261201-0001 -> 02); "" for a number without one."""
+    head = order_no.lstrip("T")
+    if not head.startswith("S") or "-" not in head:
+        return ""
+    code = head[1:].split("-", 1)[0]
+    return code if not code.isdigit() or len(code) < 8 else ""
+
+
+def _from_head_office(ctx: Context, order_no: str, sale: SaleDetail | None) -> SaleDetail | None:
+    """The order as head office holds it, kept here (a mirror of another store's, or this
+    store's own with what others refunded of it): the local sale to go on with. None when head
+    office does not know a number this store does not know either. Refused with plain words
+    when the link is down or this store's upload of the order is still on its way."""
+    from tui_pos.central.errors import CentralDown
+
+    try:
+        central = head_office_order(ctx, order_no)
+    except CentralDown:
+        mine = sale is not None and _sale_uid(sale.id)[1] != order_mirror.MIRROR_STATUS
+        code = _store_of(order_no)
+        if sale is None and (not code or code == ctx.config.store_code.upper()):
+            return None  # not this store's and no other store's number: "No order" as always
+        if mine or not code:
+            raise RefundNotAllowed(HELD_OFFLINE) from None
+        raise RefundNotAllowed(FOREIGN_OFFLINE, code=code) from None
+    if central is None:
+        if sale is not None and _sale_uid(sale.id)[1] != order_mirror.MIRROR_STATUS:
+            raise RefundNotAllowed(UPLOADING)  # attempted, not at head office yet
+        return None
+    sale_id = write(lambda: order_mirror.keep(central))
+    return queries.sale_detail(sale_id=sale_id)
+
+
+def head_office_order(ctx: Context, order_no: str) -> CentralOrder | None:
+    """head office's look-up over the till's own line (services/head_office)."""
+    from tui_pos.central import refunds as central_refunds
+    from tui_pos.config import shop_zone
+    from tui_pos.services import head_office
+
+    zone = shop_zone(ctx.config)
+    return head_office.call(ctx, lambda db: central_refunds.find_order(db, order_no, zone=zone))
+
+
+def new_refund_uid() -> str:
+    """A uid for a refund or refund line chosen before it is written (see RefundDraft)."""
+    return new_uid()
+
+
+def with_uids(draft: RefundDraft) -> RefundDraft:
+    """The draft with its refund uid and a refund line uid per pick (kept ones stay)."""
+    kept = dict(draft.line_uids)
+    uids = tuple((p.sale_line_id, kept.get(p.sale_line_id) or new_uid()) for p in draft.picks)
+    return replace(draft, refund_uid=draft.refund_uid or new_uid(), line_uids=uids)
+
+
+def claim(ctx: Context, draft: RefundDraft) -> bool:
+    """Before the local write of a refund of an order head office holds: its units claimed there
+    with the draft's uids (a retry claims nothing twice). False when this store holds the order.
+    Refused (ChainRefused, naming what remains; the mirror refreshed) or, the link down, refused
+    with the plain words; nothing is written here then."""
+    if draft.sale_id is None or not _chain(ctx) or _held_here(draft.sale_id):
+        return False
+    from tui_pos.central import refunds as central_refunds
+    from tui_pos.central.errors import CentralDown, ChainRefused
+    from tui_pos.services import head_office
+
+    sale_uid, status = _sale_uid(draft.sale_id)
+    uid_of_line = dict(fast.run("SELECT id, uid FROM sale_line WHERE sale_id = ?", (draft.sale_id,)).fetchall())
+    line_uids = dict(draft.line_uids)
+    picks = [(str(uid_of_line[p.sale_line_id]), p.qty, line_uids[p.sale_line_id]) for p in draft.picks if p.qty]
+
+    def claim(db: Any) -> None:
+        number = head_office.store_no(ctx, db)
+        central_refunds.claim_refund(db, number, sale_uid, picks, draft.refund_uid)
+
+    order_no = queries.order_no_of(draft.sale_id)
+    try:
+        head_office.call(ctx, claim)
+    except CentralDown:
+        if status == order_mirror.MIRROR_STATUS:
+            origin = fast.run("SELECT origin_store FROM sale WHERE id = ?", (draft.sale_id,)).fetchone()
+            raise RefundNotAllowed(FOREIGN_OFFLINE, code=str(origin[0]) if origin else "?") from None
+        raise RefundNotAllowed(HELD_OFFLINE) from None
+    except ChainRefused:
+        try:  # what remains, shown when the order is looked at again
+            central = head_office_order(ctx, order_no)
+            if central is not None:
+                write(lambda: order_mirror.keep(central))
+        except CentralDown:
+            pass
+        raise
+    return True
 
 
 # ---- step 3 ---------------------------------------------------------------------------
@@ -524,11 +670,20 @@ def check_approver(ctx: Context, actor: Staff, q: RefundQuote, approver: tuple[s
 
 
 def _record(
-    ctx: Context, actor: Staff, draft: RefundDraft, at: datetime, expected: RefundQuote | None, **columns: Any
+    ctx: Context,
+    actor: Staff,
+    draft: RefundDraft,
+    at: datetime,
+    expected: RefundQuote | None,
+    claimed: bool = False,
+    **columns: Any,
 ) -> tuple[_Stored, RefundQuote]:
     """Re-read the order under the write lock, re-quote, and store the refund and its lines.
     `columns`: its status (with _paid's when it is paid at once), an exchange's tender and sale."""
     basis = _basis(ctx, draft)
+    if basis.sale_id is not None and _chain(ctx) and not claimed and not _held_here(basis.sale_id):
+        # the upload took the order since step 1 (read again under the write lock): head office's now
+        raise RefundNotAllowed(UPLOADING if _sale_uid(basis.sale_id)[1] != order_mirror.MIRROR_STATUS else HELD_OFFLINE)
     fresh = _quote(ctx, actor, basis, draft)
     if expected is not None and (fresh.amount, fresh.approvals) != (expected.amount, expected.approvals):
         raise Conflict("This order was refunded elsewhere meanwhile; review the amount again")
@@ -562,12 +717,19 @@ def _record(
     )
     if "shift" not in values:  # parked: the shift it was asked in (it is paid from whichever is open then)
         values["shift"] = shifts.current_id(ctx)
+    line_uids = dict(draft.line_uids)
+    if draft.refund_uid:  # head office's claim was made with these: the refund's rows carry them
+        if RefundRow.select().where(RefundRow.uid == draft.refund_uid).exists():
+            raise Conflict("This refund was recorded already: find it in the refund list")
+        values["uid"] = draft.refund_uid
     refund_id = fast.insert(RefundRow, **values)
     lines = []
     for lq in fresh.lines:
         product_id = basis.product_of[lq.sale_line_id]
+        uid = {"uid": line_uids[lq.sale_line_id]} if lq.sale_line_id in line_uids and not basis.no_receipt else {}
         fast.insert(
             RefundLineRow,
+            **uid,
             refund=refund_id,
             sale_line=None if basis.no_receipt else lq.sale_line_id,
             product=product_id,
@@ -662,10 +824,12 @@ def confirm(
     # fails early, before any PIN is asked for; the step-3 quote is checked again under the lock
     q = expected if expected is not None else quote(ctx, actor, draft)
     approved_by = check_approver(ctx, actor, q, approver)
+    draft = with_uids(draft)
+    claimed = claim(ctx, draft)  # head office first when it holds the order; then the local write
 
     def record() -> RefundResult:
         at = ctx.now()
-        row, fresh = _record(ctx, actor, draft, at, q, **_paid(ctx, approved_by, at))
+        row, fresh = _record(ctx, actor, draft, at, q, claimed, **_paid(ctx, approved_by, at))
         _save_parts(row.id, fresh.parts)
         _event(row.id, actor.code, "created", at=at)
         _pay(ctx, actor, row, fresh, approved_by, at, fresh.parts)
@@ -686,6 +850,7 @@ def record_exchange(
     at: datetime,
     sale_id: int,
     used: int,
+    claimed: bool = False,
 ) -> RefundResult:
     """The refund half of an exchange, inside the new sale's transaction (see services.exchange):
     `used` of the credit paid the new sale, the rest goes back part by part as policy says."""
@@ -695,6 +860,7 @@ def record_exchange(
         draft,
         at,
         expected,
+        claimed,
         **_paid(ctx, approved_by, at),
         tender=TenderKind.EXCHANGE.value,
         exchange_sale=sale_id,
@@ -735,10 +901,12 @@ def park(ctx: Context, actor: Staff, draft: RefundDraft) -> RefundResult:
     q = quote(ctx, actor, draft)
     if q.approver_role is None:
         raise InvalidInput("This refund needs no approval; confirm it")
+    draft = with_uids(draft)
+    claimed = claim(ctx, draft)  # a parked refund holds its units at head office too
 
     def record() -> RefundResult:
         at = ctx.now()
-        row, fresh = _record(ctx, actor, draft, at, None, status="pending_approval")
+        row, fresh = _record(ctx, actor, draft, at, None, claimed, status="pending_approval")
         _save_parts(row.id, fresh.parts)
         _event(row.id, actor.code, "parked", ",".join(fresh.approvals), at=at)
         audit.append(actor.code, "refund_parked", row.refund_no, {"amount": fresh.amount})

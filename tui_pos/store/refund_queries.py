@@ -121,8 +121,12 @@ _PAID = f"""SELECT p.tender, SUM(p.amount), MAX(p.reference),
          WHERE r.sale_id = p.sale_id AND t.paid_by = p.tender AND {_LIVE})
   FROM payment p WHERE p.sale_id = ? AND p.refund_id IS NULL AND p.tender != 'points'
  GROUP BY p.tender ORDER BY MIN(p.id)"""
+# A line's units refunded at other stores of a chain (refunded_elsewhere, head office's count when
+# the order was last looked up online) count as refunded here, at the line's own unit price.
 _LINES = f"""SELECT l.id, l.product_id, l.name, l.category, COALESCE(p.refund_policy, ''), l.qty, l.paid,
-       COALESCE(done.qty, 0), COALESCE(done.amount, 0), COALESCE(p.name_en, ''), l.barcode
+       COALESCE(done.qty, 0) + l.refunded_elsewhere,
+       COALESCE(done.amount, 0) + (CASE WHEN l.qty > 0 THEN l.refunded_elsewhere * l.paid / l.qty ELSE 0 END),
+       COALESCE(p.name_en, ''), l.barcode
   FROM sale_line l
   LEFT JOIN product p ON p.id = l.product_id
   LEFT JOIN (SELECT rl.sale_line_id AS line, SUM(rl.qty) AS qty, SUM(rl.amount) AS amount

@@ -254,6 +254,7 @@ class PolicyScreen(ScrollsLongView, PosScreen[None]):
             category_name=lambda code: labels.category(config, code),
             money=show_money,
         )
+        rules = [*rules, *refunds.chain_rules(self.pos.ctx)]
         with LongView(id="policy-view"):
             yield Plain("\n".join(labels.bullet() + labels.console_text(line) for line in rules), id="policy")
         yield KeyFooter()

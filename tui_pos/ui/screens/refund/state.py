@@ -11,7 +11,7 @@ from datetime import datetime
 from tui_pos.domain.refund import LineHistory, Pick, RefundQuote
 from tui_pos.domain.refund_tenders import ORIGINAL
 from tui_pos.i18n import tr
-from tui_pos.services.refunds import OrderLookup, RefundDraft, RefundResult
+from tui_pos.services.refunds import OrderLookup, RefundDraft, RefundResult, new_refund_uid
 
 
 @dataclass
@@ -33,6 +33,9 @@ class WizardState:
     exchange: bool = False  # step 4 hands the amount to checkout as credit instead of paying out
     history: dict[int, LineHistory] = field(default_factory=dict)
     member_id: int | None = None
+    # the uids a head office claim is made with, kept so that confirming again claims nothing twice
+    refund_uid: str = field(default_factory=new_refund_uid)
+    line_uids: dict[int, str] = field(default_factory=dict)  # sale line id -> its refund line's uid
 
     @property
     def lines(self) -> dict[int, LineHistory]:
@@ -61,4 +64,6 @@ class WizardState:
             self.amount,
             self.opened_at,
             self.member_id,
+            self.refund_uid,
+            tuple((p.sale_line_id, self.line_uids.setdefault(p.sale_line_id, new_refund_uid())) for p in picks),
         )
