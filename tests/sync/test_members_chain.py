@@ -336,3 +336,21 @@ def test_the_history_shows_every_stores_purchases(central, tmp_path):
         here = member_history.chain_history(ctx, mirror.id)
     assert here is not None and not here.everywhere and here.cause
     assert [(p.store_code, p.order_no) for p in here.purchases] == [("02", at_b.order_no)]
+
+
+def test_a_phone_tail_several_members_of_another_store_share_lists_them_all(central, tmp_path):
+    a = make_shop(tmp_path, "01", central.url)
+    b = make_shop(tmp_path, "02", central.url)
+    with a.open() as ctx:
+        who = cashier(ctx)
+        for n, name in enumerate(("Amy", "Bob", "Cai")):
+            members.create(ctx, who, f"T000{n}", f"139{n:04d}0777", name)
+        sync_once(central.db, ctx)
+    with b.open() as ctx:
+        who = cashier(ctx)
+        found = members.lookup(ctx, who, "0777")  # nobody here: the last four digits at head office
+        assert sorted(m.name for m in found) == ["Amy", "Bob", "Cai"]
+        assert {MemberRow.get_by_id(m.id).origin_store for m in found} == {"01"}
+        assert sorted(m.name for m in members.search("0777")) == ["Amy", "Bob", "Cai"]  # kept here now
+        with pytest.raises(NotFound, match="No member matches 0778 at any store of the chain"):
+            members.lookup(ctx, who, "0778")
