@@ -138,16 +138,32 @@ def drop_triggers(db: Database) -> None:
         fast.execute(db, f'DROP TRIGGER IF EXISTS "{name}"')
 
 
+# A member's balance and points as they were before the moves that follow them in the queue:
+# head office adds each uploaded stored-value and points move to the member (all but 'import',
+# which the member's first row already holds), so a member queued with today's figures and then
+# their history would be counted twice.
+_OPENING = {
+    "balance": "balance - (SELECT COALESCE(SUM(amount), 0) FROM stored_value_move m"
+    " WHERE m.member_id = member.id AND m.reason != 'import')",
+    "points": "points - (SELECT COALESCE(SUM(points), 0) FROM points_move m"
+    " WHERE m.member_id = member.id AND m.reason != 'import')",
+}
+
+
 def backfill(db: Database) -> int:
     """Every row already there as an upsert, parents first (ALL_TABLES order, rows by id): a shop
-    that joins a chain uploads its history."""
+    that joins a chain uploads its history. Members go with their opening balance and points
+    (see _OPENING), so head office ends with what the shop has."""
     added = 0
     for model in SYNCED:
         table = table_name(model)
+        data = _json(model, "")
+        if table == "member":
+            data = "json_set(" + data + "".join(f", '$.{c}', {sql}" for c, sql in _OPENING.items()) + ")"
         added += fast.execute(
             db,
             f"INSERT INTO outbox (uid, tbl, op, row_uid, data, at) SELECT {NEW_ID}, '{table}', 'upsert', uid,"
-            f' {_json(model, "")}, {NOW} FROM "{table}" ORDER BY id',
+            f' {data}, {NOW} FROM "{table}" ORDER BY id',
         ).rowcount
     return added
 
