@@ -178,8 +178,11 @@ def _run(db: Any, action: str, args: argparse.Namespace, data: dict[str, Any]) -
         return conflicts_command(db, args)
     if action == "grant":
         from tui_pos.central.apply import register_store
+        from tui_pos.central.sql import run
 
         no = register_store(db, args.code, args.name or args.code)
+        if args.name:  # head office's name for the store wins over the one its own config gives
+            run(db, "UPDATE chain_store SET name = %s WHERE no = %s", (args.name, no))
         schema.grant_store(db, args.role, no)
         _print(
             tr(

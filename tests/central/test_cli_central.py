@@ -91,6 +91,13 @@ def test_grant_registers_the_store_and_limits_its_role(pg_url, home, capsys):
         assert main(["central", "grant", "07", "--role", role, "--name", "城西店", "--url", pg_url]) == 0
         assert f"Store 07 is number 1; role {role} may upload" in capsys.readouterr().out
         assert one(db, "SELECT name FROM chain_store WHERE code = '07'") == "城西店"
+        # the store's own sync registers with the name in its config: head office's name stays
+        assert one(db, "SELECT central_register_store('07', 'Shop 07')") == 1
+        assert one(db, "SELECT name FROM chain_store WHERE code = '07'") == "城西店"
+        # a store that registered itself first keeps its config's name until head office names it
+        no = one(db, "SELECT central_register_store('08', 'Shop 08')")
+        assert one(db, "SELECT central_register_store('08', 'Renamed')") == no
+        assert one(db, "SELECT name FROM chain_store WHERE code = '08'") == "Shop 08"
         assert one(db, "SELECT count(*) FROM pg_policies WHERE policyname = %s", (f"{role}_own_rows",)) > 15
     finally:
         db.close()

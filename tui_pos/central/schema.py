@@ -581,7 +581,9 @@ REGISTER = (
     DECLARE n BIGINT; t TEXT;
     BEGIN
         INSERT INTO chain_store (code, name) VALUES (p_code, p_name)
-        ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name RETURNING no INTO n;
+        -- a store's sync never renames it once head office named it (central grant --name), nor another store
+        ON CONFLICT (code) DO UPDATE SET name = CASE WHEN chain_store.name IN ('', chain_store.code)
+            THEN EXCLUDED.name ELSE chain_store.name END RETURNING no INTO n;
         EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I', 'store_' || n);
         FOREACH t IN ARRAY {tables} LOOP
             EXECUTE format('CREATE OR REPLACE VIEW %I.%I AS SELECT * FROM public.%I WHERE store_no = %s',
