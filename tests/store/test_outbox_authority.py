@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from tests.store.test_outbox import sell
 
 from tui_pos.store import fast, outbox
-from tui_pos.store.models import SaleRow
+from tui_pos.store.models import SaleRow, database
 
 
 def _sale_seqs(uid: str) -> list[int]:
@@ -41,3 +41,17 @@ def test_local_authority_ends_when_the_upload_starts(ctx, cashier):
     outbox.prune(datetime.now() + timedelta(seconds=1))
     assert not _sale_seqs(first.uid) and not outbox.local_authority(first.uid)  # pruned: long at head office
     assert not outbox.local_authority("no-such-uid")
+
+
+def test_the_authority_question_reads_an_index_not_the_whole_queue(ctx):
+    """A month of sent changes stays in the outbox; step 1 asks about one sale among them."""
+    connection = database.connection()
+    asked: list[str] = []
+    connection.set_trace_callback(asked.append)
+    try:
+        outbox.local_authority("no-such-sale")
+    finally:
+        connection.set_trace_callback(None)
+    (sql,) = [s for s in asked if "FROM outbox" in s]
+    plan = " ".join(str(row[-1]) for row in fast.run(f"EXPLAIN QUERY PLAN {sql}"))
+    assert "outbox_sale" in plan, plan

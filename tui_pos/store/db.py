@@ -119,6 +119,7 @@ def _chain_refunds(db: SqliteDatabase) -> None:
     _add_column(db, "sale_line", "refunded_elsewhere", "INTEGER NOT NULL DEFAULT 0")
     _add_column(db, "member", "origin_store", "VARCHAR(255) NOT NULL DEFAULT ''")
     db.create_tables([models.ConflictRow], safe=True)
+    fast.execute(db, outbox.SALE_INDEX)
 
 
 MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
