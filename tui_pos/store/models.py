@@ -106,7 +106,8 @@ class MemberRow(BaseRow):
     points = IntegerField(default=0)
     balance = IntegerField(default=0)  # stored value, cents
     joined = DateTimeField(default=now)
-    origin_store = CharField(default="")  # another store's member copied here (a mirror); "" = this store's
+    # another store's member copied here (a mirror); "" = this store's
+    origin_store = CharField(default="", constraints=[SQL("DEFAULT ''")])
 
 
 class ShiftRow(BaseRow):
@@ -161,7 +162,7 @@ class SaleRow(BaseRow):
     shift = ForeignKeyField(ShiftRow, null=True, backref="sales")
     shift_id: int | None
     # a mirror of another store's order, looked up for a refund (status 'elsewhere'): its code
-    origin_store = CharField(default="")
+    origin_store = CharField(default="", constraints=[SQL("DEFAULT ''")])
 
 
 class RefundRow(BaseRow):
@@ -218,7 +219,8 @@ class SaleLineRow(BaseRow):
     unit_price = IntegerField()
     discount = IntegerField()
     paid = IntegerField()  # what the customer paid for this line, after every discount
-    refunded_elsewhere = IntegerField(default=0)  # units refunded at other stores, as head office last said
+    # units refunded at other stores, as head office last said
+    refunded_elsewhere = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
 
 class RefundLineRow(BaseRow):
