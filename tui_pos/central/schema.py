@@ -20,24 +20,13 @@ import peewee
 from peewee import AutoField, BooleanField, DateTimeField, ForeignKeyField, IntegerField, Model
 
 from tui_pos.central.sql import run
-from tui_pos.store import models
+from tui_pos.store.outbox import PRIVATE_COLUMNS, SYNCED
 
 VERSION = 2  # 2: the chain's members and refunds (aliases, refund claims, member holds, conflicts)
 SPAN = 10**10  # local ids stay below this: a store would need ten billion rows in one table
 
-# Local bookkeeping and print queues stay in the store (the same list as store/outbox.py's).
-LOCAL_ONLY: tuple[type[Model], ...] = (
-    models.SchemaVersionRow,
-    models.StoreRow,
-    models.TillRow,
-    models.SequenceRow,
-    models.PrintJobRow,
-)
-SYNCED: tuple[type[Model], ...] = tuple(m for m in models.ALL_TABLES if m not in LOCAL_ONLY)
-# A PIN's hash and its lockout never leave the store.
-PRIVATE_COLUMNS: dict[str, frozenset[str]] = {
-    "staff": frozenset({"pin_hash", "failed_pins", "locked_until", "must_change_pin"}),
-}
+# What a store uploads and what never leaves it are the store's to say (store/outbox.py): head
+# office holds exactly those tables and columns.
 AGGREGATES = ("sale_day", "product_day", "category_day")
 
 
