@@ -65,6 +65,21 @@ def tr(template: str, **params: object) -> str:
 
 
 ZH: dict[str, str] = {
+    # --- chain: head office's conflicts at the till (Ctrl+O, F12; services/conflicts.py) ---
+    "Conflicts": "冲突",
+    "Conflicts with head office": "与总部的冲突",
+    "ID": "编号",
+    "Resolve": "处理",
+    "When": "时间",
+    "Order/refund no.": "订单/退款单号",
+    "Head office said": "总部说明",
+    "Resolve conflict {id}: {kind} {no}, {amount}": "处理冲突 {id}：{kind} {no}，{amount}",
+    "How it was resolved (e.g. refunded in cash at store 01)": "处理方式（例如：已在 01 店现金退款）",
+    "Say how the conflict was resolved": "请写明处理方式",
+    "resolve head office's conflicts": "处理总部冲突",
+    "Head office cannot be reached: conflicts are resolved there; try again when the link is back": "总部无法连接：冲突须在总部联网时处理，请联网后再试",
+    "No conflict {id} at this till: the list shows those of the last sync": "本机没有编号 {id} 的冲突：列表显示的是上次同步的冲突",
+    "What head office refused of this store's uploads, as of the last sync: a refund above what was left, stored value the balance did not cover, a member another store has. Up and Down pick one; Enter or F9 resolves it with a note (a manager, with the link to head office up).": "上次同步时总部拒收的本店数据：超出可退数量的退款、余额不足的储值付款、其他门店已有的会员。上下键选择；回车或 F9 填写说明后处理（需店长，且总部联网）。",
     # --- chain: members everywhere (lookup at head office, online-only stored value and points, profile) ---
     "This till has no head office ([central] url is not set)": "本机未连接总部（未设置 [central] url）",
     "No member matches {query} at this store, and head office cannot be reached to look at the other stores: {cause}": "本店没有与 {query} 相符的会员，且总部无法连接，查不到其他门店的会员：{cause}",

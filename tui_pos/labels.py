@@ -54,6 +54,7 @@ PERMISSIONS: dict[str, str] = {
     "day_summary": "see the day summary",
     "change_price": "change prices",
     "open_drawer": "open the drawer",
+    "resolve_conflict": "resolve head office's conflicts",
 }
 
 # Why someone above the cashier must approve a refund (domain.refund RefundQuote.approvals).

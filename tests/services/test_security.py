@@ -14,7 +14,7 @@ from tui_pos.domain.refund import Pick
 from tui_pos.domain.shift import CashCount
 from tui_pos.domain.staff import PERMISSIONS, Role
 from tui_pos.domain.tenders import TenderKind
-from tui_pos.services import catalog, checkout, export, imports, printing, refunds, reports, shifts
+from tui_pos.services import catalog, checkout, conflicts, export, imports, printing, refunds, reports, shifts
 from tui_pos.services import staff as staff_service
 from tui_pos.services.refunds import RefundDraft
 from tui_pos.store import audit
@@ -47,6 +47,7 @@ CALLS = {
     "discard_ticket": [lambda ctx, actor: printing.discard(ctx, actor, 1)],
     "day_summary": [lambda ctx, actor: shifts.day_summary(ctx, actor)],
     "change_price": [lambda ctx, actor: catalog.change_price(ctx, actor, "6901", "0.01")],
+    "resolve_conflict": [lambda ctx, actor: conflicts.resolve(ctx, actor, 1, "merged")],
 }
 
 

@@ -63,6 +63,7 @@ PERMISSIONS: dict[str, Role] = {
     "day_summary": Role.SUPERVISOR,
     "change_price": Role.SUPERVISOR,
     "open_drawer": Role.CASHIER,  # allowed, but every opening without a sale is in the audit trail
+    "resolve_conflict": Role.MANAGER,  # head office's refusals are money
 }
 
 

@@ -338,6 +338,9 @@ def sync_once(central: Database, ctx: Context) -> SyncResult:
     from tui_pos.central.apply import store_seen
 
     store_seen(central, number, skew)  # `tui-pos central stores` shows when each store last called
+    from tui_pos.services.conflicts import fetch
+
+    fetch(central, ctx, number)  # what head office refused of this store, for the till's list
     if abs(skew) > CLOCK_WARN_S:
         log.warning("this store's clock is %s s off head office's", skew)
     return SyncResult(number, sent, applied, pulled, settings, link_status(ctx, "up", clock_skew_s=skew), kinds)

@@ -104,6 +104,7 @@ class ShiftScreen(ScrollsLongView, PosScreen[None]):
         Binding("f3", "day", "Day summary"),
         Binding("f4", "analytics", "Refund reports"),
         Binding("f2", "staff", "Staff"),
+        Binding("f12", "conflicts", "Conflicts"),  # a chain's till only (check_action)
         *scroll_keys(),
     ]
 
@@ -180,6 +181,17 @@ class ShiftScreen(ScrollsLongView, PosScreen[None]):
             self.say(exc.message, problem=True)
             return
         self.app.push_screen(StaffScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "conflicts":
+            return bool(self.pos.config.central.url)
+        return True
+
+    def action_conflicts(self) -> None:
+        """Head office's conflicts of this store, as the last sync left them."""
+        from tui_pos.ui.screens.conflicts import ConflictsScreen
+
+        self.app.push_screen(ConflictsScreen())
 
     def action_back(self) -> None:
         self.app.pop_screen()
