@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
@@ -158,74 +160,94 @@ class MemberProfileScreen(PosScreen[bool]):
             self.show_chain(chain)
             return
 
-        purchases = self.query_one("#profile-purchases", DataTable)
-        row = purchases.cursor_row
-        purchases.clear()
-        for p in history.purchases:
-            purchases.add_row(
-                p.sale.order_no,
-                p.sale.created_at.strftime("%Y-%m-%d %H:%M"),
-                str(p.sale.item_count),
-                show_money(p.sale.total, symbol),
-                purchase_mark(p, symbol),
-                key=p.sale.order_no,
-            )
+        purchases = self._refill(
+            "#profile-purchases",
+            [
+                (
+                    p.sale.order_no,
+                    (
+                        p.sale.order_no,
+                        p.sale.created_at.strftime("%Y-%m-%d %H:%M"),
+                        str(p.sale.item_count),
+                        show_money(p.sale.total, symbol),
+                        purchase_mark(p, symbol),
+                    ),
+                )
+                for p in history.purchases
+            ],
+        )
         purchases.border_title = tr("Purchase history") + f" ({profile.sale_count})"
-        refunds = self.query_one("#profile-refunds", DataTable)
-        refund_row = refunds.cursor_row
-        refunds.clear()
-        for r in history.refunds:
-            refunds.add_row(
-                r.refund_no,
-                r.created_at.strftime("%m-%d %H:%M"),
-                r.order_no or tr("No receipt"),
-                show_money(r.amount, symbol),
-                labels.status(r.status),
-                key=r.refund_no,
-            )
+        refunds = self._refill(
+            "#profile-refunds",
+            [
+                (
+                    r.refund_no,
+                    (
+                        r.refund_no,
+                        r.created_at.strftime("%m-%d %H:%M"),
+                        r.order_no or tr("No receipt"),
+                        show_money(r.amount, symbol),
+                        labels.status(r.status),
+                    ),
+                )
+                for r in history.refunds
+            ],
+        )
         refunds.border_title = tr("Refund history") + f" ({len(history.refunds)})"
-        if history.purchases:
-            purchases.move_cursor(row=min(row, len(history.purchases) - 1))
-        if history.refunds:
-            refunds.move_cursor(row=min(refund_row, len(history.refunds) - 1))
+
+    def _refill(self, selector: str, rows: list[tuple[str, tuple[Any, ...]]]) -> DataTable[Any]:
+        """The table's rows replaced by `rows` (key, cells), its cursor kept on the same line
+        (or the last, when fewer): a refresh must not move the cashier's place."""
+        table = self.query_one(selector, DataTable)
+        row = table.cursor_row
+        table.clear()
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
+        if rows:
+            table.move_cursor(row=min(row, len(rows) - 1))
+        return table
 
     def show_chain(self, chain: ChainHistory) -> None:
         """Every store's orders and refunds, each with its store; offline this store's, said so."""
         symbol = self.pos.ctx.config.currency_symbol
         self.bought_at = {p.order_no: p.store_code for p in chain.purchases}
         self.bought_at.update({r.refund_no: r.store_code for r in chain.refunds})
-        purchases = self.query_one("#profile-purchases", DataTable)
-        row = purchases.cursor_row
-        purchases.clear()
-        for p in chain.purchases:
-            purchases.add_row(
-                p.store_code,
-                p.order_no,
-                p.created_at.strftime("%Y-%m-%d %H:%M") if p.created_at else "-",
-                show_money(p.total, symbol),
-                purchase_mark(p, symbol),
-                key=p.order_no,
-            )
+        purchases = self._refill(
+            "#profile-purchases",
+            [
+                (
+                    p.order_no,
+                    (
+                        p.store_code,
+                        p.order_no,
+                        p.created_at.strftime("%Y-%m-%d %H:%M") if p.created_at else "-",
+                        show_money(p.total, symbol),
+                        purchase_mark(p, symbol),
+                    ),
+                )
+                for p in chain.purchases
+            ],
+        )
         every = tr("every store") if chain.everywhere else tr("this store")
         purchases.border_title = tr("Purchase history") + f" ({chain.sale_count}, {every})"
-        refunds = self.query_one("#profile-refunds", DataTable)
-        refund_row = refunds.cursor_row
-        refunds.clear()
-        for r in chain.refunds:
-            refunds.add_row(
-                r.store_code,
-                r.refund_no,
-                r.created_at.strftime("%m-%d") if r.created_at else "-",
-                r.order_no or tr("No receipt"),
-                show_money(r.amount, symbol),
-                labels.status(r.status),
-                key=r.refund_no,
-            )
+        refunds = self._refill(
+            "#profile-refunds",
+            [
+                (
+                    r.refund_no,
+                    (
+                        r.store_code,
+                        r.refund_no,
+                        r.created_at.strftime("%m-%d") if r.created_at else "-",
+                        r.order_no or tr("No receipt"),
+                        show_money(r.amount, symbol),
+                        labels.status(r.status),
+                    ),
+                )
+                for r in chain.refunds
+            ],
+        )
         refunds.border_title = tr("Refund history") + f" ({len(chain.refunds)}, {every})"
-        if chain.purchases:
-            purchases.move_cursor(row=min(row, len(chain.purchases) - 1))
-        if chain.refunds:
-            refunds.move_cursor(row=min(refund_row, len(chain.refunds) - 1))
         self.show_error(
             ""
             if chain.everywhere
